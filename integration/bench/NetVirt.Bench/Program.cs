@@ -1,0 +1,31 @@
+namespace NetVirt.Bench;
+
+/// <summary>Runs one benchmark by name, or lists them.</summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var benchmarks = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
+
+        var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
+        if (chosen is null)
+        {
+            Console.Error.WriteLine("usage: NetVirt.Bench <benchmark> [options]\n\nbenchmarks:");
+            foreach (var b in benchmarks)
+            {
+                Console.Error.WriteLine($"  {b.Name,-16} {b.Description}");
+            }
+
+            return args.Length == 0 ? 0 : 2;
+        }
+
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        return await chosen.RunAsync(args[1..], cts.Token);
+    }
+}
