@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using NetVirt.Model.Collections;
+using NetVirt.Planning.Plans;
+
+namespace NetVirt.Backends.Execution;
+
+/// <summary>
+/// Runs a plan against a backend: in batches of independent steps (same action and rank, so a backend can hand the
+/// kernel many at once), journaling every step. On the first failure, or on cancellation between batches, it stops
+/// and undoes the steps of this run that can be undone, newest first (creates are deleted, in-place changes are
+/// changed back; deletes are never "undone"). The next apply starts again from what it observes, so an interrupted
+/// run converges on the next one.
+/// </summary>
+public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
+{
+    /// <summary>Applies <paramref name="plan"/> for desired-state <paramref name="generation"/>.</summary>
+    public async Task<ApplyReport> ApplyAsync(Plan plan, long generation, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!plan.Problems.IsEmpty)
+        {
+            throw new InvalidOperationException($"the plan has {plan.Problems.Count} blocking problem(s) and cannot be applied: {plan.Problems[0]}");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var runId = await journal.BeginRunAsync(new RunStart(generation, backend.Target, plan, options.Trigger), CancellationToken.None).ConfigureAwait(false);
+        var executions = new List<StepExecution>();
+        var applied = new List<StepExecution>();
+        string? firstError = null;
+        var cancelled = false;
+        var anyFailed = false;
+
+        foreach (var batch in Batches(plan.Steps))
+        {
+            if (cancellationToken.IsCancellationRequested || (anyFailed && !options.KeepGoing))
+            {
+                cancelled |= cancellationToken.IsCancellationRequested;
+                var outcome = cancellationToken.IsCancellationRequested ? StepOutcome.Cancelled : StepOutcome.Skipped;
+                var skipped = batch.Select(s => new StepExecution { Step = s, Outcome = outcome }).ToList();
+                executions.AddRange(skipped);
+                await journal.RecordStepsAsync(runId, skipped, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            var results = await ExecuteBatchAsync(batch, StepPhase.Apply, cancellationToken).ConfigureAwait(false);
+            executions.AddRange(results);
+            await journal.RecordStepsAsync(runId, results, CancellationToken.None).ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                if (result.Outcome == StepOutcome.Succeeded)
+                {
+                    applied.Add(result);
+                }
+                else if (result.Outcome == StepOutcome.Failed)
+                {
+                    anyFailed = true;
+                    firstError ??= result.Error ?? $"step {result.Step.Index} failed";
+                }
+            }
+        }
+
+        RunOutcome runOutcome;
+        if ((anyFailed && !options.KeepGoing) || cancelled)
+        {
+            var rollback = await RollBackAsync(applied, runId).ConfigureAwait(false);
+            executions.AddRange(rollback);
+            var rollbackFailed = rollback.Any(r => r.Outcome == StepOutcome.Failed);
+            var undone = applied.Where(a => a.Step.Compensation() is not null).Select(a => a.Step.Index).ToHashSet();
+            for (var i = 0; i < executions.Count; i++)
+            {
+                if (executions[i].Phase == StepPhase.Apply && executions[i].Outcome == StepOutcome.Succeeded && undone.Contains(executions[i].Step.Index) && !rollbackFailed)
+                {
+                    executions[i] = executions[i] with { Outcome = StepOutcome.RolledBack };
+                }
+            }
+
+            runOutcome = rollbackFailed ? RunOutcome.Failed : cancelled ? RunOutcome.Cancelled : RunOutcome.RolledBack;
+            if (rollbackFailed)
+            {
+                firstError += $"; rollback also failed: {rollback.First(r => r.Outcome == StepOutcome.Failed).Error}";
+            }
+        }
+        else
+        {
+            runOutcome = anyFailed ? RunOutcome.PartiallyApplied : RunOutcome.Succeeded;
+        }
+
+        await journal.EndRunAsync(runId, runOutcome, cancelled && firstError is null ? "cancelled" : firstError, CancellationToken.None).ConfigureAwait(false);
+        return new ApplyReport
+        {
+            RunId = runId,
+            Plan = plan,
+            Outcome = runOutcome,
+            Executions = executions.ToEquatableArray(),
+            Error = firstError,
+            Duration = stopwatch.Elapsed,
+        };
+    }
+
+    /// <summary>
+    /// Undoes applied steps newest first. Rollback is not cancellable: stopping half-way would leave the host in a
+    /// state no one planned.
+    /// </summary>
+    private async Task<List<StepExecution>> RollBackAsync(List<StepExecution> applied, long runId)
+    {
+        var compensations = applied.AsEnumerable().Reverse()
+            .Select(a => a.Step.Compensation())
+            .OfType<PlanStep>()
+            .ToList();
+        var results = new List<StepExecution>();
+        foreach (var batch in Batches(compensations))
+        {
+            var batchResults = await ExecuteBatchAsync(batch, StepPhase.Rollback, CancellationToken.None).ConfigureAwait(false);
+            results.AddRange(batchResults);
+            await journal.RecordStepsAsync(runId, batchResults, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<StepExecution>> ExecuteBatchAsync(IReadOnlyList<PlanStep> batch, StepPhase phase, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepExecution> results;
+        try
+        {
+            results = await backend.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            results = [.. batch.Select(s => new StepExecution { Step = s, Outcome = StepOutcome.Cancelled, Error = "cancelled" })];
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The backend itself broke (tool missing, socket error): every step of the batch failed with that reason.
+            results = [.. batch.Select(s => StepExecution.Failure(s, $"{s.Action.ToString().ToLowerInvariant()} {s.Resource}: {ex.Message}", TimeSpan.Zero))];
+        }
+
+        if (results.Count != batch.Count)
+        {
+            throw new InvalidOperationException($"backend '{backend.Target}' returned {results.Count} results for {batch.Count} steps");
+        }
+
+        return [.. results.Select(r => r with { Phase = phase })];
+    }
+
+    /// <summary>Consecutive steps with the same action and rank: independent of each other by construction of the plan.</summary>
+    public static IEnumerable<IReadOnlyList<PlanStep>> Batches(IEnumerable<PlanStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var batch = new List<PlanStep>();
+        foreach (var step in steps)
+        {
+            if (batch.Count > 0 && (batch[0].Action != step.Action || batch[0].Resource.Kind.Rank != step.Resource.Kind.Rank))
+            {
+                yield return batch;
+                batch = [];
+            }
+
+            batch.Add(step);
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+}

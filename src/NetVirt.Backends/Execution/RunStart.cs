@@ -1,0 +1,6 @@
+using NetVirt.Planning.Plans;
+
+namespace NetVirt.Backends.Execution;
+
+/// <summary>What a run is about to do: the desired-state generation, the target and the plan.</summary>
+public sealed record RunStart(long Generation, string Target, Plan Plan, string Trigger);

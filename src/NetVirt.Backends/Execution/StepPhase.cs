@@ -1,0 +1,11 @@
+namespace NetVirt.Backends.Execution;
+
+/// <summary>Whether a step ran as part of the plan or to undo it.</summary>
+public enum StepPhase
+{
+    /// <summary>A step of the plan.</summary>
+    Apply,
+
+    /// <summary>A compensation run by rollback.</summary>
+    Rollback,
+}

@@ -1,0 +1,22 @@
+using NetVirt.Model.Collections;
+
+namespace NetVirt.Model.Spec;
+
+/// <summary>An exclusive-IP zone (a network namespace on Linux) with its VNICs and routes.</summary>
+public sealed record ZoneSpec
+{
+    /// <summary>Zone name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Free text.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>
+    /// Routes; null means the default: a default route via each gateway of the primary VNIC's network.
+    /// An empty list means no routes at all.
+    /// </summary>
+    public EquatableArray<RouteSpec>? Routes { get; init; }
+
+    /// <summary>The zone's VNICs.</summary>
+    public EquatableArray<VnicSpec> Vnics { get; init; } = [];
+}

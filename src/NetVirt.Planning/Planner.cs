@@ -1,0 +1,227 @@
+using NetVirt.Model.Collections;
+using NetVirt.Planning.Plans;
+using NetVirt.Planning.Resources;
+
+namespace NetVirt.Planning;
+
+/// <summary>
+/// The pure planner: (desired, observed) → plan. No clock, no I/O, no randomness; level-triggered, recomputed from
+/// full snapshots every time.
+/// </summary>
+/// <remarks>
+/// Each object is diffed in three phases: create what is missing, change what differs (in place when every
+/// differing property is mutable for its kind, else delete and recreate), delete owned extras. Deleting or
+/// replacing an object also removes the observed objects that depend on it (an IP interface before its VNIC), and
+/// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place
+/// updates, then creations by ascending rank; ties by kind and name, so plans can be golden-tested.
+/// Foreign objects (<see cref="HostResource.Owned"/> false) are never changed or deleted.
+/// </remarks>
+public static class Planner
+{
+    /// <summary>Differences between desired and observed state, in deterministic order.</summary>
+    public static IReadOnlyList<DriftItem> Diff(HostState desired, HostState observed)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(observed);
+        var items = new List<DriftItem>();
+        foreach (var want in Ordered(desired.Resources))
+        {
+            var have = observed.Find(want.Id);
+            if (have is null)
+            {
+                if (want.Owned)
+                {
+                    items.Add(new DriftItem(DriftKind.Missing, want, []));
+                }
+
+                continue;
+            }
+
+            if (!want.Owned || !have.Owned)
+            {
+                continue;
+            }
+
+            var changes = Changes(want, have);
+            if (!changes.IsEmpty)
+            {
+                items.Add(new DriftItem(DriftKind.Changed, want, changes));
+            }
+        }
+
+        foreach (var have in Ordered(observed.Resources))
+        {
+            if (have.Owned && desired.Find(have.Id) is null)
+            {
+                items.Add(new DriftItem(DriftKind.Extra, have, []));
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Builds the plan that takes <paramref name="observed"/> to <paramref name="desired"/>.</summary>
+    public static Plan Plan(HostState desired, HostState observed, IEnumerable<PlanProblem>? problems = null)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(observed);
+        var blocking = new List<PlanProblem>(problems ?? []);
+        foreach (var want in Ordered(desired.Resources))
+        {
+            var have = observed.Find(want.Id);
+            if (!want.Owned && have is null)
+            {
+                blocking.Add(new PlanProblem(want.ToString(), "required on the host but not found; NetVirt does not create it"));
+            }
+            else if (want.Owned && have is { Owned: false })
+            {
+                blocking.Add(new PlanProblem(want.ToString(), "the name is taken by an object NetVirt does not own; NetVirt will not touch it"));
+            }
+        }
+
+        var drift = Diff(desired, observed);
+        var creates = new Dictionary<ResourceId, string>();
+        var updates = new List<DriftItem>();
+        var deletes = new Dictionary<ResourceId, (string Reason, ChangeKind Change)>();
+
+        foreach (var item in drift)
+        {
+            switch (item.Kind)
+            {
+                case DriftKind.Missing:
+                    creates[item.Resource.Id] = "not on the host";
+                    break;
+                case DriftKind.Extra:
+                    deletes[item.Resource.Id] = ("not in the desired state", ChangeKind.Delete);
+                    break;
+                case DriftKind.Changed when item.Changes.All(c => item.Resource.Kind.MutableProperties.Contains(c.Property)):
+                    updates.Add(item);
+                    break;
+                default:
+                    var fixedChanges = item.Changes.Where(c => !item.Resource.Kind.MutableProperties.Contains(c.Property));
+                    var reason = $"{string.Join(", ", fixedChanges)} (cannot change in place)";
+                    deletes[item.Resource.Id] = (reason, ChangeKind.Replace);
+                    creates[item.Resource.Id] = reason;
+                    break;
+            }
+        }
+
+        CascadeToDependents(desired, observed, creates, deletes);
+
+        // An object that is deleted and created again needs no in-place update.
+        updates.RemoveAll(u => deletes.ContainsKey(u.Resource.Id));
+
+        var steps = new List<PlanStep>();
+        foreach (var id in deletes.Keys.Select(id => observed.Find(id)!).Where(r => !ImpliedByParentDelete(r, deletes.Keys))
+                     .OrderByDescending(r => r.Kind.Rank).ThenBy(r => r.Id).Select(r => r.Id))
+        {
+            var resource = observed.Find(id)!;
+            var (reason, change) = deletes[id];
+            steps.Add(new PlanStep
+            {
+                Index = steps.Count + 1,
+                Action = StepAction.Delete,
+                Change = change,
+                Resource = resource,
+                Changes = change == ChangeKind.Replace ? ChangesOf(drift, id) : [],
+                Reason = $"{resource}: {reason}",
+                Disrupts = resource.Zone,
+            });
+        }
+
+        foreach (var item in updates.OrderBy(u => u.Resource.Kind.Rank).ThenBy(u => u.Resource.Id))
+        {
+            steps.Add(new PlanStep
+            {
+                Index = steps.Count + 1,
+                Action = StepAction.Update,
+                Change = ChangeKind.Change,
+                Resource = item.Resource,
+                Changes = item.Changes,
+                Reason = $"{item.Resource}: {string.Join(", ", item.Changes)}",
+            });
+        }
+
+        foreach (var resource in creates.Keys.Select(id => desired.Find(id)!).OrderBy(r => r.Kind.Rank).ThenBy(r => r.Id))
+        {
+            var replaced = deletes.TryGetValue(resource.Id, out var deleted);
+            steps.Add(new PlanStep
+            {
+                Index = steps.Count + 1,
+                Action = StepAction.Create,
+                Change = replaced ? ChangeKind.Replace : ChangeKind.Create,
+                Resource = resource,
+                Changes = replaced ? ChangesOf(drift, resource.Id) : [],
+                Reason = $"{resource}: {(replaced ? deleted.Reason : creates[resource.Id])}",
+            });
+        }
+
+        return new Plan { Steps = steps.ToEquatableArray(), Problems = blocking.ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// Deleting an object takes its observed dependents with it (transitively); desired dependents come back.
+    /// </summary>
+    private static void CascadeToDependents(
+        HostState desired, HostState observed, Dictionary<ResourceId, string> creates, Dictionary<ResourceId, (string Reason, ChangeKind Change)> deletes)
+    {
+        var dependents = new Dictionary<ResourceId, List<HostResource>>();
+        foreach (var r in observed.Resources)
+        {
+            foreach (var parent in r.DependsOn)
+            {
+                if (!dependents.TryGetValue(parent, out var list))
+                {
+                    dependents[parent] = list = [];
+                }
+
+                list.Add(r);
+            }
+        }
+
+        var queue = new Queue<ResourceId>(deletes.Keys.OrderBy(id => id));
+        while (queue.TryDequeue(out var parentId))
+        {
+            if (!dependents.TryGetValue(parentId, out var children))
+            {
+                continue;
+            }
+
+            foreach (var child in children.Where(c => c.Owned).OrderBy(c => c.Id))
+            {
+                if (deletes.ContainsKey(child.Id))
+                {
+                    continue;
+                }
+
+                var parent = observed.Find(parentId)!;
+                var isDesired = desired.Find(child.Id) is not null;
+                deletes[child.Id] = isDesired
+                    ? ($"recreated because {parent} is {(creates.ContainsKey(parentId) ? "replaced" : "deleted")}", ChangeKind.Replace)
+                    : ($"not in the desired state (goes with {parent})", ChangeKind.Delete);
+                if (isDesired)
+                {
+                    creates[child.Id] = deletes[child.Id].Reason;
+                }
+
+                queue.Enqueue(child.Id);
+            }
+        }
+    }
+
+    /// <summary>True when the kernel removes <paramref name="resource"/> with a parent that is itself deleted.</summary>
+    private static bool ImpliedByParentDelete(HostResource resource, IEnumerable<ResourceId> deleted) =>
+        resource.Kind.DeletedWithParent && resource.DependsOn.Any(deleted.Contains);
+
+    private static EquatableArray<PropertyChange> Changes(HostResource want, HostResource have) =>
+        want.Properties.Names
+            .Where(name => !string.Equals(want.Properties[name], have.Properties[name] ?? "", StringComparison.Ordinal))
+            .Select(name => new PropertyChange(name, have.Properties[name], want.Properties[name]))
+            .ToEquatableArray();
+
+    private static EquatableArray<PropertyChange> ChangesOf(IReadOnlyList<DriftItem> drift, ResourceId id) =>
+        drift.FirstOrDefault(d => d.Resource.Id == id && d.Kind == DriftKind.Changed)?.Changes ?? [];
+
+    private static IEnumerable<HostResource> Ordered(IEnumerable<HostResource> resources) =>
+        resources.OrderBy(r => r.Kind.Rank).ThenBy(r => r.Id);
+}
