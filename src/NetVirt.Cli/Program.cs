@@ -1,12 +1,85 @@
+using System.CommandLine;
+using NetVirt.Cli.Commands;
+using NetVirt.Model.Errors;
+using NetVirt.Store;
+
 namespace NetVirt.Cli;
 
 /// <summary>Entry point of the <c>netvirt</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line.</summary>
-    public static int Main(string[] args)
+    /// <summary>Runs the command line with the process's console.</summary>
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line with the given output streams (tests call this in process).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        Console.Error.WriteLine("netvirt: no commands yet");
-        return args.Length == 0 ? 2 : 2;
+        ArgumentNullException.ThrowIfNull(args);
+        var root = BuildRoot(stdout, stderr);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"netvirt: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'netvirt --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ModelValidationException ex)
+        {
+            Output.ErrorPrinter.Print(stderr, ex.Errors, null);
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception ex) when (ex is InvalidInputException or UnknownObjectException)
+        {
+            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+        catch (NetVirtException ex)
+        {
+            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("netvirt: cancelled").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug, not a user error: say so plainly; the stack trace is for NETVIRT_DEBUG=1.
+            await stderr.WriteLineAsync($"netvirt: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("NETVIRT_DEBUG") == "1")
+            {
+                await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The command tree.</summary>
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("NetVirt: declarative Crossbow-style network virtualization (etherstubs, VNICs, VLANs, zones), reconciled onto illumos or Linux and audited by packet capture")
+        {
+            CommonOptions.Database,
+            CommonOptions.Output,
+            CommonOptions.Target,
+        };
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ApplyCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ShowCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ExportCommand.Create(stdout, stderr));
+        root.Subcommands.Add(IpCommand.Create(stdout, stderr));
+        return root;
     }
 }

@@ -32,14 +32,13 @@ public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLeng
         }
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || !IPAddress.TryParse(text.AsSpan(0, slash), out var address)
+        if (slash <= 0 || !IpAddressMath.TryParsePlain(text.AsSpan(0, slash), out var address)
             || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
         {
             return false;
         }
 
-        if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-            || prefix > IpAddressMath.BitsOf(address.AddressFamily) || address.ScopeId != 0)
+        if (prefix > IpAddressMath.BitsOf(address.AddressFamily) || text.AsSpan(slash + 1).IsEmpty)
         {
             return false;
         }

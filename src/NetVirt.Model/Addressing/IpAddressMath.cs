@@ -10,6 +10,33 @@ namespace NetVirt.Model.Addressing;
 /// </summary>
 public static class IpAddressMath
 {
+    /// <summary>
+    /// Parses a plain IPv4 or IPv6 address: no prefix length, no IPv6 zone index (<c>%eth0</c>), none of the
+    /// legacy IPv4 forms (<c>10.1</c>, <c>0x0a000001</c>) that <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> accepts.
+    /// </summary>
+    public static bool TryParsePlain(ReadOnlySpan<char> text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (text.IsEmpty || text.IndexOfAny('/', '%') >= 0 || !IPAddress.TryParse(text, out var parsed))
+        {
+            return false;
+        }
+
+        // IPv4 must be written as four decimal octets.
+        if (parsed.AddressFamily == AddressFamily.InterNetwork && (text.Count('.') != 3 || text.ContainsAnyExcept("0123456789.")))
+        {
+            return false;
+        }
+
+        if (parsed.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            return false;
+        }
+
+        address = parsed;
+        return true;
+    }
+
     /// <summary>Number of bits of the address family (32 or 128).</summary>
     public static int BitsOf(AddressFamily family) => family == AddressFamily.InterNetwork ? 32 : 128;
 

@@ -26,7 +26,7 @@ public sealed record IpRange(IPAddress First, IPAddress Last)
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         if (dash < 0)
         {
-            if (!IPAddress.TryParse(text.Trim(), out var single))
+            if (!IpAddressMath.TryParsePlain(text.Trim(), out var single))
             {
                 return false;
             }
@@ -35,7 +35,7 @@ public sealed record IpRange(IPAddress First, IPAddress Last)
             return true;
         }
 
-        if (!IPAddress.TryParse(text.AsSpan(0, dash).Trim(), out var first) || !IPAddress.TryParse(text.AsSpan(dash + 1).Trim(), out var last)
+        if (!IpAddressMath.TryParsePlain(text.AsSpan(0, dash).Trim(), out var first) || !IpAddressMath.TryParsePlain(text.AsSpan(dash + 1).Trim(), out var last)
             || first.AddressFamily != last.AddressFamily || IpAddressMath.Compare(first, last) > 0)
         {
             return false;

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using NetVirt.Model.Validation;
+using NetVirt.Store;
+using Spectre.Console;
+
+namespace NetVirt.Cli;
+
+/// <summary>What every command needs: where output goes, which database, which target, and how to print.</summary>
+public sealed class CliContext
+{
+    private NetVirtStore? _store;
+
+    /// <summary>Creates a context writing to the given streams.</summary>
+    public CliContext(TextWriter stdout, TextWriter stderr, string? databasePath, string output, HostTarget target)
+    {
+        Stdout = stdout;
+        Stderr = stderr;
+        DatabasePath = StoreLocation.Resolve(databasePath);
+        Json = string.Equals(output, "json", StringComparison.Ordinal);
+        Target = target;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(stdout),
+        });
+        if (stdout != System.Console.Out || System.Console.IsOutputRedirected)
+        {
+            Console.Profile.Width = 200;
+        }
+    }
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Stdout { get; }
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Stderr { get; }
+
+    /// <summary>Tables and progress on standard output.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>True for <c>--output json</c>.</summary>
+    public bool Json { get; }
+
+    /// <summary>The host target (<c>--target</c>).</summary>
+    public HostTarget Target { get; }
+
+    /// <summary>The store, opened on first use.</summary>
+    public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
+
+    /// <summary>JSON options for <c>--output json</c>: kebab-case keys, as in documents.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Writes <paramref name="value"/> as JSON on standard output.</summary>
+    public void WriteJson(object value) => Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Writes an error line on standard error.</summary>
+    public void Error(string message) => Stderr.WriteLine($"netvirt: {message}");
+}

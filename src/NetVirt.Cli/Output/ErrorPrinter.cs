@@ -1,0 +1,30 @@
+using NetVirt.Documents;
+using NetVirt.Model.Validation;
+
+namespace NetVirt.Cli.Output;
+
+/// <summary>Prints validation errors one per line: <c>file:line:col: path: message [code]</c>.</summary>
+public static class ErrorPrinter
+{
+    /// <summary>Writes every error with its location when the source map knows it, then a count.</summary>
+    public static void Print(TextWriter writer, IReadOnlyList<ValidationError> errors, SourceMap? map)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var error in errors)
+        {
+            var location = map?.Locate(error.Path);
+            var prefix = location is null ? "" : $"{location}: ";
+            // YAML syntax errors carry their location in the message already.
+            if (error.Code == "yaml.syntax" || error.Code == "file.unreadable")
+            {
+                prefix = "";
+            }
+
+            var path = error.Path.Length == 0 || error.Code is "yaml.syntax" or "file.unreadable" ? "" : $"{error.Path}: ";
+            writer.WriteLine($"{prefix}{path}{error.Message} [{error.Code}]");
+        }
+
+        writer.WriteLine($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was changed");
+    }
+}

@@ -1,0 +1,194 @@
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Spec;
+
+namespace NetVirt.Model.Ipam;
+
+/// <summary>
+/// Which addresses of a subnet automatic allocation may hand out: those in the provisioning range that are not the
+/// network, broadcast or gateway address and not reserved. Pure; shared by allocation and the free-space views.
+/// </summary>
+public sealed class AllocationRules
+{
+    private readonly List<(UInt128 First, UInt128 Last)> _excluded;
+
+    /// <summary>Rules for <paramref name="subnet"/> of <paramref name="network"/>.</summary>
+    public AllocationRules(NetworkSpec network, SubnetSpec subnet)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(subnet);
+        Subnet = subnet;
+        Range = subnet.EffectiveRange;
+        var excluded = new List<(UInt128, UInt128)>
+        {
+            (IpAddressMath.First(subnet.Subnet), IpAddressMath.First(subnet.Subnet)),
+        };
+        if (subnet.Family == System.Net.Sockets.AddressFamily.InterNetwork && subnet.Subnet.PrefixLength <= 30)
+        {
+            excluded.Add((IpAddressMath.Last(subnet.Subnet), IpAddressMath.Last(subnet.Subnet)));
+        }
+
+        if (subnet.Gateway is { } gateway)
+        {
+            var g = IpAddressMath.ToUInt128(gateway);
+            excluded.Add((g, g));
+        }
+
+        foreach (var r in network.Reserved.Where(r => r.First.AddressFamily == subnet.Family))
+        {
+            excluded.Add((IpAddressMath.ToUInt128(r.First), IpAddressMath.ToUInt128(r.Last)));
+        }
+
+        _excluded = Merge(excluded);
+    }
+
+    /// <summary>The subnet.</summary>
+    public SubnetSpec Subnet { get; }
+
+    /// <summary>The provisioning range.</summary>
+    public IpRange Range { get; }
+
+    /// <summary>Excluded spans (network, broadcast, gateway, reservations), merged and sorted, clipped to nothing.</summary>
+    public IReadOnlyList<(UInt128 First, UInt128 Last)> Excluded => _excluded;
+
+    /// <summary>Number of addresses in the range that allocation may hand out.</summary>
+    public UInt128 Usable
+    {
+        get
+        {
+            var first = IpAddressMath.ToUInt128(Range.First);
+            var last = IpAddressMath.ToUInt128(Range.Last);
+            var total = last - first + 1;
+            foreach (var (a, b) in _excluded)
+            {
+                var lo = UInt128.Max(a, first);
+                var hi = UInt128.Min(b, last);
+                if (lo <= hi)
+                {
+                    total -= hi - lo + 1;
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Number of reserved addresses inside the range (network reservations only).</summary>
+    public UInt128 ReservedInRange(NetworkSpec network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var first = IpAddressMath.ToUInt128(Range.First);
+        var last = IpAddressMath.ToUInt128(Range.Last);
+        var spans = Merge([.. network.Reserved.Where(r => r.First.AddressFamily == Subnet.Family)
+            .Select(r => (IpAddressMath.ToUInt128(r.First), IpAddressMath.ToUInt128(r.Last)))]);
+        UInt128 count = 0;
+        foreach (var (a, b) in spans)
+        {
+            var lo = UInt128.Max(a, first);
+            var hi = UInt128.Min(b, last);
+            if (lo <= hi)
+            {
+                count += hi - lo + 1;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>True when allocation may hand out <paramref name="value"/>.</summary>
+    public bool IsAllowed(UInt128 value) => NextAllowed(value) == value;
+
+    /// <summary>The smallest allowed address ≥ <paramref name="value"/> inside the range, or null.</summary>
+    public UInt128? NextAllowed(UInt128 value)
+    {
+        var first = IpAddressMath.ToUInt128(Range.First);
+        var last = IpAddressMath.ToUInt128(Range.Last);
+        var candidate = UInt128.Max(value, first);
+        foreach (var (a, b) in _excluded)
+        {
+            if (b < candidate)
+            {
+                continue;
+            }
+
+            if (a > candidate)
+            {
+                break;
+            }
+
+            if (b == UInt128.MaxValue)
+            {
+                return null;
+            }
+
+            candidate = b + 1;
+        }
+
+        return candidate <= last ? candidate : null;
+    }
+
+    /// <summary>
+    /// The free space of the range as compact ranges: allowed addresses not in <paramref name="held"/> (ascending).
+    /// A /16 with thousands of allocations comes out as a handful of ranges.
+    /// </summary>
+    public IReadOnlyList<IpRange> FreeRanges(IEnumerable<UInt128> held)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        var family = Subnet.Family;
+        var first = IpAddressMath.ToUInt128(Range.First);
+        var last = IpAddressMath.ToUInt128(Range.Last);
+        var blocked = Merge([.. _excluded, .. held.Where(h => h >= first && h <= last).Select(h => (h, h))]);
+        var result = new List<IpRange>();
+        var cursor = first;
+        foreach (var (a, b) in blocked)
+        {
+            if (b < cursor)
+            {
+                continue;
+            }
+
+            if (a > last)
+            {
+                break;
+            }
+
+            if (a > cursor)
+            {
+                result.Add(new IpRange(IpAddressMath.FromUInt128(cursor, family), IpAddressMath.FromUInt128(UInt128.Min(a - 1, last), family)));
+            }
+
+            if (b >= last)
+            {
+                return result;
+            }
+
+            cursor = b + 1;
+        }
+
+        if (cursor <= last)
+        {
+            result.Add(new IpRange(IpAddressMath.FromUInt128(cursor, family), IpAddressMath.FromUInt128(last, family)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Sorts spans and merges overlapping or adjacent ones.</summary>
+    private static List<(UInt128, UInt128)> Merge(List<(UInt128 First, UInt128 Last)> spans)
+    {
+        spans.Sort((x, y) => x.First.CompareTo(y.First));
+        var merged = new List<(UInt128, UInt128)>(spans.Count);
+        foreach (var (a, b) in spans)
+        {
+            if (merged.Count > 0 && (a <= merged[^1].Item2 || (merged[^1].Item2 != UInt128.MaxValue && a == merged[^1].Item2 + 1)))
+            {
+                merged[^1] = (merged[^1].Item1, UInt128.Max(merged[^1].Item2, b));
+            }
+            else
+            {
+                merged.Add((a, b));
+            }
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Ipam;
+using NetVirt.Model.Spec;
+
+namespace NetVirt.Store.Ipam;
+
+/// <summary>
+/// Hands out addresses and MACs inside one write transaction. Order of choice, as Triton NAPI does it to spare ARP
+/// caches: the lowest never-used address of the provisioning range first; once the range has been used through,
+/// the free address released longest ago. Never the network, broadcast or gateway address, nor a reserved one.
+/// The UNIQUE constraints of <c>ip_addresses</c> and <c>vnics.mac</c> are the last line of defence.
+/// </summary>
+internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, string now, Func<string, NetworkSpec?> networks, Func<string, long> networkIds)
+{
+    private const int ScanChunk = 512;
+
+    /// <summary>Allocates an address of <paramref name="family"/> in <paramref name="network"/> for an address object.</summary>
+    public IPAddress AllocateAuto(string network, AddressFamily family, long addrobjId) =>
+        TryAllocateAuto(network, family, addrobjId) ?? throw Exhausted(network, family);
+
+    /// <summary>Like <see cref="AllocateAuto"/>, but null when the network has no free address of that family.</summary>
+    public IPAddress? TryAllocateAuto(string network, AddressFamily family, long addrobjId)
+    {
+        var choice = FindNext(network, family);
+        var networkId = networkIds(network);
+        var cursorColumn = CursorColumn(family);
+        if (choice.NewCursor is { } cursor)
+        {
+            c.Execute($"UPDATE networks SET {cursorColumn} = @cursor WHERE id = @networkId", new { cursor, networkId }, tx);
+        }
+
+        switch (choice.Address, choice.ReleasedRowId)
+        {
+            case (null, _):
+                return null;
+            case ({ } address, { } rowId):
+                c.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = 'auto', allocated_at = @now, released_at = NULL WHERE id = @rowId",
+                    new { addrobjId, now, rowId }, tx);
+                return address;
+            case ({ } address, null):
+                c.Execute(
+                    "INSERT INTO ip_addresses (network_id, family, address_key, address, addrobj_id, kind, allocated_at) VALUES (@networkId, @fam, @key, @text, @addrobjId, 'auto', @now)",
+                    new { networkId, fam = FamilyCode(family), key = IpAddressMath.ToKey(address), text = address.ToString(), addrobjId, now }, tx);
+                return address;
+        }
+    }
+
+    /// <summary>
+    /// The address the next automatic allocation in <paramref name="network"/> would get, without taking it: the
+    /// lowest never-used address at or above the network's cursor, else the free address released longest ago.
+    /// </summary>
+    public NextChoice FindNext(string network, AddressFamily family)
+    {
+        var spec = networks(network) ?? throw new InvalidOperationException($"unknown network '{network}'");
+        var subnet = spec.Subnets.FirstOrDefault(s => s.Family == family)
+            ?? throw new NetVirtException($"network '{network}' has no {SpecNames.Format(family)} subnet to allocate from");
+        var networkId = networkIds(network);
+        var rules = new AllocationRules(spec, subnet);
+        var fam = FamilyCode(family);
+
+        // 1. The lowest never-used address at or above the cursor: every address below it has been used once.
+        var cursorKey = c.ExecuteScalar<byte[]?>($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", new { networkId }, tx);
+        var first = IpAddressMath.ToUInt128(rules.Range.First);
+        var last = IpAddressMath.ToUInt128(rules.Range.Last);
+        var candidate = cursorKey is null ? first : UInt128.Max(first, IpAddressMath.ToUInt128(IpAddressMath.FromKey(cursorKey)));
+        while (candidate <= last)
+        {
+            var used = c.Query<byte[]>(
+                "SELECT address_key FROM ip_addresses WHERE network_id = @networkId AND family = @fam AND address_key >= @from ORDER BY address_key LIMIT @limit",
+                new { networkId, fam, from = Key(candidate, family), limit = ScanChunk }, tx).Select(k => IpAddressMath.ToUInt128(IpAddressMath.FromKey(k))).ToList();
+            var index = 0;
+            var refetch = false;
+            while (candidate <= last && !refetch)
+            {
+                while (index < used.Count && used[index] < candidate)
+                {
+                    index++;
+                }
+
+                if (index < used.Count && used[index] == candidate)
+                {
+                    candidate++;
+                }
+                else if (index == used.Count && used.Count == ScanChunk)
+                {
+                    refetch = true; // the chunk is used up: fetch used addresses from here on
+                }
+                else if (rules.NextAllowed(candidate) is not { } allowed)
+                {
+                    candidate = last + 1;
+                }
+                else if (allowed != candidate)
+                {
+                    candidate = allowed;
+                }
+                else
+                {
+                    return new NextChoice(IpAddressMath.FromUInt128(candidate, family), null, Key(candidate + 1, family), Fresh: true);
+                }
+            }
+        }
+
+        // 2. The range has been used through: the free address released longest ago.
+        var exhaustedCursor = Key(last, family);
+        foreach (var (id, key) in c.Query<(long, byte[])>(
+                     """
+                     SELECT id, address_key FROM ip_addresses
+                     WHERE network_id = @networkId AND family = @fam AND addrobj_id IS NULL AND address_key BETWEEN @first AND @last
+                     ORDER BY released_at, address_key
+                     """,
+                     new { networkId, fam, first = IpAddressMath.ToKey(rules.Range.First), last = IpAddressMath.ToKey(rules.Range.Last) }, tx))
+        {
+            if (rules.IsAllowed(IpAddressMath.ToUInt128(IpAddressMath.FromKey(key))))
+            {
+                return new NextChoice(IpAddressMath.FromKey(key), id, exhaustedCursor, Fresh: false);
+            }
+        }
+
+        return new NextChoice(null, null, exhaustedCursor, Fresh: false);
+    }
+
+    /// <summary>
+    /// Claims a specific address for an address object: a free or released one is taken; one held by another
+    /// address object is refused, naming the holder.
+    /// </summary>
+    public void Claim(string network, IPAddress address, long addrobjId, string kind)
+    {
+        var networkId = networkIds(network);
+        var key = IpAddressMath.ToKey(address);
+        var existing = c.QuerySingleOrDefault<(long Id, long? Holder)?>(
+            "SELECT id, addrobj_id FROM ip_addresses WHERE network_id = @networkId AND address_key = @key", new { networkId, key }, tx);
+        if (existing is { Holder: { } holder } && holder != addrobjId)
+        {
+            throw new ConcurrencyConflictException($"{address} in network '{network}' is already held by {DescribeHolder(holder)}");
+        }
+
+        if (existing is { } row)
+        {
+            c.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = @kind, allocated_at = CASE WHEN addrobj_id IS NULL THEN @now ELSE allocated_at END, released_at = NULL WHERE id = @id",
+                new { addrobjId, kind, now, id = row.Id }, tx);
+            return;
+        }
+
+        c.Execute(
+            "INSERT INTO ip_addresses (network_id, family, address_key, address, addrobj_id, kind, allocated_at) VALUES (@networkId, @fam, @key, @text, @addrobjId, @kind, @now)",
+            new { networkId, fam = FamilyCode(address.AddressFamily), key, text = address.ToString(), addrobjId, kind, now }, tx);
+    }
+
+    /// <summary>True when no address object holds <paramref name="address"/> in <paramref name="network"/>.</summary>
+    public bool IsFree(string network, IPAddress address) =>
+        c.ExecuteScalar<long>("SELECT count(*) FROM ip_addresses WHERE network_id = @networkId AND address_key = @key AND addrobj_id IS NOT NULL",
+            new { networkId = networkIds(network), key = IpAddressMath.ToKey(address) }, tx) == 0;
+
+    /// <summary>Releases what an address object holds, recording the release time for the reuse order.</summary>
+    public void Release(long addrobjId) =>
+        c.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id = @addrobjId", new { now, addrobjId }, tx);
+
+    /// <summary>The next free MAC under <paramref name="prefix"/>, skipping <paramref name="taken"/> and every MAC in the store.</summary>
+    public MacAddress AllocateMac(MacPrefix prefix, ISet<MacAddress> taken)
+    {
+        var cursor = (ulong)c.ExecuteScalar<long>("SELECT mac_cursor FROM meta WHERE id = 1", transaction: tx);
+        for (ulong tried = 0; tried < prefix.Capacity; tried++)
+        {
+            var offset = (cursor + tried) % prefix.Capacity;
+            var mac = prefix.At(offset);
+            if (mac.IsZero || mac.IsMulticast || taken.Contains(mac)
+                || c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE mac = @mac", new { mac = (long)mac.Value }, tx) > 0)
+            {
+                continue;
+            }
+
+            c.Execute("UPDATE meta SET mac_cursor = @next WHERE id = 1", new { next = (long)((offset + 1) % prefix.Capacity) }, tx);
+            return mac;
+        }
+
+        throw new NetVirtException($"no free MAC address is left under prefix {prefix} ({prefix.Capacity} addresses); choose a shorter settings.mac-prefix");
+    }
+
+    private NetVirtException Exhausted(string network, AddressFamily family)
+    {
+        var spec = networks(network)!;
+        var subnet = spec.Subnets.First(s => s.Family == family);
+        var usage = IpamViews.Usage(c, tx, networkIds(network), spec, subnet);
+        return new NetVirtException(
+            $"network '{network}' has no free {SpecNames.Format(family)} address: subnet {subnet.Subnet}, range {subnet.EffectiveRange}, " +
+            $"{usage.Used} of {usage.Usable} usable addresses in use ({usage.Utilisation:P0}), {usage.Reserved} reserved");
+    }
+
+    private string DescribeHolder(long addrobjId)
+    {
+        var holder = c.QuerySingle<(string Zone, string Vnic, string Tag)>(
+            "SELECT z.name, v.name, a.tag FROM addrobjs a JOIN vnics v ON v.id = a.vnic_id JOIN zones z ON z.id = v.zone_id WHERE a.id = @addrobjId",
+            new { addrobjId }, tx);
+        return $"zone '{holder.Zone}' vnic '{holder.Vnic}' address '{holder.Tag}'";
+    }
+
+    private static string CursorColumn(AddressFamily family) => family == AddressFamily.InterNetwork ? "v4_cursor" : "v6_cursor";
+
+    internal static int FamilyCode(AddressFamily family) => family == AddressFamily.InterNetwork ? 4 : 6;
+
+    private static byte[] Key(UInt128 value, AddressFamily family) => IpAddressMath.ToKey(IpAddressMath.FromUInt128(value, family));
+}

@@ -1,0 +1,128 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+using NetVirt.Model.Errors;
+using NetVirt.Store.Migrations;
+
+namespace NetVirt.Store;
+
+/// <summary>
+/// NetVirt's SQLite file: opens connections with WAL, foreign keys and a busy timeout, brings the schema up to
+/// date on open, and runs units of work in write transactions with a bounded retry when another writer holds the
+/// lock. One connection per unit of work; the class itself is thread-safe.
+/// </summary>
+public sealed class NetVirtDatabase
+{
+    /// <summary>How long one statement waits for a lock held by another connection.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a whole transaction is retried after the busy timeout ran out.</summary>
+    public const int BusyRetries = 3;
+
+    private readonly string _connectionString;
+
+    private NetVirtDatabase(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+            ForeignKeys = true,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the database at <paramref name="path"/> and applies pending migrations. Refuses a
+    /// file that is not NetVirt's or that a newer NetVirt has written.
+    /// </summary>
+    public static NetVirtDatabase Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var database = new NetVirtDatabase(path);
+        database.Execute(Migrator.Migrate, "open the database");
+        return database;
+    }
+
+    /// <summary>Opens a connection with NetVirt's pragmas set.</summary>
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var pragmas = connection.CreateCommand();
+            // WAL lets readers (show, the API's GETs) run while one writer works; NORMAL sync is durable across
+            // process crashes and loses at most the last transactions on power loss, which re-apply restores.
+            pragmas.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
+            pragmas.ExecuteNonQuery();
+            return connection;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
+        {
+            connection.Dispose();
+            throw new NetVirtException($"'{Path}' is not a SQLite database, so it cannot be NetVirt's; choose another file with --db or {StoreLocation.EnvironmentVariable}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), retrying when the database is busy.</summary>
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work, string what) => Execute(
+        connection =>
+        {
+            using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        },
+        what);
+
+    /// <summary>Runs read-only <paramref name="work"/> on a consistent snapshot.</summary>
+    public T Read<T>(Func<SqliteConnection, SqliteTransaction, T> work, string what) => Execute(
+        connection =>
+        {
+            using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: true);
+            return work(connection, transaction);
+        },
+        what);
+
+    private T Execute<T>(Func<SqliteConnection, T> work, string what)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = OpenConnection();
+                return work(connection);
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && attempt <= BusyRetries)
+            {
+                Thread.Sleep(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 50)));
+                delay *= 2;
+            }
+            catch (SqliteException ex) when (IsBusy(ex))
+            {
+                throw new StoreBusyException(
+                    $"cannot {what}: the database '{Path}' stayed locked by another writer for over {BusyTimeout.TotalSeconds * (BusyRetries + 1):0} s ({BusyRetries + 1} attempts); is another netvirt apply or server running? Try again later.", ex);
+            }
+        }
+    }
+
+    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+}

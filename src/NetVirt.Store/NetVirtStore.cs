@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Ipam;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
+using NetVirt.Model.Validation;
+using NetVirt.Store.DesiredState;
+using NetVirt.Store.Ipam;
+using NetVirt.Store.Journal;
+
+namespace NetVirt.Store;
+
+/// <summary>
+/// The desired state, IPAM and the apply journal in one SQLite file. Every write is one transaction that either
+/// commits a valid model with its allocations and a bumped generation, or changes nothing.
+/// </summary>
+public sealed class NetVirtStore
+{
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the store over an opened database.</summary>
+    public NetVirtStore(NetVirtDatabase database, TimeProvider? time = null)
+    {
+        Database = database ?? throw new ArgumentNullException(nameof(database));
+        _time = time ?? TimeProvider.System;
+        Journal = new JournalStore(database, _time);
+    }
+
+    /// <summary>The database.</summary>
+    public NetVirtDatabase Database { get; }
+
+    /// <summary>The apply journal.</summary>
+    public JournalStore Journal { get; }
+
+    /// <summary>Opens the database at <paramref name="path"/> and returns its store.</summary>
+    public static NetVirtStore Open(string path, TimeProvider? time = null) => new(NetVirtDatabase.Open(path), time);
+
+    /// <summary>The stored desired state, authored and resolved.</summary>
+    public StoredState Load() => Database.Read(StateReader.Read, "read the desired state");
+
+    /// <summary>The current desired-state generation.</summary>
+    public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
+
+    /// <summary>
+    /// Replaces the desired state with <paramref name="model"/>: validates it for <paramref name="target"/>, keeps
+    /// existing allocations, allocates what is new, bumps the generation when anything changed. With
+    /// <paramref name="expectedGeneration"/>, refuses when the stored generation differs (optimistic concurrency).
+    /// </summary>
+    public WriteOutcome Replace(NetworkModel model, HostTarget target, long? expectedGeneration = null) =>
+        Update(_ => model, target, expectedGeneration);
+
+    /// <summary>
+    /// Reads the desired state, applies <paramref name="change"/> and writes the result, all in one write
+    /// transaction, so concurrent writers cannot lose each other's changes.
+    /// </summary>
+    public WriteOutcome Update(Func<NetworkModel, NetworkModel> change, HostTarget target, long? expectedGeneration = null)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return Database.Write((c, tx) =>
+        {
+            var current = StateReader.Read(c, tx);
+            if (expectedGeneration is { } expected && expected != current.Generation)
+            {
+                throw new ConcurrencyConflictException($"the desired state is at generation {current.Generation}, not {expected}: it changed since it was read; read it again and retry");
+            }
+
+            var model = change(current.Authored);
+            var validation = ModelValidator.Validate(model, target);
+            if (!validation.IsValid)
+            {
+                throw new ModelValidationException(validation.Errors);
+            }
+
+            if (model.Equals(current.Authored))
+            {
+                return new WriteOutcome(current.Generation, Changed: false);
+            }
+
+            new StateWriter(c, tx, Now()).Replace(current, model);
+            var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+            return new WriteOutcome(generation, Changed: true);
+        }, "store the desired state");
+    }
+
+    /// <summary>Usage of every family of <paramref name="network"/> (or of every network), with the next address each would hand out.</summary>
+    public IReadOnlyList<NetworkUsage> Usage(string? network = null) => Database.Read((c, tx) =>
+    {
+        var state = StateReader.Read(c, tx);
+        var index = new ModelIndex(state.Authored);
+        var ids = NetworkIds(c, tx);
+        var allocator = new IpamAllocator(c, tx, Now(), index.Network, n => ids[n]);
+        var result = new List<NetworkUsage>();
+        foreach (var n in state.Authored.Networks.Where(n => network is null || n.Name == network))
+        {
+            foreach (var subnet in n.Subnets)
+            {
+                var (used, usable, reserved, _) = IpamViews.Usage(c, tx, ids[n.Name], n, subnet);
+                result.Add(new NetworkUsage(n.Name, subnet.Family, subnet.Subnet, subnet.EffectiveRange, usable, used, reserved, allocator.FindNext(n.Name, subnet.Family).Address));
+            }
+        }
+
+        if (network is not null && result.Count == 0 && index.Network(network) is null)
+        {
+            throw UnknownNetwork(network, state.Authored);
+        }
+
+        return result;
+    }, "read address usage");
+
+    /// <summary>The free addresses of one family of a network, as compact ranges.</summary>
+    public IReadOnlyList<IpRange> FreeRanges(string network, AddressFamily family) => Database.Read((c, tx) =>
+    {
+        var spec = NetworkSpecOf(c, tx, network);
+        var subnet = spec.Subnets.FirstOrDefault(s => s.Family == family)
+            ?? throw new NetVirtException($"network '{network}' has no {SpecNames.Format(family)} subnet");
+        var id = NetworkIds(c, tx)[network];
+        return new AllocationRules(spec, subnet).FreeRanges(IpamViews.HeldKeys(c, tx, id, family));
+    }, "read free addresses");
+
+    /// <summary>Every address NetVirt has used in <paramref name="network"/> (or everywhere): held and released.</summary>
+    public IReadOnlyList<AddressHolder> Addresses(string? network = null) =>
+        Database.Read((c, tx) => IpamViews.Holders(c, tx, network, null), "list addresses");
+
+    /// <summary>Who holds <paramref name="address"/>, in every network it appears in, including reservations and gateways.</summary>
+    public IReadOnlyList<AddressHolder> Who(IPAddress address) => Database.Read((c, tx) =>
+    {
+        var result = IpamViews.Holders(c, tx, null, address).ToList();
+        var state = StateReader.Read(c, tx);
+        foreach (var n in state.Authored.Networks)
+        {
+            foreach (var r in n.Reserved.Where(r => r.Range.Contains(address)))
+            {
+                result.Add(new AddressHolder(n.Name, address, "reserved", null, null, null, null, null, r.Note ?? $"reserved range {r.Range}"));
+            }
+
+            if (n.Subnets.Any(s => address.Equals(s.Gateway)))
+            {
+                result.Add(new AddressHolder(n.Name, address, "gateway", null, null, null, null, null, null));
+            }
+        }
+
+        return result;
+    }, "look up an address");
+
+    /// <summary>Reserves an address or range in a network so that automatic allocation never hands it out.</summary>
+    public WriteOutcome Reserve(string network, IpRange range, string? note, HostTarget target) => Update(model =>
+    {
+        var spec = model.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, model);
+        var reservation = new ReservationSpec { First = range.First, Last = range.Last, Note = note };
+        return WithNetwork(model, spec with { Reserved = [.. spec.Reserved, reservation] });
+    }, target);
+
+    /// <summary>
+    /// Removes the reservations of <paramref name="network"/> that lie inside <paramref name="range"/>, so the
+    /// addresses become allocatable again. An address held by a VNIC is not released this way: remove its address
+    /// object from the desired state instead.
+    /// </summary>
+    public WriteOutcome Release(string network, IpRange range, HostTarget target) => Update(model =>
+    {
+        var spec = model.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, model);
+        var remaining = spec.Reserved.Where(r => !(range.Contains(r.First) && range.Contains(r.Last))).ToList();
+        if (remaining.Count == spec.Reserved.Count)
+        {
+            var holders = Addresses(network).Where(h => h.State == "held" && range.Contains(h.Address)).ToList();
+            throw new NetVirtException(holders.Count > 0
+                ? $"{range} in network '{network}' is not reserved; it is held by zone '{holders[0].Zone}' vnic '{holders[0].Vnic}' address '{holders[0].Tag}' — remove that address object from the desired state to release it"
+                : $"no reservation of network '{network}' lies inside {range}");
+        }
+
+        return WithNetwork(model, spec with { Reserved = [.. remaining] });
+    }, target);
+
+    private static NetworkModel WithNetwork(NetworkModel model, NetworkSpec network) =>
+        model with { Networks = [.. model.Networks.Select(n => n.Name == network.Name ? network : n)] };
+
+    private static NetworkSpec NetworkSpecOf(SqliteConnection c, SqliteTransaction tx, string network)
+    {
+        var state = StateReader.Read(c, tx);
+        return state.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, state.Authored);
+    }
+
+    private static Dictionary<string, long> NetworkIds(SqliteConnection c, SqliteTransaction tx) =>
+        c.Query<(string Name, long Id)>("SELECT name, id FROM networks", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
+
+    private static NetVirtException UnknownNetwork(string network, NetworkModel model)
+    {
+        var names = model.Networks.Select(n => n.Name).ToList();
+        var hint = names.Count == 0 ? "no networks are defined" : $"defined networks: {string.Join(", ", names)}";
+        return new UnknownObjectException($"network '{network}' is not defined ({hint})");
+    }
+
+    private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}
