@@ -14,7 +14,8 @@ namespace NetVirt.Planning;
 /// replacing an object also removes the observed objects that depend on it (an IP interface before its VNIC), and
 /// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place
 /// updates, then creations by ascending rank; ties by kind and name, so plans can be golden-tested.
-/// Foreign objects (<see cref="HostResource.Owned"/> false) are never changed or deleted.
+/// Foreign objects (<see cref="HostResource.Owned"/> false) are never changed or deleted; a desired foreign object
+/// is a requirement: missing, or present with properties other than the desired ones, it is a blocking problem.
 /// </remarks>
 public static class Planner
 {
@@ -76,6 +77,15 @@ public static class Planner
             else if (want.Owned && have is { Owned: false })
             {
                 blocking.Add(new PlanProblem(want.ToString(), "the name is taken by an object NetVirt does not own; NetVirt will not touch it"));
+            }
+            else if (!want.Owned && have is not null && Changes(want, have) is { IsEmpty: false } unmet)
+            {
+                // A foreign object the model relies on (a zone that must be running) is in the wrong state:
+                // NetVirt may not change it, so the plan cannot proceed.
+                blocking.Add(new PlanProblem(
+                    want.ToString(),
+                    $"required {string.Join(", ", unmet.Select(c => $"{c.Property} {Show(c.To)}"))}, "
+                    + $"but the host has {string.Join(", ", unmet.Select(c => $"{c.Property} {Show(c.From)}"))}; NetVirt does not change objects it does not own"));
             }
         }
 
@@ -221,6 +231,8 @@ public static class Planner
 
     private static EquatableArray<PropertyChange> ChangesOf(IReadOnlyList<DriftItem> drift, ResourceId id) =>
         drift.FirstOrDefault(d => d.Resource.Id == id && d.Kind == DriftKind.Changed)?.Changes ?? [];
+
+    private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
 
     private static IEnumerable<HostResource> Ordered(IEnumerable<HostResource> resources) =>
         resources.OrderBy(r => r.Kind.Rank).ThenBy(r => r.Id);

@@ -35,4 +35,11 @@ public interface IHostBackend
     /// step in the same order. A failing step is reported, not thrown; exceptions mean the backend itself broke.
     /// </summary>
     Task<IReadOnlyList<StepExecution>> ExecuteAsync(IReadOnlyList<PlanStep> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Problems with a plan that only this backend can see: steps the host cannot carry out as planned (on upstream
+    /// illumos, changing a link a running zone holds). Callers add them to <see cref="Plan.Problems"/> before applying.
+    /// Pure. The default finds none.
+    /// </summary>
+    IReadOnlyList<PlanProblem> Review(Plan plan) => [];
 }
