@@ -8,7 +8,7 @@ namespace NetVirt.Backends.Execution;
 /// Runs a plan against a backend: in batches of independent steps (same action and rank, so a backend can hand the
 /// kernel many at once), journaling every step. On the first failure, or on cancellation between batches, it stops
 /// and undoes the steps of this run that can be undone, newest first (creates are deleted, in-place changes are
-/// changed back; deletes are never "undone"). The next apply starts again from what it observes, so an interrupted
+/// changed back; deletes are never "undone", nor are steps that found their object already in place). The next apply starts again from what it observes, so an interrupted
 /// run converges on the next one.
 /// </summary>
 public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
@@ -66,7 +66,7 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
             var rollback = await RollBackAsync(applied, runId).ConfigureAwait(false);
             executions.AddRange(rollback);
             var rollbackFailed = rollback.Any(r => r.Outcome == StepOutcome.Failed);
-            var undone = applied.Where(a => a.Step.Compensation() is not null).Select(a => a.Step.Index).ToHashSet();
+            var undone = applied.Where(a => !a.NoOp && a.Step.Compensation() is not null).Select(a => a.Step.Index).ToHashSet();
             for (var i = 0; i < executions.Count; i++)
             {
                 if (executions[i].Phase == StepPhase.Apply && executions[i].Outcome == StepOutcome.Succeeded && undone.Contains(executions[i].Step.Index) && !rollbackFailed)
@@ -105,6 +105,7 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
     private async Task<List<StepExecution>> RollBackAsync(List<StepExecution> applied, long runId)
     {
         var compensations = applied.AsEnumerable().Reverse()
+            .Where(a => !a.NoOp)
             .Select(a => a.Step.Compensation())
             .OfType<PlanStep>()
             .ToList();

@@ -21,6 +21,12 @@ public sealed record StepExecution
     /// <summary>Why it failed, if it did: names the operation and the object and keeps the tool's message.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// True when the step found the host already as it wants (the object was there, or already gone) and made at most
+    /// corrections to it: rollback must not undo such a step, or it would delete what existed before the run.
+    /// </summary>
+    public bool NoOp { get; init; }
+
     /// <summary>Wall time of the step (for a batched step, its share of the batch).</summary>
     public TimeSpan Duration { get; init; }
 
