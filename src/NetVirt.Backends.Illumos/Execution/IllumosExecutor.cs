@@ -3,7 +3,7 @@ using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos.Commands;
 using NetVirt.Backends.Illumos.Parsing;
-using NetVirt.Backends.Illumos.Rendering;
+using NetVirt.Backends.Illumos.Observation;
 using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Collections;
 using NetVirt.Planning.Plans;
@@ -33,6 +33,7 @@ internal sealed class IllumosExecutor(ICommandRunner runner, IllumosNaming namin
     {
         var stopwatch = Stopwatch.StartNew();
         var records = new List<CommandRecord>();
+        var noOp = false;
         foreach (var command in translator.Translate(step))
         {
             var result = await RunAsync(command.Spec, records, cancellationToken).ConfigureAwait(false);
@@ -44,7 +45,9 @@ internal sealed class IllumosExecutor(ICommandRunner runner, IllumosNaming namin
             string? error;
             if (Tolerated(command.Tolerance, result))
             {
+                // The object was already there (or already gone): this run did not make it, so rollback leaves it.
                 error = await VerifyAsync(step, command.Tolerance, records, cancellationToken).ConfigureAwait(false);
+                noOp = error is null;
             }
             else
             {
@@ -57,7 +60,7 @@ internal sealed class IllumosExecutor(ICommandRunner runner, IllumosNaming namin
             }
         }
 
-        return StepExecution.Success(step, stopwatch.Elapsed, [.. records]);
+        return StepExecution.Success(step, stopwatch.Elapsed, [.. records]) with { NoOp = noOp };
     }
 
     private async Task<CommandResult> RunAsync(CommandSpec spec, List<CommandRecord> records, CancellationToken cancellationToken)
@@ -173,8 +176,24 @@ internal sealed class IllumosExecutor(ICommandRunner runner, IllumosNaming namin
             return $"{Operation(step)}: '{link}' already exists over {have.Over} VLAN {have.Vlan} MAC {have.Mac}, not over {want.Over} VLAN {want.Vlan} MAC {want.Mac ?? "(any)"}";
         }
 
-        // The VNIC is the right one; bring its link properties to the wanted values.
-        var changes = IllumosRenderer.CreateProperties(r).Select(p => new PropertyChange(p.Name, null, p.Value)).ToList();
+        // The VNIC is the right one; bring link properties that differ to the wanted values.
+        var propsText = await ReadAsync(IllumosCommands.ShowLinkProp(naming.Variant), records, cancellationToken).ConfigureAwait(false);
+        if (propsText is null)
+        {
+            return $"{Operation(step)}: cannot read the link properties of '{link}'";
+        }
+
+        var observed = DladmParser.ParseShowLinkProp(propsText, IllumosCommands.LinkProperties(naming.Variant))
+            .FirstOrDefault(p => p.Link == link && (naming.Variant != IllumosVariant.SmartOs || p.Zone == zone));
+        var changes = IllumosObservation.LinkPropertyValues(observed, naming.Variant)
+            .Where(p => r.Properties[p.Name] is { } want && want != p.Value)
+            .Select(p => new PropertyChange(p.Name, p.Value, r.Properties[p.Name]))
+            .ToList();
+        if (changes.Count > 0 && naming.Variant == IllumosVariant.Illumos && ResourceNames.NonGlobal(zone) is not null)
+        {
+            return $"{Operation(step)}: '{link}' exists with {string.Join(", ", changes)}{UpstreamZoneHint(zone)}";
+        }
+
         foreach (var command in StepTranslator.LinkPropertyChanges(link, translator.ZoneOption(zone), changes))
         {
             var result = await RunAsync(command.Spec, records, cancellationToken).ConfigureAwait(false);

@@ -82,16 +82,8 @@ public static class IllumosObservation
                 (IllumosProperties.Over, vnic.Over),
                 (IllumosProperties.Vlan, IllumosValues.Integer(vnic.Vid)),
                 (IllumosProperties.Mac, IllumosValues.ParseMac(vnic.MacAddress)),
-                (IllumosProperties.Mtu, Normalise(props?["mtu"], v => v.Trim())),
-                (IllumosProperties.MaxBandwidth, Normalise(props?["maxbw"], IllumosValues.ParseMaxBandwidth)),
-                (IllumosProperties.Priority, Normalise(props?["priority"], IllumosValues.ParsePriority)),
-                (IllumosProperties.Protection, Normalise(props?["protection"], IllumosValues.ParseProtection)),
-                (IllumosProperties.AllowedIps, Normalise(props?["allowed-ips"], IllumosValues.ParseAllowedIps)),
+                .. LinkPropertyValues(props, naming.Variant),
             ];
-            if (naming.Variant == IllumosVariant.SmartOs)
-            {
-                properties.Add((IllumosProperties.DynamicMethods, Normalise(props?["dynamic-methods"], IllumosValues.ParseWordList)));
-            }
 
             Add(new HostResource
             {
@@ -109,6 +101,25 @@ public static class IllumosObservation
         }
 
         return new HostState(resources);
+    }
+
+    /// <summary>The managed link properties of one link, normalised, in the order the resource lists them.</summary>
+    internal static IReadOnlyList<(string Name, string? Value)> LinkPropertyValues(LinkPropertiesObserved? props, IllumosVariant variant)
+    {
+        List<(string, string?)> values =
+        [
+            (IllumosProperties.Mtu, Normalise(props?["mtu"], v => v.Trim())),
+            (IllumosProperties.MaxBandwidth, Normalise(props?["maxbw"], IllumosValues.ParseMaxBandwidth)),
+            (IllumosProperties.Priority, Normalise(props?["priority"], IllumosValues.ParsePriority)),
+            (IllumosProperties.Protection, Normalise(props?["protection"], IllumosValues.ParseProtection)),
+            (IllumosProperties.AllowedIps, Normalise(props?["allowed-ips"], IllumosValues.ParseAllowedIps)),
+        ];
+        if (variant == IllumosVariant.SmartOs)
+        {
+            values.Add((IllumosProperties.DynamicMethods, Normalise(props?["dynamic-methods"], IllumosValues.ParseWordList)));
+        }
+
+        return values;
     }
 
     /// <summary>dladm prints '?' for a value it could not read: kept as is, so it differs from any desired value.</summary>
