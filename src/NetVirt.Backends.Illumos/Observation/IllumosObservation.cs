@@ -161,10 +161,16 @@ public static class IllumosObservation
             }
         }
 
-        // A gateway route is NetVirt's when its next hop is on a NetVirt address's subnet: that is the only route a
-        // NetVirt interface can carry, and routes via foreign interfaces stay the zone administrator's.
+        // A gateway route is NetVirt's when its next hop is on a NetVirt address's subnet and netstat names no foreign
+        // device for it: routes via foreign interfaces stay the zone administrator's. A link-local next hop lies in
+        // fe80::/10 on every interface, so it counts only when netstat names a NetVirt device.
         foreach (var route in stack.Routes.Where(r => r.IsGatewayRoute))
         {
+            if (route.Interface is { } device ? !naming.IsOwned(device) : route.Gateway.IsIPv6LinkLocal)
+            {
+                continue;
+            }
+
             var match = onLink
                 .Where(o => o.Network.BaseAddress.AddressFamily == route.Gateway.AddressFamily && o.Network.Contains(route.Gateway))
                 .Select(o => ((ResourceId IpIf, ResourceId AddrObj)?)(o.IpIf, o.AddrObj))
