@@ -47,6 +47,10 @@ public sealed class IllumosRenderer
     private readonly HashSet<ResourceId> _ids = [];
     private readonly List<PlanProblem> _problems = [];
 
+    // Names in the global zone's link namespace. Upstream, zone VNICs stay in it; on SmartOS they are created in it and
+    // moved into their zone at once, so they may repeat across zones but must not meet a global-zone link.
+    private readonly Dictionary<string, string> _globalLinks = new(StringComparer.Ordinal);
+
     private IllumosRenderer(NetworkModel model, IllumosNaming naming)
     {
         _model = model;
@@ -86,7 +90,7 @@ public sealed class IllumosRenderer
         foreach (var etherstub in _model.Etherstubs)
         {
             var host = _naming.Etherstub(etherstub.Name);
-            if (CheckLinkName(host, $"etherstub {etherstub.Name}"))
+            if (CheckLinkName(host, $"etherstub {etherstub.Name}") && ClaimGlobalLink(host, $"etherstub {etherstub.Name}"))
             {
                 Add(new HostResource
                 {
@@ -132,7 +136,7 @@ public sealed class IllumosRenderer
         {
             var leg = _naming.GatewayLeg(domain.Key.Over, domain.Key.Vlan);
             var subject = $"gateway leg for {domain.Key}";
-            if (!CheckLinkName(leg, subject))
+            if (!CheckLinkName(leg, subject) || !ClaimGlobalLink(leg, subject))
             {
                 continue;
             }
@@ -261,7 +265,7 @@ public sealed class IllumosRenderer
             return null;
         }
 
-        if (!CheckLinkName(link, subject))
+        if (!CheckLinkName(link, subject) || !ClaimGlobalLink(link, subject, inZone: true))
         {
             return null;
         }
@@ -406,6 +410,19 @@ public sealed class IllumosRenderer
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="host"/> in the global zone's link namespace; a problem when another object has it.</summary>
+    private bool ClaimGlobalLink(string host, string subject, bool inZone = false)
+    {
+        if (_globalLinks.TryGetValue(host, out var holder) && !(inZone && _naming.Variant == IllumosVariant.SmartOs && holder.StartsWith("zone ", StringComparison.Ordinal)))
+        {
+            _problems.Add(new PlanProblem(subject, $"host link name '{host}' is also the name of {holder}"));
+            return false;
+        }
+
+        _globalLinks.TryAdd(host, subject);
         return true;
     }
 
