@@ -107,9 +107,13 @@ public sealed partial class ModelValidator
         }
     }
 
-    private void CheckLinkName(string path, string name, string what)
+    /// <summary>
+    /// dladm naming rules. Etherstubs and VNICs are named in Crossbow's words on every target (so a model moves
+    /// between hosts unchanged); a physical link follows the rules of the host it lives on.
+    /// </summary>
+    private void CheckLinkName(string path, string name, string what, bool hostOwned = false)
     {
-        if (_target != HostTarget.Linux && NameRules.CheckLinkName(name) is { } problem)
+        if ((!hostOwned || _target != HostTarget.Linux) && NameRules.CheckLinkName(name) is { } problem)
         {
             Report(path, "name.invalid-link-name", $"{what} name '{name}' {problem}");
         }

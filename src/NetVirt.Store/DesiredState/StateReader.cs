@@ -11,7 +11,8 @@ namespace NetVirt.Store.DesiredState;
 /// <summary>Reads the stored desired state back into models, authored and resolved, in document order.</summary>
 internal static class StateReader
 {
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx)
+    /// <summary>Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and settings.</summary>
+    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true)
     {
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
         var etherstubs = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM etherstubs ORDER BY position", transaction: tx).ToList();
@@ -39,7 +40,9 @@ internal static class StateReader
             FROM pools p LEFT JOIN pool_networks pn ON pn.pool_id = p.id LEFT JOIN networks n ON n.id = pn.network_id
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
-        var zones = c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList();
+        var zones = includeZones
+            ? c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList()
+            : [];
         var routes = c.Query<RouteRow>("SELECT zone_id AS ZoneId, destination AS Destination, gateway AS Gateway FROM zone_routes ORDER BY zone_id, position", transaction: tx)
             .ToLookup(r => r.ZoneId);
         var vnics = c.Query<VnicRow>(
