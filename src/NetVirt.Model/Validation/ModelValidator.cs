@@ -135,9 +135,15 @@ public sealed partial class ModelValidator
         }
     }
 
-    /// <summary>MTU of the etherstub or link called <paramref name="name"/>, if it exists.</summary>
-    private int? MtuOfLower(string name) =>
-        _etherstubs.TryGetValue(name, out var e) ? e.EffectiveMtu : _links.TryGetValue(name, out var l) ? l.EffectiveMtu : null;
+    /// <summary>
+    /// MTU of the etherstub or link called <paramref name="name"/>, if it exists and is itself valid (an invalid
+    /// parent MTU is reported once, on the parent, not again on everything above it).
+    /// </summary>
+    private int? MtuOfLower(string name)
+    {
+        var mtu = _etherstubs.TryGetValue(name, out var e) ? e.EffectiveMtu : _links.TryGetValue(name, out var l) ? l.EffectiveMtu : (int?)null;
+        return mtu is >= MinMtu and <= MaxMtu ? mtu : null;
+    }
 
     private bool LowerExists(string name) => _etherstubs.ContainsKey(name) || _links.ContainsKey(name);
 }

@@ -171,20 +171,20 @@ internal sealed class StateWriter
     }
 
     /// <summary>Adds one zone to the stored state; <paramref name="infrastructure"/> is the stored model without zones.</summary>
-    public void AddZone(NetworkModel infrastructure, ZoneSpec zone)
+    public void AddZone(NetworkModel infrastructure, InfrastructureIds ids, ZoneSpec zone)
     {
         _index = new ModelIndex(infrastructure with { Zones = [zone] });
-        LoadIds();
+        UseIds(ids);
         var position = _c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM zones", transaction: _tx);
         InsertZones([zone], infrastructure.Settings.MacPrefix, Holdings.None, (int)position);
     }
 
     /// <summary>Adds VNICs to a stored zone; <paramref name="infrastructure"/> is the stored model without zones.</summary>
-    public void AddVnics(NetworkModel infrastructure, string zoneName, IReadOnlyList<VnicSpec> vnics)
+    public void AddVnics(NetworkModel infrastructure, InfrastructureIds ids, string zoneName, IReadOnlyList<VnicSpec> vnics)
     {
         var zone = new ZoneSpec { Name = zoneName, Vnics = [.. vnics] };
         _index = new ModelIndex(infrastructure with { Zones = [zone] });
-        LoadIds();
+        UseIds(ids);
         var zoneId = _c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zoneName", new { zoneName }, _tx)
             ?? throw new UnknownObjectException($"zone '{zoneName}' does not exist");
         var position = (int)_c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM vnics WHERE zone_id = @zoneId", new { zoneId }, _tx);
@@ -217,18 +217,26 @@ internal sealed class StateWriter
         }
     }
 
-    private void LoadIds()
-    {
-        Fill(_etherstubIds, "etherstubs");
-        Fill(_linkIds, "links");
-        Fill(_networkIds, "networks");
-        Fill(_poolIds, "pools");
+    /// <summary>Ids of switches, links, networks and pools by name, for writes that add zones.</summary>
+    internal sealed record InfrastructureIds(
+        Dictionary<string, long> Etherstubs, Dictionary<string, long> Links, Dictionary<string, long> Networks, Dictionary<string, long> Pools);
 
-        void Fill(Dictionary<string, long> ids, string table)
+    /// <summary>Reads the ids of switches, links, networks and pools.</summary>
+    internal static InfrastructureIds ReadIds(SqliteConnection c, SqliteTransaction tx)
+    {
+        return new InfrastructureIds(Fill("etherstubs"), Fill("links"), Fill("networks"), Fill("pools"));
+
+        Dictionary<string, long> Fill(string table) =>
+            c.Query<(string Name, long Id)>($"SELECT name, id FROM {table}", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
+    }
+
+    private void UseIds(InfrastructureIds ids)
+    {
+        foreach (var (target, source) in new[] { (_etherstubIds, ids.Etherstubs), (_linkIds, ids.Links), (_networkIds, ids.Networks), (_poolIds, ids.Pools) })
         {
-            foreach (var (name, id) in _c.Query<(string, long)>($"SELECT name, id FROM {table}", transaction: _tx))
+            foreach (var (name, id) in source)
             {
-                ids[name] = id;
+                target[name] = id;
             }
         }
     }
