@@ -272,6 +272,22 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         Assert.All(opened, h => Assert.True(h.SelectableFileDescriptor >= 0));
     }
 
+    [LinuxRootFact]
+    public void OpenMany_MoreTargetsThanThreads_KeepsOrderAndDisposeAllClosesEveryHandle()
+    {
+        var targets = Enumerable.Range(0, 40)
+            .Select(i => i % 2 == 0 ? new CaptureTarget(pair.NetnsA, pair.InterfaceA) : new CaptureTarget(pair.NetnsB, pair.InterfaceB))
+            .ToList();
+        var parallel = new LibpcapCaptureEngine { OpenParallelism = 7 };
+
+        var opened = parallel.OpenMany(targets);
+        handles.AddRange(opened);
+
+        Assert.Equal(targets, opened.Select(h => h.Target));
+        opened.DisposeAll();
+        Assert.All(opened, h => Assert.Throws<ObjectDisposedException>(() => h.SelectableFileDescriptor));
+    }
+
     private static ArpPacket ArpRequest() =>
         new(ArpOperation.Request, NamespacePair.MacA, IPAddress.Parse("192.0.2.10"), MacAddress.Zero, IPAddress.Parse("192.0.2.11"));
 
