@@ -31,6 +31,7 @@ public sealed class CaptureSet : IDisposable
     private volatile bool completeRequested;
     private Thread? runThread;
     private bool disposed;
+    private bool disposedFromCallback;
 
     /// <summary>Creates a set over <paramref name="handles"/>; a handle's id is its index in the list.</summary>
     /// <param name="handles">Handles to read; they stay owned by the caller.</param>
@@ -136,7 +137,10 @@ public sealed class CaptureSet : IDisposable
         Wake();
     }
 
-    /// <summary>Stops an active run (as <see cref="Complete"/>), waits for its thread, and releases the wake eventfd.</summary>
+    /// <summary>
+    /// Stops an active run (as <see cref="Complete"/>), waits for its thread and releases the wake eventfd. Called from
+    /// the frame callback it does not wait: the run's thread releases the eventfd when it ends.
+    /// </summary>
     public void Dispose()
     {
         Thread? thread;
@@ -149,14 +153,22 @@ public sealed class CaptureSet : IDisposable
 
             disposed = true;
             thread = runThread;
+            disposedFromCallback = thread == Thread.CurrentThread;
         }
 
-        if (thread is not null)
+        if (thread is null)
         {
-            Complete();
-            thread.Join();
+            wakeEvent.Dispose();
+            return;
         }
 
+        Complete();
+        if (thread == Thread.CurrentThread)
+        {
+            return; // called from the frame callback: RunThread releases the eventfd once its loop has returned
+        }
+
+        thread.Join();
         wakeEvent.Dispose();
     }
 
@@ -177,10 +189,17 @@ public sealed class CaptureSet : IDisposable
         }
 
         // Reset before completing the task, so a continuation may start the next run straight away.
+        bool releaseWakeEventOnExit;
         lock (gate)
         {
             activeCallback = null;
             runThread = null;
+            releaseWakeEventOnExit = disposedFromCallback;
+        }
+
+        if (releaseWakeEventOnExit)
+        {
+            wakeEvent.Dispose();
         }
 
         if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)

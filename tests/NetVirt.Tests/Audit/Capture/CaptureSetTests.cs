@@ -195,6 +195,20 @@ public sealed class CaptureSetTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => { _ = set.RunAsync((_, _, _) => { }, TimeSpan.Zero); });
     }
 
+    [Fact]
+    public async Task Dispose_FromInsideTheCallback_EndsTheRunWithoutDeadlock()
+    {
+        var fakes = Fakes(true);
+        fakes[0].Enqueue([1]);
+        fakes[0].Enqueue([2]);
+        var set = new CaptureSet(fakes);
+
+        var summary = await set.RunAsync((_, _, _) => set.Dispose(), Timeout.InfiniteTimeSpan);
+
+        Assert.Equal(CaptureStopReason.Completed, summary.StopReason);
+        Assert.Equal(2, summary.FramesDelivered);
+    }
+
     private FakeCaptureHandle[] Fakes(params bool[] selectable)
     {
         var created = selectable.Select((s, i) => new FakeCaptureHandle($"fake{i}", s)).ToArray();
