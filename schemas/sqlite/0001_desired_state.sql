@@ -4,6 +4,7 @@
 CREATE TABLE meta (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     generation  INTEGER NOT NULL DEFAULT 0 CHECK (generation >= 0),
+    infra_generation INTEGER NOT NULL DEFAULT 0,   -- bumped when switches, links, networks or pools change
     mac_prefix  TEXT    NOT NULL DEFAULT '02:08:20',
     mac_cursor  INTEGER NOT NULL DEFAULT 0,
     updated_at  TEXT    NOT NULL

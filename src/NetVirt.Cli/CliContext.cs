@@ -9,6 +9,7 @@ namespace NetVirt.Cli;
 public sealed class CliContext
 {
     private NetVirtStore? _store;
+    private Reconciliation.Reconciler? _reconciler;
 
     /// <summary>Creates a context writing to the given streams.</summary>
     public CliContext(TextWriter stdout, TextWriter stderr, string? databasePath, string output, HostTarget target)
@@ -50,6 +51,12 @@ public sealed class CliContext
 
     /// <summary>The store, opened on first use.</summary>
     public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
+
+    /// <summary>Creates the host backend for a target; replaced by tests with fakes.</summary>
+    public static Func<HostTarget, Backends.Execution.IHostBackend> BackendFactory { get; set; } = Reconciliation.BackendFactory.Create;
+
+    /// <summary>The reconciler for <see cref="Target"/>, created on first use.</summary>
+    public Reconciliation.Reconciler Reconciler => _reconciler ??= new Reconciliation.Reconciler(Store, BackendFactory(Target));
 
     /// <summary>JSON options for <c>--output json</c>: kebab-case keys, as in documents.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

@@ -80,6 +80,10 @@ public static class Program
         root.Subcommands.Add(ShowCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportCommand.Create(stdout, stderr));
         root.Subcommands.Add(IpCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PlanCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
+        root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
         return root;
     }
 }

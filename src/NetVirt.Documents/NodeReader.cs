@@ -128,7 +128,10 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
             return null;
         }
 
-        if (IPNetwork.TryParse(text, out var network))
+        // IPNetwork.TryParse quietly masks host bits (10.0.0.5/24 becomes 10.0.0.0/24); a user who wrote host bits
+        // most likely meant an interface address, so say so instead of guessing.
+        if (IPNetwork.TryParse(text, out var network) && Model.Addressing.InterfaceAddress.TryParse(text, out var written)
+            && written.Address.Equals(network.BaseAddress))
         {
             return network;
         }

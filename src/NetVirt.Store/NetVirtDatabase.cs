@@ -12,24 +12,25 @@ namespace NetVirt.Store;
 /// </summary>
 public sealed class NetVirtDatabase
 {
-    /// <summary>How long one statement waits for a lock held by another connection.</summary>
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>How long one statement waits, by default, for a lock held by another connection.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times a whole transaction is retried after the busy timeout ran out.</summary>
     public const int BusyRetries = 3;
 
     private readonly string _connectionString;
 
-    private NetVirtDatabase(string path)
+    private NetVirtDatabase(string path, TimeSpan busyTimeout)
     {
         Path = path;
+        BusyTimeout = busyTimeout;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
             ForeignKeys = true,
         }.ToString();
     }
@@ -37,11 +38,14 @@ public sealed class NetVirtDatabase
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>How long one statement waits for a lock held by another connection.</summary>
+    public TimeSpan BusyTimeout { get; }
+
     /// <summary>
     /// Opens (creating if needed) the database at <paramref name="path"/> and applies pending migrations. Refuses a
     /// file that is not NetVirt's or that a newer NetVirt has written.
     /// </summary>
-    public static NetVirtDatabase Open(string path)
+    public static NetVirtDatabase Open(string path, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -50,7 +54,7 @@ public sealed class NetVirtDatabase
             Directory.CreateDirectory(directory);
         }
 
-        var database = new NetVirtDatabase(path);
+        var database = new NetVirtDatabase(path, busyTimeout ?? DefaultBusyTimeout);
         database.Execute(Migrator.Migrate, "open the database");
         return database;
     }
@@ -63,9 +67,9 @@ public sealed class NetVirtDatabase
         {
             connection.Open();
             using var pragmas = connection.CreateCommand();
-            // WAL lets readers (show, the API's GETs) run while one writer works; NORMAL sync is durable across
-            // process crashes and loses at most the last transactions on power loss, which re-apply restores.
-            pragmas.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
+            // NORMAL sync with WAL (set once by the migrator) is durable across process crashes and loses at most
+            // the last transactions on power loss, which the next apply restores from the host.
+            pragmas.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
             pragmas.ExecuteNonQuery();
             return connection;
         }
@@ -119,7 +123,7 @@ public sealed class NetVirtDatabase
             catch (SqliteException ex) when (IsBusy(ex))
             {
                 throw new StoreBusyException(
-                    $"cannot {what}: the database '{Path}' stayed locked by another writer for over {BusyTimeout.TotalSeconds * (BusyRetries + 1):0} s ({BusyRetries + 1} attempts); is another netvirt apply or server running? Try again later.", ex);
+                    $"cannot {what}: the database '{Path}' stayed locked by another writer for over {BusyTimeout.TotalSeconds * (BusyRetries + 1):0.#} s ({BusyRetries + 1} attempts); is another netvirt apply or server running? Try again later.", ex);
             }
         }
     }

@@ -22,6 +22,7 @@ namespace NetVirt.Store;
 public sealed class NetVirtStore
 {
     private readonly TimeProvider _time;
+    private (long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids)? _infrastructure;
 
     /// <summary>Creates the store over an opened database.</summary>
     public NetVirtStore(NetVirtDatabase database, TimeProvider? time = null)
@@ -38,10 +39,10 @@ public sealed class NetVirtStore
     public JournalStore Journal { get; }
 
     /// <summary>Opens the database at <paramref name="path"/> and returns its store.</summary>
-    public static NetVirtStore Open(string path, TimeProvider? time = null) => new(NetVirtDatabase.Open(path), time);
+    public static NetVirtStore Open(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null) => new(NetVirtDatabase.Open(path, busyTimeout), time);
 
     /// <summary>The stored desired state, authored and resolved.</summary>
-    public StoredState Load() => Database.Read(StateReader.Read, "read the desired state");
+    public StoredState Load() => Database.Read((c, tx) => StateReader.Read(c, tx), "read the desired state");
 
     /// <summary>The current desired-state generation.</summary>
     public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
@@ -82,15 +83,46 @@ public sealed class NetVirtStore
             }
 
             new StateWriter(c, tx, Now()).Replace(current, model);
-            var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+            var generation = c.ExecuteScalar<long>(
+                "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
             return new WriteOutcome(generation, Changed: true);
         }, "store the desired state");
     }
 
+    /// <summary>
+    /// Adds a zone with its VNICs in one transaction, allocating MACs and addresses, without rewriting the rest of the
+    /// desired state (the path for orchestrators asking for one container's NIC at a time). Refuses a taken zone
+    /// name, MAC or address with a conflict that names the holder.
+    /// </summary>
+    public WriteOutcome AddZone(ZoneSpec zone, HostTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return WriteTargeted((c, tx, infrastructure, ids) =>
+        {
+            Validate(infrastructure with { Zones = [zone] }, target);
+            new StateWriter(c, tx, Now()).AddZone(infrastructure, ids, zone);
+        }, $"add zone '{zone.Name}'");
+    }
+
+    /// <summary>Adds VNICs to an existing zone in one transaction, allocating MACs and addresses.</summary>
+    public WriteOutcome AddVnics(string zone, IReadOnlyList<VnicSpec> vnics, HostTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(vnics);
+        return WriteTargeted((c, tx, infrastructure, ids) =>
+        {
+            Validate(infrastructure with { Zones = [new ZoneSpec { Name = zone, Vnics = [.. vnics] }] }, target);
+            new StateWriter(c, tx, Now()).AddVnics(infrastructure, ids, zone, vnics);
+        }, $"add VNICs to zone '{zone}'");
+    }
+
+    /// <summary>Removes a zone, or one VNIC of it, releasing its addresses (kept as history for the reuse order).</summary>
+    public WriteOutcome Remove(string zone, string? vnic = null) =>
+        WriteTargeted((c, tx, _, _) => new StateWriter(c, tx, Now()).Remove(zone, vnic), vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
+
     /// <summary>Usage of every family of <paramref name="network"/> (or of every network), with the next address each would hand out.</summary>
     public IReadOnlyList<NetworkUsage> Usage(string? network = null) => Database.Read((c, tx) =>
     {
-        var state = StateReader.Read(c, tx);
+        var state = StateReader.Read(c, tx, includeZones: false);
         var index = new ModelIndex(state.Authored);
         var ids = NetworkIds(c, tx);
         var allocator = new IpamAllocator(c, tx, Now(), index.Network, n => ids[n]);
@@ -130,7 +162,7 @@ public sealed class NetVirtStore
     public IReadOnlyList<AddressHolder> Who(IPAddress address) => Database.Read((c, tx) =>
     {
         var result = IpamViews.Holders(c, tx, null, address).ToList();
-        var state = StateReader.Read(c, tx);
+        var state = StateReader.Read(c, tx, includeZones: false);
         foreach (var n in state.Authored.Networks)
         {
             foreach (var r in n.Reserved.Where(r => r.Range.Contains(address)))
@@ -175,12 +207,66 @@ public sealed class NetVirtStore
         return WithNetwork(model, spec with { Reserved = [.. remaining] });
     }, target);
 
+    private WriteOutcome WriteTargeted(Action<SqliteConnection, SqliteTransaction, NetworkModel, StateWriter.InfrastructureIds> write, string what) => Database.Write((c, tx) =>
+    {
+        var (infrastructure, ids) = Infrastructure(c, tx);
+        try
+        {
+            write(c, tx, infrastructure, ids);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new ConcurrencyConflictException($"cannot {what}: {DescribeConstraint(ex.Message)}", ex);
+        }
+
+        var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+        return new WriteOutcome(generation, Changed: true);
+    }, what);
+
+    /// <summary>
+    /// The stored model without zones, cached per <c>infra_generation</c>: adding a zone does not change switches,
+    /// links, networks or pools, so the allocation path reads one integer instead of every network.
+    /// </summary>
+    private (NetworkModel Model, StateWriter.InfrastructureIds Ids) Infrastructure(SqliteConnection c, SqliteTransaction tx)
+    {
+        var version = c.ExecuteScalar<long>("SELECT infra_generation FROM meta WHERE id = 1", transaction: tx);
+        var cached = _infrastructure;
+        if (cached is not null && cached.Value.Version == version)
+        {
+            return (cached.Value.Model, cached.Value.Ids);
+        }
+
+        var model = StateReader.Read(c, tx, includeZones: false).Authored;
+        var ids = StateWriter.ReadIds(c, tx);
+        _infrastructure = (version, model, ids);
+        return (model, ids);
+    }
+
+    private static void Validate(NetworkModel model, HostTarget target)
+    {
+        var validation = ModelValidator.Validate(model, target);
+        if (!validation.IsValid)
+        {
+            throw new ModelValidationException(validation.Errors);
+        }
+    }
+
+    /// <summary>Turns SQLite's constraint text into what a user understands.</summary>
+    private static string DescribeConstraint(string message) => message switch
+    {
+        _ when message.Contains("zones.name", StringComparison.Ordinal) => "a zone with that name already exists",
+        _ when message.Contains("vnics.zone_id, vnics.name", StringComparison.Ordinal) => "the zone already has a VNIC with that name",
+        _ when message.Contains("vnics.mac", StringComparison.Ordinal) => "the MAC address is already used by another VNIC",
+        _ when message.Contains("ip_addresses", StringComparison.Ordinal) => "the address is already held in that network",
+        _ => message,
+    };
+
     private static NetworkModel WithNetwork(NetworkModel model, NetworkSpec network) =>
         model with { Networks = [.. model.Networks.Select(n => n.Name == network.Name ? network : n)] };
 
     private static NetworkSpec NetworkSpecOf(SqliteConnection c, SqliteTransaction tx, string network)
     {
-        var state = StateReader.Read(c, tx);
+        var state = StateReader.Read(c, tx, includeZones: false);
         return state.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, state.Authored);
     }
 

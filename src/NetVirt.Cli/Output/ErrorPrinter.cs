@@ -11,9 +11,11 @@ public static class ErrorPrinter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(errors);
-        foreach (var error in errors)
+        // In file order, so the list reads top to bottom alongside the document.
+        var ordered = errors.Select(e => (Error: e, Location: map?.Locate(e.Path)))
+            .OrderBy(x => x.Location?.Source, StringComparer.Ordinal).ThenBy(x => x.Location?.Line).ThenBy(x => x.Location?.Column);
+        foreach (var (error, location) in ordered)
         {
-            var location = map?.Locate(error.Path);
             var prefix = location is null ? "" : $"{location}: ";
             // YAML syntax errors carry their location in the message already.
             if (error.Code == "yaml.syntax" || error.Code == "file.unreadable")

@@ -13,7 +13,7 @@ public sealed partial class ModelValidator
     private void ValidateLink(string path, LinkSpec link)
     {
         // A link is the host's own datalink, so it follows the naming rules of the host it lives on.
-        CheckLinkName($"{path}.name", link.Name, "link");
+        CheckLinkName($"{path}.name", link.Name, "link", hostOwned: true);
         CheckLinuxName($"{path}.name", link.Name, "link");
         CheckMtu($"{path}.mtu", link.Mtu, $"link '{link.Name}'");
     }

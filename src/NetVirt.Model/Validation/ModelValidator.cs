@@ -107,9 +107,13 @@ public sealed partial class ModelValidator
         }
     }
 
-    private void CheckLinkName(string path, string name, string what)
+    /// <summary>
+    /// dladm naming rules. Etherstubs and VNICs are named in Crossbow's words on every target (so a model moves
+    /// between hosts unchanged); a physical link follows the rules of the host it lives on.
+    /// </summary>
+    private void CheckLinkName(string path, string name, string what, bool hostOwned = false)
     {
-        if (_target != HostTarget.Linux && NameRules.CheckLinkName(name) is { } problem)
+        if ((!hostOwned || _target != HostTarget.Linux) && NameRules.CheckLinkName(name) is { } problem)
         {
             Report(path, "name.invalid-link-name", $"{what} name '{name}' {problem}");
         }
@@ -131,9 +135,15 @@ public sealed partial class ModelValidator
         }
     }
 
-    /// <summary>MTU of the etherstub or link called <paramref name="name"/>, if it exists.</summary>
-    private int? MtuOfLower(string name) =>
-        _etherstubs.TryGetValue(name, out var e) ? e.EffectiveMtu : _links.TryGetValue(name, out var l) ? l.EffectiveMtu : null;
+    /// <summary>
+    /// MTU of the etherstub or link called <paramref name="name"/>, if it exists and is itself valid (an invalid
+    /// parent MTU is reported once, on the parent, not again on everything above it).
+    /// </summary>
+    private int? MtuOfLower(string name)
+    {
+        var mtu = _etherstubs.TryGetValue(name, out var e) ? e.EffectiveMtu : _links.TryGetValue(name, out var l) ? l.EffectiveMtu : (int?)null;
+        return mtu is >= MinMtu and <= MaxMtu ? mtu : null;
+    }
 
     private bool LowerExists(string name) => _etherstubs.ContainsKey(name) || _links.ContainsKey(name);
 }

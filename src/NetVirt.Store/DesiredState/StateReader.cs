@@ -11,7 +11,8 @@ namespace NetVirt.Store.DesiredState;
 /// <summary>Reads the stored desired state back into models, authored and resolved, in document order.</summary>
 internal static class StateReader
 {
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx)
+    /// <summary>Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and settings.</summary>
+    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true)
     {
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
         var etherstubs = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM etherstubs ORDER BY position", transaction: tx).ToList();
@@ -39,10 +40,12 @@ internal static class StateReader
             FROM pools p LEFT JOIN pool_networks pn ON pn.pool_id = p.id LEFT JOIN networks n ON n.id = pn.network_id
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
-        var zones = c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList();
-        var routes = c.Query<RouteRow>("SELECT zone_id AS ZoneId, destination AS Destination, gateway AS Gateway FROM zone_routes ORDER BY zone_id, position", transaction: tx)
+        var zones = includeZones
+            ? c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList()
+            : [];
+        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>("SELECT zone_id AS ZoneId, destination AS Destination, gateway AS Gateway FROM zone_routes ORDER BY zone_id, position", transaction: tx)
             .ToLookup(r => r.ZoneId);
-        var vnics = c.Query<VnicRow>(
+        var vnics = !includeZones ? Array.Empty<VnicRow>().ToLookup(v => v.ZoneId) : c.Query<VnicRow>(
             """
             SELECT v.id AS Id, v.zone_id AS ZoneId, v.name AS Name, n.name AS NetworkName, p.name AS PoolName,
                    coalesce(e.name, l.name) AS OverName, v.vlan AS Vlan, v.mac_auto AS MacAuto, v.mac AS Mac, v.mtu AS Mtu,
@@ -54,7 +57,7 @@ internal static class StateReader
             LEFT JOIN links l ON l.id = v.over_link_id
             ORDER BY v.zone_id, v.position
             """, transaction: tx).ToLookup(v => v.ZoneId);
-        var addrobjs = c.Query<AddrobjRow>(
+        var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
             """
             SELECT a.id AS Id, a.vnic_id AS VnicId, a.tag AS Tag, a.type AS Type, a.family AS Family, a.requested AS Requested,
                    a.prefix_len AS PrefixLen, ip.address AS HeldAddress, n.name AS HeldNetwork

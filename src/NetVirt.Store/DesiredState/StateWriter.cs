@@ -51,7 +51,7 @@ internal sealed class StateWriter
         DeleteMissing("links", _linkIds.Keys);
         InsertPools(model);
         _c.Execute("UPDATE meta SET mac_prefix = @prefix WHERE id = 1", new { prefix = model.Settings.MacPrefix.ToString() }, _tx);
-        InsertZones(model, kept);
+        InsertZones(model.Zones, model.Settings.MacPrefix, kept, 0);
     }
 
     /// <summary>What the stored VNICs and address objects hold now, by identity (zone, vnic[, tag]).</summary>
@@ -170,13 +170,86 @@ internal sealed class StateWriter
         }
     }
 
-    private void InsertZones(NetworkModel model, Holdings kept)
+    /// <summary>Adds one zone to the stored state; <paramref name="infrastructure"/> is the stored model without zones.</summary>
+    public void AddZone(NetworkModel infrastructure, InfrastructureIds ids, ZoneSpec zone)
     {
-        var ipam = new IpamAllocator(_c, _tx, _now, name => _index.Network(name), name => _networkIds[name]);
-        var fixedMacs = model.Zones.SelectMany(z => z.Vnics).Select(v => v.Mac).OfType<MacAddress>().ToHashSet();
-        var pending = new List<(long AddrobjId, string Zone, VnicSpec Vnic, AddressSpec Address, string? Network)>();
-        var position = 0;
-        foreach (var zone in model.Zones)
+        _index = new ModelIndex(infrastructure with { Zones = [zone] });
+        UseIds(ids);
+        var position = _c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM zones", transaction: _tx);
+        InsertZones([zone], infrastructure.Settings.MacPrefix, Holdings.None, (int)position);
+    }
+
+    /// <summary>Adds VNICs to a stored zone; <paramref name="infrastructure"/> is the stored model without zones.</summary>
+    public void AddVnics(NetworkModel infrastructure, InfrastructureIds ids, string zoneName, IReadOnlyList<VnicSpec> vnics)
+    {
+        var zone = new ZoneSpec { Name = zoneName, Vnics = [.. vnics] };
+        _index = new ModelIndex(infrastructure with { Zones = [zone] });
+        UseIds(ids);
+        var zoneId = _c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zoneName", new { zoneName }, _tx)
+            ?? throw new UnknownObjectException($"zone '{zoneName}' does not exist");
+        var position = (int)_c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM vnics WHERE zone_id = @zoneId", new { zoneId }, _tx);
+        var ipam = NewAllocator();
+        var pending = new List<PendingAddress>();
+        var fixedMacs = vnics.Select(v => v.Mac).OfType<MacAddress>().ToHashSet();
+        foreach (var vnic in vnics)
+        {
+            InsertVnic(zoneId, zone, vnic, position++, infrastructure.Settings.MacPrefix, fixedMacs, Holdings.None, ipam, pending);
+        }
+
+        ClaimAndAllocate(pending, Holdings.None, ipam);
+    }
+
+    /// <summary>Removes a zone (or only the named VNICs of it), releasing their addresses first.</summary>
+    public void Remove(string zoneName, string? vnicName)
+    {
+        var released = _c.Execute(
+            """
+            UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now
+            WHERE addrobj_id IN (SELECT a.id FROM addrobjs a JOIN vnics v ON v.id = a.vnic_id JOIN zones z ON z.id = v.zone_id
+                                 WHERE z.name = @zoneName AND (@vnicName IS NULL OR v.name = @vnicName))
+            """, new { now = _now, zoneName, vnicName }, _tx);
+        var deleted = vnicName is null
+            ? _c.Execute("DELETE FROM zones WHERE name = @zoneName", new { zoneName }, _tx)
+            : _c.Execute("DELETE FROM vnics WHERE name = @vnicName AND zone_id = (SELECT id FROM zones WHERE name = @zoneName)", new { zoneName, vnicName }, _tx);
+        if (deleted == 0)
+        {
+            throw new UnknownObjectException(vnicName is null ? $"zone '{zoneName}' does not exist" : $"zone '{zoneName}' has no vnic '{vnicName}'");
+        }
+    }
+
+    /// <summary>Ids of switches, links, networks and pools by name, for writes that add zones.</summary>
+    internal sealed record InfrastructureIds(
+        Dictionary<string, long> Etherstubs, Dictionary<string, long> Links, Dictionary<string, long> Networks, Dictionary<string, long> Pools);
+
+    /// <summary>Reads the ids of switches, links, networks and pools.</summary>
+    internal static InfrastructureIds ReadIds(SqliteConnection c, SqliteTransaction tx)
+    {
+        return new InfrastructureIds(Fill("etherstubs"), Fill("links"), Fill("networks"), Fill("pools"));
+
+        Dictionary<string, long> Fill(string table) =>
+            c.Query<(string Name, long Id)>($"SELECT name, id FROM {table}", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
+    }
+
+    private void UseIds(InfrastructureIds ids)
+    {
+        foreach (var (target, source) in new[] { (_etherstubIds, ids.Etherstubs), (_linkIds, ids.Links), (_networkIds, ids.Networks), (_poolIds, ids.Pools) })
+        {
+            foreach (var (name, id) in source)
+            {
+                target[name] = id;
+            }
+        }
+    }
+
+    private IpamAllocator NewAllocator() => new(_c, _tx, _now, name => _index.Network(name), name => _networkIds[name]);
+
+    private void InsertZones(IEnumerable<ZoneSpec> zones, MacPrefix macPrefix, Holdings kept, int position)
+    {
+        var list = zones.ToList();
+        var ipam = NewAllocator();
+        var fixedMacs = list.SelectMany(z => z.Vnics).Select(v => v.Mac).OfType<MacAddress>().ToHashSet();
+        var pending = new List<PendingAddress>();
+        foreach (var zone in list)
         {
             var zoneId = _c.ExecuteScalar<long>(
                 "INSERT INTO zones (name, position, description, routes_explicit) VALUES (@name, @position, @description, @explicit) RETURNING id",
@@ -192,57 +265,66 @@ internal sealed class StateWriter
 
             for (var v = 0; v < zone.Vnics.Count; v++)
             {
-                var vnic = zone.Vnics[v];
-                var previous = kept.Macs.TryGetValue((zone.Name, vnic.Name), out var p) ? p : ((MacAddress Mac, string? Network)?)null;
-                var mac = vnic.Mac ?? (previous is { } prev && !fixedMacs.Contains(prev.Mac) ? prev.Mac : ipam.AllocateMac(model.Settings.MacPrefix, fixedMacs));
-                fixedMacs.Add(mac);
-                var network = vnic.Network ?? ChoosePoolNetwork(zone, vnic, previous?.Network, kept, ipam);
-                var vnicId = InsertVnic(zoneId, v, vnic, mac, network);
-                for (var a = 0; a < vnic.Addresses.Count; a++)
-                {
-                    var address = vnic.Addresses[a];
-                    var addrobjId = _c.ExecuteScalar<long>(
-                        "INSERT INTO addrobjs (vnic_id, tag, position, type, family, requested, prefix_len) VALUES (@vnicId, @tag, @a, @type, @family, @requested, @plen) RETURNING id",
-                        new
-                        {
-                            vnicId,
-                            tag = address.Tag,
-                            a,
-                            type = SpecNames.Format(address.Type),
-                            family = address.Family is { } f ? IpamAllocator.FamilyCode(f) : (int?)null,
-                            requested = address.Type != AddressType.Static ? null : address.Address?.ToString() ?? "auto",
-                            plen = address.PrefixLength,
-                        }, _tx);
-                    pending.Add((addrobjId, zone.Name, vnic with { Mac = mac }, address, network));
-                }
+                InsertVnic(zoneId, zone, zone.Vnics[v], v, macPrefix, fixedMacs, kept, ipam, pending);
             }
         }
 
-        // Three passes, so that no automatic choice can take an address someone is entitled to: explicit addresses
-        // and SLAAC addresses first, then automatic addresses that survive from before (if still free and allowed),
-        // then fresh allocations.
-        var survivors = new List<(long AddrobjId, string Network, AddressFamily Family, IPAddress? Previous, string? AllocatedAt)>();
-        foreach (var (addrobjId, zoneName, vnic, address, network) in pending)
-        {
-            if (network is null || _index.Network(network) is not { } spec)
-            {
-                continue;
-            }
+        ClaimAndAllocate(pending, kept, ipam);
+    }
 
-            switch (address.Type)
+    private void InsertVnic(
+        long zoneId, ZoneSpec zone, VnicSpec vnic, int position, MacPrefix macPrefix, HashSet<MacAddress> fixedMacs, Holdings kept, IpamAllocator ipam, List<PendingAddress> pending)
+    {
+        var previous = kept.Macs.TryGetValue((zone.Name, vnic.Name), out var p) ? p : ((MacAddress Mac, string? Network)?)null;
+        var mac = vnic.Mac ?? (previous is { } prev && !fixedMacs.Contains(prev.Mac) ? prev.Mac : ipam.AllocateMac(macPrefix, fixedMacs));
+        fixedMacs.Add(mac);
+        // A pool VNIC keeps the network it was given while that network is still in the pool; a new one is placed
+        // when its addresses are allocated (ResolvePools).
+        var network = vnic.Network
+            ?? (vnic.Pool is { } pool && previous?.Network is { } before && _index.Pool(pool)?.Networks.Contains(before) == true ? before : null);
+        var vnicId = InsertVnicRow(zoneId, position, vnic, mac, network);
+        if (network is null && vnic.Pool is not null && vnic.Addresses.Count == 0)
+        {
+            pending.Add(new PendingAddress(null, vnicId, zone.Name, vnic with { Mac = mac }, null, null));
+        }
+        for (var a = 0; a < vnic.Addresses.Count; a++)
+        {
+            var address = vnic.Addresses[a];
+            var addrobjId = _c.ExecuteScalar<long>(
+                "INSERT INTO addrobjs (vnic_id, tag, position, type, family, requested, prefix_len) VALUES (@vnicId, @tag, @a, @type, @family, @requested, @plen) RETURNING id",
+                new
+                {
+                    vnicId,
+                    tag = address.Tag,
+                    a,
+                    type = SpecNames.Format(address.Type),
+                    family = address.Family is { } f ? IpamAllocator.FamilyCode(f) : (int?)null,
+                    requested = address.Type != AddressType.Static ? null : address.Address?.ToString() ?? "auto",
+                    plen = address.PrefixLength,
+                }, _tx);
+            pending.Add(new PendingAddress(addrobjId, vnicId, zone.Name, vnic with { Mac = mac }, address, network));
+        }
+    }
+
+    private void ClaimAndAllocate(List<PendingAddress> pending, Holdings kept, IpamAllocator ipam)
+    {
+        // Passes, so that no automatic choice can take an address someone is entitled to: explicit and SLAAC
+        // addresses first, then automatic addresses that survive from before (if still free and allowed), then
+        // fresh allocations, and last the pool VNICs that still need a network.
+        var survivors = new List<(long AddrobjId, string Network, AddressFamily Family, IPAddress? Previous, string? AllocatedAt)>();
+        foreach (var item in pending.Where(p => p.Network is not null && p.Address is not null))
+        {
+            var spec = _index.Network(item.Network)!;
+            if (item.Address!.Type == AddressType.Static && item.Address.Address is null)
             {
-                case AddressType.Static when address.Address is { } ip:
-                    ipam.Claim(network, ip, addrobjId, "static");
-                    break;
-                case AddressType.Static:
-                    var family = ModelIndex.FamilyOf(address, spec) ?? AddressFamily.InterNetwork;
-                    var previous = kept.Addresses[(zoneName, vnic.Name, address.Tag)]
-                        .FirstOrDefault(h => h.Kind == "auto" && h.Network == network && h.Address.AddressFamily == family);
-                    survivors.Add((addrobjId, network, family, previous.Address, previous.AllocatedAt));
-                    break;
-                case AddressType.Addrconf when spec.Ipv6 is { } v6 && v6.Subnet.PrefixLength <= 64 && vnic.Mac is { } mac:
-                    ipam.Claim(network, Eui64.Derive(v6.Subnet, mac), addrobjId, "slaac");
-                    break;
+                var family = ModelIndex.FamilyOf(item.Address, spec) ?? AddressFamily.InterNetwork;
+                var previous = kept.Addresses[(item.Zone, item.Vnic.Name, item.Address.Tag)]
+                    .FirstOrDefault(h => h.Kind == "auto" && h.Network == item.Network && h.Address.AddressFamily == family);
+                survivors.Add((item.AddrobjId!.Value, item.Network!, family, previous.Address, previous.AllocatedAt));
+            }
+            else
+            {
+                ClaimFixed(item, item.Network!, ipam);
             }
         }
 
@@ -267,51 +349,93 @@ internal sealed class StateWriter
         {
             ipam.AllocateAuto(network, family, addrobjId);
         }
+
+        ResolvePools(pending.Where(p => p.Network is null && p.Vnic.Pool is not null).GroupBy(p => p.VnicId), ipam);
+    }
+
+    /// <summary>Claims an explicit static address or the SLAAC address of an addrconf object.</summary>
+    private void ClaimFixed(PendingAddress item, string network, IpamAllocator ipam)
+    {
+        var spec = _index.Network(network)!;
+        switch (item.Address!.Type)
+        {
+            case AddressType.Static when item.Address.Address is { } ip:
+                ipam.Claim(network, ip, item.AddrobjId!.Value, "static");
+                break;
+            case AddressType.Addrconf when spec.Ipv6 is { } v6 && v6.Subnet.PrefixLength <= 64 && item.Vnic.Mac is { } mac:
+                ipam.Claim(network, Eui64.Derive(v6.Subnet, mac), item.AddrobjId!.Value, "slaac");
+                break;
+        }
     }
 
     /// <summary>
-    /// A pool VNIC stays on the network it was given while that network is still in the pool; a new one goes to the
-    /// first network of the pool that has a free address of every family it needs (walked in pool order).
+    /// Places each new pool VNIC on the first network of its pool, in pool order, where every one of its addresses
+    /// can be allocated; a savepoint undoes a partial attempt so a full network leaves no trace.
     /// </summary>
-    private string? ChoosePoolNetwork(ZoneSpec zone, VnicSpec vnic, string? previous, Holdings kept, IpamAllocator ipam)
+    private void ResolvePools(IEnumerable<IGrouping<long, PendingAddress>> vnics, IpamAllocator ipam)
     {
-        if (vnic.Pool is not { } poolName || _index.Pool(poolName) is not { } pool)
+        foreach (var group in vnics)
         {
-            return null;
-        }
-
-        if (previous is not null && pool.Networks.Contains(previous))
-        {
-            return previous;
-        }
-
-        var families = vnic.Addresses.Where(a => a.IsAuto).Select(a => a.Family).Distinct().ToList();
-        foreach (var name in pool.Networks)
-        {
-            var network = _index.Network(name);
-            if (network is null)
+            var first = group.First();
+            var pool = _index.Pool(first.Vnic.Pool)!;
+            string? placed = null;
+            foreach (var network in pool.Networks)
             {
-                continue;
+                if (_index.Network(network) is not { } spec)
+                {
+                    continue;
+                }
+
+                _c.Execute("SAVEPOINT pool_attempt", transaction: _tx);
+                var fits = true;
+                try
+                {
+                    foreach (var item in group.Where(i => i.Address is not null))
+                    {
+                        if (item.Address!.Type == AddressType.Static && item.Address.Address is null)
+                        {
+                            var family = ModelIndex.FamilyOf(item.Address, spec);
+                            fits = family is { } f && spec.Subnets.Any(s => s.Family == f) && ipam.TryAllocateAuto(network, f, item.AddrobjId!.Value) is not null;
+                        }
+                        else
+                        {
+                            ClaimFixed(item, network, ipam);
+                        }
+
+                        if (!fits)
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    fits = false;
+                }
+
+                if (fits)
+                {
+                    _c.Execute("RELEASE pool_attempt", transaction: _tx);
+                    placed = network;
+                    break;
+                }
+
+                _c.Execute("ROLLBACK TO pool_attempt; RELEASE pool_attempt", transaction: _tx);
             }
 
-            var fits = families.All(f =>
+            if (placed is null)
             {
-                var family = f ?? network.Subnets.Select(s => (AddressFamily?)s.Family).FirstOrDefault();
-                return family is { } fam && network.Subnets.Any(s => s.Family == fam) && ipam.FindNext(name, fam).Address is not null;
-            });
-            if (fits)
-            {
-                return name;
+                var networks = string.Join("; ", pool.Networks.Select(n => _index.Network(n) is { } spec
+                    ? $"'{n}' ({string.Join(", ", spec.Subnets.Select(s => $"{s.Subnet} range {s.EffectiveRange}"))})"
+                    : $"'{n}'"));
+                throw new NetVirtException($"zone '{first.Zone}' vnic '{first.Vnic.Name}': every network of pool '{pool.Name}' is full: {networks}");
             }
-        }
 
-        var usage = string.Join("; ", pool.Networks.Select(n => _index.Network(n) is { } spec
-            ? $"'{n}' ({string.Join(", ", spec.Subnets.Select(s => $"{s.Subnet} range {s.EffectiveRange}"))})"
-            : $"'{n}'"));
-        throw new NetVirtException($"zone '{zone.Name}' vnic '{vnic.Name}': every network of pool '{pool.Name}' is full: {usage}");
+            _c.Execute("UPDATE vnics SET network_id = @networkId WHERE id = @vnicId", new { networkId = _networkIds[placed], vnicId = group.Key }, _tx);
+        }
     }
 
-    private long InsertVnic(long zoneId, int position, VnicSpec vnic, MacAddress mac, string? network) => _c.ExecuteScalar<long>(
+    private long InsertVnicRow(long zoneId, int position, VnicSpec vnic, MacAddress mac, string? network) => _c.ExecuteScalar<long>(
         """
         INSERT INTO vnics (zone_id, name, position, network_id, pool_id, over_etherstub_id, over_link_id, vlan, mac_auto, mac, mtu,
                            is_primary, maxbw, priority, protection, allowed_ips)
@@ -339,7 +463,13 @@ internal sealed class StateWriter
             allowed = vnic.AllowedIps is { } allowed ? string.Join(',', allowed) : null,
         }, _tx);
 
+    private sealed record PendingAddress(long? AddrobjId, long VnicId, string Zone, VnicSpec Vnic, AddressSpec? Address, string? Network);
+
     private sealed record Holdings(
         Dictionary<(string Zone, string Vnic), (MacAddress Mac, string? Network)> Macs,
-        ILookup<(string Zone, string Vnic, string Tag), (string Network, IPAddress Address, string Kind, string AllocatedAt)> Addresses);
+        ILookup<(string Zone, string Vnic, string Tag), (string Network, IPAddress Address, string Kind, string AllocatedAt)> Addresses)
+    {
+        public static Holdings None { get; } = new([], Array.Empty<(string, string, string, string, IPAddress, string, string)>()
+            .ToLookup(r => (r.Item1, r.Item2, r.Item3), r => (r.Item4, r.Item5, r.Item6, r.Item7)));
+    }
 }

@@ -139,6 +139,21 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
             throw new ConcurrencyConflictException($"{address} in network '{network}' is already held by {DescribeHolder(holder)}");
         }
 
+        // Networks that share an L2 domain share its ARP/NDP space: the same address in two of them would collide.
+        var neighbour = c.QuerySingleOrDefault<(string Network, long Holder)?>(
+            """
+            SELECT other.name, ip.addrobj_id FROM ip_addresses ip
+            JOIN networks other ON other.id = ip.network_id
+            JOIN networks mine ON mine.id = @networkId
+            WHERE ip.address_key = @key AND ip.addrobj_id IS NOT NULL AND other.id <> mine.id AND other.vlan = mine.vlan
+              AND (other.over_etherstub_id IS mine.over_etherstub_id AND other.over_link_id IS mine.over_link_id)
+            LIMIT 1
+            """, new { networkId, key }, tx);
+        if (neighbour is { } n)
+        {
+            throw new ConcurrencyConflictException($"{address} is already held in network '{n.Network}', which shares the L2 domain of '{network}', by {DescribeHolder(n.Holder)}");
+        }
+
         if (existing is { } row)
         {
             c.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = @kind, allocated_at = CASE WHEN addrobj_id IS NULL THEN @now ELSE allocated_at END, released_at = NULL WHERE id = @id",

@@ -34,6 +34,10 @@ public static class Migrator
 
         CheckOwnership(connection, version, applicationId, tables);
 
+        // Only now that the file is known to be ours (or new) may it be changed. WAL is persistent: it lets readers
+        // (show, the API's GETs) run while one writer works.
+        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+
         // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both migrate it.
         using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
         (version, applicationId, tables) = ReadHeader(connection, transaction);
@@ -80,7 +84,7 @@ public static class Migrator
         return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2));
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what NetVirt needs on a Debian host, only when it is missing, and builds it.
+# Sourced by demo.sh and test.sh; safe to run again.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+configuration="${NETVIRT_CONFIGURATION:-Release}"
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "netvirt: this needs root (network namespaces, bridges, nftables); run it as root" >&2
+    exit 1
+  fi
+}
+
+install_packages() {
+  # Debian package -> a file that proves it is installed
+  local missing=()
+  [ -e /usr/sbin/ip ] || missing+=(iproute2)
+  [ -e /usr/sbin/tc ] || missing+=(iproute2)
+  [ -e /usr/sbin/nft ] || missing+=(nftables)
+  ls /usr/lib/*/libpcap.so.0.8 >/dev/null 2>&1 || ls /usr/lib/libpcap.so.0.8 >/dev/null 2>&1 || missing+=(libpcap0.8)
+  [ -e /usr/bin/tcpdump ] || missing+=(tcpdump)
+  [ -e /usr/bin/iperf3 ] || missing+=(iperf3)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "netvirt: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+  fi
+}
+
+install_dotnet() {
+  if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+    return
+  fi
+  echo "netvirt: the .NET 10 SDK is missing; installing it with Microsoft's dotnet-install.sh" >&2
+  command -v curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl ca-certificates >/dev/null; }
+  curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh
+  bash /tmp/dotnet-install.sh --channel 10.0 --install-dir /usr/share/dotnet >/dev/null
+  ln -sf /usr/share/dotnet/dotnet /usr/bin/dotnet
+}
+
+build() {
+  echo "netvirt: building ($configuration)" >&2
+  dotnet build "$repo/NetVirt.sln" -c "$configuration" -v quiet -nologo -clp:NoSummary
+}
+
+netvirt() {
+  dotnet "$repo/src/NetVirt.Cli/bin/$configuration/net10.0/netvirt.dll" "$@"
+}

@@ -1,0 +1,40 @@
+using NetVirt.Cli.Output;
+using NetVirt.Model.Errors;
+using NetVirt.Reconciliation;
+
+namespace NetVirt.Cli.Commands;
+
+/// <summary>Shows a plan and asks before changing the host, as Terraform does; scripts pass <c>--auto-approve</c>.</summary>
+public static class Approval
+{
+    /// <summary>
+    /// A callback for the reconciler: prints the plan, then returns true when approved. Without a terminal and
+    /// without <paramref name="autoApprove"/>, refuses with an error that says how to approve.
+    /// </summary>
+    public static Func<PlanResult, bool> Ask(CliContext context, bool autoApprove, bool dryRun, string verb) => plan =>
+    {
+        if (!context.Json)
+        {
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, context.Reconciler.Backend);
+        }
+
+        if (dryRun || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)
+        {
+            return false;
+        }
+
+        if (autoApprove)
+        {
+            return true;
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new InvalidInputException($"{verb} changes the host and needs approval: run it in a terminal, or pass --auto-approve");
+        }
+
+        context.Stdout.Write($"\nDo you want to {verb} these changes? Only 'yes' will be accepted: ");
+        var answer = Console.ReadLine();
+        return string.Equals(answer?.Trim(), "yes", StringComparison.Ordinal);
+    };
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace NetVirt.Cli.Commands;
+
+/// <summary><c>netvirt history [N]</c>: the journal of apply runs, or every step of one run.</summary>
+public static class HistoryCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var run = new Argument<long?>("run") { Description = "Show every step of this run", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int>("--limit") { Description = "How many runs to list", DefaultValueFactory = _ => 20 };
+        var command = new Command("history", "List apply runs, or show one run step by step") { run, limit };
+        command.SetAction(result =>
+        {
+            var context = CommonOptions.Context(result, stdout, stderr);
+            var journal = context.Store.Journal;
+            if (result.GetValue(run) is { } id)
+            {
+                var record = journal.Run(id);
+                var steps = journal.Steps(id);
+                if (context.Json)
+                {
+                    context.WriteJson(new { Run = record with { PlanJson = "" }, Plan = System.Text.Json.JsonDocument.Parse(record.PlanJson).RootElement, Steps = steps });
+                    return ExitCodes.Ok;
+                }
+
+                stdout.WriteLine($"Run {record.Id}: {record.Outcome}, target {record.Target}, generation {record.Generation}, started {record.StartedAt}, finished {record.FinishedAt ?? "-"} ({record.Trigger})");
+                stdout.WriteLine($"Plan: {record.PlanSummary}.");
+                if (record.Error is { } error)
+                {
+                    stdout.WriteLine($"Error: {error}");
+                }
+
+                var table = ShowCommand.NewTable("#", "STEP", "PHASE", "ACTION", "OBJECT", "OUTCOME", "EXIT", "MS", "COMMAND / ERROR");
+                foreach (var s in steps)
+                {
+                    var detail = s.Error ?? s.Commands.Split('\n').FirstOrDefault();
+                    table.AddRow(ShowCommand.Cells(s.Seq.ToString(CultureInfo.InvariantCulture), s.StepIndex.ToString(CultureInfo.InvariantCulture), s.Phase, s.Action,
+                        $"{s.Kind} {s.Name}", s.Outcome, s.ExitCode?.ToString(CultureInfo.InvariantCulture), s.DurationMs.ToString("0.0", CultureInfo.InvariantCulture), detail));
+                }
+
+                context.Console.Write(table);
+                return ExitCodes.Ok;
+            }
+
+            var runs = journal.Runs(result.GetValue(limit));
+            if (context.Json)
+            {
+                context.WriteJson(runs.Select(r => r with { PlanJson = "" }));
+                return ExitCodes.Ok;
+            }
+
+            if (runs.Count == 0)
+            {
+                stdout.WriteLine("No apply runs yet.");
+                return ExitCodes.Ok;
+            }
+
+            var list = ShowCommand.NewTable("RUN", "STARTED", "TARGET", "GENERATION", "OUTCOME", "PLAN", "TRIGGER", "ERROR");
+            foreach (var r in runs)
+            {
+                list.AddRow(ShowCommand.Cells(r.Id.ToString(CultureInfo.InvariantCulture), r.StartedAt, r.Target, r.Generation.ToString(CultureInfo.InvariantCulture),
+                    r.Outcome, r.PlanSummary, r.Trigger, r.Error));
+            }
+
+            context.Console.Write(list);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

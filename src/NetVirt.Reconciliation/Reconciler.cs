@@ -1,0 +1,87 @@
+using NetVirt.Backends.Execution;
+using NetVirt.Model.Spec;
+using NetVirt.Planning;
+using NetVirt.Planning.Plans;
+using NetVirt.Planning.Resources;
+using NetVirt.Store;
+
+namespace NetVirt.Reconciliation;
+
+/// <summary>
+/// Theory of operation. The store holds the desired state (what the user declared, resolved by IPAM); the host holds
+/// the observed state. Every reconcile is level-triggered: load the desired state, let the backend render it into
+/// host objects, observe the host, and let the pure planner compute the steps between the two. Applying runs those
+/// steps in dependency order through the backend, journaling each one; a failure undoes what this run did, and the
+/// next run starts again from what it observes, so an interrupted apply converges on the next one. Drift is the same
+/// diff without applying it; destroy is the plan towards an empty desired state. Only objects the backend reports as
+/// NetVirt's own are ever changed or deleted.
+/// </summary>
+public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
+{
+    /// <summary>How long an apply waits for another apply on the same database to finish.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The backend this reconciler drives.</summary>
+    public IHostBackend Backend => backend;
+
+    /// <summary>
+    /// Computes the plan for the stored desired state. With <paramref name="observeHost"/> false the host is taken
+    /// as empty (a plan from scratch, e.g. an illumos script written on another machine).
+    /// </summary>
+    public async Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken)
+    {
+        var state = store.Load();
+        return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Differences between the desired state and the host, field by field.</summary>
+    public async Task<(PlanResult Plan, IReadOnlyList<DriftItem> Drift)> DriftAsync(CancellationToken cancellationToken)
+    {
+        var result = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
+        return (result, Planner.Diff(result.Desired, result.Observed));
+    }
+
+    /// <summary>
+    /// Applies the stored desired state: plans against the host and runs the plan. With
+    /// <paramref name="approve"/>, the caller sees the plan first and may refuse it (the run then does nothing).
+    /// </summary>
+    public async Task<(PlanResult Plan, ApplyReport? Report)> ApplyAsync(
+        ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes every object NetVirt owns on the host (the plan towards an empty desired state).</summary>
+    public async Task<(PlanResult Plan, ApplyReport? Report)> DestroyAsync(
+        ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        var generation = store.Generation();
+        var plan = await PlanForAsync(generation, NetworkModel.Empty, observeHost: true, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(plan, options with { Trigger = $"{options.Trigger} destroy" }, approve, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
+    {
+        var rendered = backend.Render(model);
+        var observed = observeHost ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false) : HostState.Empty;
+        var plan = Planner.Plan(rendered.Desired, observed, rendered.Problems);
+        return new PlanResult(generation, backend.Target, plan, rendered.Desired, observed, observeHost);
+    }
+
+    private async Task<(PlanResult, ApplyReport?)> RunAsync(PlanResult plan, ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
+    {
+        if (!plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty || (approve is not null && !approve(plan)))
+        {
+            return (plan, null);
+        }
+
+        var executor = new PlanExecutor(backend, store.Journal);
+        var report = await executor.ApplyAsync(plan.Plan, plan.Generation, options, cancellationToken).ConfigureAwait(false);
+        return (plan, report);
+    }
+}

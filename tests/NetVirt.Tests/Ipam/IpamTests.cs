@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Sockets;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Collections;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Validation;
+using NetVirt.Store;
+using NetVirt.Tests.Support;
+
+namespace NetVirt.Tests.Ipam;
+
+/// <summary>IPAM through the store on real SQLite: choice order, skipping, pools, exhaustion, stability, views.</summary>
+public sealed class IpamTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private readonly ManualTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly NetVirtStore _store;
+
+    public IpamTests() => _store = _db.Open(_time);
+
+    public void Dispose() => _db.Dispose();
+
+    private Dictionary<string, string> Addresses() => _store.Load().Resolved.Zones
+        .ToDictionary(z => z.Name, z => z.Vnics[0].Addresses[0].Address!.ToString());
+
+    private void Store(NetworkModel model)
+    {
+        _time.Advance(TimeSpan.FromMinutes(1));
+        _store.Replace(model, HostTarget.Linux);
+    }
+
+    private static NetworkModel WithZones(NetworkModel model, params string[] names) =>
+        model with { Zones = names.Select(n => Models.OneNetwork(zones: 1).Zones[0] with { Name = n }).ToEquatableArray() };
+
+    [Fact]
+    public void Allocate_FreshNetwork_HandsOutLowestAddressesSkippingNetworkAndGateway()
+    {
+        Store(Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3));
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+    }
+
+    [Fact]
+    public void Allocate_AfterRelease_PrefersNeverUsedAddressesOverReleasedOnes()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        Store(WithZones(net, "a", "b", "c"));        // .2 .3 .4
+        Store(WithZones(net, "a", "c"));             // release .3
+        Store(WithZones(net, "a", "c", "d"));        // never-used .5 first, not .3
+        Assert.Equal("10.0.0.5", Addresses()["d"]);
+    }
+
+    [Fact]
+    public void Allocate_RangeUsedThrough_ReusesTheAddressReleasedLongestAgo()
+    {
+        // /29 with gateway .1: usable .2-.6 (five addresses).
+        var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
+        Store(WithZones(net, "a", "b", "c", "d", "e"));   // .2 .3 .4 .5 .6
+        Store(WithZones(net, "a", "c", "d", "e"));        // release .3 at t2
+        Store(WithZones(net, "a", "c", "e"));             // release .5 at t3
+        Store(WithZones(net, "a", "c", "e", "f"));        // .3 was released longest ago
+        Assert.Equal("10.0.0.3", Addresses()["f"]);
+        Store(WithZones(net, "a", "c", "e", "f", "g"));
+        Assert.Equal("10.0.0.5", Addresses()["g"]);
+    }
+
+    [Fact]
+    public void Allocate_Exhausted_NamesNetworkRangeAndUtilisation()
+    {
+        var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
+        var ex = Assert.Throws<NetVirtException>(() => Store(WithZones(net, "a", "b", "c", "d", "e", "f")));
+        Assert.Contains("network 'n1' has no free ipv4 address", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("range 10.0.0.1-10.0.0.6", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("5 of 5 usable addresses in use (100", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_ReservedAddressesAndRanges_AreNeverHandedOut()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        net = net with
+        {
+            Networks = [net.Networks[0] with
+            {
+                Reserved = [
+                    new ReservationSpec { First = Models.Ip("10.0.0.2"), Last = Models.Ip("10.0.0.2") },
+                    new ReservationSpec { First = Models.Ip("10.0.0.4"), Last = Models.Ip("10.0.0.9"), Note = "switches" }],
+            }],
+        };
+        Store(WithZones(net, "a", "b", "c"));
+        Assert.Equal(["10.0.0.3", "10.0.0.10", "10.0.0.11"], Addresses().Values);
+    }
+
+    [Fact]
+    public void Allocate_ProvisioningRange_IsRespected()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        net = net with { Networks = [net.Networks[0] with { Ipv4 = net.Networks[0].Ipv4! with { RangeStart = Models.Ip("10.0.0.100"), RangeEnd = Models.Ip("10.0.0.101") } }] };
+        Store(WithZones(net, "a", "b"));
+        Assert.Equal(["10.0.0.100", "10.0.0.101"], Addresses().Values);
+        Assert.Throws<NetVirtException>(() => Store(WithZones(net, "a", "b", "c")));
+    }
+
+    [Fact]
+    public void ReApply_SameDocumentInAnotherOrder_KeepsEveryAddressAndMac()
+    {
+        var model = Models.Sample();
+        Store(model);
+        var before = _store.Load().Resolved;
+        Store(model with { Zones = model.Zones.Reverse().ToEquatableArray() });
+        var after = _store.Load().Resolved;
+        foreach (var zone in before.Zones)
+        {
+            var same = after.Zones.Single(z => z.Name == zone.Name);
+            Assert.Equal(zone.Vnics, same.Vnics);
+        }
+    }
+
+    [Fact]
+    public void Allocate_Ipv6_IsSequentialInsideThePrefixAndAddrconfIsRecordedAsSlaac()
+    {
+        Store(Models.Sample());
+        var acme = _store.Load().Resolved.Zones.Where(z => z.Vnics[0].Network == "acme").ToList();
+        Assert.Equal("fd10:100::2", acme[0].Vnics[0].Addresses[1].Address!.ToString()); // ::1 is the gateway
+        Assert.Equal("fd10:100::3", acme[1].Vnics[0].Addresses[1].Address!.ToString());
+        var db = acme.Single(z => z.Name == "acme-db1").Vnics[0];
+        var slaac = Eui64.Derive(IPNetwork.Parse("fd10:100::/64"), db.Mac!.Value);
+        var holder = Assert.Single(_store.Who(slaac));
+        Assert.Equal(("acme-db1", "net0", "v6", "slaac"), (holder.Zone, holder.Vnic, holder.Tag, holder.Kind));
+    }
+
+    [Fact]
+    public void Pool_FillsNetworksInOrderAndNamesThemAllWhenFull()
+    {
+        var model = Models.Parse("""
+            etherstubs: [{ name: stub0 }]
+            networks:
+              - { name: small, over: stub0, vlan: 1, ipv4: { subnet: 10.1.0.0/30 } }
+              - { name: big, over: stub0, vlan: 2, ipv4: { subnet: 10.2.0.0/30 } }
+            pools:
+              - { name: p, networks: [small, big] }
+            zones: []
+            """);
+        NetworkModel WithPoolZones(int n) => model with
+        {
+            Zones = Enumerable.Range(1, n).Select(i => new ZoneSpec
+            {
+                Name = $"z{i}",
+                Vnics = [new VnicSpec { Name = "net0", Pool = "p", Addresses = [new AddressSpec { Tag = "v4" }] }],
+            }).ToEquatableArray(),
+        };
+        Store(WithPoolZones(4));
+        var state = _store.Load().Resolved;
+        Assert.Equal(["small", "small", "big", "big"], state.Zones.Select(z => z.Vnics[0].Network));
+        Assert.Equal(["10.1.0.1", "10.1.0.2", "10.2.0.1", "10.2.0.2"], state.Zones.Select(z => z.Vnics[0].Addresses[0].Address!.ToString()));
+        var ex = Assert.Throws<NetVirtException>(() => Store(WithPoolZones(5)));
+        Assert.Contains("every network of pool 'p' is full", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'small'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'big'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mac_Auto_IsUniqueUnderThePrefixAndSkipsFixedOnes()
+    {
+        var model = Models.OneNetwork(zones: 3);
+        model = model with
+        {
+            Settings = new ModelSettings { MacPrefix = MacPrefix.Parse("2:aa:bb:cc:dd") },
+            Zones = [model.Zones[0] with { Vnics = [model.Zones[0].Vnics[0] with { Mac = MacAddress.Parse("2:aa:bb:cc:dd:1") }] }, model.Zones[1], model.Zones[2]],
+        };
+        Store(model);
+        var macs = _store.Load().Resolved.Zones.Select(z => z.Vnics[0].Mac!.Value.ToString()).ToList();
+        Assert.Equal(["02:aa:bb:cc:dd:01", "02:aa:bb:cc:dd:00", "02:aa:bb:cc:dd:02"], macs);
+    }
+
+    [Fact]
+    public void Views_FreeRangesOfAFragmentedNetwork_AreCompact()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        Store(WithZones(net, [.. Enumerable.Range(1, 10).Select(i => $"z{i}")]));   // .2-.11
+        Store(WithZones(net, [.. Enumerable.Range(1, 10).Where(i => i != 4 && i != 5).Select(i => $"z{i}")])); // free .5 .6
+        var free = _store.FreeRanges("n1", AddressFamily.InterNetwork).Select(r => r.ToString());
+        Assert.Equal(["10.0.0.5-10.0.0.6", "10.0.0.12-10.0.0.254"], free);
+        var usage = Assert.Single(_store.Usage("n1"));
+        Assert.Equal((UInt128)253, usage.Usable);
+        Assert.Equal((UInt128)8, usage.Used);
+        Assert.Equal("10.0.0.12", usage.Next!.ToString());
+    }
+
+    [Fact]
+    public void Views_Who_FindsHolderReservationAndGateway()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        Store(WithZones(net, "a"));
+        Assert.Equal("held", Assert.Single(_store.Who(Models.Ip("10.0.0.2"))).State);
+        Assert.Equal("gateway", Assert.Single(_store.Who(Models.Ip("10.0.0.1"))).State);
+        _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.50"), Models.Ip("10.0.0.60")), "lb", HostTarget.Linux);
+        var reserved = Assert.Single(_store.Who(Models.Ip("10.0.0.55")));
+        Assert.Equal(("reserved", "lb"), (reserved.State, reserved.Note));
+        _store.Release("n1", new IpRange(Models.Ip("10.0.0.50"), Models.Ip("10.0.0.60")), HostTarget.Linux);
+        Assert.Empty(_store.Who(Models.Ip("10.0.0.55")));
+    }
+
+    [Fact]
+    public void Release_AddressHeldByAVnic_IsRefusedNamingTheHolder()
+    {
+        Store(WithZones(Models.OneNetwork("10.0.0.0/24", "10.0.0.1"), "a"));
+        var ex = Assert.Throws<NetVirtException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
+        Assert.Contains("held by zone 'a' vnic 'net0'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reserve_AddressHeldByAVnic_IsRefusedByValidation()
+    {
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
+        var model = Models.Parse("""
+            etherstubs: [{ name: stub0 }]
+            networks: [{ name: n1, over: stub0, vlan: 10, ipv4: { subnet: 10.0.0.0/24 } }]
+            zones:
+              - name: a
+                vnics: [{ name: net0, network: n1, addresses: [{ tag: v4, address: 10.0.0.7 }] }]
+            """);
+        Store(model);
+        var ex = Assert.Throws<ModelValidationException>(() => _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.7"), Models.Ip("10.0.0.7")), null, HostTarget.Linux));
+        Assert.Contains(ex.Errors, e => e.Code == "address.reserved");
+        Assert.NotNull(net);
+    }
+}
