@@ -1,4 +1,4 @@
-using NetVirt.Tests.TestSupport;
+using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Backends.Illumos;
 

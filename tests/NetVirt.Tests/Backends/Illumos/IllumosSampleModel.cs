@@ -1,7 +1,6 @@
-using NetVirt.Documents;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
-using NetVirt.Store;
+using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Backends.Illumos;
 
@@ -34,22 +33,9 @@ public static class IllumosSampleModel
 
     private static NetworkModel LoadResolved()
     {
-        var loaded = DocumentLoader.Load("multi-tenant.yaml", TestSupport.RepositoryFiles.ReadRepository("schemas/examples/multi-tenant.yaml"));
-        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
-        var path = Path.Combine(Path.GetTempPath(), $"nvt-sample-{Guid.NewGuid():N}.db");
-        try
-        {
-            var store = NetVirtStore.Open(path);
-            store.Replace(loaded.Model, HostTarget.Illumos);
-            return store.Load().Resolved;
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(file);
-            }
-        }
+        using var database = new TempDatabase();
+        var store = database.Open();
+        store.Replace(Models.Sample(), HostTarget.Illumos);
+        return store.Load().Resolved;
     }
 }

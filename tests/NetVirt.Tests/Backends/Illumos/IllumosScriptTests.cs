@@ -7,7 +7,7 @@ using NetVirt.Model.Collections;
 using NetVirt.Planning;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
-using NetVirt.Tests.TestSupport;
+using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Backends.Illumos;
 
@@ -55,7 +55,7 @@ public sealed class IllumosScriptTests
         Assert.True((await new PlanExecutor(backend, new InMemoryApplyJournal()).ApplyAsync(first, 1, ApplyOptions.Default, CancellationToken.None)).Succeeded);
 
         var edited = IllumosSampleModel.WithNetwork(model, "globex", n => n with { Vlan = 250 });
-        edited = IllumosSampleModel.WithVnic(edited, "initech-batch1", "net0", v => v with { MaxBandwidth = null, Priority = Model.Spec.Priority.Medium });
+        edited = IllumosSampleModel.WithVnic(edited, "initech-batch1", "net0", v => v with { MaxBandwidth = null, Priority = global::NetVirt.Model.Spec.Priority.Medium });
         edited = edited with { Zones = [.. edited.Zones.Where(z => z.Name != "ops-console1")] };
         var renderedEdit = backend.Render(edited);
         var plan = Planner.Plan(renderedEdit.Desired, await backend.ObserveAsync(CancellationToken.None), renderedEdit.Problems);

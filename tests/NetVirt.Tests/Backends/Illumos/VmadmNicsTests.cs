@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NetVirt.Backends.Illumos.Export;
 using NetVirt.Model.Spec;
-using NetVirt.Tests.TestSupport;
+using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Backends.Illumos;
 
