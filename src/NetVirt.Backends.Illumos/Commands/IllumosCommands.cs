@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Illumos.Parsing;
 using NetVirt.Model.Addressing;
-using NetVirt.Model.Spec;
 
 namespace NetVirt.Backends.Illumos.Commands;
 

@@ -7,7 +7,6 @@ using NetVirt.Backends.Illumos.Observation;
 using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Collections;
 using NetVirt.Planning.Plans;
-using NetVirt.Planning.Resources;
 
 namespace NetVirt.Backends.Illumos.Execution;
 

@@ -7,7 +7,6 @@ using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
 using NetVirt.Model.Spec;
-using NetVirt.Planning;
 using NetVirt.Planning.Resources;
 
 namespace NetVirt.Bench.Planner;

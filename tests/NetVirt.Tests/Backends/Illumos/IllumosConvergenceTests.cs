@@ -2,11 +2,9 @@ using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos;
 using NetVirt.Backends.Illumos.Resources;
-using NetVirt.Model.Collections;
 using NetVirt.Model.Spec;
 using NetVirt.Planning;
 using NetVirt.Planning.Plans;
-using NetVirt.Planning.Resources;
 
 namespace NetVirt.Tests.Backends.Illumos;
 
