@@ -90,6 +90,7 @@ public static class Planner
         }
 
         var drift = Diff(desired, observed);
+        var changed = drift.Where(d => d.Kind == DriftKind.Changed).ToDictionary(d => d.Resource.Id, d => d.Changes);
         var creates = new Dictionary<ResourceId, string>();
         var updates = new List<DriftItem>();
         var deletes = new Dictionary<ResourceId, (string Reason, ChangeKind Change)>();
@@ -133,7 +134,7 @@ public static class Planner
                 Action = StepAction.Delete,
                 Change = change,
                 Resource = resource,
-                Changes = change == ChangeKind.Replace ? ChangesOf(drift, id) : [],
+                Changes = change == ChangeKind.Replace ? ChangesOf(changed, id) : [],
                 Reason = $"{resource}: {reason}",
                 Disrupts = resource.Zone,
             });
@@ -161,7 +162,7 @@ public static class Planner
                 Action = StepAction.Create,
                 Change = replaced ? ChangeKind.Replace : ChangeKind.Create,
                 Resource = resource,
-                Changes = replaced ? ChangesOf(drift, resource.Id) : [],
+                Changes = replaced ? ChangesOf(changed, resource.Id) : [],
                 Reason = $"{resource}: {(replaced ? deleted.Reason : creates[resource.Id])}",
             });
         }
@@ -223,14 +224,24 @@ public static class Planner
     private static bool ImpliedByParentDelete(HostResource resource, IEnumerable<ResourceId> deleted) =>
         resource.Kind.DeletedWithParent && resource.DependsOn.Any(deleted.Contains);
 
-    private static EquatableArray<PropertyChange> Changes(HostResource want, HostResource have) =>
-        want.Properties.Names
-            .Where(name => !string.Equals(want.Properties[name], have.Properties[name] ?? "", StringComparison.Ordinal))
-            .Select(name => new PropertyChange(name, have.Properties[name], want.Properties[name]))
-            .ToEquatableArray();
+    // Called for every desired object on every plan: one lookup per property, no allocation when nothing differs.
+    private static EquatableArray<PropertyChange> Changes(HostResource want, HostResource have)
+    {
+        List<PropertyChange>? changes = null;
+        foreach (var (name, value) in want.Properties)
+        {
+            var current = have.Properties[name];
+            if (!string.Equals(value, current ?? "", StringComparison.Ordinal))
+            {
+                (changes ??= []).Add(new PropertyChange(name, current, value));
+            }
+        }
 
-    private static EquatableArray<PropertyChange> ChangesOf(IReadOnlyList<DriftItem> drift, ResourceId id) =>
-        drift.FirstOrDefault(d => d.Resource.Id == id && d.Kind == DriftKind.Changed)?.Changes ?? [];
+        return changes is null ? [] : changes.ToEquatableArray();
+    }
+
+    private static EquatableArray<PropertyChange> ChangesOf(Dictionary<ResourceId, EquatableArray<PropertyChange>> changed, ResourceId id) =>
+        changed.TryGetValue(id, out var changes) ? changes : [];
 
     private static string Show(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;
 
