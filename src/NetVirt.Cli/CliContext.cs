@@ -53,10 +53,20 @@ public sealed class CliContext
     public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
 
     /// <summary>Creates the host backend for a target; replaced by tests with fakes.</summary>
-    public static Func<HostTarget, Backends.Execution.IHostBackend> BackendFactory { get; set; } = Reconciliation.BackendFactory.Create;
+    public static Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> BackendFactory { get; set; } =
+        Reconciliation.BackendFactory.CreateAsync;
+
+    /// <summary>Backend options from the command line (e.g. <c>--variant</c>).</summary>
+    public Reconciliation.BackendOptions BackendOptions { get; set; } = new();
+
+    /// <summary>True when the host of <see cref="Target"/> can be observed from here (false: plan from scratch).</summary>
+    public bool ObserveHost => Reconciliation.BackendFactory.IsNative(Target) || BackendFactory != DefaultFactory;
 
     /// <summary>The reconciler for <see cref="Target"/>, created on first use.</summary>
-    public Reconciliation.Reconciler Reconciler => _reconciler ??= new Reconciliation.Reconciler(Store, BackendFactory(Target));
+    public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken) =>
+        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false));
+
+    private static readonly Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> DefaultFactory = BackendFactory;
 
     /// <summary>JSON options for <c>--output json</c>: kebab-case keys, as in documents.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

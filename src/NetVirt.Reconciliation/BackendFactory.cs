@@ -1,4 +1,6 @@
+using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
+using NetVirt.Backends.Illumos;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Validation;
 
@@ -13,9 +15,28 @@ public static class BackendFactory
     /// <summary>The ownership prefix in effect.</summary>
     public static string Prefix => Environment.GetEnvironmentVariable("NETVIRT_PREFIX") is { Length: > 0 } p ? p : DefaultPrefix;
 
-    /// <summary>The backend for <paramref name="target"/>.</summary>
-    public static IHostBackend Create(HostTarget target) => target switch
+    /// <summary>True when this process runs on the host that <paramref name="target"/> drives.</summary>
+    public static bool IsNative(HostTarget target) => target switch
     {
-        _ => throw new BackendUnavailableException($"the {target.ToString().ToLowerInvariant()} backend is not available in this build"),
+        HostTarget.Linux => OperatingSystem.IsLinux(),
+        HostTarget.Illumos => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Create("ILLUMOS"))
+            || System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Create("SOLARIS")),
+        _ => false,
     };
+
+    /// <summary>The backend for <paramref name="target"/>.</summary>
+    public static async Task<IHostBackend> CreateAsync(HostTarget target, BackendOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var runner = new ProcessCommandRunner();
+        switch (target)
+        {
+            case HostTarget.Illumos:
+                var variant = options.IllumosVariant
+                    ?? (IsNative(target) ? await IllumosCapabilityProbe.ProbeAsync(runner, cancellationToken).ConfigureAwait(false) : IllumosVariant.SmartOs);
+                return new IllumosBackend(runner, new IllumosBackendOptions { Prefix = options.Prefix, Variant = variant });
+            default:
+                throw new BackendUnavailableException($"the {target.ToString().ToLowerInvariant()} backend is not available in this build");
+        }
+    }
 }

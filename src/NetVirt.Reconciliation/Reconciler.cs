@@ -68,8 +68,13 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     private async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
     {
         var rendered = backend.Render(model);
-        var observed = observeHost ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false) : HostState.Empty;
+        // Without observing, the plan is for a host that has the prerequisites (zones, physical links) and none of
+        // NetVirt's objects yet: an operator script written on another machine.
+        var observed = observeHost
+            ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false)
+            : new HostState(rendered.Desired.Resources.Where(r => !r.Owned));
         var plan = Planner.Plan(rendered.Desired, observed, rendered.Problems);
+        plan = plan with { Problems = [.. plan.Problems, .. backend.Review(plan)] };
         return new PlanResult(generation, backend.Target, plan, rendered.Desired, observed, observeHost);
     }
 

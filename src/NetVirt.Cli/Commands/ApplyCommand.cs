@@ -61,8 +61,9 @@ public static class ApplyCommand
             }
 
             var options = new Backends.Execution.ApplyOptions { KeepGoing = result.GetValue(keepGoing), Trigger = "cli" };
-            var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
-            var (plan, report) = await context.Reconciler.ApplyAsync(options, approve, cancellationToken);
+            var reconciler = await context.ReconcilerAsync(cancellationToken);
+            var approve = Approval.Ask(context, reconciler, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
+            var (plan, report) = await reconciler.ApplyAsync(options, approve, cancellationToken);
             return Finish(context, plan, report, result.GetValue(dryRun));
         });
         return command;

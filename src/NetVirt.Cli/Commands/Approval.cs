@@ -11,11 +11,11 @@ public static class Approval
     /// A callback for the reconciler: prints the plan, then returns true when approved. Without a terminal and
     /// without <paramref name="autoApprove"/>, refuses with an error that says how to approve.
     /// </summary>
-    public static Func<PlanResult, bool> Ask(CliContext context, bool autoApprove, bool dryRun, string verb) => plan =>
+    public static Func<PlanResult, bool> Ask(CliContext context, Reconciler reconciler, bool autoApprove, bool dryRun, string verb) => plan =>
     {
         if (!context.Json)
         {
-            PlanPrinter.Print(context.Stdout, plan, showCommands: false, context.Reconciler.Backend);
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, reconciler.Backend);
         }
 
         if (dryRun || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)

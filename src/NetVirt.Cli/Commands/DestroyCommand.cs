@@ -14,8 +14,9 @@ public static class DestroyCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "destroy");
-            var (plan, report) = await context.Reconciler.DestroyAsync(new Backends.Execution.ApplyOptions { Trigger = "cli" }, approve, cancellationToken);
+            var reconciler = await context.ReconcilerAsync(cancellationToken);
+            var approve = Approval.Ask(context, reconciler, result.GetValue(autoApprove), result.GetValue(dryRun), "destroy");
+            var (plan, report) = await reconciler.DestroyAsync(new Backends.Execution.ApplyOptions { Trigger = "cli" }, approve, cancellationToken);
             return ApplyCommand.Finish(context, plan, report, result.GetValue(dryRun));
         });
         return command;

@@ -13,7 +13,7 @@ public static class DriftCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var (plan, drift) = await context.Reconciler.DriftAsync(cancellationToken);
+            var (plan, drift) = await (await context.ReconcilerAsync(cancellationToken)).DriftAsync(cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(new

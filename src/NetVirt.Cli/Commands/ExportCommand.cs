@@ -10,12 +10,40 @@ public static class ExportCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var resolved = new Option<bool>("--resolved") { Description = "Write allocated MACs and addresses instead of 'auto'" };
-        var command = new Command("export", "Write the stored desired state as YAML") { resolved };
+        var format = new Option<string>("--format") { Description = "yaml (default) or vmadm (the SmartOS vmadm 'nics' payload of one zone)", DefaultValueFactory = _ => "yaml" };
+        format.AcceptOnlyFromAmong("yaml", "vmadm");
+        var zone = new Option<string?>("--zone") { Description = "The zone to export (with --format vmadm)" };
+        var command = new Command("export", "Write the stored desired state as YAML, or one zone's NICs as a SmartOS vmadm payload") { resolved, format, zone };
         command.SetAction(result =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var state = context.Store.Load();
-            stdout.Write(DocumentWriter.Write(result.GetValue(resolved) ? state.Resolved : state.Authored));
+            if (result.GetValue(format) == "vmadm")
+            {
+                var name = result.GetValue(zone) ?? throw new Model.Errors.InvalidInputException("--format vmadm needs --zone ZONE");
+                if (state.Resolved.Zones.All(z => z.Name != name))
+                {
+                    throw new Model.Errors.UnknownObjectException($"zone '{name}' is not in the desired state");
+                }
+
+                var payload = Backends.Illumos.Export.VmadmNics.Build(state.Resolved, name, Reconciliation.BackendFactory.Prefix);
+                stdout.WriteLine(payload.Json);
+                foreach (var note in payload.Notes)
+                {
+                    stderr.WriteLine($"note: {note}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            // A resolved pool VNIC names the network IPAM chose; drop the pool so the export reads back as written.
+            var model = result.GetValue(resolved)
+                ? state.Resolved with
+                {
+                    Zones = [.. state.Resolved.Zones.Select(z => z with { Vnics = [.. z.Vnics.Select(v => v.Network is not null && v.Pool is not null ? v with { Pool = null } : v)] })],
+                }
+                : state.Authored;
+            stdout.Write(DocumentWriter.Write(model));
             return ExitCodes.Ok;
         });
         return command;

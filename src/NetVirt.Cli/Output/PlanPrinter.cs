@@ -15,7 +15,7 @@ public static class PlanPrinter
         var plan = result.Plan;
         if (!result.HostObserved)
         {
-            writer.WriteLine($"note: the {result.Target} host was not observed; this plan builds everything from scratch.");
+            writer.WriteLine($"note: the {result.Target} host was not observed; this plan assumes its zones and links exist and builds everything else from scratch.");
         }
 
         if (!plan.Problems.IsEmpty)
