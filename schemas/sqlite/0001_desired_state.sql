@@ -86,6 +86,8 @@ CREATE TABLE zones (
     routes_explicit INTEGER NOT NULL DEFAULT 0 CHECK (routes_explicit IN (0, 1))
 );
 
+CREATE INDEX zones_by_position ON zones (position);
+
 CREATE TABLE zone_routes (
     zone_id     INTEGER NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
     position    INTEGER NOT NULL,
