@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NetVirt.Backends.Linux.Resources;
+
+/// <summary>
+/// Host names of the objects the Linux backend creates, and the ownership rule: an interface, network namespace or
+/// nftables table is NetVirt's exactly when its name starts with <see cref="OwnerMark"/> (<c>{prefix}-</c>). The
+/// separator matters: prefixes are letters and digits only, so the objects of prefix <c>nv</c> (<c>nv-…</c>) and of a
+/// test prefix such as <c>nvt3fa</c> (<c>nvt3fa-…</c>) can never be mistaken for each other. Interface names carry
+/// at most 15 characters (IFNAMSIZ), so names that would be longer are hashed; the interface alias
+/// (<see cref="Alias"/>) keeps the model identity readable in <c>ip link</c>. See the backend README for the scheme.
+/// </summary>
+public sealed partial class LinuxNaming
+{
+    /// <summary>Longest Linux interface name.</summary>
+    public const int MaxInterfaceName = 15;
+
+    /// <summary>Longest prefix: leaves at least 7 hex digits (28 bits) for hashed interface names.</summary>
+    public const int MaxPrefix = 6;
+
+    /// <summary>Start of every alias NetVirt writes on an interface it owns.</summary>
+    public const string AliasMark = "netvirt";
+
+    /// <summary>Creates the naming scheme for <paramref name="prefix"/>.</summary>
+    public LinuxNaming(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!PrefixPattern().IsMatch(prefix))
+        {
+            throw new ArgumentException($"ownership prefix '{prefix}' must be 1–{MaxPrefix} letters and digits, starting with a letter (Linux interface names have at most {MaxInterfaceName} characters)", nameof(prefix));
+        }
+
+        Prefix = prefix;
+    }
+
+    /// <summary>The ownership prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary><c>{prefix}-</c>: the start of every owned interface and namespace name.</summary>
+    public string OwnerMark => Prefix + "-";
+
+    /// <summary>True when an interface or network namespace called <paramref name="name"/> is NetVirt's.</summary>
+    public bool IsOwned(string name) => name.StartsWith(OwnerMark, StringComparison.Ordinal);
+
+    /// <summary>The network namespace of zone <paramref name="zone"/>: <c>nv-z-acme-web1</c>.</summary>
+    public string ZoneNetns(string zone) => $"{OwnerMark}z-{zone}";
+
+    /// <summary>The router namespace of a tenant (it holds the gateway addresses of the tenant's networks): <c>nv-r-acme</c>.</summary>
+    public string RouterNetns(string router) => $"{OwnerMark}r-{router}";
+
+    /// <summary>
+    /// The zone of a zone namespace name, or null when <paramref name="netns"/> is not one of this prefix's zone namespaces.
+    /// </summary>
+    public string? ZoneOfNetns(string netns) =>
+        netns.StartsWith(OwnerMark + "z-", StringComparison.Ordinal) ? netns[(OwnerMark.Length + 2)..] : null;
+
+    /// <summary>
+    /// The bridge of one L2 domain (etherstub or VLAN-less link realisation, and VLAN id): <c>nv-stub0.100</c> when
+    /// that fits in 15 characters, else <c>nv-b</c> and a hash.
+    /// </summary>
+    public string Bridge(string over, int vlan) => Readable($"{OwnerMark}{over}.{vlan}", 'b', $"bridge/{over}/{vlan}");
+
+    /// <summary>The host end of a zone VNIC's veth pair (the end on the bridge): <c>nv-v</c> and a hash of zone and VNIC.</summary>
+    public string VnicHostEnd(string zone, string vnic) => Hashed('v', $"vnic/{zone}/{vnic}");
+
+    /// <summary>The host end of a router's leg into an L2 domain (the end on the bridge): <c>nv-g</c> and a hash.</summary>
+    public string RouterLegHostEnd(string router, string over, int vlan) => Hashed('g', $"leg/{router}/{over}/{vlan}");
+
+    /// <summary>The router end of its leg into an L2 domain, inside the router namespace: <c>stub0.100</c>, or <c>l</c> and a hash.</summary>
+    public static string RouterLegInside(string over, int vlan)
+    {
+        var readable = $"{over}.{vlan}";
+        return readable.Length <= MaxInterfaceName ? readable : "l" + Hex($"{over}/{vlan}", MaxInterfaceName - 1);
+    }
+
+    /// <summary>A macvlan for a zone VNIC over a physical link, created inside the zone: its name is the VNIC's.</summary>
+    public static string MacvlanInside(string vnic) => vnic;
+
+    /// <summary>The nftables table (bridge family) that holds the anti-spoofing rules: the prefix itself.</summary>
+    public string NftTable => Prefix;
+
+    /// <summary>The alias written on an owned interface: <c>netvirt vnic acme-web1/net0</c>.</summary>
+    public static string Alias(string kind, string identity) => $"{AliasMark} {kind} {identity}";
+
+    /// <summary>The kind and identity of an alias NetVirt wrote, or null for any other alias.</summary>
+    public static (string Kind, string Identity)? ParseAlias(string? alias)
+    {
+        if (alias is null || !alias.StartsWith(AliasMark + " ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = alias[(AliasMark.Length + 1)..];
+        var space = rest.IndexOf(' ', StringComparison.Ordinal);
+        return space <= 0 ? null : (rest[..space], rest[(space + 1)..]);
+    }
+
+    private string Readable(string candidate, char kind, string identity) =>
+        candidate.Length <= MaxInterfaceName ? candidate : Hashed(kind, identity);
+
+    private string Hashed(char kind, string identity) =>
+        $"{OwnerMark}{kind}{Hex($"{Prefix}/{identity}", MaxInterfaceName - OwnerMark.Length - 1)}";
+
+    private static string Hex(string identity, int length) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..length];
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,5}$")]
+    private static partial Regex PrefixPattern();
+}
