@@ -54,6 +54,17 @@ public sealed class ModelIndex
         : vnic.Over is { } over ? new L2Domain(over, vnic.Vlan ?? 0)
         : null;
 
+    /// <summary>
+    /// The router a network's gateways live on, or null when the network has no gateway (then nothing routes out of
+    /// it). Networks with the same router are routed to each other and to nothing else: the router is the network's
+    /// tenant, or the network itself when it has no tenant. One rule for every backend and for the audit's expectations.
+    /// </summary>
+    public static string? RouterOf(NetworkSpec network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Subnets.Any(s => s.Gateway is not null) ? network.Tenant ?? network.Name : null;
+    }
+
     /// <summary>MTU of the etherstub or link called <paramref name="name"/>.</summary>
     public int MtuOfLower(string name) => Etherstub(name)?.EffectiveMtu ?? Link(name)?.EffectiveMtu ?? LinkSpec.DefaultMtu;
 
