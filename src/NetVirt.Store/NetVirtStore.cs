@@ -22,7 +22,8 @@ namespace NetVirt.Store;
 public sealed class NetVirtStore
 {
     private readonly TimeProvider _time;
-    private (long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids)? _infrastructure;
+    // A reference, swapped whole: readers on other threads never see a torn mix of two versions.
+    private InfrastructureCache? _infrastructure;
 
     /// <summary>Creates the store over an opened database.</summary>
     public NetVirtStore(NetVirtDatabase database, TimeProvider? time = null)
@@ -43,6 +44,30 @@ public sealed class NetVirtStore
 
     /// <summary>The stored desired state, authored and resolved.</summary>
     public StoredState Load() => Database.Read((c, tx) => StateReader.Read(c, tx), "read the desired state");
+
+    /// <summary>
+    /// The stored state with only zone <paramref name="zone"/>: every switch, link, network and pool, and that zone
+    /// authored and resolved. Reads one zone's rows, not every zone's, so it stays fast with many zones.
+    /// </summary>
+    public StoredState LoadZone(string zone)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zone);
+        var state = Database.Read((c, tx) => StateReader.Read(c, tx, includeZones: true, onlyZone: zone), $"read zone '{zone}'");
+        return state.Authored.Zones.IsEmpty ? throw new UnknownObjectException($"zone '{zone}' is not in the desired state") : state;
+    }
+
+    /// <summary>
+    /// The stored model without zones (switches, links, networks, pools, settings), from the same per-generation cache
+    /// the allocation path uses: one integer read while the infrastructure is unchanged.
+    /// </summary>
+    public NetworkModel Infrastructure() => Database.Read((c, tx) => Infrastructure(c, tx).Model, "read the infrastructure");
+
+    /// <summary>The names of the VNICs of <paramref name="zone"/> in order, or null when there is no such zone.</summary>
+    public IReadOnlyList<string>? VnicNames(string zone) => Database.Read((c, tx) =>
+    {
+        var zoneId = c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zone", new { zone }, tx);
+        return zoneId is null ? null : (IReadOnlyList<string>)c.Query<string>("SELECT name FROM vnics WHERE zone_id = @zoneId ORDER BY position", new { zoneId }, tx).ToList();
+    }, $"read the VNICs of zone '{zone}'");
 
     /// <summary>The current desired-state generation.</summary>
     public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
@@ -231,14 +256,14 @@ public sealed class NetVirtStore
     {
         var version = c.ExecuteScalar<long>("SELECT infra_generation FROM meta WHERE id = 1", transaction: tx);
         var cached = _infrastructure;
-        if (cached is not null && cached.Value.Version == version)
+        if (cached is not null && cached.Version == version)
         {
-            return (cached.Value.Model, cached.Value.Ids);
+            return (cached.Model, cached.Ids);
         }
 
         var model = StateReader.Read(c, tx, includeZones: false).Authored;
         var ids = StateWriter.ReadIds(c, tx);
-        _infrastructure = (version, model, ids);
+        _infrastructure = new InfrastructureCache(version, model, ids);
         return (model, ids);
     }
 
@@ -281,4 +306,6 @@ public sealed class NetVirtStore
     }
 
     private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private sealed record InfrastructureCache(long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids);
 }

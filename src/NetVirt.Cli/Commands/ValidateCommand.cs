@@ -49,23 +49,6 @@ public static class ValidateCommand
     public static (LoadResult Loaded, IReadOnlyList<ValidationError> Errors) LoadAndValidate(IEnumerable<string> files, HostTarget target)
     {
         var loaded = DocumentLoader.LoadFiles(files);
-        if (loaded.Errors.Any(e => e.Code is "yaml.syntax" or "file.unreadable"))
-        {
-            return (loaded, loaded.Errors);
-        }
-
-        var structural = loaded.Errors.Select(e => e.Path).ToList();
-        var semantic = ModelValidator.Validate(loaded.Model, target).Errors
-            .Where(e => !structural.Any(p => Related(p, e.Path)));
-        return (loaded, [.. loaded.Errors, .. semantic]);
-    }
-
-    private static bool Related(string structuralPath, string semanticPath)
-    {
-        var dot = structuralPath.LastIndexOf('.');
-        var owner = dot > 0 ? structuralPath[..dot] : structuralPath;
-        return semanticPath == structuralPath || semanticPath == owner
-            || semanticPath.StartsWith(structuralPath + ".", StringComparison.Ordinal)
-            || semanticPath.StartsWith(structuralPath + "[", StringComparison.Ordinal);
+        return (loaded, DocumentValidation.Validate(loaded, target));
     }
 }

@@ -11,9 +11,15 @@ namespace NetVirt.Store.DesiredState;
 /// <summary>Reads the stored desired state back into models, authored and resolved, in document order.</summary>
 internal static class StateReader
 {
-    /// <summary>Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and settings.</summary>
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true)
+    /// <summary>
+    /// Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and
+    /// settings; with <paramref name="onlyZone"/>, those and that one zone (the API's view of one container).
+    /// </summary>
+    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true, string? onlyZone = null)
     {
+        // Every zone-side query filters on the zone's id when one zone is asked for; '@onlyZone IS NULL' keeps it one statement.
+        const string ZoneFilter = "(@onlyZone IS NULL OR z.name = @onlyZone)";
+        var zoneArgs = new { onlyZone };
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
         var etherstubs = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM etherstubs ORDER BY position", transaction: tx).ToList();
         var links = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM links ORDER BY position", transaction: tx).ToList();
@@ -41,12 +47,12 @@ internal static class StateReader
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
         var zones = includeZones
-            ? c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList()
+            ? c.Query<ZoneRow>($"SELECT z.id AS Id, z.name AS Name, z.description AS Description, z.routes_explicit AS RoutesExplicit FROM zones z WHERE {ZoneFilter} ORDER BY z.position", zoneArgs, tx).ToList()
             : [];
-        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>("SELECT zone_id AS ZoneId, destination AS Destination, gateway AS Gateway FROM zone_routes ORDER BY zone_id, position", transaction: tx)
+        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {ZoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
             .ToLookup(r => r.ZoneId);
         var vnics = !includeZones ? Array.Empty<VnicRow>().ToLookup(v => v.ZoneId) : c.Query<VnicRow>(
-            """
+            $"""
             SELECT v.id AS Id, v.zone_id AS ZoneId, v.name AS Name, n.name AS NetworkName, p.name AS PoolName,
                    coalesce(e.name, l.name) AS OverName, v.vlan AS Vlan, v.mac_auto AS MacAuto, v.mac AS Mac, v.mtu AS Mtu,
                    v.is_primary AS IsPrimary, v.maxbw AS Maxbw, v.priority AS Priority, v.protection AS Protection, v.allowed_ips AS AllowedIps
@@ -55,17 +61,22 @@ internal static class StateReader
             LEFT JOIN pools p ON p.id = v.pool_id
             LEFT JOIN etherstubs e ON e.id = v.over_etherstub_id
             LEFT JOIN links l ON l.id = v.over_link_id
+            JOIN zones z ON z.id = v.zone_id
+            WHERE {ZoneFilter}
             ORDER BY v.zone_id, v.position
-            """, transaction: tx).ToLookup(v => v.ZoneId);
+            """, zoneArgs, tx).ToLookup(v => v.ZoneId);
         var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
-            """
+            $"""
             SELECT a.id AS Id, a.vnic_id AS VnicId, a.tag AS Tag, a.type AS Type, a.family AS Family, a.requested AS Requested,
                    a.prefix_len AS PrefixLen, ip.address AS HeldAddress, n.name AS HeldNetwork
             FROM addrobjs a
             LEFT JOIN ip_addresses ip ON ip.addrobj_id = a.id AND ip.kind <> 'slaac'
             LEFT JOIN networks n ON n.id = ip.network_id
+            JOIN vnics v ON v.id = a.vnic_id
+            JOIN zones z ON z.id = v.zone_id
+            WHERE {ZoneFilter}
             ORDER BY a.vnic_id, a.position
-            """, transaction: tx).ToLookup(a => a.VnicId);
+            """, zoneArgs, tx).ToLookup(a => a.VnicId);
 
         var networkSpecs = networks.Select(n => ToSpec(n, lowerNames, reservations[n.Id])).ToList();
         var subnetsByNetwork = networkSpecs.ToDictionary(n => n.Name, StringComparer.Ordinal);
