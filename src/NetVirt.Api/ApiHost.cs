@@ -59,6 +59,7 @@ public static class ApiHost
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait));
+        services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -47,7 +47,7 @@ public static class VnicEndpoints
 
     private static Ok<VnicView> Get(string zone, string name, ApiState state) => TypedResults.Ok(Find(state.Store.LoadZone(zone), zone, name));
 
-    private static async Task<Created<VnicView>> Create(HttpContext context, ApiState state, CancellationToken cancellationToken)
+    private static async Task<Created<VnicView>> Create(HttpContext context, ApiState state, VnicBatcher batcher, CancellationToken cancellationToken)
     {
         var text = await EndpointSupport.BodyAsync(context, cancellationToken);
         var loaded = DocumentLoader.LoadVnic("request body", text, new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = PendingName }, "zone");
@@ -56,35 +56,29 @@ public static class VnicEndpoints
             throw new RequestInvalidException([new ValidationError("$", "key.missing", "a VNIC request needs 'zone': the zone (container) the VNIC belongs to; a new zone is created"), .. loaded.Errors]);
         }
 
-        var infrastructure = state.Store.Infrastructure();
-        var requested = EndpointSupport.Require(loaded, infrastructure, state.Target,
+        var requested = loaded.IsValid ? loaded.Item! : EndpointSupport.Require(loaded, state.Store.Infrastructure(), state.Target,
             (model, item) => (model with { Zones = [new ZoneSpec { Name = zoneName, Vnics = [item] }] }, "zones[0].vnics[0]"));
-        if (!loaded.Keys.Contains("addresses"))
+
+        // Default names and addresses are chosen inside the transaction that adds the VNIC, so two requests for one
+        // zone cannot both pick 'net1', and the networks are the ones the allocation sees.
+        var added = await batcher.AddAsync(zoneName, (existing, infrastructure) =>
         {
-            requested = requested with { Addresses = [.. DefaultAddresses(infrastructure, requested)] };
+            var vnic = loaded.Keys.Contains("name") ? requested : requested with { Name = FirstFreeName(existing ?? []) };
+            return loaded.Keys.Contains("addresses") ? vnic : vnic with { Addresses = [.. DefaultAddresses(infrastructure, vnic)] };
+        }, cancellationToken);
+        if (added.Error is ModelValidationException invalid)
+        {
+            throw new ModelValidationException([.. invalid.Errors.Select(ToBodyPath)]);
         }
 
-        string name;
-        try
+        if (added.Error is not null)
         {
-            ((name, _), _) = await state.WriteAsync(store =>
-            {
-                // Read and write under the same gate, so two requests for one zone cannot both pick 'net1'.
-                var existing = store.VnicNames(zoneName);
-                var vnic = loaded.Keys.Contains("name") ? requested : requested with { Name = FirstFreeName(existing ?? []) };
-                var outcome = existing is null
-                    ? store.AddZone(new ZoneSpec { Name = zoneName, Vnics = [vnic] }, state.Target)
-                    : store.AddVnics(zoneName, [vnic], state.Target);
-                return (vnic.Name, outcome);
-            }, r => r.outcome, cancellationToken);
-        }
-        catch (ModelValidationException ex)
-        {
-            throw new ModelValidationException([.. ex.Errors.Select(ToBodyPath)]);
+            throw added.Error;
         }
 
-        var view = Find(state.Store.LoadZone(zoneName), zoneName, name);
-        return TypedResults.Created($"/vnics/{Uri.EscapeDataString(zoneName)}/{Uri.EscapeDataString(name)}", view);
+        var zone = new ZoneSpec { Name = zoneName, Vnics = [added.Resolved!] };
+        var view = StateViews.Vnic(new ModelIndex(added.Infrastructure! with { Zones = [zone] }), zone, added.Resolved!);
+        return TypedResults.Created($"/vnics/{Uri.EscapeDataString(zoneName)}/{Uri.EscapeDataString(view.Vnic)}", view);
     }
 
     private static async Task<Ok<WriteView>> Delete(string zone, string name, ApiState state, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Hosting;
 using NetVirt.Api;
 using NetVirt.Api.Reconcile;
 using NetVirt.Api.Security;
@@ -68,15 +69,8 @@ public static class ServeCommand
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
                 $"auth {(tokens.Required ? "bearer token" : "none")}); Ctrl-C stops");
             await stdout.FlushAsync(cancellationToken);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None);
+            // Returns on Ctrl-C or SIGTERM (the host's console lifetime) or when the command is cancelled, after stopping the server.
+            await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
