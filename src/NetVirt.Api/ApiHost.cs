@@ -54,7 +54,7 @@ public static class ApiHost
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
-        services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
         services.AddSingleton(sp => new ReconcileService(
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());

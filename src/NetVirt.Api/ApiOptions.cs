@@ -30,6 +30,9 @@ public sealed record ApiOptions
     /// <summary>Largest request body accepted.</summary>
     public long MaxBodyBytes { get; init; } = Hosting.RequestBody.DefaultLimit;
 
+    /// <summary>How long one statement waits for another process's lock on the database (the store retries a few times more).</summary>
+    public TimeSpan BusyTimeout { get; init; } = Store.NetVirtDatabase.DefaultBusyTimeout;
+
     /// <summary>How long a write waits for its turn before the server answers 503.</summary>
     public TimeSpan WriteWait { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -51,6 +51,11 @@ public static class VnicEndpoints
     {
         var text = await EndpointSupport.BodyAsync(context, cancellationToken);
         var loaded = DocumentLoader.LoadVnic("request body", text, new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = PendingName }, "zone");
+        if (loaded.Errors.Any(e => e.Code == "yaml.syntax"))
+        {
+            throw new RequestInvalidException(loaded.Errors);
+        }
+
         if (!loaded.Extra.TryGetValue("zone", out var zoneName))
         {
             throw new RequestInvalidException([new ValidationError("$", "key.missing", "a VNIC request needs 'zone': the zone (container) the VNIC belongs to; a new zone is created"), .. loaded.Errors]);
