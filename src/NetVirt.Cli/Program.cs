@@ -74,6 +74,8 @@ public static class Program
             CommonOptions.Database,
             CommonOptions.Output,
             CommonOptions.Target,
+            CommonOptions.Server,
+            CommonOptions.TokenFile,
         };
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ApplyCommand.Create(stdout, stderr));

@@ -36,9 +36,9 @@ public static class ReconcileEndpoints
         return routes;
     }
 
-    private static async Task<Ok<PlanView>> Plan(HttpContext context, ApiState state, CancellationToken cancellationToken)
+    private static async Task<Ok<PlanView>> Plan(bool? destroy, ApiState state, CancellationToken cancellationToken)
     {
-        var run = await RunAndWaitAsync(state.Reconcile, ReconcileService.PlanRequest("api"), cancellationToken);
+        var run = await RunAndWaitAsync(state.Reconcile, ReconcileService.PlanRequest("api", destroy == true), cancellationToken);
         var plan = run.Result!.Plan!;
         return TypedResults.Ok(new PlanView(plan.Generation, plan.Target, plan.HostObserved, JsonNode.Parse(run.Result.PlanJson!)!.AsObject()));
     }

@@ -148,17 +148,25 @@ public sealed partial class ReconcileService : BackgroundService
             };
         });
 
-    /// <summary>A plan against the observed host (read-only; concurrent callers share one run).</summary>
-    public static ReconcileRequest PlanRequest(string trigger) =>
+    /// <summary>
+    /// A plan against the observed host, read-only (concurrent callers share one run); with <paramref name="destroy"/>,
+    /// the plan that removes every object NetVirt owns.
+    /// </summary>
+    public static ReconcileRequest PlanRequest(string trigger, bool destroy = false) =>
         new("plan", trigger, async (context, ct) =>
         {
-            var plan = await context.Reconciler.PlanAsync(observeHost: true, ct).ConfigureAwait(false);
+            var plan = destroy
+                ? (await context.Reconciler.DestroyAsync(new ApplyOptions { Trigger = trigger }, approve: _ => false, ct).ConfigureAwait(false)).Plan
+                : await context.Reconciler.PlanAsync(observeHost: true, ct).ConfigureAwait(false);
             return new ReconcileResult(true, plan.Plan.IsEmpty ? "no-changes" : "changes", plan.Generation, plan.Plan.Summary.ToString(), null)
             {
                 Plan = plan,
                 PlanJson = Planning.Plans.PlanJson.ToJson(plan.Plan, step => [.. context.Reconciler.Backend.Describe(step).Select(c => c.ToString())], indented: false),
             };
-        });
+        })
+        {
+            CoalesceKey = destroy ? "plan-destroy" : "plan",
+        };
 
     /// <summary>
     /// Waits until run <paramref name="id"/> has finished and returns it; null when the service does not know the id.

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NetVirt.Cli.Output;
+using NetVirt.Cli.Services;
+using NetVirt.Documents;
 using NetVirt.Store;
 
 namespace NetVirt.Cli.Commands;
@@ -28,7 +30,8 @@ public static class ApplyCommand
             var paths = result.GetValue(files) ?? [];
             if (paths.Length > 0)
             {
-                var (loaded, errors) = ValidateCommand.LoadAndValidate(paths, context.Target);
+                var loaded = DocumentLoader.LoadFiles(paths);
+                var errors = await context.Service.ValidateAsync(loaded, cancellationToken);
                 if (errors.Count > 0)
                 {
                     ErrorPrinter.Print(stderr, errors, loaded.Map);
@@ -38,7 +41,7 @@ public static class ApplyCommand
                 WriteOutcome outcome;
                 try
                 {
-                    outcome = context.Store.Replace(loaded.Model, context.Target);
+                    outcome = await context.Service.StoreAsync(loaded.Model, cancellationToken);
                 }
                 catch (ModelValidationException ex)
                 {
@@ -47,7 +50,7 @@ public static class ApplyCommand
                 }
 
                 stdout.WriteLine(outcome.Changed
-                    ? $"stored desired state generation {outcome.Generation} in {context.DatabasePath}"
+                    ? $"stored desired state generation {outcome.Generation} in {context.Where}"
                     : $"desired state unchanged (generation {outcome.Generation})");
             }
             else if (result.GetValue(storeOnly))
@@ -61,16 +64,15 @@ public static class ApplyCommand
             }
 
             var options = new Backends.Execution.ApplyOptions { KeepGoing = result.GetValue(keepGoing), Trigger = "cli" };
-            var reconciler = await context.ReconcilerAsync(cancellationToken);
-            var approve = Approval.Ask(context, reconciler, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
-            var (plan, report) = await reconciler.ApplyAsync(options, approve, cancellationToken);
-            return Finish(context, plan, report, result.GetValue(dryRun));
+            var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
+            var (plan, run) = await context.Service.ApplyAsync(options, destroy: false, approve, cancellationToken);
+            return Finish(context, plan, run, result.GetValue(dryRun));
         });
         return command;
     }
 
     /// <summary>Reports how an apply (or destroy) went and picks the exit code.</summary>
-    public static int Finish(CliContext context, Reconciliation.PlanResult plan, Backends.Execution.ApplyReport? report, bool dryRun)
+    public static int Finish(CliContext context, PlanOutcome plan, RunSummary? run, bool dryRun)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -82,18 +84,12 @@ public static class ApplyCommand
                 plan.Target,
                 Summary = plan.Plan.Summary,
                 Problems = plan.Plan.Problems.Select(p => new { p.Subject, p.Message }),
-                Run = report is null ? null : new
-                {
-                    report.RunId,
-                    Outcome = report.Outcome.ToString().ToLowerInvariant(),
-                    report.Error,
-                    Seconds = report.Duration.TotalSeconds,
-                },
+                Run = run is null ? null : new { run.RunId, run.Outcome, run.Error, run.Seconds },
             });
         }
-        else if (report is not null)
+        else if (run is not null)
         {
-            Output.PlanPrinter.PrintReport(context.Stdout, report);
+            PlanPrinter.PrintReport(context.Stdout, run);
         }
 
         if (!plan.Plan.Problems.IsEmpty)
@@ -101,7 +97,7 @@ public static class ApplyCommand
             return ExitCodes.Failure;
         }
 
-        if (report is null)
+        if (run is null)
         {
             if (!dryRun && !plan.Plan.Steps.IsEmpty && !context.Json)
             {
@@ -111,6 +107,6 @@ public static class ApplyCommand
             return ExitCodes.Ok;
         }
 
-        return report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
+        return run.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

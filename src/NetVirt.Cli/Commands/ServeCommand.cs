@@ -27,11 +27,10 @@ public static class ServeCommand
         var resync = new Option<string?>("--resync") { Description = "Check the host for drift this often (30s, 5m, 1h); with --reconcile auto, drift is repaired" };
         var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
         auth.AcceptOnlyFromAmong("token", "none");
-        var tokenFile = new Option<string?>("--token-file") { Description = "Token file (default: <db>.api-tokens, created with mode 0600 on first start); NETVIRT_API_TOKEN and NETVIRT_API_READ_TOKEN take precedence" };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
         var command = new Command("serve", "Run the HTTP API (networks, pools, zones, VNICs with IP and MAC allocation, plan, apply, drift) and the reconcile service")
         {
-            urls, reconcile, resync, auth, tokenFile, maxBody,
+            urls, reconcile, resync, auth, maxBody,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,7 +46,7 @@ public static class ServeCommand
                     Resync = result.GetValue(resync) is { } text ? ParseDuration(text) : null,
                 },
                 RequireAuth = result.GetValue(auth) != "none",
-                TokenFile = result.GetValue(tokenFile),
+                TokenFile = context.TokenFile,
                 MaxBodyBytes = result.GetValue(maxBody),
             };
             var tokens = ApiTokens.None;
