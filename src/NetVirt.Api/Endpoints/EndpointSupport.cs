@@ -109,11 +109,11 @@ internal static class EndpointSupport
         }
     }
 
-    /// <summary>404 naming what is defined instead.</summary>
+    /// <summary>404 naming what is defined instead (worded as the store words it, so the CLI prints the same either way).</summary>
     public static UnknownObjectException Unknown(string kind, string name, IEnumerable<string> defined)
     {
         var names = defined.ToList();
-        return new UnknownObjectException($"{kind} '{name}' is not defined ({(names.Count == 0 ? $"no {kind}s are defined" : $"defined: {string.Join(", ", names.Take(20))}{(names.Count > 20 ? ", ..." : "")}")})");
+        return new UnknownObjectException($"{kind} '{name}' is not defined ({(names.Count == 0 ? $"no {kind}s are defined" : $"defined {kind}s: {string.Join(", ", names)}")})");
     }
 
     /// <summary>409 for a name that is taken.</summary>

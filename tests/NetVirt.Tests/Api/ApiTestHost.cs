@@ -43,7 +43,7 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static async Task<ApiTestHost> StartAsync(
         ApiTokens? tokens = null, ReconcileMode mode = ReconcileMode.Off, Func<CancellationToken, Task<IHostBackend>>? backend = null,
-        Func<ApiOptions, ApiOptions>? options = null, Action<WebApplication>? beforeStart = null, IEnumerable<string>? zones = null)
+        Func<ApiOptions, ApiOptions>? options = null, Action<WebApplication>? beforeStart = null, IEnumerable<string>? zones = null, bool loopback = false)
     {
         var database = new TempDatabase();
         var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
@@ -57,19 +57,32 @@ public sealed class ApiTestHost : IAsyncDisposable
             DatabasePath = database.Path,
             Target = HostTarget.Illumos,
             Reconcile = new ReconcileOptions { Mode = mode, Debounce = TimeSpan.FromMilliseconds(20), BackoffBase = TimeSpan.FromMilliseconds(50) },
+            // Port 0: the kernel picks a free loopback port (read back from app.Urls).
+            Urls = ["http://127.0.0.1:0"],
         };
         apiOptions = options?.Invoke(apiOptions) ?? apiOptions;
         var app = ApiHost.Build(apiOptions, tokens ?? new ApiTokens(WriteToken, ReadToken),
             backend ?? (_ => Task.FromResult<IHostBackend>(new IllumosBackend(host, new IllumosBackendOptions { Variant = IllumosVariant.SmartOs }))),
-            builder => builder.WebHost.UseTestServer());
+            builder =>
+            {
+                if (!loopback)
+                {
+                    builder.WebHost.UseTestServer();
+                }
+            });
         beforeStart?.Invoke(app);
         await app.StartAsync();
         return new ApiTestHost(database, app, host);
     }
 
+    /// <summary>The server's address when it listens on loopback (<c>loopback: true</c>).</summary>
+    public string Url => App.Urls.First();
+
     public HttpClient NewClient(string? token)
     {
-        var client = App.GetTestClient();
+        var client = App.Urls.Count > 0 && App.Urls.First() is var url && !url.EndsWith(":0", StringComparison.Ordinal) && !IsTestServer(App)
+            ? new HttpClient { BaseAddress = new Uri(url) }
+            : App.GetTestClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -77,6 +90,9 @@ public sealed class ApiTestHost : IAsyncDisposable
 
         return client;
     }
+
+    private static bool IsTestServer(WebApplication app) =>
+        app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) is TestServer;
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
