@@ -19,15 +19,18 @@ namespace NetVirt.Api.Endpoints;
 /// </summary>
 public static class NetworkEndpoints
 {
+    private static readonly NamedObjects<NetworkSpec> Networks = new(
+        "network", "networks", m => m.Networks, (m, items) => m with { Networks = [.. items] }, n => n.Name, (source, text) => DocumentLoader.LoadNetwork(source, text), DocumentWriter.ToJson);
+
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapNetworkEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/networks").WithTags("networks");
         group.MapGet("/", List).WithName("ListNetworks");
-        group.MapGet("/{name}", Get).WithName("GetNetwork");
-        group.MapPost("/", Create).WithName("CreateNetwork").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapPut("/{name}", Replace).WithName("ReplaceNetwork").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapDelete("/{name}", Delete).WithName("DeleteNetwork");
+        group.MapGet("/{name}", Networks.Get).WithName("GetNetwork");
+        group.MapPost("/", Networks.Create).WithName("CreateNetwork").Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapPut("/{name}", Networks.Replace).WithName("ReplaceNetwork").Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapDelete("/{name}", Networks.Delete).WithName("DeleteNetwork");
         group.MapGet("/{name}/ips", Ips).WithName("ListNetworkIps");
         group.MapGet("/{name}/ips/free", Free).WithName("FreeNetworkIps");
         group.MapGet("/{name}/ips/next", Next).WithName("NextNetworkIp");
@@ -35,52 +38,6 @@ public static class NetworkEndpoints
     }
 
     private static Ok<IReadOnlyList<NetworkView>> List(ApiState state) => TypedResults.Ok(StateViews.Networks(state.Store.Load().Resolved));
-
-    private static Ok<JsonObject> Get(string name, HttpContext context, ApiState state)
-    {
-        var model = state.Store.Infrastructure();
-        EndpointSupport.SetGeneration(context.Response, state.Store.Generation());
-        return TypedResults.Ok(DocumentWriter.ToJson(Find(model, name)));
-    }
-
-    private static async Task<Created<WriteView>> Create(HttpContext context, ApiState state, CancellationToken cancellationToken)
-    {
-        var network = EndpointSupport.Require(DocumentLoader.LoadNetwork("request body", await EndpointSupport.BodyAsync(context, cancellationToken)),
-            state.Store.Infrastructure(), state.Target, (model, item) => (model with { Networks = [.. model.Networks, item] }, $"networks[{model.Networks.Count}]"));
-        var (outcome, run) = await EndpointSupport.UpdateAsync(state, model =>
-        {
-            if (model.Networks.Any(n => n.Name == network.Name))
-            {
-                throw EndpointSupport.Taken("network", network.Name);
-            }
-
-            return model with { Networks = [.. model.Networks, network] };
-        }, model => $"networks[{model.Networks.Count - 1}]", EndpointSupport.IfMatch(context.Request), cancellationToken);
-        return TypedResults.Created($"/networks/{Uri.EscapeDataString(network.Name)}", new WriteView(outcome.Generation, outcome.Changed, run?.Id));
-    }
-
-    private static async Task<Ok<WriteView>> Replace(string name, HttpContext context, ApiState state, CancellationToken cancellationToken)
-    {
-        var network = EndpointSupport.Require(DocumentLoader.LoadNetwork("request body", await EndpointSupport.BodyAsync(context, cancellationToken)),
-            state.Store.Infrastructure(), state.Target, (model, item) => (model with { Networks = [.. model.Networks, item] }, $"networks[{model.Networks.Count}]"));
-        EndpointSupport.RequireSameName(name, network.Name);
-        var (outcome, run) = await EndpointSupport.UpdateAsync(state, model =>
-        {
-            Find(model, name);
-            return model with { Networks = [.. model.Networks.Select(n => n.Name == name ? network : n)] };
-        }, model => $"networks[{model.Networks.ToList().FindIndex(n => n.Name == name)}]", EndpointSupport.IfMatch(context.Request), cancellationToken);
-        return TypedResults.Ok(new WriteView(outcome.Generation, outcome.Changed, run?.Id));
-    }
-
-    private static async Task<Ok<WriteView>> Delete(string name, HttpContext context, ApiState state, CancellationToken cancellationToken)
-    {
-        var (outcome, run) = await EndpointSupport.RemoveAsync(state, $"network '{name}'", model =>
-        {
-            Find(model, name);
-            return model with { Networks = [.. model.Networks.Where(n => n.Name != name)] };
-        }, EndpointSupport.IfMatch(context.Request), cancellationToken);
-        return TypedResults.Ok(new WriteView(outcome.Generation, outcome.Changed, run?.Id));
-    }
 
     private static Ok<NetworkIpsView> Ips(string name, ApiState state)
     {
@@ -120,6 +77,5 @@ public static class NetworkEndpoints
         return [.. network.Subnets.Select(s => s.Family).Where(x => wanted is null || x == wanted)];
     }
 
-    internal static NetworkSpec Find(NetworkModel model, string name) =>
-        model.Networks.FirstOrDefault(n => n.Name == name) ?? throw EndpointSupport.Unknown("network", name, model.Networks.Select(n => n.Name));
+    internal static NetworkSpec Find(NetworkModel model, string name) => Networks.Find(model, name);
 }

@@ -240,7 +240,7 @@ public sealed partial class ReconcileService : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             Entry? next;
-            TimeSpan? wait;
+            DateTimeOffset? wakeAt;
             lock (_gate)
             {
                 var now = _time.GetUtcNow();
@@ -257,18 +257,17 @@ public sealed partial class ReconcileService : BackgroundService
                     _queue.Remove(next);
                     _running = next;
                     next.StartedAt = now;
-                    wait = null;
+                    wakeAt = null;
                 }
                 else
                 {
-                    var wakeAt = _queue.Select(e => (DateTimeOffset?)e.NotBefore).Append(_nextResyncAt).Min();
-                    wait = wakeAt is { } at ? Max(at - now, TimeSpan.Zero) : null;
+                    wakeAt = _queue.Select(e => (DateTimeOffset?)e.NotBefore).Append(_nextResyncAt).Min();
                 }
             }
 
             if (next is null)
             {
-                await WaitAsync(wait, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(wakeAt, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -287,11 +286,13 @@ public sealed partial class ReconcileService : BackgroundService
         }
     }
 
-    private async Task WaitAsync(TimeSpan? wait, CancellationToken stoppingToken)
+    /// <summary>Waits for a wake-up (a new request) or until <paramref name="wakeAt"/> (a debounce, backoff or resync is due).</summary>
+    private async Task WaitAsync(DateTimeOffset? wakeAt, CancellationToken stoppingToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var woken = _wake.Reader.WaitToReadAsync(cts.Token).AsTask();
-        var tasks = wait is { } delay ? new[] { woken, Task.Delay(delay, _time, cts.Token) } : [woken];
+        // The delay is taken from the clock as late as possible, so time that passed since the loop looked is not waited twice.
+        var tasks = wakeAt is { } at ? new[] { woken, Task.Delay(Max(at - _time.GetUtcNow(), TimeSpan.Zero), _time, cts.Token) } : [woken];
         try
         {
             await Task.WhenAny(tasks).ConfigureAwait(false);

@@ -64,6 +64,22 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Moves the fake clock on in small steps until <paramref name="condition"/> holds: the loop may register its timer
+    /// a moment after the test moved the clock, so one exact jump could leave it waiting forever. What the tests
+    /// check about timing they read from the runs' own timestamps.
+    /// </summary>
+    private async Task AdvanceUntil(Func<bool> condition, string what, TimeSpan? step = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
+            _time.Advance(step ?? TimeSpan.FromMilliseconds(50));
+            await Task.Delay(5);
+        }
+    }
+
     private ReconcileRun RunOf(long id) => _service.Run(id) ?? throw new InvalidOperationException($"no run {id}");
 
     [Fact]
@@ -82,8 +98,9 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         await Task.Delay(50);
         Assert.Equal(ReconcileRunState.Queued, RunOf(run.Id).State); // still inside the debounce
 
-        _time.Advance(TimeSpan.FromMilliseconds(200));
-        await Until(() => RunOf(run.Id).State == ReconcileRunState.Succeeded, "the coalesced apply");
+        await AdvanceUntil(() => RunOf(run.Id).State == ReconcileRunState.Succeeded, "the coalesced apply");
+        var done = RunOf(run.Id);
+        Assert.True(done.StartedAt >= done.RequestedAt + Defaults.Debounce, $"started {done.StartedAt} before the debounce of a run requested at {done.RequestedAt}");
         Assert.Equal(["a", "b", "c"], _backend.Objects);
         Assert.Equal(1, _backend.Batches);
         Assert.Equal(_store.Generation(), _service.Status().LastAppliedGeneration);
@@ -96,27 +113,25 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         await StartAsync(Defaults, jitter: 0.0); // factor 0.5: delays of 1 s, then 2 s
         _backend.FailNext(2);
         var first = _service.DesiredStateChanged(StoreZones("a"))!;
-        _time.Advance(Defaults.Debounce);
-        await Until(() => RunOf(first.Id).State == ReconcileRunState.Failed, "the first attempt");
-        await Until(() => _service.Status().Queued == 1, "the retry to be queued");
+        await AdvanceUntil(() => RunOf(first.Id).State == ReconcileRunState.Failed, "the first attempt");
+        await AdvanceUntil(() => _service.Status().Queued == 1, "the retry to be queued", TimeSpan.Zero);
         var status = _service.Status();
         Assert.Equal("backing-off", status.State);
         Assert.Equal(1, status.ConsecutiveFailures);
-        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1), status.NextRetryAt);
+        Assert.Equal(RunOf(first.Id).FinishedAt + TimeSpan.FromSeconds(1), status.NextRetryAt);
 
-        _time.Advance(TimeSpan.FromMilliseconds(900));
-        await Task.Delay(50);
-        Assert.Equal(1, _backend.Batches); // not before the backoff ends
-        _time.Advance(TimeSpan.FromMilliseconds(100));
-        await Until(() => _service.Status().ConsecutiveFailures == 2, "the second attempt");
-        await Until(() => _service.Status().Queued == 1, "the second retry to be queued");
-        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), _service.Status().NextRetryAt);
+        await AdvanceUntil(() => _service.Status().ConsecutiveFailures == 2, "the second attempt");
+        var second = _service.Runs().First(r => r.State == ReconcileRunState.Failed && r.Id != first.Id);
+        Assert.True(second.StartedAt >= RunOf(first.Id).FinishedAt + TimeSpan.FromSeconds(1), "the first retry started before its backoff ended");
+        Assert.Equal(second.FinishedAt + TimeSpan.FromSeconds(2), _service.Status().NextRetryAt);
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await Until(() => _service.Status().ConsecutiveFailures == 0, "the recovery");
+        await AdvanceUntil(() => _service.Status().ConsecutiveFailures == 0 && _service.Status().Running is null, "the recovery");
+        var third = _service.Status().LastRun!;
+        Assert.True(third.StartedAt >= second.FinishedAt + TimeSpan.FromSeconds(2), "the second retry started before its backoff ended");
+        Assert.Equal(3, _backend.Batches);
         Assert.Equal("idle", _service.Status().State);
         Assert.Equal(["a"], _backend.Objects);
-        Assert.Equal("retry", _service.Status().LastRun!.Trigger);
+        Assert.Equal("retry", third.Trigger);
     }
 
     [Fact]
@@ -148,18 +163,15 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
     {
         await StartAsync(Defaults with { Resync = TimeSpan.FromMinutes(1) });
         var first = _service.DesiredStateChanged(StoreZones("a", "b"))!;
-        _time.Advance(Defaults.Debounce);
-        await Until(() => RunOf(first.Id).State == ReconcileRunState.Succeeded, "the first apply");
+        await AdvanceUntil(() => RunOf(first.Id).State == ReconcileRunState.Succeeded, "the first apply");
         _backend.Remove("b");
 
-        _time.Advance(TimeSpan.FromMinutes(1));
-        await Until(() => _service.Runs().Any(r => r.Kind == "drift" && r.State == ReconcileRunState.Succeeded), "the resync drift check");
+        await AdvanceUntil(() => _service.Runs().Any(r => r.Kind == "drift" && r.State == ReconcileRunState.Succeeded), "the resync drift check", TimeSpan.FromSeconds(5));
         var check = _service.Runs().First(r => r.Kind == "drift");
         Assert.Equal("resync", check.Trigger);
         Assert.Equal(1, check.Result!.Drift);
 
-        _time.Advance(Defaults.Debounce);
-        await Until(() => _backend.Objects.Count == 2, "the repair");
+        await AdvanceUntil(() => _backend.Objects.Count == 2, "the repair");
         Assert.Contains(_service.Runs(), r => r.Kind == "apply" && r.Trigger == "drift" && r.State == ReconcileRunState.Succeeded);
     }
 
