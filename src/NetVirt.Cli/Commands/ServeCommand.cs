@@ -63,7 +63,16 @@ public static class ServeCommand
             var target = context.Target;
             var backendOptions = context.BackendOptions;
             await using var app = ApiHost.Build(options, tokens, ct => CliContext.BackendFactory(target, backendOptions, ct));
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                // Kestrel reports a taken port as an IOException; say which address and what to do.
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}; choose another port with --urls", ex);
+            }
+
             stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
                 $"auth {(tokens.Required ? "bearer token" : "none")}); Ctrl-C stops");

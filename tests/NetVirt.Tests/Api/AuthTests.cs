@@ -108,3 +108,22 @@ public sealed class AuthTests
         Assert.False(ApiTokens.Matches("abc", null));
     }
 }
+
+/// <summary><c>netvirt serve</c>'s own parsing.</summary>
+public sealed class ServeCommandTests
+{
+    [Theory]
+    [InlineData("500ms", 0.5)]
+    [InlineData("30s", 30)]
+    [InlineData("5m", 300)]
+    [InlineData("1h", 3600)]
+    [InlineData("90", 90)]
+    public void ParseDuration_Units(string text, double seconds) => Assert.Equal(seconds, NetVirt.Cli.Commands.ServeCommand.ParseDuration(text).TotalSeconds);
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("-5m")]
+    [InlineData("0s")]
+    public void ParseDuration_Nonsense_IsInvalidInput(string text) =>
+        Assert.Throws<InvalidInputException>(() => NetVirt.Cli.Commands.ServeCommand.ParseDuration(text));
+}

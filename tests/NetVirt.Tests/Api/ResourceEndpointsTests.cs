@@ -93,6 +93,31 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lists_NetworksPoolsZonesVnicsState_AndDeleteOfAnUnusedNetwork()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await _api.PostAsync("/networks", """{"name": "spare", "over": "stub0", "vlan": 300, "ipv4": {"subnet": "10.30.0.0/24"}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _api.PostAsync("/pools", """{"name": "pool1", "networks": ["acme", "spare"]}""")).StatusCode);
+        await _api.PostAsync("/vnics", """{"zone": "web1", "network": "acme"}""");
+
+        var networks = await _api.GetJsonAsync("/networks");
+        Assert.Equal(["acme", "spare"], networks.EnumerateArray().Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal(1, networks[0].GetProperty("vnics").GetInt32());
+        Assert.Equal(100, networks[0].GetProperty("vlan").GetInt32());
+        Assert.Equal(["acme", "spare"], (await _api.GetJsonAsync("/pools"))[0].GetProperty("networks").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal("web1", (await _api.GetJsonAsync("/zones/web1")).GetProperty("zone").GetProperty("name").GetString());
+        Assert.Equal("web1", (await _api.GetJsonAsync("/vnics"))[0].GetProperty("zone").GetString());
+        Assert.Equal(0, (await _api.GetJsonAsync("/vnics?network=spare")).GetArrayLength());
+        var resolved = await _api.GetJsonAsync("/state?resolved=true");
+        Assert.Matches("^02:08:20:", resolved.GetProperty("zones")[0].GetProperty("vnics")[0].GetProperty("mac").GetString());
+        Assert.Equal("auto", (await _api.GetJsonAsync("/state")).GetProperty("zones")[0].GetProperty("vnics")[0].GetProperty("mac").GetString());
+
+        await AssertProblemAsync(await _api.Client.DeleteAsync("/networks/spare"), HttpStatusCode.Conflict, "ref.unknown-network"); // the pool lists it
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.DeleteAsync("/pools/pool1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.DeleteAsync("/networks/spare")).StatusCode);
+        await AssertProblemAsync(await _api.Client.GetAsync("/networks/spare"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Networks_IpViews_UsedFreeNextAndWho()
     {
         await _api.PostAsync("/vnics", """{"zone": "web1", "network": "acme"}""");
