@@ -24,7 +24,11 @@ public static class HealthEndpoints
         var reconcile = state.Reconcile.Status();
         // The store answered; a reconcile service that keeps failing is worth a look but the API itself works.
         var status = reconcile.ConsecutiveFailures > 0 ? "degraded" : "ok";
-        return TypedResults.Ok(new HealthView(status, generation, state.Target.ToString().ToLowerInvariant(), reconcile));
+        // Open without a token, so it tells states and counts only; errors and plans are under /runs (token needed).
+        return TypedResults.Ok(new HealthView(status, generation, state.Target.ToString().ToLowerInvariant(), new HealthReconcileView(
+            reconcile.Mode, reconcile.State, reconcile.Running?.Id, reconcile.Queued, reconcile.ConsecutiveFailures, reconcile.NextRetryAt,
+            reconcile.LastRun is { } last ? new HealthRunView(last.Id, last.Kind, last.State, last.Result?.Outcome, last.FinishedAt) : null,
+            reconcile.LastAppliedGeneration, reconcile.ResyncEvery, reconcile.NextResyncAt)));
     }
 }
 
@@ -33,4 +37,27 @@ public static class HealthEndpoints
 /// <param name="Generation">The desired-state generation stored.</param>
 /// <param name="Target">Host target.</param>
 /// <param name="Reconcile">The reconcile service's state.</param>
-public sealed record HealthView(string Status, long Generation, string Target, ReconcileStatus Reconcile);
+public sealed record HealthView(string Status, long Generation, string Target, HealthReconcileView Reconcile);
+
+/// <summary>The reconcile service as <c>/healthz</c> shows it: states and counts, no error texts.</summary>
+/// <param name="Mode">auto or off.</param>
+/// <param name="State">idle, running or backing-off.</param>
+/// <param name="Running">Id of the run in progress.</param>
+/// <param name="Queued">Runs waiting.</param>
+/// <param name="ConsecutiveFailures">Failed automatic runs in a row.</param>
+/// <param name="NextRetryAt">When the next automatic retry may start.</param>
+/// <param name="LastRun">The last finished run.</param>
+/// <param name="LastAppliedGeneration">The last generation an apply brought the host to.</param>
+/// <param name="ResyncEvery">Drift-check interval.</param>
+/// <param name="NextResyncAt">Next drift check.</param>
+public sealed record HealthReconcileView(
+    ReconcileMode Mode, string State, long? Running, int Queued, int ConsecutiveFailures, DateTimeOffset? NextRetryAt, HealthRunView? LastRun,
+    long? LastAppliedGeneration, TimeSpan? ResyncEvery, DateTimeOffset? NextResyncAt);
+
+/// <summary>A run as <c>/healthz</c> shows it.</summary>
+/// <param name="Id">Run id (<c>/runs/{id}</c> has the details).</param>
+/// <param name="Kind">Job kind.</param>
+/// <param name="State">How it ended.</param>
+/// <param name="Outcome">Short outcome word.</param>
+/// <param name="FinishedAt">When it finished.</param>
+public sealed record HealthRunView(long Id, string Kind, ReconcileRunState State, string? Outcome, DateTimeOffset? FinishedAt);
