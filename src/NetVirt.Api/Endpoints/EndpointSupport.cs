@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using NetVirt.Api.Errors;
 using NetVirt.Api.Hosting;
@@ -13,6 +14,14 @@ namespace NetVirt.Api.Endpoints;
 /// <summary>What the resource endpoints share: reading bodies with the document loader, generations, error paths.</summary>
 internal static class EndpointSupport
 {
+    /// <summary>Declares the problem documents every endpoint may answer with, so the OpenAPI document lists them.</summary>
+    public static TBuilder WithProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
     /// <summary>The object read from the body, or 422 with every structural error.</summary>
     public static T Require<T>(ItemLoadResult<T> loaded)
         where T : class => loaded.IsValid ? loaded.Item! : throw new RequestInvalidException(loaded.Errors);

@@ -15,7 +15,7 @@ public static class EtherstubEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapEtherstubEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/etherstubs").WithTags("etherstubs");
+        var group = routes.MapGroup("/etherstubs").WithTags("etherstubs").WithProblems();
         group.MapGet("/", Etherstubs.GetAll).WithName("ListEtherstubs");
         group.MapGet("/{name}", Etherstubs.Get).WithName("GetEtherstub");
         group.MapPost("/", Etherstubs.Create).WithName("CreateEtherstub").Accepts<JsonObject>("application/json", "application/yaml");

@@ -15,7 +15,7 @@ public static class HistoryEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapHistoryEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/history").WithTags("history");
+        var group = routes.MapGroup("/history").WithTags("history").WithProblems();
         group.MapGet("/", List).WithName("ListHistory");
         group.MapGet("/{id:long}", Get).WithName("GetHistoryRun");
         return group;

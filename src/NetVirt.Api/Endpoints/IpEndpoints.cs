@@ -15,7 +15,7 @@ public static class IpEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapIpEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/ips").WithTags("ips");
+        var group = routes.MapGroup("/ips").WithTags("ips").WithProblems();
         group.MapGet("/", Usage).WithName("ListIpUsage");
         group.MapGet("/{address}", Who).WithName("WhoHoldsIp");
         return group;

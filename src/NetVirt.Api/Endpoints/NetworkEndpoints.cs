@@ -25,7 +25,7 @@ public static class NetworkEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapNetworkEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/networks").WithTags("networks");
+        var group = routes.MapGroup("/networks").WithTags("networks").WithProblems();
         group.MapGet("/", List).WithName("ListNetworks");
         group.MapGet("/{name}", Networks.Get).WithName("GetNetwork");
         group.MapPost("/", Networks.Create).WithName("CreateNetwork").Accepts<JsonObject>("application/json", "application/yaml");

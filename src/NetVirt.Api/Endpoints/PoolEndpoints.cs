@@ -15,7 +15,7 @@ public static class PoolEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapPoolEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/pools").WithTags("pools");
+        var group = routes.MapGroup("/pools").WithTags("pools").WithProblems();
         group.MapGet("/", Pools.GetAll).WithName("ListPools");
         group.MapGet("/{name}", Pools.Get).WithName("GetPool");
         group.MapPost("/", Pools.Create).WithName("CreatePool").Accepts<JsonObject>("application/json", "application/yaml");

@@ -26,11 +26,11 @@ public static class ReconcileEndpoints
     public static IEndpointRouteBuilder MapReconcileEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet("/plan", Plan).WithTags("reconcile").WithName("GetPlan");
-        routes.MapGet("/drift", Drift).WithTags("reconcile").WithName("GetDrift");
-        routes.MapPost("/apply", Apply).WithTags("reconcile").WithName("Apply").Accepts<ApplyRequestBody>("application/json");
-        routes.MapPost("/destroy", Destroy).WithTags("reconcile").WithName("Destroy");
-        var runs = routes.MapGroup("/runs").WithTags("reconcile");
+        routes.MapGet("/plan", Plan).WithTags("reconcile").WithProblems().WithName("GetPlan");
+        routes.MapGet("/drift", Drift).WithTags("reconcile").WithProblems().WithName("GetDrift");
+        routes.MapPost("/apply", Apply).WithTags("reconcile").WithProblems().WithName("Apply").Accepts<ApplyRequestBody>("application/json");
+        routes.MapPost("/destroy", Destroy).WithTags("reconcile").WithProblems().WithName("Destroy");
+        var runs = routes.MapGroup("/runs").WithTags("reconcile").WithProblems();
         runs.MapGet("/", Runs).WithName("ListRuns");
         runs.MapGet("/{id:long}", Run).WithName("GetRun");
         return routes;

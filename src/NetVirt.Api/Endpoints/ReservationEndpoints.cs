@@ -21,7 +21,7 @@ public static class ReservationEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapReservationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/reservations").WithTags("reservations");
+        var group = routes.MapGroup("/reservations").WithTags("reservations").WithProblems();
         group.MapGet("/", List).WithName("ListReservations");
         group.MapPost("/", Create).WithName("CreateReservation").Accepts<JsonObject>("application/json", "application/yaml");
         group.MapDelete("/{network}/{range}", Delete).WithName("DeleteReservation");

@@ -20,7 +20,7 @@ public static class StateEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapStateEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/state").WithTags("state");
+        var group = routes.MapGroup("/state").WithTags("state").WithProblems();
         group.MapGet("/", Get).WithName("GetState").Produces<JsonObject>(contentType: "application/json").Produces<string>(contentType: "application/yaml");
         group.MapPut("/", Replace).WithName("ReplaceState").Accepts<JsonObject>("application/json", "application/yaml");
         return group;

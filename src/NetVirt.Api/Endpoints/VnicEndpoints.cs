@@ -31,7 +31,7 @@ public static class VnicEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapVnicEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/vnics").WithTags("vnics");
+        var group = routes.MapGroup("/vnics").WithTags("vnics").WithProblems();
         group.MapGet("/", List).WithName("ListVnics");
         group.MapPost("/", Create).WithName("CreateVnic").Accepts<JsonObject>("application/json", "application/yaml");
         group.MapGet("/{zone}/{name}", Get).WithName("GetVnic");

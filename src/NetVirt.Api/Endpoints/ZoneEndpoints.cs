@@ -21,7 +21,7 @@ public static class ZoneEndpoints
     /// <summary>Maps the group.</summary>
     public static RouteGroupBuilder MapZoneEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/zones").WithTags("zones");
+        var group = routes.MapGroup("/zones").WithTags("zones").WithProblems();
         group.MapGet("/", List).WithName("ListZones");
         group.MapGet("/{name}", Get).WithName("GetZone");
         group.MapPost("/", Create).WithName("CreateZone").Accepts<JsonObject>("application/json", "application/yaml");
