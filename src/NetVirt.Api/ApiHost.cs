@@ -55,6 +55,8 @@ public static class ApiHost
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
+        // A server commits all day: checkpoint the WAL on a timer instead of inside whichever write fills it.
+        services.AddSingleton(sp => new BackgroundCheckpoints(sp.GetRequiredService<NetVirtStore>().Database.CheckpointInBackground(TimeSpan.FromSeconds(1))));
         services.AddSingleton(sp => new ReconcileService(
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
@@ -63,6 +65,7 @@ public static class ApiHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<BackgroundCheckpoints>();
         app.UseMiddleware<ErrorHandling>();
         app.UseStatusCodePages();
         app.UseMiddleware<TokenAuthentication>();
