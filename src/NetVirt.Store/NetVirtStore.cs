@@ -63,13 +63,6 @@ public sealed class NetVirtStore
     /// </summary>
     public NetworkModel Infrastructure() => Database.Read((c, tx) => Infrastructure(c, tx).Model, "read the infrastructure");
 
-    /// <summary>The names of the VNICs of <paramref name="zone"/> in order, or null when there is no such zone.</summary>
-    public IReadOnlyList<string>? VnicNames(string zone) => Database.Read((c, tx) =>
-    {
-        var zoneId = c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zone", new { zone }, tx);
-        return zoneId is null ? null : (IReadOnlyList<string>)c.Query<string>("SELECT name FROM vnics WHERE zone_id = @zoneId ORDER BY position", new { zoneId }, tx).ToList();
-    }, $"read the VNICs of zone '{zone}'");
-
     /// <summary>The current desired-state generation.</summary>
     public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
 
