@@ -103,6 +103,5 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         return Task.FromResult(new HistoryRunView(record with { PlanJson = "" }, System.Text.Json.Nodes.JsonNode.Parse(record.PlanJson)!.AsObject(), Store.Journal.Steps(id)));
     }
 
-    private static PlanOutcome Outcome(Reconciler reconciler, PlanResult plan) =>
-        new(plan.Generation, plan.Target, plan.HostObserved, plan.Plan, step => [.. reconciler.Backend.Describe(step).Select(c => c.ToString())]);
+    private static PlanOutcome Outcome(Reconciler reconciler, PlanResult plan) => PlanOutcome.From(plan, reconciler.Backend);
 }

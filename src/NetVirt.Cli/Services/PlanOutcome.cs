@@ -8,4 +8,13 @@ namespace NetVirt.Cli.Services;
 /// <param name="HostObserved">True when the host was observed.</param>
 /// <param name="Plan">The plan.</param>
 /// <param name="Commands">The command lines of a step.</param>
-public sealed record PlanOutcome(long Generation, string Target, bool HostObserved, Plan Plan, Func<PlanStep, IReadOnlyList<string>> Commands);
+public sealed record PlanOutcome(long Generation, string Target, bool HostObserved, Plan Plan, Func<PlanStep, IReadOnlyList<string>> Commands)
+{
+    /// <summary>A plan computed in this process, with its steps' commands from <paramref name="backend"/>.</summary>
+    public static PlanOutcome From(Reconciliation.PlanResult plan, Backends.Execution.IHostBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(backend);
+        return new(plan.Generation, plan.Target, plan.HostObserved, plan.Plan, step => [.. backend.Describe(step).Select(c => c.ToString())]);
+    }
+}
