@@ -306,7 +306,18 @@ public sealed partial class ReconcileService : BackgroundService
 
     private async Task RunAsync(Entry entry, CancellationToken stoppingToken)
     {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RunId"] = entry.Id, ["RunKind"] = entry.Request.Kind });
+        // Every event of the run carries its id, kind and the desired-state generation it started from.
+        long? generation = null;
+        try
+        {
+            generation = _store.Generation();
+        }
+        catch (Model.Errors.NetVirtException)
+        {
+            // The run itself will meet and report the same store error.
+        }
+
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = entry.Id, ["RunKind"] = entry.Request.Kind, ["Generation"] = generation });
         Log.RunStarted(_logger, entry.Id, entry.Request.Kind, entry.Request.Trigger);
         ReconcileResult result;
         var state = ReconcileRunState.Failed;
