@@ -5,8 +5,9 @@ using NetVirt.Audit.Frames;
 namespace NetVirt.Audit.Probes;
 
 /// <summary>
-/// The probe frames, built with <see cref="FrameBuilder"/>. ICMP and UDP probes carry the tag as their payload; ARP and
-/// neighbour discovery carry it after the L3 packet (in the Ethernet padding), and a DHCPOFFER in its private option,
+/// The probe frames, built with <see cref="FrameBuilder"/>. ICMP and UDP probes carry the tag as their payload; ARP
+/// carries it after the L3 packet (in the Ethernet padding), a neighbour solicitation in a Nonce option and a DHCPOFFER
+/// in its private option,
 /// so no probe is longer than the frame it imitates needs to be.
 /// </summary>
 public static class ProbeFrames
@@ -44,18 +45,21 @@ public static class ProbeFrames
             : FrameBuilder.WriteUdp(destination, ethernet, new Ipv6Header(from, target), ProbePlanner.UdpSourcePort, ProbePlanner.UdpPort, payload);
     }
 
-    /// <summary>A neighbour solicitation for <paramref name="target"/>, to its solicited-node group, tag after the packet.</summary>
+    /// <summary>
+    /// A neighbour solicitation for <paramref name="target"/>, to its solicited-node group, with the tag in a Nonce
+    /// option: bridges that snoop MLD trim IPv6 multicast to the packet's length, so a trailer would not survive.
+    /// </summary>
     public static int NeighborSolicitation(Span<byte> destination, MacAddress source, IPAddress from, IPAddress target, ProbeTag tag)
     {
-        Span<byte> trailer = stackalloc byte[ProbeTag.Size];
-        tag.WriteTo(trailer);
+        Span<byte> nonce = stackalloc byte[ProbeTag.Size];
+        tag.WriteTo(nonce);
         var group = Frames.NeighborSolicitation.SolicitedNodeAddress(target);
         return FrameBuilder.WriteNeighborSolicitation(
             destination,
             new EthernetHeader(MacAddress.ForIpv6Multicast(group), source),
             new Ipv6Header(from, group) { HopLimit = 255 },
             new NeighborSolicitation(target, source),
-            trailer);
+            nonce: nonce);
     }
 
     /// <summary>An ICMP echo request to 255.255.255.255 from <paramref name="from"/>.</summary>

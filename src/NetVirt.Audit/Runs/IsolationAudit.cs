@@ -128,7 +128,10 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         foreach (var (index, addresses) in configured)
         {
             var endpoint = topology.Endpoints[index];
-            var foreign = addresses.Select(a => a.Address).Where(a => !endpoint.IsAllowedSource(a)).Distinct().ToList();
+            // The kernel gives every interface the link-local address of its MAC; that one is the VNIC's own even when
+            // the model has no IPv6 for it (ip-nospoof then drops it with the rest of IPv6).
+            var ownLinkLocal = Model.Addressing.Eui64.LinkLocal(Model.Addressing.MacAddress.FromBytes(endpoint.Mac.ToArray()));
+            var foreign = addresses.Select(a => a.Address).Where(a => !a.Equals(ownLinkLocal) && !endpoint.IsAllowedSource(a)).Distinct().ToList();
             if (foreign.Count > 0)
             {
                 result[index] = foreign;

@@ -10,7 +10,8 @@ namespace NetVirt.Audit.Verdicts;
 /// <summary>
 /// Turns what was captured into verdicts, purely: every arrival the model forbids is a LEAK, SPOOF_PASSED or VLAN_HOP
 /// (by the probe's category) for the pair (sender, receiver); every arrival the model requires that did not happen is
-/// a BLACKHOLE. Findings are grouped by kind, pair and probe kind, each with the model's reason and its evidence.
+/// a BLACKHOLE. A VLAN-tagged frame is a VLAN_HOP only where the source's untagged broadcast did not cross as well;
+/// where it did, the domains are joined and the tagged frame is one more LEAK. Findings are grouped by kind, pair and probe kind, each with the model's reason and its evidence.
 /// </summary>
 public static class AuditJudge
 {
@@ -66,6 +67,12 @@ public static class AuditJudge
             }
         }
 
+        // A tagged frame that crosses where the source's plain broadcast crossed too shows a leak, not a VLAN hop.
+        var broadcastLeaks = arrivals
+            .Where(a => probes[a.Probe].Kind == ProbeKind.ArpBroadcast && plan.Expect(probes[a.Probe], a.Receiver) == Expectation.MustNot)
+            .Select(a => ((long)probes[a.Probe].Source * n) + a.Receiver)
+            .ToHashSet();
+
         // Arrivals: the required ones complete their cell; the forbidden ones become findings.
         var arrived = new HashSet<long>();
         var groups = new Dictionary<(FindingKind Kind, int Source, int Receiver, ProbeKind Probe), Group>();
@@ -106,7 +113,7 @@ public static class AuditJudge
             var kind = category switch
             {
                 ProbeCategory.Spoofing => FindingKind.SpoofPassed,
-                ProbeCategory.VlanHopping => FindingKind.VlanHop,
+                ProbeCategory.VlanHopping when !broadcastLeaks.Contains(((long)p.Source * n) + a.Receiver) => FindingKind.VlanHop,
                 _ => FindingKind.Leak,
             };
             var key = (kind, p.Source, a.Receiver, p.Kind);
