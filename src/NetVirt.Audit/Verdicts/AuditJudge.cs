@@ -123,6 +123,11 @@ public static class AuditJudge
             }
 
             group.Count++;
+            if (p.Target == a.Receiver && probes[group.FirstProbe].Target != a.Receiver)
+            {
+                group.FirstProbe = a.Probe; // explain by the probe that was addressed to this receiver, when there is one
+            }
+
             if (a.Frame is not null && group.Frames.Count < EvidenceFramesPerFinding)
             {
                 group.Frames.Add((a.TimestampMicroseconds, a.Frame));
@@ -312,7 +317,7 @@ public static class AuditJudge
 
     private sealed class Group(int firstProbe)
     {
-        public int FirstProbe { get; } = firstProbe;
+        public int FirstProbe { get; set; } = firstProbe;
 
         public int Count { get; set; }
 
