@@ -40,7 +40,7 @@ public sealed class VerifiedApply(Reconciler reconciler, NetVirtStore store, Fun
 
         // Roll back. Not cancellable: stopping half-way would leave a state nobody planned.
         var undo = report is null ? null : await reconciler.UndoAsync(report, $"verify: undo run {report.RunId}", CancellationToken.None).ConfigureAwait(false);
-        var restored = store.Replace(previous.Authored, target);
+        var restored = store.Restore(previous, target);
         var (_, reapply) = await reconciler.ApplyAsync(options with { Trigger = "verify: restore previous desired state" }, null, CancellationToken.None).ConfigureAwait(false);
         return new VerifiedApplyOutcome(plan, report, result, new VerifyRollback(undo, previous.Generation, restored, reapply));
     }
