@@ -85,6 +85,8 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             var (plan, report) = await lab.Reconciler.ApplyAsync(new ApplyOptions { Trigger = "bench" }, null, cancellationToken);
             var apply = clock.Elapsed;
             Check(plan.Plan, report);
+            Console.WriteLine("  apply time by step kind: " + string.Join(", ", report!.Executions.GroupBy(e => e.Step.Resource.Kind.Name)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(e => e.Duration.TotalSeconds):F2} s"))));
 
             clock.Restart();
             var again = await lab.Reconciler.PlanAsync(observeHost: true, cancellationToken);
