@@ -123,6 +123,7 @@ public static class AuditJudge
             }
 
             group.Count++;
+            group.Addressed += p.Target == a.Receiver || p.Target < 0 ? 1 : 0;
             if (p.Target == a.Receiver && probes[group.FirstProbe].Target != a.Receiver)
             {
                 group.FirstProbe = a.Probe; // explain by the probe that was addressed to this receiver, when there is one
@@ -288,7 +289,9 @@ public static class AuditJudge
                 break;
             default:
                 expected = PathRules.Explain(plan.TargetExpectation(probe, r), s, r, family);
-                observed = $"arrived {times}" + (probe.Target >= 0 && probe.Target != receiver ? $" (addressed to {endpoints[probe.Target].Name})" : "");
+                observed = $"arrived {times}" + (group.Addressed == group.Count ? ""
+                    : group.Addressed == 0 ? $" (flooded: addressed to {endpoints[probe.Target].Name}{(group.Count > 1 ? " and others" : "")})"
+                    : $" ({group.Addressed} addressed to it, {group.Count - group.Addressed} flooded from probes to other VNICs)");
                 break;
         }
 
@@ -320,6 +323,8 @@ public static class AuditJudge
         public int FirstProbe { get; set; } = firstProbe;
 
         public int Count { get; set; }
+
+        public int Addressed { get; set; }
 
         public List<(long, byte[])> Frames { get; } = [];
     }

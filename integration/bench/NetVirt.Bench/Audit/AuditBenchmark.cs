@@ -7,15 +7,21 @@ using NetVirt.Audit.Reports;
 using NetVirt.Audit.Runs;
 using NetVirt.Audit.Topology;
 using NetVirt.Backends.Linux.Resources;
+using NetVirt.Backends.Commands;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux;
 using NetVirt.Documents;
+using NetVirt.Model.Validation;
+using NetVirt.Reconciliation;
+using NetVirt.Store;
 
 namespace NetVirt.Bench.Audit;
 
 /// <summary>
 /// The full active audit (every probe kind, every ordered pair) of N zones in 5 tenant VLANs over one etherstub, each
-/// zone with IPv4 and IPv6 and default protection (mac-nospoof + ip-nospoof as nftables bridge rules). The topology is
-/// laid out exactly as LinuxNaming says (zone namespaces, one bridge per VLAN, veth host ends) by a batched setup
-/// under a test prefix, and removed at the end, also on failure. Reports how the time grows with N: frames grow with
+/// tenant with IPv4 and IPv6 gateways (a router namespace each), each zone with default protection (mac-nospoof +
+/// ip-nospoof). The topology is applied by the Linux backend under a test prefix and destroyed at the end, also on
+/// failure. Reports how the time grows with N: frames grow with
 /// the number of pairs, rounds do not (one capture run, probes sent once per source and per peer, back to back).
 /// </summary>
 public sealed class AuditBenchmark : IBenchmark
@@ -63,12 +69,16 @@ public sealed class AuditBenchmark : IBenchmark
             throw new InvalidOperationException(string.Join("\n", loaded.Errors));
         }
 
-        var topology = AuditTopology.FromModel(loaded.Model, naming);
+        var directory = Directory.CreateTempSubdirectory("netvirt-bench-").FullName;
+        var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
+        store.Replace(loaded.Model, HostTarget.Linux);
+        var topology = AuditTopology.FromModel(store.Load().Resolved, naming);
+        Reconciler? reconciler = null;
         try
         {
             var setup = Stopwatch.StartNew();
-            await BuildAsync(topology, naming, cancellationToken);
-            Console.WriteLine($"[{zones} zones] topology {prefix}-* built in {setup.Elapsed.TotalSeconds:F1} s");
+            reconciler = await BuildAsync(store, prefix, cancellationToken);
+            Console.WriteLine($"[{zones} zones] applied with the Linux backend under {prefix} in {setup.Elapsed.TotalSeconds:F1} s");
 
             var audit = new IsolationAudit(engine, new LinuxAuditHost());
             var clock = Stopwatch.StartNew();
@@ -91,8 +101,10 @@ public sealed class AuditBenchmark : IBenchmark
         finally
         {
             var teardown = Stopwatch.StartNew();
-            await RemoveAsync(topology, naming);
+            await RemoveAsync(reconciler, prefix);
             Console.WriteLine($"[{zones} zones] removed in {teardown.Elapsed.TotalSeconds:F1} s");
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -101,7 +113,7 @@ public sealed class AuditBenchmark : IBenchmark
         var yaml = new StringBuilder("etherstubs:\n  - name: stub0\nnetworks:\n");
         for (var v = 0; v < Vlans; v++)
         {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ name: t{v}, tenant: t{v}, over: stub0, vlan: {100 + v}, ipv4: {{ subnet: 10.{200 + v}.0.0/16 }}, ipv6: {{ subnet: \"fd77:{v}::/64\" }} }}\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ name: t{v}, tenant: t{v}, over: stub0, vlan: {100 + v}, ipv4: {{ subnet: 10.{200 + v}.0.0/16, gateway: 10.{200 + v}.0.1 }}, ipv6: {{ subnet: \"fd77:{v}::/64\", gateway: \"fd77:{v}::1\" }} }}\n");
         }
 
         yaml.Append("zones:\n");
@@ -109,82 +121,52 @@ public sealed class AuditBenchmark : IBenchmark
         {
             var v = z % Vlans;
             yaml.Append(CultureInfo.InvariantCulture,
-                $"  - {{ name: z{z}, vnics: [ {{ name: net0, network: t{v}, mac: \"02:4e:42:{v:x2}:{z >> 8:x2}:{z & 0xff:x2}\", addresses: [ {{ tag: a, address: 10.{200 + v}.{z >> 8}.{(z & 0xff) + 1}/16 }}, {{ tag: b, address: \"fd77:{v}::{z + 1:x}/64\" }} ] }} ] }}\n");
+                $"  - {{ name: z{z}, vnics: [ {{ name: net0, network: t{v}, mac: \"02:4e:42:{v:x2}:{z >> 8:x2}:{z & 0xff:x2}\", addresses: [ {{ tag: a, address: 10.{200 + v}.{1 + (z >> 8)}.{(z & 0xff) + 1}/16 }}, {{ tag: b, address: \"fd77:{v}::{z + 0x100:x}/64\" }} ] }} ] }}\n");
         }
 
         return yaml.ToString();
     }
 
-    // One ip -batch for namespaces, bridges and veths (peers created straight in their namespace), one ip -batch per
-    // namespace for addresses (in parallel), one nft transaction for protection.
-    private static async Task BuildAsync(AuditTopology topology, LinuxNaming naming, CancellationToken cancellationToken)
+    // The topology is what the Linux backend builds for the model: apply through the reconciler, destroy afterwards,
+    // and sweep anything of the prefix that is left (also after a failure).
+    private static async Task<Reconciler> BuildAsync(NetVirtStore store, string prefix, CancellationToken cancellationToken)
     {
-        var batch = new StringBuilder();
-        foreach (var domain in topology.Domains)
+        var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix });
+        var reconciler = new Reconciler(store, backend);
+        var (plan, report) = await reconciler.ApplyAsync(new ApplyOptions { Trigger = "bench" }, null, cancellationToken);
+        if (!plan.Plan.Problems.IsEmpty || report is not { Succeeded: true })
         {
-            batch.Append(CultureInfo.InvariantCulture, $"link add {naming.Bridge(domain.Over, domain.Vlan)} type bridge\nlink set {naming.Bridge(domain.Over, domain.Vlan)} up\n");
+            throw new InvalidOperationException($"apply failed: {string.Join("; ", plan.Plan.Problems)} {report?.Error}");
         }
 
-        foreach (var e in topology.Endpoints)
-        {
-            batch.Append(CultureInfo.InvariantCulture, $"netns add {e.Netns}\n");
-        }
-
-        foreach (var e in topology.Endpoints)
-        {
-            var hostEnd = naming.VnicHostEnd(e.Zone, e.Vnic);
-            batch.Append(CultureInfo.InvariantCulture, $"link add {hostEnd} type veth peer name {e.Interface} netns {e.Netns} address {e.Mac}\n");
-            batch.Append(CultureInfo.InvariantCulture, $"link set {hostEnd} master {naming.Bridge(e.Domain.Over, e.Domain.Vlan)} up\n");
-        }
-
-        await RunAsync(Ip, ["-batch", "-"], batch.ToString(), cancellationToken);
-        await Parallel.ForEachAsync(topology.Endpoints, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (e, ct) =>
-        {
-            var inside = new StringBuilder();
-            inside.Append(CultureInfo.InvariantCulture, $"link set lo up\n");
-            foreach (var a in e.Ipv4)
-            {
-                inside.Append(CultureInfo.InvariantCulture, $"addr add {a}/16 dev {e.Interface}\n");
-            }
-
-            foreach (var a in e.Ipv6)
-            {
-                inside.Append(CultureInfo.InvariantCulture, $"addr add {a}/64 dev {e.Interface} nodad\n");
-            }
-
-            inside.Append(CultureInfo.InvariantCulture, $"link set {e.Interface} up\n");
-            await RunAsync(Ip, ["-n", e.Netns, "-batch", "-"], inside.ToString(), ct);
-        });
-
-        var nft = new StringBuilder($"table bridge {naming.NftTable} {{\n  chain prerouting {{\n    type filter hook prerouting priority 0; policy accept;\n");
-        foreach (var e in topology.Endpoints)
-        {
-            var hostEnd = naming.VnicHostEnd(e.Zone, e.Vnic);
-            var v4 = string.Join(", ", e.AllowedSources.Where(s => s.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork));
-            var v6 = string.Join(", ", e.AllowedSources.Where(s => s.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).Select(s => s.ToString()).Append("::/128"));
-            nft.Append(CultureInfo.InvariantCulture, $"    iifname \"{hostEnd}\" ether saddr != {e.Mac} drop\n    iifname \"{hostEnd}\" arp saddr ether != {e.Mac} drop\n");
-            nft.Append(CultureInfo.InvariantCulture, $"    iifname \"{hostEnd}\" ip saddr != {{ {v4} }} drop\n    iifname \"{hostEnd}\" arp saddr ip != {{ {v4} }} drop\n    iifname \"{hostEnd}\" ip6 saddr != {{ {v6} }} drop\n");
-        }
-
-        nft.Append("  }\n}\n");
-        await RunAsync("/usr/sbin/nft", ["-f", "-"], nft.ToString(), cancellationToken);
+        return reconciler;
     }
 
-    private static async Task RemoveAsync(AuditTopology topology, LinuxNaming naming)
+    private static async Task RemoveAsync(Reconciler? reconciler, string prefix)
     {
-        var batch = new StringBuilder();
-        foreach (var e in topology.Endpoints)
+        if (reconciler is not null)
         {
-            batch.Append(CultureInfo.InvariantCulture, $"netns del {e.Netns}\n");
+            try
+            {
+                await reconciler.DestroyAsync(new ApplyOptions { Trigger = "bench" }, null, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"destroy failed, sweeping: {ex.Message}");
+            }
         }
 
-        foreach (var domain in topology.Domains)
+        var batch = new StringBuilder();
+        foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns").Select(Path.GetFileName) : [])
         {
-            batch.Append(CultureInfo.InvariantCulture, $"link del {naming.Bridge(domain.Over, domain.Vlan)}\n");
+            if (netns!.StartsWith(prefix + "-", StringComparison.Ordinal))
+            {
+                batch.Append(CultureInfo.InvariantCulture, $"netns del {netns}\n");
+            }
         }
 
         await RunAsync(Ip, ["-force", "-batch", "-"], batch.ToString(), CancellationToken.None, check: false);
-        await RunAsync("/usr/sbin/nft", ["delete", "table", "bridge", naming.NftTable], "", CancellationToken.None, check: false);
+        await RunAsync("/usr/sbin/nft", ["delete", "table", "bridge", prefix], "", CancellationToken.None, check: false);
     }
 
     private static async Task RunAsync(string executable, string[] args, string input, CancellationToken cancellationToken, bool check = true)
