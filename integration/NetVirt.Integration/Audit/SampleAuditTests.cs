@@ -215,4 +215,23 @@ public sealed class SampleAuditTests
         Assert.True(plan.Plan.Steps.IsEmpty, string.Join("\n", drift));
         Assert.True((await AuditAgainAsync(lab)).IsClean);
     }
+
+    [LinuxRootFact]
+    public async Task Passive_ZoneSendingFromAnAddressOutsideItsAllowedIps_IsFlaggedAtTheSender()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+        await NamespacePair.IpAsync("-n", lab.Netns("acme-web2"), "addr", "add", "10.100.0.77/24", "dev", "net0");
+        var target = lab.AddressOf("acme-web1").ToString();
+
+        var watching = AuditorOf(lab).RunPassiveAsync(TimeSpan.FromSeconds(3), null, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "exec", lab.Netns("acme-web2"), "ping", "-c", "2", "-W", "1", "-I", "10.100.0.77", target);
+        var result = await watching;
+
+        var web2 = result.Topology.Endpoints.Single(e => e.Name == "acme-web2/net0").Index;
+        Assert.Contains(result.Findings, f => f.Kind == FindingKind.ForeignSource && f.Endpoint == web2 && f.Outbound && f.Source == "IPv4 10.100.0.77");
+        Assert.DoesNotContain(result.Findings, f => !f.Outbound);
+    }
 }
