@@ -31,8 +31,11 @@ public static class HtmlReportWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
-        var endpoints = result.Topology.Endpoints;
+        // Rows and columns grouped by network, so each tenant is a block on the diagonal however zones were declared.
+        var groupOrder = result.Topology.Endpoints.Select(e => e.Group).Distinct(StringComparer.Ordinal).Select((g, i) => (g, i)).ToDictionary(x => x.g, x => x.i, StringComparer.Ordinal);
+        var endpoints = result.Topology.Endpoints.OrderBy(e => groupOrder[e.Group]).ThenBy(e => e.Index).ToList();
         var n = endpoints.Count;
+        var groupStarts = Enumerable.Range(1, Math.Max(0, n - 1)).Where(i => endpoints[i].Group != endpoints[i - 1].Group).ToList();
         var explanations = new List<string>();
         var explanationIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var status = new StringBuilder(n * n);
@@ -41,13 +44,13 @@ public static class HtmlReportWriter
         {
             for (var r = 0; r < n; r++)
             {
-                status.Append((char)('0' + (int)result.Pair(s, r)));
+                status.Append((char)('0' + (int)result.Pair(endpoints[s].Index, endpoints[r].Index)));
                 if (s == r)
                 {
                     continue;
                 }
 
-                var text = result.Explain(s, r);
+                var text = result.Explain(endpoints[s].Index, endpoints[r].Index);
                 if (!explanationIndex.TryGetValue(text, out var index))
                 {
                     explanationIndex[text] = index = explanations.Count;
@@ -61,6 +64,7 @@ public static class HtmlReportWriter
         var data = new
         {
             names = endpoints.Select(e => e.Name),
+            groupStarts,
             details = endpoints.Select(e => $"{e.DomainText}; {string.Join(", ", e.Ipv4.Concat(e.Ipv6))}; MAC {e.Mac}"),
             status = status.ToString(),
             explain,
@@ -104,7 +108,7 @@ public static class HtmlReportWriter
             h.Append(CultureInfo.InvariantCulture, $"<div class=\"muted\">note: {E(note)}</div>\n");
         }
 
-        h.Append("<h2>Reachability matrix</h2><div class=\"muted\">Row: the VNIC that sends; column: the VNIC that captures. Hover a cell for the model's explanation.</div>\n<div class=\"legend\">");
+        h.Append("<h2>Reachability matrix</h2><div class=\"muted\">Row: the VNIC that sends; column: the VNIC that captures; grouped by network (lines). Hover a cell for the model's explanation.</div>\n<div class=\"legend\">");
         foreach (var s in Enum.GetValues<PairStatus>().Where(s => s != PairStatus.Self))
         {
             h.Append(CultureInfo.InvariantCulture, $"<span><i style=\"background:{Colour(s)}\"></i>{AuditText.Status(s)}</span>");
@@ -204,6 +208,12 @@ public static class HtmlReportWriter
           ctx.fillStyle = D.colours[D.status.charCodeAt(s * n + r) - 48];
           ctx.fillRect(labelWidth + r * cell, labelWidth + s * cell, cell - (cell > 4 ? 1 : 0), cell - (cell > 4 ? 1 : 0));
         }
+        ctx.strokeStyle = '#1d2430'; ctx.lineWidth = 1;
+        D.groupStarts.forEach(i => {
+          const at = labelWidth + i * cell - 0.5;
+          ctx.beginPath(); ctx.moveTo(at, labelWidth); ctx.lineTo(at, labelWidth + n * cell); ctx.stroke();
+          ctx.beginPath(); ctx.moveTo(labelWidth, at); ctx.lineTo(labelWidth + n * cell, at); ctx.stroke();
+        });
         canvas.addEventListener('mousemove', e => {
           const box = canvas.getBoundingClientRect();
           const r = Math.floor((e.clientX - box.left - labelWidth) / cell), s = Math.floor((e.clientY - box.top - labelWidth) / cell);

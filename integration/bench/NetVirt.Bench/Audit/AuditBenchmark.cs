@@ -33,19 +33,20 @@ public sealed class AuditBenchmark : IBenchmark
     public string Name => "audit";
 
     /// <inheritdoc />
-    public string Description => "full isolation audit of N zones in 5 VLANs, all probe kinds, all ordered pairs (args: --zones 10,25,50,100,200)";
+    public string Description => "full isolation audit of N zones in 5 VLANs, all probe kinds, all ordered pairs (args: --zones 10,25,50,100,200 [--reports DIR])";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "10,25,50,100,200").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var keep = options.Get("reports", "");
         var engine = new LibpcapCaptureEngine();
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores");
         var rows = new List<string>();
         foreach (var n in sizes)
         {
-            rows.Add(await MeasureAsync(engine, n, cancellationToken));
+            rows.Add(await MeasureAsync(engine, n, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken));
         }
 
         Console.WriteLine();
@@ -59,7 +60,7 @@ public sealed class AuditBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(LibpcapCaptureEngine engine, int zones, CancellationToken cancellationToken)
+    private static async Task<string> MeasureAsync(LibpcapCaptureEngine engine, int zones, string? keepReports, CancellationToken cancellationToken)
     {
         var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
         var naming = new LinuxNaming(prefix);
@@ -84,11 +85,14 @@ public sealed class AuditBenchmark : IBenchmark
             var clock = Stopwatch.StartNew();
             var result = await audit.RunAsync(topology, cancellationToken: cancellationToken);
             var elapsed = clock.Elapsed;
-            var reportDir = Path.Combine(Path.GetTempPath(), $"{prefix}-audit");
+            var reportDir = keepReports ?? Path.Combine(Path.GetTempPath(), $"{prefix}-audit");
             clock.Restart();
             ReportDirectory.Write(result, reportDir);
             var reports = clock.Elapsed;
-            Directory.Delete(reportDir, recursive: true);
+            if (keepReports is null)
+            {
+                Directory.Delete(reportDir, recursive: true);
+            }
             Console.WriteLine($"[{zones} zones] audit {elapsed.TotalSeconds:F2} s: {result.Run.ProbesSent:N0} probes, {result.Run.FramesCaptured:N0} frames, {result.Findings.Count} findings; {string.Join("; ", result.Run.Notes)}");
             foreach (var f in result.Findings.Take(5))
             {
