@@ -33,9 +33,6 @@ public static class ProbeKinds
         _ => null,
     };
 
-    /// <summary>True for kinds sent once per source to every peer at once (broadcast or multicast).</summary>
-    public static bool IsPerSource(ProbeKind kind) => kind == ProbeKind.ArpBroadcast || Category(kind) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping;
-
     /// <summary>Stable kebab-case name used in reports: <c>arp-unicast</c>, <c>spoof-source-mac</c>.</summary>
     public static string Name(ProbeKind kind) => kind switch
     {
@@ -55,18 +52,5 @@ public static class ProbeKinds
         ProbeKind.VlanTagged => "vlan-tagged",
         ProbeKind.VlanDoubleTagged => "vlan-double-tagged",
         _ => "gateway-query",
-    };
-
-    /// <summary>Short column header for matrices: <c>ARP</c>, <c>ICMPv4</c>.</summary>
-    public static string Short(ProbeKind kind) => kind switch
-    {
-        ProbeKind.ArpBroadcast => "ARP bc",
-        ProbeKind.ArpUnicast => "ARP uc",
-        ProbeKind.Icmpv4Echo => "ICMPv4",
-        ProbeKind.Udpv4 => "UDPv4",
-        ProbeKind.NeighborSolicitation => "NDP",
-        ProbeKind.Icmpv6Echo => "ICMPv6",
-        ProbeKind.Udpv6 => "UDPv6",
-        _ => Name(kind),
     };
 }

@@ -17,18 +17,6 @@ public static class AuditText
         _ => "VLAN_HOP",
     };
 
-    /// <summary>One-character cell for terminal matrices.</summary>
-    public static string Symbol(PairStatus status) => status switch
-    {
-        PairStatus.Self => "·",
-        PairStatus.Isolated => "-",
-        PairStatus.Reachable => "✓",
-        PairStatus.Blackhole => "B",
-        PairStatus.Leak => "L",
-        PairStatus.SpoofPassed => "S",
-        _ => "V",
-    };
-
     /// <summary><c>reached</c>, <c>isolated</c>, <c>leaked</c>, ... for one probe kind of a pair.</summary>
     public static string Cell(CellState state) => state switch
     {
