@@ -34,14 +34,14 @@ public sealed class LinuxCommands(LinuxNaming naming, LinuxTools tools)
             return action == StepAction.Delete
                 ? [Ip("netns", "delete", r.Name)]
                 : [Ip("netns", "add", r.Name), Ip("-n", r.Name, "link", "set", "lo", "up"),
-                    Ip("netns", "exec", r.Name, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0")];
+                    Ip("netns", "exec", r.Name, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0")];
         }
 
         if (kind == LinuxKinds.Bridge)
         {
             return action switch
             {
-                StepAction.Create => [Ip("link", "add", r.Name, "type", "bridge"), Ip("link", "set", r.Name, "alias", BridgeAlias(r.Name), "addrgenmode", "none"), Ip("link", "set", r.Name, "up")],
+                StepAction.Create => [Ip("link", "add", r.Name, "type", "bridge"), Ip("link", "set", r.Name, "alias", BridgeAlias(r.Name), "addrgenmode", "none", "up")],
                 StepAction.Update => [Ip("link", "set", r.Name, "up")],
                 _ => [Ip("link", "delete", r.Name)],
             };
@@ -78,10 +78,9 @@ public sealed class LinuxCommands(LinuxNaming naming, LinuxTools tools)
             {
                 StepAction.Create =>
                 [
-                    Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "type", "veth", "peer", "name", inside,
+                    Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside,
                         .. p[LinuxProperties.Mac] is { Length: > 0 } mac ? ["address", mac] : Array.Empty<string>(), "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
-                    Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none"),
-                    Ip("link", "set", hostEnd, "master", p[LinuxProperties.Bridge]!, "up"),
+                    Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none", "up"),
                     Ip("-n", netns, "link", "set", inside, "alias", alias, "up"),
                 ],
                 StepAction.Update =>

@@ -102,6 +102,7 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
             return;
         }
 
+        _ = InheritsHostDevconf.Value;
         var results = NetnsThread.CreateEach(names, threads, InitializeNamespace);
         for (var i = 0; i < steps.Count; i++)
         {
@@ -116,11 +117,21 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
         }
     }
 
+    // Read in the host namespace: RunNamespaces reads it on a pool thread before any namespace thread starts.
+    private static readonly Lazy<bool> InheritsHostDevconf = new(() =>
+        !File.Exists("/proc/sys/net/core/devconf_inherit_init_net") || Sysctl.Read("net/core/devconf_inherit_init_net") != "0");
+
     /// <summary>Inside a new namespace: loopback up, and no duplicate address detection (IPv6 addresses are usable at once).</summary>
     private static void InitializeNamespace(string netns)
     {
-        Sysctl.Write("net/ipv6/conf/all/accept_dad", "0");
+        // DAD runs when either 'all' or the interface's value asks for it. A new namespace starts with all=0 and
+        // default=1 unless the host makes namespaces inherit its own values (devconf_inherit_init_net), so usually
+        // 'default' is the only one to clear.
         Sysctl.Write("net/ipv6/conf/default/accept_dad", "0");
+        if (InheritsHostDevconf.Value)
+        {
+            Sysctl.Write("net/ipv6/conf/all/accept_dad", "0");
+        }
         using var socket = NetlinkSocket.Open();
         var batch = new NetlinkBatch();
         RtnlRequests.Up(batch, "lo");
@@ -273,8 +284,9 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
             {
                 RtnlRequests.CreateLink(batch, r.Name, "bridge");
                 Add(Role.Create, "RTM_NEWLINK bridge " + r.Name);
-                RtnlRequests.SetLink(batch, r.Name, alias: LinuxCommands.BridgeAlias(r.Name), noIpv6LinkLocal: true);
-                Add(Role.Modify, "RTM_NEWLINK set alias/addrgenmode " + r.Name);
+                RtnlRequests.SetLink(batch, r.Name, alias: LinuxCommands.BridgeAlias(r.Name), noIpv6LinkLocal: true, up: true);
+                Add(Role.Modify, "RTM_NEWLINK set alias/addrgenmode/up " + r.Name);
+                return;
             }
 
             RtnlRequests.Up(batch, r.Name);
@@ -312,16 +324,15 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
         {
             var (netns, inside) = LinuxNames.Split(r.Name);
             MacAddress? mac = p[LinuxProperties.Mac] is { Length: > 0 } m ? MacAddress.Parse(m) : null;
-            RtnlRequests.CreateVeth(batch, hostEnd, mtu, inside, mac, Fd(netns));
+            RtnlRequests.CreateVeth(batch, hostEnd, mtu, bridge, inside, mac, Fd(netns));
             Add(Role.Create, "RTM_NEWLINK veth " + hostEnd);
-            RtnlRequests.SetLink(batch, hostEnd, alias: commands.Alias(r), noIpv6LinkLocal: true);
-            Add(Role.Modify, "RTM_NEWLINK set alias/addrgenmode " + hostEnd);
+            RtnlRequests.SetLink(batch, hostEnd, alias: commands.Alias(r), noIpv6LinkLocal: true, up: true);
+            Add(Role.Modify, "RTM_NEWLINK set alias/addrgenmode/up " + hostEnd);
+            return;
         }
 
-        RtnlRequests.SetLink(batch, hostEnd, master: bridge, mtu: mtu);
-        Add(Role.Modify, "RTM_NEWLINK set master/mtu " + hostEnd);
-        RtnlRequests.Up(batch, hostEnd);
-        Add(Role.Modify, "RTM_NEWLINK set up " + hostEnd);
+        RtnlRequests.SetLink(batch, hostEnd, master: bridge, mtu: mtu, up: true);
+        Add(Role.Modify, "RTM_NEWLINK set master/mtu/up " + hostEnd);
     }
 
     // ---- inside namespaces ------------------------------------------------------------------------------------
@@ -431,10 +442,8 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
 
                     MacAddress? mac = action == StepAction.Update && p[LinuxProperties.Mac] is { Length: > 0 } m ? MacAddress.Parse(m) : null;
                     RtnlRequests.SetLink(batch, name, alias: action == StepAction.Create ? commands.Alias(r) : null,
-                        mtu: action == StepAction.Update ? Int(p[LinuxProperties.Mtu]) : null, mac: mac);
-                    Add(Role.Modify, "RTM_NEWLINK set " + name);
-                    RtnlRequests.Up(batch, name);
-                    Add(Role.Modify, "RTM_NEWLINK set up " + name);
+                        mtu: action == StepAction.Update ? Int(p[LinuxProperties.Mtu]) : null, mac: mac, up: true);
+                    Add(Role.Modify, "RTM_NEWLINK set/up " + name);
                 }
             }
             catch (Exception ex) when (ex is IOException or FormatException)

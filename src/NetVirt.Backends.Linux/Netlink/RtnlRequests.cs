@@ -38,12 +38,14 @@ internal static class RtnlRequests
     }
 
     /// <summary>
-    /// <c>ip link add HOST mtu M type veth peer name PEER [address MAC] mtu M netns FD</c>: the peer is created
-    /// directly inside its namespace (moving an existing veth costs far more). Both ends start down: asking for
-    /// the peer up here fails with ENOTCONN on this kernel, so it is set up from inside its namespace.
+    /// <c>ip link add HOST mtu M master BRIDGE type veth peer name PEER [address MAC] mtu M netns FD</c>: the peer is
+    /// created directly inside its namespace (moving an existing veth costs far more). Both ends start down: asking
+    /// for the peer up here fails with ENOTCONN on this kernel, so it is set up from inside its namespace; the host
+    /// end goes up with its alias and <c>addrgenmode none</c> in one request after this one (up first would give it a
+    /// link-local address).
     /// </summary>
-    public static void CreateVeth(NetlinkBatch batch, string hostEnd, int mtu, string peer, MacAddress? peerMac, int peerNetnsFd) =>
-        CreateLink(batch, hostEnd, "veth", mtu, data: b =>
+    public static void CreateVeth(NetlinkBatch batch, string hostEnd, int mtu, int master, string peer, MacAddress? peerMac, int peerNetnsFd) =>
+        CreateLink(batch, hostEnd, "veth", mtu, master: master, data: b =>
         {
             b.BeginPeer();
             b.IfInfo();
@@ -72,13 +74,15 @@ internal static class RtnlRequests
         });
 
     /// <summary>
-    /// <c>ip link set NAME [alias A] [addrgenmode none] [master B] [mtu M] [address MAC]</c> (by name), without
-    /// touching the up/down state.
+    /// <c>ip link set NAME [alias A] [addrgenmode none] [master B] [mtu M] [address MAC] [up]</c> (by name); the
+    /// up/down state is left alone unless <paramref name="up"/>. One request instead of several: each rtnetlink
+    /// request costs a lock round and a notification, which adds up over a thousand links. The kernel applies the
+    /// address generation mode before it brings the link up, so no link-local address appears.
     /// </summary>
-    public static void SetLink(NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null)
+    public static void SetLink(NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false)
     {
         batch.Begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_ACK);
-        batch.IfInfo();
+        batch.IfInfo(flags: up ? Rtnl.IFF_UP : 0, change: up ? Rtnl.IFF_UP : 0);
         batch.String(Rtnl.IFLA_IFNAME, name);
         if (alias is not null)
         {
