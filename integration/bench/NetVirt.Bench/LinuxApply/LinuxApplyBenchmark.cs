@@ -28,7 +28,9 @@ public sealed class LinuxApplyBenchmark : IBenchmark
     public string Name => "linux-apply";
 
     /// <inheritdoc />
-    public string Description => "apply / re-apply / destroy N zones on this host vs a one-process-per-step shell script (args: --zones 100,250,500,1000 --baseline true)";
+    public string Description => "apply / re-apply / destroy N zones on this host vs a one-process-per-step shell script (args: --zones 100,250,500,1000 --baseline true --threads CORES)";
+
+    private static int s_threads = Environment.ProcessorCount;
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -36,6 +38,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "100,250,500,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var baseline = options.Get("baseline", "true") == "true";
+        s_threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var rows = new List<string>();
         foreach (var zones in sizes)
         {
@@ -268,7 +271,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             }
 
             store.Replace(loaded.Model, HostTarget.Linux);
-            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix });
+            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, Threads = s_threads });
             return new Lab(directory, new Reconciler(store, backend), backend);
         }
 
