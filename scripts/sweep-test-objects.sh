@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Removes host objects left by crashed test runs: only names with the test prefix 'nvt' (never 'nv' alone, never
+# Removes host objects left by crashed test runs (namespaces nvtXXX-z-*/-r-*, links nvtXXX-b/v/g/i*, the nft table
+# bridge nvtXXX): only names with the test prefix 'nvt' (never 'nv' alone, never
 # anything else). Tests remove their own objects; this is the safety net for a killed run.
 set -uo pipefail
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^nvt[0-9a-f]{3}' || true); do

@@ -87,6 +87,7 @@ public static class Program
         root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
         root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
+        root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
         return root;
     }
 }

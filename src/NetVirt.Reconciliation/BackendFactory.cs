@@ -1,6 +1,7 @@
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos;
+using NetVirt.Backends.Linux;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Validation;
 
@@ -35,6 +36,11 @@ public static class BackendFactory
                 var variant = options.IllumosVariant
                     ?? (IsNative(target) ? await IllumosCapabilityProbe.ProbeAsync(runner, cancellationToken).ConfigureAwait(false) : IllumosVariant.SmartOs);
                 return new IllumosBackend(runner, new IllumosBackendOptions { Prefix = options.Prefix, Variant = variant });
+            case HostTarget.Linux:
+                // Off Linux (an offline plan), Describe uses the Debian tool paths and no kernel is probed.
+                return IsNative(target)
+                    ? new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix })
+                    : new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix, Capabilities = new LinuxCapabilities() }, LinuxTools.Default);
             default:
                 throw new BackendUnavailableException($"the {target.ToString().ToLowerInvariant()} backend is not available in this build");
         }

@@ -65,6 +65,17 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         return await RunAsync(plan, options with { Trigger = $"{options.Trigger} destroy" }, approve, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Undoes a finished apply run on the host (creates deleted, changes changed back, newest first), journaled as its
+    /// own run. Used by <c>apply --verify</c> when the audit rejects what a run built.
+    /// </summary>
+    public async Task<ApplyReport> UndoAsync(ApplyReport run, string trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        return await new PlanExecutor(backend, store.Journal).UndoAsync(run, store.Generation(), trigger).ConfigureAwait(false);
+    }
+
     private async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
     {
         var rendered = backend.Render(model);

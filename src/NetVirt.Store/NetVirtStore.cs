@@ -109,6 +109,35 @@ public sealed class NetVirtStore
     }
 
     /// <summary>
+    /// Puts an earlier desired state back (the rollback of <c>apply --verify</c>): its documents become the desired
+    /// state again, and VNICs that the later state had removed get back the MACs and automatic addresses they had,
+    /// while those are still free, so the host can be rebuilt exactly as it was.
+    /// </summary>
+    public WriteOutcome Restore(StoredState earlier, HostTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        return Database.Write((c, tx) =>
+        {
+            var current = StateReader.Read(c, tx);
+            var validation = ModelValidator.Validate(earlier.Authored, target);
+            if (!validation.IsValid)
+            {
+                throw new ModelValidationException(validation.Errors);
+            }
+
+            if (earlier.Authored.Equals(current.Authored))
+            {
+                return new WriteOutcome(current.Generation, Changed: false);
+            }
+
+            new StateWriter(c, tx, Now()).Replace(current, earlier.Authored, earlier.Resolved);
+            var generation = c.ExecuteScalar<long>(
+                "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+            return new WriteOutcome(generation, Changed: true);
+        }, "restore an earlier desired state");
+    }
+
+    /// <summary>
     /// Adds a zone with its VNICs in one transaction, allocating MACs and addresses, without rewriting the rest of the
     /// desired state (the path for orchestrators asking for one container's NIC at a time). Refuses a taken zone
     /// name, MAC or address with a conflict that names the holder.

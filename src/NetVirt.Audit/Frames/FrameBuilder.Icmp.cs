@@ -61,11 +61,16 @@ public static partial class FrameBuilder
     /// group of the target as destination (<see cref="NeighborSolicitation.SolicitedNodeAddress"/>); the builder
     /// writes what <paramref name="ip"/> says so that malformed probes can be built too.
     /// </summary>
-    public static int WriteNeighborSolicitation(Span<byte> destination, EthernetHeader ethernet, Ipv6Header ip, NeighborSolicitation solicitation, ReadOnlySpan<byte> trailer = default, bool padToMinimum = true)
+    /// <remarks>
+    /// <paramref name="nonce"/>, when not empty, goes into a Nonce option (type 14, RFC 3971 section 5.3.2), padded to
+    /// whole 8-byte units. Unlike a trailer it is part of the packet: a bridge snooping MLD trims IPv6 multicast frames
+    /// to the IPv6 payload length, so bytes after the packet are lost on the way.
+    /// </remarks>
+    public static int WriteNeighborSolicitation(Span<byte> destination, EthernetHeader ethernet, Ipv6Header ip, NeighborSolicitation solicitation, ReadOnlySpan<byte> trailer = default, bool padToMinimum = true, ReadOnlySpan<byte> nonce = default)
     {
         ArgumentNullException.ThrowIfNull(ip);
         ArgumentNullException.ThrowIfNull(solicitation);
-        return WriteNeighborDiscovery(destination, ethernet, ip, IcmpTypes.NeighborSolicitation, 0, solicitation.Target, 1, solicitation.SourceLinkLayerAddress, trailer, padToMinimum);
+        return WriteNeighborDiscovery(destination, ethernet, ip, IcmpTypes.NeighborSolicitation, 0, solicitation.Target, 1, solicitation.SourceLinkLayerAddress, trailer, padToMinimum, nonce);
     }
 
     /// <summary>Builds a neighbour solicitation.</summary>
@@ -94,8 +99,11 @@ public static partial class FrameBuilder
         return frame;
     }
 
-    private static int NeighborDiscoveryNetworkLength(MacAddress? linkLayerAddress) =>
-        Ipv6Header.Length + NeighborDiscoveryLength + (linkLayerAddress is null ? 0 : LinkLayerOptionLength);
+    private static int NeighborDiscoveryNetworkLength(MacAddress? linkLayerAddress, int nonceLength = 0) =>
+        Ipv6Header.Length + NeighborDiscoveryLength + (linkLayerAddress is null ? 0 : LinkLayerOptionLength) + NonceOptionLength(nonceLength);
+
+    // Nonce option: type, length in 8-byte units, then the nonce, zero-padded to a whole unit.
+    private static int NonceOptionLength(int nonceLength) => nonceLength == 0 ? 0 : (2 + nonceLength + 7) / 8 * 8;
 
     private static int WriteNeighborDiscovery(
         Span<byte> destination,
@@ -107,9 +115,15 @@ public static partial class FrameBuilder
         byte optionType,
         MacAddress? linkLayerAddress,
         ReadOnlySpan<byte> trailer,
-        bool padToMinimum)
+        bool padToMinimum,
+        ReadOnlySpan<byte> nonce = default)
     {
-        var icmpLength = NeighborDiscoveryLength + (linkLayerAddress is null ? 0 : LinkLayerOptionLength);
+        if (nonce.Length > 253)
+        {
+            throw new ArgumentException($"a nonce option holds at most 253 bytes, got {nonce.Length}", nameof(nonce));
+        }
+
+        var icmpLength = NeighborDiscoveryLength + (linkLayerAddress is null ? 0 : LinkLayerOptionLength) + NonceOptionLength(nonce.Length);
         var total = Reserve(destination, ethernet, Ipv6Header.Length + icmpLength, trailer, padToMinimum);
         var offset = WriteEthernetHeader(destination, ethernet, EtherTypes.Ipv6);
         var header = destination[offset..];
@@ -125,6 +139,16 @@ public static partial class FrameBuilder
             icmp[24] = optionType; // 1 source, 2 target link-layer address (RFC 4861 section 4.6.1)
             icmp[25] = 1; // length in units of 8 bytes
             mac.WriteTo(icmp[26..]);
+        }
+
+        if (!nonce.IsEmpty)
+        {
+            var option = icmp[(NeighborDiscoveryLength + (linkLayerAddress is null ? 0 : LinkLayerOptionLength))..];
+            var optionLength = NonceOptionLength(nonce.Length);
+            option[..optionLength].Clear();
+            option[0] = 14; // Nonce (RFC 3971 section 5.3.2)
+            option[1] = (byte)(optionLength / 8);
+            nonce.CopyTo(option[2..]);
         }
 
         WriteIcmpv6Checksum(header, icmp);

@@ -65,7 +65,8 @@ public static partial class NetnsThread
     /// <summary>Path of the file that names a network namespace.</summary>
     public static string PathOf(string netns) => Path.Combine(NetnsDirectory, netns);
 
-    private static void Enter(string netns)
+    /// <summary>Moves the calling (dedicated) thread into <paramref name="netns"/>.</summary>
+    internal static void Enter(string netns)
     {
         ArgumentException.ThrowIfNullOrEmpty(netns);
         if (netns.Contains('/', StringComparison.Ordinal))

@@ -65,6 +65,15 @@ public sealed partial class LinuxNaming
     /// <summary>The host end of a zone VNIC's veth pair (the end on the bridge): <c>nv-v</c> and a hash of zone and VNIC.</summary>
     public string VnicHostEnd(string zone, string vnic) => Hashed('v', $"vnic/{zone}/{vnic}");
 
+    /// <summary>The ifb device that shapes a zone VNIC's traffic from the zone (tc has no policer here): <c>nv-i</c> and a hash.</summary>
+    public string VnicIfb(string zone, string vnic) => Hashed('i', $"vnic/{zone}/{vnic}");
+
+    /// <summary>
+    /// The router of a router namespace name, or null when <paramref name="netns"/> is not one of this prefix's router namespaces.
+    /// </summary>
+    public string? RouterOfNetns(string netns) =>
+        netns.StartsWith(OwnerMark + "r-", StringComparison.Ordinal) ? netns[(OwnerMark.Length + 2)..] : null;
+
     /// <summary>The host end of a router's leg into an L2 domain (the end on the bridge): <c>nv-g</c> and a hash.</summary>
     public string RouterLegHostEnd(string router, string over, int vlan) => Hashed('g', $"leg/{router}/{over}/{vlan}");
 

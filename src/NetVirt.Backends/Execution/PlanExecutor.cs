@@ -99,16 +99,47 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
     }
 
     /// <summary>
+    /// Undoes a run that has already ended (e.g. one that an audit rejected): the compensations of its applied steps,
+    /// newest first, as a new journaled run. Like a rollback it undoes creates and in-place changes only; what the run
+    /// deleted stays deleted, so the caller reconciles afterwards to bring such objects back. Not cancellable.
+    /// </summary>
+    public async Task<ApplyReport> UndoAsync(ApplyReport run, long generation, string trigger)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var applied = run.Executions.Where(e => e.Phase == StepPhase.Apply && e.Outcome == StepOutcome.Succeeded).ToList();
+        var compensations = Compensations(applied);
+        var stopwatch = Stopwatch.StartNew();
+        var plan = new Plan { Steps = compensations.ToEquatableArray() };
+        var runId = await journal.BeginRunAsync(new RunStart(generation, backend.Target, plan, trigger), CancellationToken.None).ConfigureAwait(false);
+        var results = await RollBackAsync(applied, runId).ConfigureAwait(false);
+        var failed = results.FirstOrDefault(r => r.Outcome == StepOutcome.Failed);
+        var outcome = failed is null ? RunOutcome.Succeeded : RunOutcome.Failed;
+        await journal.EndRunAsync(runId, outcome, failed?.Error, CancellationToken.None).ConfigureAwait(false);
+        return new ApplyReport
+        {
+            RunId = runId,
+            Plan = plan,
+            Outcome = outcome,
+            Executions = results.ToEquatableArray(),
+            Error = failed?.Error,
+            Duration = stopwatch.Elapsed,
+        };
+    }
+
+    private static List<PlanStep> Compensations(IEnumerable<StepExecution> applied) =>
+        applied.Reverse()
+            .Where(a => !a.NoOp)
+            .Select(a => a.Step.Compensation())
+            .OfType<PlanStep>()
+            .ToList();
+
+    /// <summary>
     /// Undoes applied steps newest first. Rollback is not cancellable: stopping half-way would leave the host in a
     /// state no one planned.
     /// </summary>
     private async Task<List<StepExecution>> RollBackAsync(List<StepExecution> applied, long runId)
     {
-        var compensations = applied.AsEnumerable().Reverse()
-            .Where(a => !a.NoOp)
-            .Select(a => a.Step.Compensation())
-            .OfType<PlanStep>()
-            .ToList();
+        var compensations = Compensations(applied);
         var results = new List<StepExecution>();
         foreach (var batch in Batches(compensations))
         {

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using NetVirt.Audit.Runs;
+using NetVirt.Audit.Verdicts;
 using NetVirt.Cli.Output;
 using NetVirt.Cli.Services;
 using NetVirt.Documents;
+using NetVirt.Reconciliation.Auditing;
 using NetVirt.Store;
 
 namespace NetVirt.Cli.Commands;
@@ -20,14 +23,24 @@ public static class ApplyCommand
         var autoApprove = new Option<bool>("--auto-approve") { Description = "Apply without asking (for scripts)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Stop after showing the plan" };
         var keepGoing = new Option<bool>("--keep-going") { Description = "Continue after a failed step instead of rolling back this run" };
+        var verify = new Option<bool>("--verify") { Description = "Audit after applying; on a LEAK, SPOOF_PASSED or VLAN_HOP roll the run back and restore the previous desired state" };
+        var reportDir = new Option<string?>("--report-dir") { Description = "With --verify: folder for the audit's reports (default: ./netvirt-audit-<UTC time>)" };
         var command = new Command("apply", "Store documents as the desired state and reconcile the host")
         {
-            files, storeOnly, autoApprove, dryRun, keepGoing,
+            files, storeOnly, autoApprove, dryRun, keepGoing, verify, reportDir,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var paths = result.GetValue(files) ?? [];
+            if (result.GetValue(verify) && (result.GetValue(storeOnly) || result.GetValue(dryRun)))
+            {
+                throw new Model.Errors.InvalidInputException("--verify audits what apply builds on the host; it cannot be combined with --store-only or --dry-run");
+            }
+
+            // --verify restores this state when the audit rejects the result; the auditor is checked before anything changes.
+            var previous = result.GetValue(verify) ? context.Store.Load() : null;
+            var auditor = result.GetValue(verify) ? AuditCommand.AuditorFactory(context) : null;
             if (paths.Length > 0)
             {
                 var loaded = DocumentLoader.LoadFiles(paths);
@@ -65,10 +78,58 @@ public static class ApplyCommand
 
             var options = new Backends.Execution.ApplyOptions { KeepGoing = result.GetValue(keepGoing), Trigger = "cli" };
             var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
+            if (auditor is not null)
+            {
+                // --verify audits this host from this process (capture needs the host's namespaces), so it runs locally.
+                var reconciler = await context.ReconcilerAsync(cancellationToken);
+                var verified = new VerifiedApply(reconciler, context.Store, ct => AuditCommand.WithProgressAsync(context, "auditing", p => auditor.RunAsync(AuditOptions.Default, p, ct)));
+                var outcome = await verified.RunAsync(previous!, context.Target, options, p => approve(PlanOutcome.From(p, reconciler.Backend)), cancellationToken);
+                return FinishVerified(context, outcome, reconciler.Backend, result.GetValue(reportDir));
+            }
+
             var (plan, run) = await context.Service.ApplyAsync(options, destroy: false, approve, cancellationToken);
             return Finish(context, plan, run, result.GetValue(dryRun));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reports an <c>apply --verify</c>: the apply, the audit, and the rollback with its reason when the audit found
+    /// an isolation breach. Exit 0 when kept, 4 when rolled back (1 when the rollback itself failed).
+    /// </summary>
+    public static int FinishVerified(CliContext context, VerifiedApplyOutcome outcome, Backends.Execution.IHostBackend backend, string? reportDir)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var applyExit = Finish(context, PlanOutcome.From(outcome.Plan, backend), outcome.Apply is { } report ? RunSummary.From(report) : null, dryRun: false);
+        if (outcome.Audit is not { } audit)
+        {
+            return applyExit;
+        }
+
+        var reports = AuditCommand.Write(audit, reportDir);
+        AuditCommand.Report(context, audit, reports);
+        var out_ = context.Json ? context.Stderr : context.Stdout;
+        if (outcome.Rollback is not { } rollback)
+        {
+            out_.WriteLine(audit.IsClean
+                ? "verify: the audit is clean; the applied state stays."
+                : "verify: the audit found no isolation breach (LEAK, SPOOF_PASSED, VLAN_HOP); the applied state stays, but see the findings above.");
+            return audit.IsClean ? ExitCodes.Ok : ExitCodes.Findings;
+        }
+
+        var breaches = audit.Findings.Where(f => FindingKinds.BreaksIsolation(f.Kind)).ToList();
+        var first = breaches[0];
+        var endpoints = audit.Topology.Endpoints;
+        out_.WriteLine($"verify: ROLLED BACK: the audit found {breaches.Count} isolation breach(es), first {FindingKinds.Name(first.Kind)} {endpoints[first.Source].Name}"
+            + (first.Receiver >= 0 ? $" -> {endpoints[first.Receiver].Name}" : "") + $" ({first.Expected}; observed {first.Observed}).");
+        out_.WriteLine(rollback.Undo is { } undo
+            ? $"verify: undid {undo.Executions.Count} step(s) of run {outcome.Apply!.RunId} (undo run {undo.RunId}: {undo.Outcome.ToString().ToLowerInvariant()})."
+            : "verify: this apply changed nothing on the host; nothing to undo there.");
+        out_.WriteLine($"verify: restored the desired state of generation {rollback.PreviousGeneration}"
+            + (rollback.Restored.Changed ? $" (stored as generation {rollback.Restored.Generation})" : " (unchanged)")
+            + (rollback.Reconcile is { } again ? $"; reconciled the host to it (run {again.RunId}: {again.Outcome.ToString().ToLowerInvariant()})." : "; the host already matched it."));
+        return rollback.Succeeded ? ExitCodes.Findings : ExitCodes.Failure;
     }
 
     /// <summary>Reports how an apply (or destroy) went and picks the exit code.</summary>

@@ -34,11 +34,19 @@ internal sealed class StateWriter
         _now = now;
     }
 
-    /// <summary>Replaces the stored desired state with <paramref name="model"/> (already validated).</summary>
-    public void Replace(StoredState current, NetworkModel model)
+    /// <summary>
+    /// Replaces the stored desired state with <paramref name="model"/> (already validated). With
+    /// <paramref name="remembered"/> (an earlier resolved state), VNICs that hold nothing now get back the MACs and
+    /// automatic addresses they had then, when still free: how a rolled-back apply restores exactly what it replaced.
+    /// </summary>
+    public void Replace(StoredState current, NetworkModel model, NetworkModel? remembered = null)
     {
         _index = new ModelIndex(model);
         var kept = Snapshot();
+        if (remembered is not null)
+        {
+            kept = kept.With(Remembered(model, remembered, _now));
+        }
 
         // Release every holding; holdings that survive are claimed again below with their original allocation time.
         _c.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id IS NOT NULL", new { now = _now }, _tx);
@@ -68,6 +76,39 @@ internal sealed class StateWriter
             """, transaction: _tx)
             .ToLookup(r => (r.Zone, r.Vnic, r.Tag), r => (r.Network, Address: IPAddress.Parse(r.Address), r.Kind, r.AllocatedAt));
         return new Holdings(macs, addresses);
+    }
+
+    // Holdings of an earlier resolved state: MACs of auto-MAC VNICs and addresses of automatic address objects.
+    private static Holdings Remembered(NetworkModel authored, NetworkModel resolved, string now)
+    {
+        var macs = new Dictionary<(string Zone, string Vnic), (MacAddress Mac, string? Network)>();
+        var addresses = new List<(string Zone, string Vnic, string Tag, string Network, IPAddress Address, string Kind, string AllocatedAt)>();
+        var before = resolved.Zones.SelectMany(z => z.Vnics.Select(v => (Zone: z.Name, Vnic: v))).ToDictionary(x => (x.Zone, x.Vnic.Name));
+        foreach (var zone in authored.Zones)
+        {
+            foreach (var vnic in zone.Vnics)
+            {
+                if (!before.TryGetValue((zone.Name, vnic.Name), out var old))
+                {
+                    continue;
+                }
+
+                if (old.Vnic.Mac is { } mac)
+                {
+                    macs[(zone.Name, vnic.Name)] = (mac, old.Vnic.Network);
+                }
+
+                foreach (var address in vnic.Addresses.Where(a => a.IsAuto))
+                {
+                    if (old.Vnic.Addresses.FirstOrDefault(a => a.Tag == address.Tag)?.Address is { } ip && old.Vnic.Network is { } network)
+                    {
+                        addresses.Add((zone.Name, vnic.Name, address.Tag, network, ip, "auto", now));
+                    }
+                }
+            }
+        }
+
+        return new Holdings(macs, addresses.ToLookup(r => (r.Zone, r.Vnic, r.Tag), r => (r.Network, r.Address, r.Kind, r.AllocatedAt)));
     }
 
     private void UpsertDatalinks(string table, IEnumerable<(string Name, int? Mtu, string? Description)> items, Dictionary<string, long> ids)
@@ -471,5 +512,20 @@ internal sealed class StateWriter
     {
         public static Holdings None { get; } = new([], Array.Empty<(string, string, string, string, IPAddress, string, string)>()
             .ToLookup(r => (r.Item1, r.Item2, r.Item3), r => (r.Item4, r.Item5, r.Item6, r.Item7)));
+
+        /// <summary>These holdings, plus those of <paramref name="earlier"/> for VNICs that hold nothing here.</summary>
+        public Holdings With(Holdings earlier)
+        {
+            var macs = new Dictionary<(string Zone, string Vnic), (MacAddress Mac, string? Network)>(Macs);
+            foreach (var (key, value) in earlier.Macs)
+            {
+                macs.TryAdd(key, value);
+            }
+
+            var addresses = Addresses.SelectMany(g => g.Select(v => (g.Key, v)))
+                .Concat(earlier.Addresses.Where(g => !Macs.ContainsKey((g.Key.Zone, g.Key.Vnic))).SelectMany(g => g.Select(v => (g.Key, v))))
+                .ToLookup(x => x.Key, x => x.v);
+            return new Holdings(macs, addresses);
+        }
     }
 }

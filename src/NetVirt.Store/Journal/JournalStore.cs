@@ -52,32 +52,43 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
         database.Write((c, tx) =>
         {
             var seq = c.ExecuteScalar<long>("SELECT coalesce(max(seq), 0) FROM apply_steps WHERE run_id = @runId", new { runId }, tx);
+
+            // One prepared statement for the whole batch: an apply of a thousand zones records thousands of steps,
+            // and binding a fresh command per row costs more than the insert itself.
+            using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText =
+                """
+                INSERT INTO apply_steps (run_id, seq, step_index, phase, action, kind, name, reason, commands, exit_code, stderr, duration_ms, outcome, error)
+                VALUES ($runId, $seq, $index, $phase, $action, $kind, $name, $reason, $commands, $exitCode, $stderr, $duration, $outcome, $error)
+                """;
+            var p = new Dictionary<string, Microsoft.Data.Sqlite.SqliteParameter>(StringComparer.Ordinal);
+            foreach (var name in (string[])["$runId", "$seq", "$index", "$phase", "$action", "$kind", "$name", "$reason", "$commands", "$exitCode", "$stderr", "$duration", "$outcome", "$error"])
+            {
+                // No declared type: each value binds as what it is (text, integer, real or NULL).
+                p[name] = insert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = name });
+            }
+
+            insert.Prepare();
             foreach (var s in steps)
             {
                 var failed = s.Commands.LastOrDefault(cmd => cmd.ExitCode != 0);
                 var last = failed ?? s.Commands.LastOrDefault();
-                c.Execute(
-                    """
-                    INSERT INTO apply_steps (run_id, seq, step_index, phase, action, kind, name, reason, commands, exit_code, stderr, duration_ms, outcome, error)
-                    VALUES (@runId, @seq, @index, @phase, @action, @kind, @name, @reason, @commands, @exitCode, @stderr, @duration, @outcome, @error)
-                    """,
-                    new
-                    {
-                        runId,
-                        seq = ++seq,
-                        index = s.Step.Index,
-                        phase = s.Phase == StepPhase.Apply ? "apply" : "rollback",
-                        action = PlanJson.Name(s.Step.Action),
-                        kind = s.Step.Resource.Kind.Name,
-                        name = s.Step.Resource.Name,
-                        reason = s.Step.Reason,
-                        commands = string.Join('\n', s.Commands.Select(cmd => cmd.ToString())),
-                        exitCode = last?.ExitCode,
-                        stderr = string.Join('\n', s.Commands.Select(cmd => cmd.Stderr).Where(e => !string.IsNullOrWhiteSpace(e))),
-                        duration = s.Duration.TotalMilliseconds,
-                        outcome = OutcomeName(s.Outcome),
-                        error = s.Error,
-                    }, tx);
+                p["$runId"].Value = runId;
+                p["$seq"].Value = ++seq;
+                p["$index"].Value = s.Step.Index;
+                p["$phase"].Value = s.Phase == StepPhase.Apply ? "apply" : "rollback";
+                p["$action"].Value = PlanJson.Name(s.Step.Action);
+                p["$kind"].Value = s.Step.Resource.Kind.Name;
+                p["$name"].Value = s.Step.Resource.Name;
+                p["$reason"].Value = s.Step.Reason;
+                p["$commands"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.ToString()));
+                p["$exitCode"].Value = (object?)last?.ExitCode ?? DBNull.Value;
+                p["$stderr"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.Stderr).Where(e => !string.IsNullOrWhiteSpace(e)));
+                p["$duration"].Value = s.Duration.TotalMilliseconds;
+                p["$outcome"].Value = OutcomeName(s.Outcome);
+                p["$error"].Value = (object?)s.Error ?? DBNull.Value;
+                insert.ExecuteNonQuery();
             }
 
             return 0;

@@ -1,0 +1,237 @@
+using NetVirt.Audit.Capture;
+using NetVirt.Audit.Probes;
+using NetVirt.Audit.Runs;
+using NetVirt.Audit.Verdicts;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Documents;
+using NetVirt.Integration.Infrastructure;
+using NetVirt.Integration.Linux;
+using NetVirt.Model.Validation;
+using NetVirt.Reconciliation.Auditing;
+
+namespace NetVirt.Integration.Audit;
+
+/// <summary>
+/// The audit end to end: the shipped sample applied by the real Linux backend under a test prefix, audited clean, then
+/// each fault made by hand on objects of that prefix and found with the right kind and pair; and apply --verify
+/// rolling back a run the audit rejects.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class SampleAuditTests
+{
+    private static Auditor AuditorOf(LinuxLab lab) => new(lab.Store, new LibpcapCaptureEngine(), new LinuxAuditHost(), lab.Prefix);
+
+    private static async Task<(LinuxLab Lab, AuditResult Clean)> AppliedAsync()
+    {
+        var lab = await LinuxLab.CreateAsync();
+        try
+        {
+            var report = await lab.ApplyAsync();
+            Assert.True(report.Succeeded, report.Error);
+            return (lab, await AuditorOf(lab).RunAsync(null, null, CancellationToken.None));
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static int I(AuditResult result, string name) => result.Topology.Endpoints.Single(e => e.Name == name).Index;
+
+    private static string Describe(AuditResult result) => string.Join("\n", result.Findings.Select(f =>
+        $"{FindingKinds.Name(f.Kind)} {result.Topology.Endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : result.Topology.Endpoints[f.Receiver].Name)} {ProbeKinds.Name(f.Probe)}: {f.Expected} / {f.Observed}"))
+        + "\n" + string.Join("\n", result.Run.Notes);
+
+    private static bool Has(AuditResult result, FindingKind kind, string from, string? to, ProbeKind? probe = null) =>
+        result.Findings.Any(f => f.Kind == kind && f.Source == I(result, from) && (to is null ? f.Receiver < 0 : f.Receiver == I(result, to)) && (probe is null || f.Probe == probe));
+
+    private static string Bridge(LinuxLab lab, int vlan) => new LinuxNaming(lab.Prefix).Bridge("stub0", vlan);
+
+    private static string HostEnd(LinuxLab lab, string zone) => new LinuxNaming(lab.Prefix).VnicHostEnd(zone, "net0");
+
+    private static async Task<AuditResult> AuditAgainAsync(LinuxLab lab) => await AuditorOf(lab).RunAsync(null, null, CancellationToken.None);
+
+    [LinuxRootFact]
+    public async Task Sample_Applied_AuditsClean_WithTheTenantMatrix()
+    {
+        var (lab, result) = await AppliedAsync();
+        await using var _ = lab;
+
+        Assert.True(result.IsClean, Describe(result));
+        Assert.Equal(90, result.Topology.PairCount);
+        Assert.Equal(PairStatus.Reachable, result.Pair(I(result, "acme-web1/net0"), I(result, "acme-db1/net0")));
+        Assert.Equal(PairStatus.Reachable, result.Pair(I(result, "ops-console1/net0"), I(result, "acme-db1/net1")));
+        Assert.Equal(PairStatus.Isolated, result.Pair(I(result, "acme-web1/net0"), I(result, "globex-app1/net0")));
+        Assert.Equal(PairStatus.Isolated, result.Pair(I(result, "initech-api1/net0"), I(result, "ops-console1/net0")));
+        Assert.Equal(CellState.Reached, result.Cell(I(result, "globex-app1/net0"), I(result, "globex-app2/net0"), AuditJudge.KindIndex(ProbeKind.Icmpv6Echo)));
+        Assert.Equal("isolated: VLAN 100 vs 200 on etherstub stub0", PathText(result, "acme-web1/net0", "globex-app1/net0"));
+        Assert.Empty(result.Run.Notes);
+    }
+
+    private static string PathText(AuditResult result, string from, string to) =>
+        NetVirt.Audit.Expectations.PathRules.Explain(
+            NetVirt.Audit.Expectations.PathRules.Layer2(result.Topology.Endpoints[I(result, from)], result.Topology.Endpoints[I(result, to)]),
+            result.Topology.Endpoints[I(result, from)], result.Topology.Endpoints[I(result, to)]);
+
+    [LinuxRootFact]
+    public async Task Fault_VethBridgingTwoTenantBridges_IsLeakBetweenThem()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        await NamespacePair.IpAsync("link", "add", lab.Prefix + "-xa", "type", "veth", "peer", "name", lab.Prefix + "-xb");
+        await NamespacePair.IpAsync("link", "set", lab.Prefix + "-xa", "master", Bridge(lab, 100), "up");
+        await NamespacePair.IpAsync("link", "set", lab.Prefix + "-xb", "master", Bridge(lab, 200), "up");
+        var result = await AuditAgainAsync(lab);
+
+        Assert.True(Has(result, FindingKind.Leak, "acme-web1/net0", "globex-app1/net0", ProbeKind.ArpUnicast), Describe(result));
+        Assert.True(Has(result, FindingKind.Leak, "globex-app2/net0", "acme-db1/net0", ProbeKind.ArpBroadcast), Describe(result));
+        Assert.DoesNotContain(result.Findings, f => f.Receiver >= 0 && result.Topology.Endpoints[f.Receiver].Zone.StartsWith("initech", StringComparison.Ordinal));
+        Assert.All(result.Findings, f => Assert.Equal(FindingKind.Leak, f.Kind));
+    }
+
+    [LinuxRootFact]
+    public async Task Fault_VnicMovedToTheWrongBridge_LeaksIntoTheOtherTenantAndBlackholesItsOwn()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        await NamespacePair.IpAsync("link", "set", HostEnd(lab, "acme-web1"), "master", Bridge(lab, 200));
+        var result = await AuditAgainAsync(lab);
+
+        Assert.True(Has(result, FindingKind.Leak, "acme-web1/net0", "globex-app1/net0", ProbeKind.ArpUnicast), Describe(result));
+        Assert.True(Has(result, FindingKind.Leak, "globex-app2/net0", "acme-web1/net0", ProbeKind.ArpBroadcast), Describe(result));
+        Assert.True(Has(result, FindingKind.Blackhole, "acme-web1/net0", "acme-web2/net0", ProbeKind.Icmpv4Echo), Describe(result));
+        Assert.True(Has(result, FindingKind.Blackhole, "acme-db1/net0", "acme-web1/net0", ProbeKind.Icmpv6Echo), Describe(result));
+        Assert.All(result.Findings, f => Assert.True(f.Source == I(result, "acme-web1/net0") || f.Receiver == I(result, "acme-web1/net0"), Describe(result)));
+    }
+
+    [LinuxRootFact]
+    public async Task Fault_ProtectionRemovedFromOneVnic_SpoofPassesFromItOnly()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        var port = HostEnd(lab, "acme-web1");
+        foreach (var set in new[] { "mac_ports", "ip_ports" })
+        {
+            var (exit, _, stderr) = await NamespacePair.RunAsync("/usr/sbin/nft", "delete", "element", "bridge", lab.Prefix, set, $"{{ \"{port}\" }}");
+            Assert.True(exit == 0, stderr);
+        }
+
+        var result = await AuditAgainAsync(lab);
+
+        Assert.True(Has(result, FindingKind.SpoofPassed, "acme-web1/net0", "acme-web2/net0", ProbeKind.SpoofSourceMac), Describe(result));
+        Assert.True(Has(result, FindingKind.SpoofPassed, "acme-web1/net0", "acme-db1/net0", ProbeKind.SpoofSourceIpv4), Describe(result));
+        Assert.True(Has(result, FindingKind.SpoofPassed, "acme-web1/net0", "acme-web2/net0", ProbeKind.SpoofArpSender), Describe(result));
+        Assert.All(result.Findings, f => Assert.Equal((FindingKind.SpoofPassed, I(result, "acme-web1/net0")), (f.Kind, f.Source)));
+    }
+
+    [LinuxRootFact]
+    public async Task Fault_ZoneGivenAddressOutsideItsAllowedIps_IsForeignAddress()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        await NamespacePair.IpAsync("-n", lab.Netns("acme-web2"), "addr", "add", "10.200.0.77/24", "dev", "net0");
+        var result = await AuditAgainAsync(lab);
+
+        Assert.True(Has(result, FindingKind.ForeignAddress, "acme-web2/net0", null), Describe(result));
+        var finding = Assert.Single(result.Findings);
+        Assert.Contains("10.200.0.77", finding.Observed, StringComparison.Ordinal);
+        Assert.Contains("ip-nospoof drops it", finding.Observed, StringComparison.Ordinal);
+    }
+
+    [LinuxRootFact]
+    public async Task Fault_BridgesTrunkingTaggedFrames_IsVlanHopIntoTheOtherVlan()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        // A trunk between the VLAN 100 and VLAN 200 bridges that carries only 802.1Q-tagged frames.
+        var (a, b) = (lab.Prefix + "-xa", lab.Prefix + "-xb");
+        await NamespacePair.IpAsync("link", "add", a, "type", "veth", "peer", "name", b);
+        var table = lab.Prefix + "x";
+        var rules = $"table bridge {table} {{\n  chain forward {{\n    type filter hook forward priority 0; policy accept;\n    iifname {{ \"{a}\", \"{b}\" }} ether type != 8021q drop\n    oifname {{ \"{a}\", \"{b}\" }} ether type != 8021q drop\n  }}\n}}\n";
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, rules);
+            var (exit, _, stderr) = await NamespacePair.RunAsync("/usr/sbin/nft", "-f", file);
+            Assert.True(exit == 0, stderr);
+            await NamespacePair.IpAsync("link", "set", a, "master", Bridge(lab, 100), "up");
+            await NamespacePair.IpAsync("link", "set", b, "master", Bridge(lab, 200), "up");
+            var result = await AuditAgainAsync(lab);
+
+            Assert.True(Has(result, FindingKind.VlanHop, "acme-web1/net0", "globex-app1/net0", ProbeKind.VlanTagged), Describe(result));
+            Assert.True(Has(result, FindingKind.VlanHop, "globex-app2/net0", "acme-web2/net0", ProbeKind.VlanDoubleTagged), Describe(result));
+            Assert.DoesNotContain(result.Findings, f => f.Kind == FindingKind.Leak);
+        }
+        finally
+        {
+            File.Delete(file);
+            await NamespacePair.RunAsync("/usr/sbin/nft", "delete", "table", "bridge", table);
+        }
+    }
+
+    [LinuxRootFact]
+    public async Task ApplyVerify_RunWiresAZoneIntoAnotherTenant_IsRolledBackAndTheStoredStateRestored()
+    {
+        // A backend that puts the new zone acme-web3 on globex's bridge: the run succeeds, the audit finds the LEAK,
+        // so the run is undone (the zone goes away) and the stored state is the earlier one again.
+        var prefix = "";
+        await using var lab = await LinuxLab.CreateAsync(decorate: real => new MiswiringBackend(
+            real, "acme-web3", () => new LinuxNaming(prefix).VnicHostEnd("acme-web3", "net0"), () => new LinuxNaming(prefix).Bridge("stub0", 200)));
+        prefix = lab.Prefix;
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var previous = lab.Store.Load();
+        var extra = DocumentLoader.Load("extra.yaml", """
+            zones:
+              - name: acme-web3
+                vnics:
+                  - { name: net0, network: acme, addresses: [ { tag: v4, address: auto, family: ipv4 } ] }
+            """).Model;
+        lab.Store.Replace(previous.Authored with { Zones = [.. previous.Authored.Zones, .. extra.Zones] }, HostTarget.Linux);
+        var auditor = AuditorOf(lab);
+
+        var outcome = await new VerifiedApply(lab.Reconciler, lab.Store, ct => auditor.RunAsync(null, null, ct))
+            .RunAsync(previous, HostTarget.Linux, new ApplyOptions { Trigger = "test" }, null, CancellationToken.None);
+
+        Assert.True(outcome.Apply!.Succeeded, outcome.Apply.Error);
+        Assert.True(Has(outcome.Audit!, FindingKind.Leak, "acme-web3/net0", "globex-app1/net0", ProbeKind.ArpUnicast), Describe(outcome.Audit!));
+        Assert.True(Has(outcome.Audit!, FindingKind.Blackhole, "acme-web1/net0", "acme-web3/net0", ProbeKind.Icmpv4Echo), Describe(outcome.Audit!));
+        var rollback = Assert.IsType<VerifyRollback>(outcome.Rollback);
+        Assert.True(rollback.Succeeded, rollback.Undo?.Error ?? rollback.Reconcile?.Error);
+        Assert.False(File.Exists($"/run/netns/{lab.Netns("acme-web3")}"));
+        Assert.Equal(previous.Authored, lab.Store.Load().Authored);
+        var (plan, drift) = await lab.Reconciler.DriftAsync(CancellationToken.None);
+        Assert.True(plan.Plan.Steps.IsEmpty, string.Join("\n", drift));
+        Assert.True((await AuditAgainAsync(lab)).IsClean);
+    }
+
+    [LinuxRootFact]
+    public async Task Passive_ZoneSendingFromAnAddressOutsideItsAllowedIps_IsFlaggedAtTheSender()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+        await NamespacePair.IpAsync("-n", lab.Netns("acme-web2"), "addr", "add", "10.100.0.77/24", "dev", "net0");
+        var target = lab.AddressOf("acme-web1").ToString();
+
+        var watching = AuditorOf(lab).RunPassiveAsync(TimeSpan.FromSeconds(3), null, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "exec", lab.Netns("acme-web2"), "ping", "-c", "2", "-W", "1", "-I", "10.100.0.77", target);
+        var result = await watching;
+
+        var web2 = result.Topology.Endpoints.Single(e => e.Name == "acme-web2/net0").Index;
+        Assert.Contains(result.Findings, f => f.Kind == FindingKind.ForeignSource && f.Endpoint == web2 && f.Outbound && f.Source == "IPv4 10.100.0.77");
+        Assert.DoesNotContain(result.Findings, f => !f.Outbound);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using NetVirt.Audit.Capture;
+using NetVirt.Audit.Frames;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Integration.Audit;
+using NetVirt.Integration.Infrastructure;
+using NetVirt.Planning;
+using NetVirt.Planning.Plans;
+
+namespace NetVirt.Integration.Linux;
+
+/// <summary>
+/// The Linux backend on this host with the shipped sample: real namespaces, bridges, veth pairs, tc and nftables,
+/// and real traffic between the zones.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class LinuxBackendTests
+{
+    [LinuxRootFact]
+    public async Task Sample_Applied_TrafficFollowsTheModel_AndReapplyIsEmpty()
+    {
+        await using var lab = await LinuxLab.CreateAsync();
+        var report = await lab.ApplyAsync();
+        Assert.True(report.Succeeded, report.Error);
+
+        var again = await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None);
+        Assert.True(again.Plan.IsEmpty, string.Join("\n", again.Plan.Steps));
+
+        // One tenant network: reachable, over IPv4 and IPv6, by ping and UDP; its gateway answers.
+        Assert.True(await lab.PingAsync("acme-web1", lab.AddressOf("acme-web2")));
+        Assert.True(await lab.PingAsync("acme-web1", lab.AddressOf("acme-web2", family: AddressFamily.InterNetworkV6)));
+        Assert.True(await lab.PingAsync("acme-web1", IPAddress.Parse("10.100.0.1")));
+        Assert.True(lab.UdpArrives("acme-web1", "acme-web2", lab.AddressOf("acme-web2")));
+        Assert.True(lab.UdpArrives("acme-web1", "acme-db1", lab.AddressOf("acme-db1", family: AddressFamily.InterNetworkV6)));
+
+        // Another VLAN on the same etherstub (another tenant): unreachable, even through the gateways.
+        Assert.False(await lab.PingAsync("acme-web1", lab.AddressOf("globex-app1")));
+        Assert.False(lab.UdpArrives("acme-web1", "globex-app1", lab.AddressOf("globex-app1")));
+        Assert.False(lab.UdpArrives("initech-api1", "acme-web2", lab.AddressOf("acme-web2")));
+
+        // Another etherstub: the management network reaches acme-db1's second VNIC, but not the tenants.
+        Assert.True(lab.UdpArrives("ops-console1", "acme-db1", lab.AddressOf("acme-db1", "net1")));
+        Assert.False(lab.UdpArrives("ops-console1", "acme-web1", lab.AddressOf("acme-web1")));
+    }
+
+    [LinuxRootFact]
+    public async Task Protection_SpoofedSourceMacOrIp_IsDropped()
+    {
+        await using var lab = await LinuxLab.CreateAsync();
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var target = lab.AddressOf("acme-web2");
+        var targetMac = NetVirt.Audit.Frames.MacAddress.Parse(lab.MacOf("acme-web2").ToString());
+        var ownMac = NetVirt.Audit.Frames.MacAddress.Parse(lab.MacOf("acme-web1").ToString());
+        var ownIp = lab.AddressOf("acme-web1");
+
+        using var receiver = NetnsThread.Run(lab.Netns("acme-web2"), () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(target, 0));
+            return socket;
+        });
+        var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
+        using var sender = new LibpcapCaptureEngine().Open(lab.Netns("acme-web1"), "net0");
+        bool Delivered(NetVirt.Audit.Frames.MacAddress sourceMac, IPAddress sourceIp) => LinuxLab.Receives(receiver, () =>
+            sender.Inject(FrameBuilder.BuildUdp(new EthernetHeader(targetMac, sourceMac), new Ipv4Header(sourceIp, target), 40000, port, "probe"u8)));
+
+        // The forged frames differ from a legitimate one only in the source; the legitimate one must arrive, or the
+        // drops would prove nothing.
+        Assert.True(Delivered(ownMac, ownIp));
+        Assert.False(Delivered(NetVirt.Audit.Frames.MacAddress.Parse("02:66:66:66:66:66"), ownIp));
+        Assert.False(Delivered(ownMac, IPAddress.Parse("10.100.0.99")));
+        Assert.False(Delivered(ownMac, lab.AddressOf("acme-db1")));
+    }
+
+    [LinuxRootFact]
+    public async Task Maxbw_LimitsThroughputBothWays_Within20Percent()
+    {
+        await using var lab = await LinuxLab.CreateAsync();
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var server = lab.AddressOf("acme-web2");
+        using var iperf = Process.Start(new ProcessStartInfo("/usr/sbin/ip", ["netns", "exec", lab.Netns("acme-web2"), "iperf3", "-s", "-1", "-B", server.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            await Task.Delay(300);
+            var toServer = await IperfAsync(lab, server, reverse: false);
+            Assert.InRange(toServer, 160e6, 240e6);
+        }
+        finally
+        {
+            iperf.Kill();
+        }
+
+        using var iperf2 = Process.Start(new ProcessStartInfo("/usr/sbin/ip", ["netns", "exec", lab.Netns("acme-web2"), "iperf3", "-s", "-1", "-B", server.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            await Task.Delay(300);
+            var fromServer = await IperfAsync(lab, server, reverse: true);
+            Assert.InRange(fromServer, 160e6, 240e6);
+        }
+        finally
+        {
+            iperf2.Kill();
+        }
+    }
+
+    [LinuxRootFact]
+    public async Task VethDeletedByHand_IsDrift_AndApplyRepairsIt()
+    {
+        await using var lab = await LinuxLab.CreateAsync();
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        await NamespacePair.IpAsync("-n", lab.Netns("acme-web1"), "link", "delete", "net0");
+
+        var (_, drift) = await lab.Reconciler.DriftAsync(CancellationToken.None);
+        Assert.Contains(drift, d => d.Kind == DriftKind.Missing && d.Resource.Kind.Name == "veth" && d.Resource.Name == $"{lab.Netns("acme-web1")}/net0");
+        Assert.False(await lab.PingAsync("acme-web2", lab.AddressOf("acme-web1")));
+
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var after = await lab.Reconciler.DriftAsync(CancellationToken.None);
+        Assert.Empty(after.Drift);
+        Assert.True(await lab.PingAsync("acme-web2", lab.AddressOf("acme-web1")));
+    }
+
+    [LinuxRootFact]
+    public async Task FailureMidApply_RollsBack_AndReapplyConverges()
+    {
+        FailingBackend? failing = null;
+        await using var lab = await LinuxLab.CreateAsync(decorate: b => failing = new FailingBackend(b, "route"));
+        var report = await lab.ApplyAsync();
+
+        Assert.Equal(RunOutcome.RolledBack, report.Outcome);
+        Assert.Contains(report.Executions, e => e.Phase == StepPhase.Rollback);
+        Assert.DoesNotContain(report.Executions, e => e.Phase == StepPhase.Rollback && e.Outcome == StepOutcome.Failed);
+        Assert.Empty(await lab.LeftoversAsync());
+
+        failing!.Armed = false;
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var again = await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None);
+        Assert.True(again.Plan.IsEmpty, string.Join("\n", again.Plan.Steps));
+    }
+
+    [LinuxRootFact]
+    public async Task Destroy_LeavesNoObjectWithThePrefix_AndTouchesNothingElse()
+    {
+        await using var lab = await LinuxLab.CreateAsync();
+        var before = await ForeignStateAsync(lab.Prefix);
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        Assert.NotEmpty(await lab.LeftoversAsync());
+
+        var (_, report) = await lab.Reconciler.DestroyAsync(new ApplyOptions(), null, CancellationToken.None);
+        Assert.True(report!.Succeeded, report.Error);
+        Assert.Empty(await lab.LeftoversAsync());
+        Assert.Equal(before, await ForeignStateAsync(lab.Prefix));
+        var plan = await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None);
+        Assert.Equal(plan.Plan.Steps.Count, plan.Plan.Summary.Create);
+
+        // No thread of this process may be left inside a zone's namespace: a runtime thread born on a namespace
+        // thread (the background GC's, once) keeps a destroyed namespace alive and sockets it opens land there.
+        var strays = Directory.EnumerateDirectories("/proc/self/task").Select(StrayThread).OfType<string>().ToList();
+        Assert.True(strays.Count == 0, "threads outside the host namespace: " + string.Join(", ", strays));
+    }
+
+    // "name in net:[id]" for a runtime thread of this process outside the host namespace; null otherwise or when it ended.
+    private static string? StrayThread(string task)
+    {
+        try
+        {
+            var host = new FileInfo("/proc/thread-self/ns/net").LinkTarget;
+            var netns = new FileInfo(Path.Combine(task, "ns", "net")).LinkTarget;
+            var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+            // NetVirt's own dedicated threads (of tests running in parallel) are inside namespaces by design.
+            return netns is null || netns == host || name.StartsWith("netvirt-", StringComparison.Ordinal) ? null : $"{name} in {netns}";
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<double> IperfAsync(LinuxLab lab, IPAddress server, bool reverse)
+    {
+        var (exit, stdout, stderr) = await NamespacePair.RunAsync("/usr/sbin/ip",
+            ["netns", "exec", lab.Netns("acme-web1"), "iperf3", "-c", server.ToString(), "-t", "3", "-O", "1", "-J", .. reverse ? ["-R"] : Array.Empty<string>()]);
+        Assert.True(exit == 0, stderr + stdout);
+        using var json = JsonDocument.Parse(stdout);
+        return json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+    }
+
+    // Interfaces, namespaces and tables that do not carry the prefix: destroy must leave them exactly as they were.
+    private static async Task<string> ForeignStateAsync(string prefix)
+    {
+        var links = await NamespacePair.RunAsync("/usr/sbin/ip", "-o", "link", "show");
+        var names = links.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ")[1].Split('@')[0]).Where(n => !n.StartsWith("nvt", StringComparison.Ordinal));
+        var tables = await NamespacePair.RunAsync("/usr/sbin/nft", "list", "tables");
+        return string.Join(",", names.Order()) + "|" + string.Join(",", NetnsMounts.List().Where(n => !n.StartsWith("nvt", StringComparison.Ordinal)))
+            + "|" + string.Join(",", tables.Stdout.Split('\n').Where(t => !t.Contains("nvt", StringComparison.Ordinal)).Order());
+    }
+}

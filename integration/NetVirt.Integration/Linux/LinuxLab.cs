@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Sockets;
+using NetVirt.Backends.Commands;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux;
+using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Documents;
+using NetVirt.Integration.Audit;
+using NetVirt.Integration.Infrastructure;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Validation;
+using NetVirt.Reconciliation;
+using NetVirt.Store;
+
+namespace NetVirt.Integration.Linux;
+
+/// <summary>
+/// A NetVirt installation of its own on this host: a test prefix (<c>nvt</c> + 3 hex), a temporary database with the
+/// shipped sample (or a given model) as desired state, and a reconciler over the real Linux backend. Disposal runs
+/// destroy and then removes anything left with the prefix (namespaces, links, the nftables table), also when the
+/// test failed half-way.
+/// </summary>
+public sealed class LinuxLab : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private LinuxLab(string prefix, string directory, NetVirtStore store, IHostBackend backend)
+    {
+        Prefix = prefix;
+        _directory = directory;
+        Store = store;
+        Backend = backend;
+        Reconciler = new Reconciler(store, backend);
+    }
+
+    public string Prefix { get; }
+
+    public NetVirtStore Store { get; }
+
+    public IHostBackend Backend { get; }
+
+    public Reconciler Reconciler { get; }
+
+    public static string SamplePath => Path.Combine(RepositoryRoot(), "schemas", "examples", "multi-tenant.yaml");
+
+    public static Task<LinuxLab> CreateAsync(string? yaml = null, Func<IHostBackend, IHostBackend>? decorate = null)
+    {
+        Prerequisites.EnsureAvailable();
+        var prefix = TestPrefix.New();
+        var directory = Directory.CreateTempSubdirectory("netvirt-lab-").FullName;
+        var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
+        var loaded = yaml is null ? DocumentLoader.LoadFiles([SamplePath]) : DocumentLoader.Load("model.yaml", yaml);
+        Assert.Empty(loaded.Errors);
+        store.Replace(loaded.Model, HostTarget.Linux);
+        IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix });
+        return Task.FromResult(new LinuxLab(prefix, directory, store, decorate?.Invoke(backend) ?? backend));
+    }
+
+    public string Netns(string zone) => $"{Prefix}-z-{zone}";
+
+    public NetworkModel Model => Store.Load().Resolved;
+
+    /// <summary>The first address of <paramref name="family"/> of a zone's VNIC.</summary>
+    public IPAddress AddressOf(string zone, string vnic = "net0", AddressFamily family = AddressFamily.InterNetwork)
+    {
+        var model = Model;
+        var index = new Model.Topology.ModelIndex(model);
+        var spec = model.Zones.Single(z => z.Name == zone).Vnics.Single(v => v.Name == vnic);
+        return index.InterfaceAddresses(spec).Select(a => a.Address.Address).First(a => a.AddressFamily == family);
+    }
+
+    public Model.Addressing.MacAddress MacOf(string zone, string vnic = "net0") =>
+        Model.Zones.Single(z => z.Name == zone).Vnics.Single(v => v.Name == vnic).Mac!.Value;
+
+    public async Task<ApplyReport> ApplyAsync()
+    {
+        var (plan, report) = await Reconciler.ApplyAsync(new ApplyOptions { Trigger = "test" }, null, CancellationToken.None);
+        Assert.True(plan.Plan.Problems.IsEmpty, string.Join("; ", plan.Plan.Problems));
+        Assert.NotNull(report);
+        return report!;
+    }
+
+    public async Task<bool> PingAsync(string zone, IPAddress target)
+    {
+        var (exit, _, _) = await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "exec", Netns(zone), "ping", "-c", "1", "-W", "1", "-q", target.ToString());
+        return exit == 0;
+    }
+
+    /// <summary>Sends one UDP datagram from a socket in one zone to a socket bound in another and says whether it arrived.</summary>
+    public bool UdpArrives(string fromZone, string toZone, IPAddress to)
+    {
+        using var receiver = NetnsThread.Run(Netns(toZone), () =>
+        {
+            var socket = new Socket(to.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(to, 0));
+            return socket;
+        });
+        var port = ((IPEndPoint)receiver.LocalEndPoint!).Port;
+        using var sender = NetnsThread.Run(Netns(fromZone), () => new Socket(to.AddressFamily, SocketType.Dgram, ProtocolType.Udp));
+        return Receives(receiver, () => sender.SendTo("netvirt"u8.ToArray(), new IPEndPoint(to, port)));
+    }
+
+    /// <summary>Runs <paramref name="send"/> (up to three times, for neighbour resolution) and waits for a datagram.</summary>
+    public static bool Receives(Socket receiver, Action send)
+    {
+        var buffer = new byte[2048];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                send();
+            }
+            catch (SocketException)
+            {
+                // No route from the sender: nothing can arrive.
+                return false;
+            }
+
+            if (receiver.Poll(TimeSpan.FromMilliseconds(700), SelectMode.SelectRead))
+            {
+                receiver.Receive(buffer);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Reconciler.DestroyAsync(new ApplyOptions { Trigger = "test cleanup" }, null, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The sweep below removes what destroy could not.
+        }
+
+        await SweepAsync(Prefix);
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary directory left behind is harmless.
+        }
+    }
+
+    /// <summary>Removes every namespace, link and nftables table whose name starts with <c>{prefix}-</c> / is <c>{prefix}</c>.</summary>
+    public static async Task SweepAsync(string prefix)
+    {
+        foreach (var netns in NetnsMounts.List().Where(n => n.StartsWith(prefix + "-", StringComparison.Ordinal)))
+        {
+            await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "delete", netns);
+        }
+
+        var links = await NamespacePair.RunAsync("/usr/sbin/ip", "-o", "link", "show");
+        foreach (var line in links.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = line.Split(": ")[1].Split('@')[0];
+            if (name.StartsWith(prefix + "-", StringComparison.Ordinal) || name.StartsWith(prefix + "phy", StringComparison.Ordinal))
+            {
+                await NamespacePair.RunAsync("/usr/sbin/ip", "link", "delete", name);
+            }
+        }
+
+        await NamespacePair.RunAsync("/usr/sbin/nft", "delete", "table", "bridge", prefix);
+    }
+
+    /// <summary>Host objects that still carry the prefix: namespaces, links and the table.</summary>
+    public async Task<IReadOnlyList<string>> LeftoversAsync()
+    {
+        var left = NetnsMounts.List().Where(n => n.StartsWith(Prefix + "-", StringComparison.Ordinal)).Select(n => "netns " + n).ToList();
+        var links = await NamespacePair.RunAsync("/usr/sbin/ip", "-o", "link", "show");
+        left.AddRange(links.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ")[1].Split('@')[0])
+            .Where(n => n.StartsWith(Prefix + "-", StringComparison.Ordinal)).Select(n => "link " + n));
+        var tables = await NamespacePair.RunAsync("/usr/sbin/nft", "list", "tables");
+        left.AddRange(tables.Stdout.Split('\n').Where(t => t.Trim() == $"table bridge {Prefix}").Select(t => t.Trim()));
+        return left;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetVirt.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("cannot find the repository root (NetVirt.sln) above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net.Sockets;
+using NetVirt.Audit.Expectations;
+using NetVirt.Audit.Frames;
+using NetVirt.Audit.Topology;
+
+namespace NetVirt.Audit.Probes;
+
+/// <summary>
+/// The probes of one audit run and their frames, kept in one arena so that hundreds of thousands of small frames cost
+/// two arrays, not an object each. Every frame carries the tag <see cref="TagOf"/>: the run's random
+/// <see cref="Nonce"/> in the upper 32 bits and the probe's index in the lower, so frames of another run, or any
+/// other traffic, can never be taken for a probe. Probes are appended in stages (discovery first, then the rest once
+/// gateway MACs are known); readers on other threads see a consistent snapshot through <see cref="Probes"/>.
+/// </summary>
+public sealed class ProbePlan
+{
+    private volatile Probe[] probes = [];
+    private readonly List<Probe> pending = [];
+    private readonly Dictionary<int, string> details = [];
+    private byte[] arena = new byte[4096];
+    private int[] offsets = new int[64];
+    private int arenaLength;
+
+    /// <summary>Creates an empty plan for <paramref name="topology"/>.</summary>
+    public ProbePlan(AuditTopology topology, uint nonce)
+    {
+        Topology = topology ?? throw new ArgumentNullException(nameof(topology));
+        Nonce = nonce;
+    }
+
+    /// <summary>The endpoints probed.</summary>
+    public AuditTopology Topology { get; }
+
+    /// <summary>Random per run; the upper half of every tag.</summary>
+    public uint Nonce { get; }
+
+    /// <summary>The published probes (a snapshot; safe to read from any thread).</summary>
+    public IReadOnlyList<Probe> Probes => probes;
+
+    /// <summary>Number of published probes.</summary>
+    public int Count => probes.Length;
+
+    /// <summary>The tag hidden in probe <paramref name="index"/>'s frame.</summary>
+    public ProbeTag TagOf(int index) => new(((ulong)Nonce << 32) | (uint)index);
+
+    /// <summary>The probe index a tag names, or -1 when the tag is from another run or out of range.</summary>
+    public int IndexOf(ProbeTag tag)
+    {
+        var index = (long)(tag.Id & 0xffff_ffffUL);
+        return (uint)(tag.Id >> 32) == Nonce && index < probes.Length ? (int)index : -1;
+    }
+
+    /// <summary>The frame of probe <paramref name="index"/>, exactly as injected.</summary>
+    public ReadOnlySpan<byte> FrameOf(int index) => arena.AsSpan(offsets[index], offsets[index + 1] - offsets[index]);
+
+    /// <summary>What the probe tested in words beyond its kind (forged values, the foreign VLAN), or null.</summary>
+    public string? DetailOf(int index) => details.GetValueOrDefault(index);
+
+    /// <summary>
+    /// Appends a probe whose frame <paramref name="write"/> writes into the span it is given (at most 256 bytes) with
+    /// the tag it is given, returning the length. Not visible to readers until <see cref="Publish"/>.
+    /// </summary>
+    public Probe Add(ProbeKind kind, int source, int target, FrameWriter write, int vlan = 0, bool viaGateway = false, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var index = probes.Length + pending.Count;
+        var probe = new Probe(index, kind, source, target, vlan, viaGateway);
+        const int MaxFrame = 512;
+        if (arena.Length - arenaLength < MaxFrame)
+        {
+            Array.Resize(ref arena, Math.Max(arena.Length * 2, arenaLength + MaxFrame));
+        }
+
+        if (offsets.Length < index + 2)
+        {
+            Array.Resize(ref offsets, Math.Max(offsets.Length * 2, index + 2));
+        }
+
+        offsets[index] = arenaLength;
+        var length = write(arena.AsSpan(arenaLength, MaxFrame), TagOf(index));
+        arenaLength += length;
+        offsets[index + 1] = arenaLength;
+        pending.Add(probe);
+        if (detail is not null)
+        {
+            details[index] = detail;
+        }
+
+        return probe;
+    }
+
+    /// <summary>Makes the appended probes visible and returns the range of their indexes.</summary>
+    public Range Publish()
+    {
+        var start = probes.Length;
+        probes = [.. probes, .. pending];
+        pending.Clear();
+        return start..probes.Length;
+    }
+
+    /// <summary>
+    /// What the model says about probe <paramref name="probe"/> arriving at endpoint <paramref name="receiver"/>. Pure
+    /// and allocation-free: the capture thread calls it for every tagged frame.
+    /// </summary>
+    public Expectation Expect(in Probe probe, int receiver)
+    {
+        var endpoints = Topology.Endpoints;
+        var source = endpoints[probe.Source];
+        var at = endpoints[receiver];
+        if (receiver == probe.Source)
+        {
+            return Expectation.May; // the frame came back to its sender (a loop would show up at the others too)
+        }
+
+        switch (ProbeKinds.Category(probe.Kind))
+        {
+            case ProbeCategory.Spoofing:
+                return Expectation.MustNot;
+            case ProbeCategory.VlanHopping:
+                return at.Domain == source.Domain ? Expectation.May : Expectation.MustNot;
+            case ProbeCategory.Discovery:
+                return Expectation.May;
+        }
+
+        if (probe.Kind == ProbeKind.ArpBroadcast || receiver == probe.Target)
+        {
+            return TargetExpectation(probe, at).Expectation;
+        }
+
+        // Not the addressee: flooding inside the source's domain is normal (unknown unicast, multicast), and so is the
+        // router's flooding inside the target's domain on a path the model lets through.
+        if (at.Domain == source.Domain)
+        {
+            return Expectation.May;
+        }
+
+        var target = endpoints[probe.Target];
+        return probe.ViaGateway && at.Domain == target.Domain && TargetExpectation(probe, target).Expectation >= Expectation.May
+            ? Expectation.May
+            : Expectation.MustNot;
+    }
+
+    /// <summary>The expectation of a reachability probe at <paramref name="receiver"/> as the model states it for that pair.</summary>
+    public PathExpectation TargetExpectation(in Probe probe, AuditEndpoint receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        var source = Topology.Endpoints[probe.Source];
+        return ProbeKinds.Family(probe.Kind) is { } family && probe.Kind != ProbeKind.NeighborSolicitation
+            ? PathRules.Layer3(source, receiver, family)
+            : PathRules.Layer2(source, receiver);
+    }
+
+    /// <summary>The family a probe's path is judged by (null: layer 2).</summary>
+    public static AddressFamily? JudgedFamily(ProbeKind kind) => kind == ProbeKind.NeighborSolicitation ? null : ProbeKinds.Family(kind);
+}

@@ -1,0 +1,43 @@
+using NetVirt.Audit.Verdicts;
+
+namespace NetVirt.Audit.Reports;
+
+/// <summary>Words and symbols shared by every report, so the terminal, JSON, JUnit and HTML say the same thing.</summary>
+public static class AuditText
+{
+    /// <summary><c>reachable</c>, <c>isolated</c>, <c>LEAK</c>, ...</summary>
+    public static string Status(PairStatus status) => status switch
+    {
+        PairStatus.Self => "self",
+        PairStatus.Isolated => "isolated",
+        PairStatus.Reachable => "reachable",
+        PairStatus.Blackhole => "BLACKHOLE",
+        PairStatus.Leak => "LEAK",
+        PairStatus.SpoofPassed => "SPOOF_PASSED",
+        _ => "VLAN_HOP",
+    };
+
+    /// <summary><c>reached</c>, <c>isolated</c>, <c>leaked</c>, ... for one probe kind of a pair.</summary>
+    public static string Cell(CellState state) => state switch
+    {
+        CellState.Reached => "reached",
+        CellState.Isolated => "isolated",
+        CellState.Leaked => "leaked",
+        CellState.Blackholed => "blackholed",
+        CellState.MayCrossed => "crossed (allowed)",
+        CellState.MayNotCrossed => "not crossed (allowed)",
+        _ => "not probed",
+    };
+
+    /// <summary>Stable evidence file name for finding number <paramref name="number"/> (1-based).</summary>
+    public static string EvidenceName(AuditResult result, AuditFinding finding, int number)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(finding);
+        var endpoints = result.Topology.Endpoints;
+        var to = finding.Receiver < 0 ? "zone" : Safe(endpoints[finding.Receiver].Name);
+        return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcap";
+    }
+
+    private static string Safe(string name) => name.Replace('/', '.');
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using NetVirt.Audit.Probes;
+using NetVirt.Audit.Verdicts;
+
+namespace NetVirt.Audit.Reports;
+
+/// <summary>
+/// The audit as JSON (kebab-case keys, as NetVirt's documents): run facts, endpoints, the full matrix (every ordered
+/// pair with its status, the model's explanation and the outcome of each reachability kind) and the findings with
+/// their evidence file. Streamed, so 200 zones (39,800 pairs) do not build a document tree in memory.
+/// </summary>
+public static class JsonReportWriter
+{
+    /// <summary>Writes the report to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, AuditResult result, IReadOnlyList<string?>? evidence = null, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(result);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented });
+        var endpoints = result.Topology.Endpoints;
+        var n = endpoints.Count;
+        w.WriteStartObject();
+        w.WriteNumber("version", 1);
+        w.WriteString("mode", "active");
+        w.WriteBoolean("clean", result.IsClean);
+        w.WriteString("started", result.Run.Started);
+        w.WriteNumber("duration-seconds", Math.Round(result.Run.Duration.TotalSeconds, 3));
+        w.WriteString("engine", result.Run.Engine);
+        w.WriteStartObject("summary");
+        w.WriteNumber("endpoints", n);
+        w.WriteNumber("pairs", result.Topology.PairCount);
+        w.WriteNumber("probes-sent", result.Run.ProbesSent);
+        w.WriteNumber("frames-captured", result.Run.FramesCaptured);
+        w.WriteNumber("arrivals", result.Run.Arrivals);
+        w.WriteNumber("frames-dropped", result.Run.Dropped);
+        w.WriteNumber("window-seconds", Math.Round(result.Run.Window.TotalSeconds, 3));
+        w.WriteStartObject("findings");
+        foreach (var kind in Enum.GetValues<FindingKind>())
+        {
+            w.WriteNumber(FindingKinds.Name(kind), result.Findings.Count(f => f.Kind == kind));
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartArray("notes");
+        foreach (var note in result.Run.Notes)
+        {
+            w.WriteStringValue(note);
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("endpoints");
+        foreach (var e in endpoints)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", e.Name);
+            w.WriteString("zone", e.Zone);
+            w.WriteString("vnic", e.Vnic);
+            w.WriteString("netns", e.Netns);
+            w.WriteString("mac", e.Mac.ToString());
+            w.WriteString("domain", e.DomainText);
+            w.WriteString("network", e.Network?.Name);
+            w.WriteString("router", e.Router);
+            w.WriteString("protection", e.Protection.ToString());
+            WriteStrings(w, "ipv4", e.Ipv4.Select(a => a.ToString()));
+            WriteStrings(w, "ipv6", e.Ipv6.Select(a => a.ToString()));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("matrix");
+        for (var s = 0; s < n; s++)
+        {
+            for (var r = 0; r < n; r++)
+            {
+                if (s == r)
+                {
+                    continue;
+                }
+
+                w.WriteStartObject();
+                w.WriteString("from", endpoints[s].Name);
+                w.WriteString("to", endpoints[r].Name);
+                w.WriteString("status", AuditText.Status(result.Pair(s, r)));
+                w.WriteString("expected", result.ExpectedReachable(s, r) ? "reachable" : "isolated");
+                w.WriteString("explanation", result.Explain(s, r));
+                w.WriteStartObject("probes");
+                for (var k = 0; k < ProbeKinds.Reachability.Count; k++)
+                {
+                    var cell = result.Cell(s, r, k);
+                    if (cell != CellState.NotProbed)
+                    {
+                        w.WriteString(ProbeKinds.Name(ProbeKinds.Reachability[k]), AuditText.Cell(cell));
+                    }
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("findings");
+        for (var i = 0; i < result.Findings.Count; i++)
+        {
+            var f = result.Findings[i];
+            w.WriteStartObject();
+            w.WriteString("kind", FindingKinds.Name(f.Kind));
+            w.WriteString("from", endpoints[f.Source].Name);
+            w.WriteString("to", f.Receiver < 0 ? null : endpoints[f.Receiver].Name);
+            w.WriteString("probe", ProbeKinds.Name(f.Probe));
+            w.WriteNumber("count", f.Count);
+            w.WriteString("expected", f.Expected);
+            w.WriteString("observed", f.Observed);
+            w.WriteString("evidence", evidence is not null && i < evidence.Count ? evidence[i] : null);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using NetVirt.Audit.Frames;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
+
+namespace NetVirt.Audit.Topology;
+
+/// <summary>
+/// The endpoints of an audit, derived purely from a resolved model and the Linux naming scheme: every VNIC of every
+/// zone that sits in an L2 domain and has a MAC, in model order. VNICs that cannot be placed (an unresolved pool VNIC,
+/// no MAC yet) are listed in <see cref="Skipped"/> with the reason, never silently dropped.
+/// </summary>
+public sealed class AuditTopology
+{
+    private readonly Dictionary<L2Domain, List<int>> byDomain = [];
+
+    private AuditTopology(IReadOnlyList<AuditEndpoint> endpoints, IReadOnlyList<string> skipped)
+    {
+        Endpoints = endpoints;
+        Skipped = skipped;
+        foreach (var e in endpoints)
+        {
+            if (!byDomain.TryGetValue(e.Domain, out var list))
+            {
+                byDomain[e.Domain] = list = [];
+            }
+
+            list.Add(e.Index);
+        }
+    }
+
+    /// <summary>The endpoints, indexed by <see cref="AuditEndpoint.Index"/>.</summary>
+    public IReadOnlyList<AuditEndpoint> Endpoints { get; }
+
+    /// <summary>VNICs the audit cannot probe, each with the reason.</summary>
+    public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>Number of ordered pairs of distinct endpoints.</summary>
+    public long PairCount => (long)Endpoints.Count * Math.Max(0, Endpoints.Count - 1);
+
+    /// <summary>The L2 domains in use, in order of first appearance.</summary>
+    public IEnumerable<L2Domain> Domains => byDomain.Keys;
+
+    /// <summary>Indexes of the endpoints in <paramref name="domain"/>.</summary>
+    public IReadOnlyList<int> InDomain(L2Domain domain) => byDomain.TryGetValue(domain, out var list) ? list : [];
+
+    /// <summary>Builds the topology of <paramref name="model"/> as realised on Linux with <paramref name="naming"/>.</summary>
+    public static AuditTopology FromModel(NetworkModel model, LinuxNaming naming)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(naming);
+        var index = new ModelIndex(model);
+        var endpoints = new List<AuditEndpoint>();
+        var skipped = new List<string>();
+        foreach (var zone in model.Zones)
+        {
+            var routes = index.EffectiveRoutes(zone);
+            foreach (var vnic in zone.Vnics)
+            {
+                if (index.DomainOf(vnic) is not { } domain)
+                {
+                    skipped.Add($"{zone.Name}/{vnic.Name}: no network resolved yet (pool VNIC not stored); run apply first");
+                    continue;
+                }
+
+                if (vnic.Mac is not { } mac)
+                {
+                    skipped.Add($"{zone.Name}/{vnic.Name}: no MAC allocated yet; run apply first");
+                    continue;
+                }
+
+                var network = index.NetworkOf(vnic);
+                var addresses = index.InterfaceAddresses(vnic).Select(a => a.Address.Address).ToList();
+                endpoints.Add(new AuditEndpoint
+                {
+                    Index = endpoints.Count,
+                    Zone = zone.Name,
+                    Vnic = vnic.Name,
+                    Netns = naming.ZoneNetns(zone.Name),
+                    Interface = vnic.Name,
+                    Mac = new MacAddress(mac.ToBytes()),
+                    Domain = domain,
+                    Switch = (index.IsEtherstub(domain.Over) ? "etherstub " : "link ") + domain.Over,
+                    Network = network,
+                    Router = network is null ? null : ModelIndex.RouterOf(network),
+                    Ipv4 = [.. addresses.Where(a => a.AddressFamily == AddressFamily.InterNetwork)],
+                    Ipv6 = [.. addresses.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv6LinkLocal)],
+                    Protection = vnic.EffectiveProtection,
+                    AllowedSources = index.AllowedSources(vnic),
+                    Routes = routes,
+                });
+            }
+        }
+
+        return new AuditTopology(endpoints, skipped);
+    }
+}

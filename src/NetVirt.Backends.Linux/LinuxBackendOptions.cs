@@ -1,0 +1,17 @@
+namespace NetVirt.Backends.Linux;
+
+/// <summary>How a <see cref="LinuxBackend"/> names its objects and what it may assume about the kernel.</summary>
+public sealed record LinuxBackendOptions
+{
+    /// <summary>The product's ownership prefix.</summary>
+    public const string DefaultPrefix = "nv";
+
+    /// <summary>Ownership prefix (<see cref="Resources.LinuxNaming"/>): 1–6 letters and digits, starting with a letter.</summary>
+    public string Prefix { get; init; } = DefaultPrefix;
+
+    /// <summary>Kernel features; null = probe the running kernel.</summary>
+    public LinuxCapabilities? Capabilities { get; init; }
+
+    /// <summary>Dedicated threads that work inside namespaces at the same time (default: one per core).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

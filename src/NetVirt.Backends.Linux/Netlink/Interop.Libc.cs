@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace NetVirt.Backends.Linux.Netlink;
+
+/// <summary>The libc calls the Linux backend needs: netlink sockets (sys/socket.h) and namespace mounts (sys/mount.h, sched.h).</summary>
+internal static partial class Interop
+{
+    internal const int AF_NETLINK = 16;
+    internal const int SOCK_RAW = 3;
+    internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int NETLINK_ROUTE = 0;
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_SNDBUFFORCE = 32;
+    internal const int SO_RCVBUFFORCE = 33;
+    internal const int SOL_NETLINK = 270;
+    internal const int NETLINK_CAP_ACK = 10;
+    internal const int NETLINK_EXT_ACK = 11;
+    internal const int CLONE_NEWNET = 0x40000000;
+    internal const ulong MS_BIND = 4096;
+    internal const ulong MS_REC = 16384;
+    internal const ulong MS_SHARED = 1 << 20;
+    internal const int MNT_DETACH = 2;
+    internal const int EINTR = 4;
+    internal const int EINVAL = 22;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    internal static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    internal static unsafe partial int SetSockOpt(int fd, int level, int name, int* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    internal static unsafe partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    internal static unsafe partial nint Receive(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
+    internal static partial int Unshare(int flags);
+
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Mount(string source, string target, string? fileSystemType, ulong flags, nint data);
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Umount2(string target, int flags);
+
+    /// <summary>The text of an errno value.</summary>
+    internal static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+}

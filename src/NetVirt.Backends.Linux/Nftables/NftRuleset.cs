@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Spec;
+using NetVirt.Planning.Resources;
+
+namespace NetVirt.Backends.Linux.Nftables;
+
+/// <summary>
+/// The anti-spoofing ruleset: one bridge-family table with a fixed base chain and per-VNIC data in sets, so that
+/// 1,000 VNICs cost 1,000 × a few set elements rather than 1,000 chains (anonymous sets per chain made the kernel
+/// spend seconds). Every rule is written in nft syntax and printed back from <c>nft -j</c> in the same canonical
+/// form (<see cref="NftJson"/>), so desired and observed rules compare as strings. Pure.
+/// </summary>
+/// <remarks>
+/// The chain hooks bridge <c>prerouting</c>: a frame is judged when it enters the bridge from a VNIC's host end,
+/// before forwarding. A port that is in no set is not touched (router legs, foreign ports).
+/// </remarks>
+public static class NftRuleset
+{
+    /// <summary>Set of protected ports; each element's comment names its protection resource.</summary>
+    public const string Vnics = "vnics";
+
+    /// <summary>Sets that hold the ports with each flag.</summary>
+    public static readonly IReadOnlyList<(Protection Flag, string Set)> FlagSets =
+    [
+        (Protection.MacNospoof, "mac_ports"),
+        (Protection.Restricted, "restricted_ports"),
+        (Protection.IpNospoof, "ip_ports"),
+        (Protection.DhcpNospoof, "dhcp_ports"),
+    ];
+
+    /// <summary>(port, MAC) pairs mac-nospoof allows.</summary>
+    public const string Macs = "macs";
+
+    /// <summary>(port, DHCP client hardware address) pairs dhcp-nospoof allows.</summary>
+    public const string Chaddr = "chaddr";
+
+    /// <summary>(port, IPv4 prefix) pairs ip-nospoof allows.</summary>
+    public const string Allowed4 = "allowed4";
+
+    /// <summary>(port, IPv6 prefix) pairs ip-nospoof allows.</summary>
+    public const string Allowed6 = "allowed6";
+
+    /// <summary>The base chain.</summary>
+    public const string Chain = "prerouting";
+
+    /// <summary>The chain's declaration in canonical form.</summary>
+    public const string ChainDeclaration = "type filter hook prerouting priority -200; policy accept;";
+
+    /// <summary>Set declarations: name, declaration as written, and type:flags as <c>nft -j</c> reports it.</summary>
+    public static readonly IReadOnlyList<(string Name, string Declaration, string Observed)> Sets =
+    [
+        (Vnics, "type ifname;", "ifname:"),
+        ("mac_ports", "type ifname;", "ifname:"),
+        ("restricted_ports", "type ifname;", "ifname:"),
+        ("ip_ports", "type ifname;", "ifname:"),
+        ("dhcp_ports", "type ifname;", "ifname:"),
+        (Macs, "type ifname . ether_addr;", "ifname . ether_addr:"),
+        (Chaddr, "typeof iifname . @th,288,48;", "ifname . integer:"),
+        (Allowed4, "type ifname . ipv4_addr; flags interval;", "ifname . ipv4_addr:interval"),
+        (Allowed6, "type ifname . ipv6_addr; flags interval;", "ifname . ipv6_addr:interval"),
+    ];
+
+    /// <summary>
+    /// The base chain's rules in canonical form (what <see cref="NftJson"/> prints for the listed rule). Sets in
+    /// braces are sorted; every match carries its operator.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Rules =
+    [
+        "meta iifname == @mac_ports meta iifname . ether saddr != @macs drop comment \"mac-nospoof\"",
+        "meta iifname == @mac_ports meta iifname . arp saddr ether != @macs drop comment \"mac-nospoof\"",
+        "meta iifname == @restricted_ports ether type != { arp, ip, ip6 } drop comment \"restricted\"",
+        "meta iifname == @ip_ports arp saddr ip != 0.0.0.0 meta iifname . arp saddr ip != @allowed4 drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports meta iifname . ip saddr != @allowed4 drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports ip6 saddr != :: meta iifname . ip6 saddr != @allowed6 drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports ip6 saddr == :: icmpv6 type != { mld2-listener-report, nd-neighbor-solicit } drop comment \"ip-nospoof\"",
+        "meta iifname == @dhcp_ports udp sport == 67 drop comment \"dhcp-nospoof\"",
+        "meta iifname == @dhcp_ports udp sport == 547 drop comment \"dhcp-nospoof\"",
+        "meta iifname == @dhcp_ports udp dport == 67 meta iifname . @th,288,48 != @chaddr drop comment \"dhcp-nospoof\"",
+    ];
+
+    /// <summary>The desired <c>sets</c> property: every set as name:type:flags, sorted.</summary>
+    public static string SetsProperty { get; } = string.Join(',', Sets.Select(s => $"{s.Name}:{s.Observed}").Order(StringComparer.Ordinal));
+
+    /// <summary>The desired <c>rules</c> property.</summary>
+    public static string RulesProperty { get; } = Digest(ChainDeclaration, Rules);
+
+    /// <summary>A short digest of a chain declaration and its rules: rule count and the start of their SHA-256.</summary>
+    public static string Digest(string chainDeclaration, IReadOnlyList<string> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var text = chainDeclaration + "\n" + string.Join('\n', rules);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+        return $"{rules.Count} rules sha256:{hash}";
+    }
+
+    /// <summary>The commands that create the table, its sets and its chain, and (re)write the chain's rules.</summary>
+    public static IEnumerable<string> CreateTable(string table)
+    {
+        yield return $"add table bridge {table}";
+        foreach (var (name, declaration, _) in Sets)
+        {
+            yield return $"add set bridge {table} {name} {{ {declaration} }}";
+        }
+
+        yield return $"add chain bridge {table} {Chain} {{ {ChainDeclaration} }}";
+        foreach (var line in RewriteRules(table))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Empties the base chain and adds the rules again, in one transaction with the caller's other commands.</summary>
+    public static IEnumerable<string> RewriteRules(string table)
+    {
+        yield return $"flush chain bridge {table} {Chain}";
+        foreach (var rule in Rules)
+        {
+            yield return $"add rule bridge {table} {Chain} {rule}";
+        }
+    }
+
+    /// <summary>The set elements a protection resource stands for: (set, element in nft syntax).</summary>
+    public static IEnumerable<(string Set, string Element)> Elements(string name, PropertyBag properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var port = properties[LinuxProperties.Port] ?? throw new ArgumentException($"protection {name} has no port", nameof(properties));
+        var quoted = Quote(port);
+        yield return (Vnics, $"{quoted} comment {Quote(name)}");
+        var flags = ParseFlags(properties[LinuxProperties.Flags] ?? "");
+        foreach (var (flag, set) in FlagSets)
+        {
+            if (flags.HasFlag(flag))
+            {
+                yield return (set, quoted);
+            }
+        }
+
+        if (properties[LinuxProperties.Mac] is { Length: > 0 } mac)
+        {
+            yield return (Macs, $"{quoted} . {mac}");
+        }
+
+        if (properties[LinuxProperties.DhcpChaddr] is { Length: > 0 } chaddr)
+        {
+            yield return (Chaddr, $"{quoted} . 0x{MacAddress.Parse(chaddr).Value:x12}");
+        }
+
+        foreach (var prefix in (properties[LinuxProperties.AllowedIps] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var network = IPNetwork.Parse(prefix);
+            yield return (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Allowed4 : Allowed6, $"{quoted} . {network}");
+        }
+    }
+
+    /// <summary>Commands adding (or deleting) elements, one command per set.</summary>
+    public static IEnumerable<string> ElementCommands(string verb, string table, IEnumerable<(string Set, string Element)> elements)
+    {
+        foreach (var group in elements.GroupBy(e => e.Set, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            // A delete names the element only; comments are not part of its key.
+            var items = group.Select(e => verb == "delete" ? StripComment(e.Element) : e.Element).Distinct(StringComparer.Ordinal);
+            yield return $"{verb} element bridge {table} {group.Key} {{ {string.Join(", ", items)} }}";
+        }
+    }
+
+    /// <summary>Parses canonical protection flags.</summary>
+    public static Protection ParseFlags(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var flags = Protection.None;
+        foreach (var token in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            flags |= SpecNames.ProtectionFlags.First(p => p.Name == token).Flag;
+        }
+
+        return flags;
+    }
+
+    /// <summary>An nft string literal.</summary>
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static string StripComment(string element)
+    {
+        var at = element.IndexOf(" comment ", StringComparison.Ordinal);
+        return at < 0 ? element : element[..at];
+    }
+
+    /// <summary>An integer in invariant culture.</summary>
+    internal static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

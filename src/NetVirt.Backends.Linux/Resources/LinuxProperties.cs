@@ -1,0 +1,59 @@
+namespace NetVirt.Backends.Linux.Resources;
+
+/// <summary>Names of the managed properties in the Linux backend's <see cref="Planning.Resources.PropertyBag"/>s.</summary>
+public static class LinuxProperties
+{
+    /// <summary>Administrative state: <c>up</c> (both ends of a veth pair).</summary>
+    public const string State = "state";
+
+    /// <summary>The host end of a veth pair (or the device tc shapes); derived from the identity, so it never changes in place.</summary>
+    public const string HostEnd = "host-end";
+
+    /// <summary>The bridge a host end is enslaved to.</summary>
+    public const string Bridge = "bridge";
+
+    /// <summary>MAC of the zone end, 12 lowercase hex digits in colon form.</summary>
+    public const string Mac = "mac";
+
+    /// <summary>MTU (both ends of a veth pair).</summary>
+    public const string Mtu = "mtu";
+
+    /// <summary>The physical link under a macvlan.</summary>
+    public const string Lower = "link";
+
+    /// <summary>IPv4 forwarding in a router namespace (<c>1</c>).</summary>
+    public const string Ipv4 = "ipv4";
+
+    /// <summary>IPv6 forwarding in a router namespace (<c>1</c>).</summary>
+    public const string Ipv6 = "ipv6";
+
+    /// <summary>Rate towards the zone (tbf on the host end), as <c>200M</c>.</summary>
+    public const string Egress = "egress";
+
+    /// <summary>Rate from the zone (tbf on the ifb the host end's ingress redirects to), as <c>200M</c>.</summary>
+    public const string Ingress = "ingress";
+
+    /// <summary>The ifb device of a shaped VNIC.</summary>
+    public const string Ifb = "ifb";
+
+    /// <summary>The port (host end name) a protection applies to.</summary>
+    public const string Port = "port";
+
+    /// <summary>Protection flags in dladm's canonical order.</summary>
+    public const string Flags = "protection";
+
+    /// <summary>The MAC mac-nospoof allows as Ethernet and ARP sender address (empty without mac-nospoof).</summary>
+    public const string DhcpChaddr = "dhcp-chaddr";
+
+    /// <summary>Allowed IPv4/IPv6 source prefixes for ip-nospoof, sorted, comma-separated.</summary>
+    public const string AllowedIps = "allowed-ips";
+
+    /// <summary>The table's set declarations (name:type:flags, sorted); a change replaces the table.</summary>
+    public const string Sets = "sets";
+
+    /// <summary>The table's base chain and rules, in canonical nft syntax.</summary>
+    public const string Rules = "rules";
+
+    /// <summary>Gateway of a route.</summary>
+    public const string Via = "via";
+}

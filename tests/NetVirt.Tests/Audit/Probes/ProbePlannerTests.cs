@@ -1,0 +1,106 @@
+using System.Net.Sockets;
+using NetVirt.Audit.Expectations;
+using NetVirt.Audit.Frames;
+using NetVirt.Audit.Probes;
+
+namespace NetVirt.Tests.Audit.Probes;
+
+public sealed class ProbePlannerTests
+{
+    private readonly NetVirt.Audit.Topology.AuditTopology topology = AuditModels.Topology();
+
+    private (ProbePlan Plan, IReadOnlyList<GatewayQuery> Queries) Planned(bool gatewaysAnswer = true)
+    {
+        var plan = new ProbePlan(topology, 0x1234);
+        var queries = ProbePlanner.PlanDiscovery(plan);
+        var gateways = new GatewayMacs();
+        if (gatewaysAnswer)
+        {
+            foreach (var q in queries)
+            {
+                gateways.Set(q.Network, q.Family, MacAddress.Parse("02:ee:00:00:00:01"));
+            }
+        }
+
+        ProbePlanner.PlanProbes(plan, gateways);
+        return (plan, queries);
+    }
+
+    [Fact]
+    public void PlanDiscovery_OneQueryPerGatewayAskedByAMemberOfItsNetwork()
+    {
+        var (_, queries) = Planned();
+
+        Assert.Equal(["db/InterNetwork", "gx/InterNetwork", "web/InterNetwork", "web/InterNetworkV6"], queries.Select(q => $"{q.Network}/{q.Family}").Order());
+        Assert.All(queries, q => Assert.Equal(q.Network, topology.Endpoints[q.Asker].Network!.Name));
+    }
+
+    [Fact]
+    public void PlanProbes_SpoofingFollowsEachVnicsProtection()
+    {
+        var (plan, _) = Planned();
+        var spoofs = plan.Probes.Where(p => ProbeKinds.Category(p.Kind) == ProbeCategory.Spoofing).ToLookup(p => topology.Endpoints[p.Source].Name, p => p.Kind);
+
+        Assert.Empty(spoofs["w2/net0"]); // protection: []
+        Assert.Equal([ProbeKind.SpoofSourceMac, ProbeKind.SpoofSourceIpv4, ProbeKind.SpoofSourceIpv6, ProbeKind.SpoofArpSender], spoofs["w1/net0"]);
+        Assert.Contains(ProbeKind.RogueDhcpServer, spoofs["g1/net0"]);
+    }
+
+    [Fact]
+    public void PlanProbes_VlanHoppingWithEveryOtherVlanOfTheSameEtherstubOnly()
+    {
+        var (plan, _) = Planned();
+        var hops = plan.Probes.Where(p => ProbeKinds.Category(p.Kind) == ProbeCategory.VlanHopping).ToLookup(p => topology.Endpoints[p.Source].Name);
+
+        Assert.Equal([101, 101, 200, 200], hops["w1/net0"].Select(p => p.Vlan).Order());
+        Assert.Empty(hops["d1/net1"]);
+        var doubled = hops["w1/net0"].First(p => p.Kind == ProbeKind.VlanDoubleTagged);
+        var parsed = FrameParser.Parse(plan.FrameOf(doubled.Index));
+        Assert.Equal(2, parsed.VlanTags.Count);
+        Assert.Equal(100, parsed.VlanTags[0].VlanId);
+        Assert.Equal(doubled.Vlan, parsed.VlanTags[1].VlanId);
+    }
+
+    [Fact]
+    public void PlanProbes_LayerThreeToAnotherDomainGoesToTheGatewayOnlyWhenItAnswered()
+    {
+        var w1 = topology.E("w1/net0").Index;
+        var d1 = topology.E("d1/net0").Index;
+        var (answered, _) = Planned();
+        var (silent, _) = Planned(gatewaysAnswer: false);
+
+        var echo = answered.Probes.Single(p => p.Kind == ProbeKind.Icmpv4Echo && p.Source == w1 && p.Target == d1);
+        Assert.True(echo.ViaGateway);
+        Assert.Equal(MacAddress.Parse("02:ee:00:00:00:01"), FrameParser.Parse(answered.FrameOf(echo.Index)).Destination);
+        var direct = silent.Probes.Single(p => p.Kind == ProbeKind.Icmpv4Echo && p.Source == w1 && p.Target == d1);
+        Assert.False(direct.ViaGateway);
+        Assert.Equal(topology.E("d1/net0").Mac, FrameParser.Parse(silent.FrameOf(direct.Index)).Destination);
+    }
+
+    [Fact]
+    public void Expect_UnicastFloodInOwnDomainMay_ElsewhereMustNot_TargetByThePathRule()
+    {
+        var (plan, _) = Planned();
+        var w1 = topology.E("w1/net0").Index;
+        var arp = plan.Probes.Single(p => p.Kind == ProbeKind.ArpUnicast && p.Source == w1 && p.Target == topology.E("g1/net0").Index);
+
+        Assert.Equal(Expectation.MustNot, plan.Expect(arp, arp.Target));
+        Assert.Equal(Expectation.May, plan.Expect(arp, topology.E("w2/net0").Index));
+        Assert.Equal(Expectation.MustNot, plan.Expect(arp, topology.E("d1/net0").Index));
+        var v6 = plan.Probes.Single(p => p.Kind == ProbeKind.Icmpv6Echo && p.Source == w1 && p.Target == topology.E("w2/net0").Index);
+        Assert.Equal(Expectation.Must, plan.Expect(v6, v6.Target));
+        Assert.Equal(AddressFamily.InterNetworkV6, ProbePlan.JudgedFamily(v6.Kind));
+    }
+
+    [Fact]
+    public void Tags_CarryTheRunNonceAndIndex_ForeignTagsAreIgnored()
+    {
+        var (plan, _) = Planned();
+        var last = plan.Count - 1;
+
+        Assert.True(ProbeTag.TryFind(plan.FrameOf(last), out var tag, out _));
+        Assert.Equal(last, plan.IndexOf(tag));
+        Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x9999 << 32) | 1)));
+        Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x1234 << 32) | (uint)plan.Count)));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using NetVirt.Audit.Capture;
+using NetVirt.Audit.Reports;
+using NetVirt.Audit.Runs;
+using NetVirt.Audit.Verdicts;
+using NetVirt.Tests.Audit.Runs;
+
+namespace NetVirt.Tests.Audit.Reports;
+
+public sealed class ReportWriterTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "netvirt-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<AuditResult> LeakyAsync()
+    {
+        var topology = AuditModels.Topology();
+        var fabric = new FakeFabric(topology);
+        fabric.Join(fabric.DomainIndex(topology.E("w1/net0")), fabric.DomainIndex(topology.E("g1/net0")));
+        return await new IsolationAudit(fabric, fabric).RunAsync(topology, new AuditOptions { Deadline = TimeSpan.FromMilliseconds(300), Grace = TimeSpan.FromMilliseconds(20) });
+    }
+
+    [Fact]
+    public async Task Write_LeakyRun_AllReportsAgreeOnTheFindings()
+    {
+        var result = await LeakyAsync();
+        var files = ReportDirectory.Write(result, directory);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(files.Json));
+        var root = json.RootElement;
+        Assert.False(root.GetProperty("clean").GetBoolean());
+        Assert.Equal(result.Topology.PairCount, root.GetProperty("matrix").GetArrayLength());
+        Assert.Equal(result.Findings.Count, root.GetProperty("findings").GetArrayLength());
+        var leak = root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "LEAK");
+        Assert.Equal("isolated: VLAN 100 vs 200 on etherstub stub0", leak.GetProperty("expected").GetString());
+        var pair = root.GetProperty("matrix").EnumerateArray().First(p => p.GetProperty("from").GetString() == "w1/net0" && p.GetProperty("to").GetString() == "g1/net0");
+        Assert.Equal("LEAK", pair.GetProperty("status").GetString());
+        Assert.Equal("isolated", pair.GetProperty("expected").GetString());
+        Assert.Equal("leaked", pair.GetProperty("probes").GetProperty("arp-unicast").GetString());
+
+        var evidence = Path.Combine(files.Path, "evidence", leak.GetProperty("evidence").GetString()!);
+        var pcap = await PcapFileReader.ReadFileAsync(evidence);
+        Assert.Equal(LinkTypes.Ethernet, pcap.LinkType);
+        Assert.True(pcap.Records.Count >= 2);
+        Assert.Equal(result.Findings.Count(f => f.Frames.Count > 0), files.EvidenceFiles);
+
+        var junit = XDocument.Load(files.JUnit);
+        var reachability = junit.Root!.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "reachability");
+        var cases = reachability.Elements("testcase").ToList();
+        Assert.Equal(cases.Count, (int)reachability.Attribute("tests")!);
+        Assert.Contains(cases, c => (string?)c.Attribute("name") == "w1/net0 -> g1/net0 [arp-unicast]" && c.Element("failure")?.Attribute("type")?.Value == "LEAK");
+        Assert.Contains(cases, c => (string?)c.Attribute("name") == "w1/net0 -> w2/net0 [icmpv6-echo]" && c.Element("failure") is null);
+
+        var html = await File.ReadAllTextAsync(files.Html);
+        Assert.Contains("<canvas id=\"heat\">", html, StringComparison.Ordinal);
+        Assert.Contains("isolated: VLAN 100 vs 200 on etherstub stub0", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script src", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GroupMatrix_ByNetwork_CountsPairsAndKeepsTheWorst()
+    {
+        var topology = AuditModels.Topology();
+        var n = topology.Endpoints.Count;
+        var pairs = new PairStatus[n * n];
+        pairs[(topology.E("w1/net0").Index * n) + topology.E("g1/net0").Index] = PairStatus.Leak;
+        var result = new AuditResult(topology, new CellState[n * n * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count], pairs, [], new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
+
+        var groups = GroupMatrix.From(result);
+
+        var web = groups.Groups.ToList().IndexOf("web");
+        var gx = groups.Groups.ToList().IndexOf("gx");
+        Assert.Equal(3, groups.Cells[web, gx].Pairs);
+        Assert.Equal(PairStatus.Leak, groups.Cells[web, gx].Worst);
+        Assert.Equal(1, groups.Cells[web, gx].Counts[PairStatus.Leak]);
+        Assert.Equal(6, groups.Cells[web, web].Pairs);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.IO.Pipes;
+using System.Net;
+using System.Net.Sockets;
+using NetVirt.Audit.Capture;
+using NetVirt.Audit.Frames;
+using NetVirt.Audit.Runs;
+using NetVirt.Audit.Topology;
+using NetVirt.Model.Addressing;
+using MacAddress = NetVirt.Audit.Frames.MacAddress;
+
+namespace NetVirt.Tests.Audit.Runs;
+
+/// <summary>
+/// A simulated host for the probe engine: one learning "bridge" per L2 domain (broadcast and multicast flood the
+/// domain, unicast goes to the owner of the MAC), one router per tenant that answers ARP for its gateways and forwards
+/// IP frames addressed to it into the target's network, and knobs to break it: join two domains, drop frames
+/// (protection), or give a zone an extra address. Handles poll readable through a pipe, as real ones do.
+/// </summary>
+internal sealed class FakeFabric : ICaptureEngine, IAuditHost
+{
+    private readonly AuditTopology topology;
+    private readonly List<FabricHandle> handles = [];
+    private readonly HashSet<(int, int)> joined = [];
+    private readonly HashSet<(int, int)> trunked = [];
+
+    public FakeFabric(AuditTopology topology) => this.topology = topology;
+
+    public string Name => "fake fabric";
+
+    /// <summary>Frames from the endpoint (index) that this returns true for never leave it: the protection in force.</summary>
+    public Func<AuditEndpoint, ParsedFrameInfo, bool> Drops { get; set; } = DefaultProtection;
+
+    public Dictionary<int, IReadOnlyList<InterfaceAddress>> Configured { get; } = [];
+
+    public List<string> Missing { get; } = [];
+
+    public bool RoutersAnswer { get; set; } = true;
+
+    public int Injected { get; private set; }
+
+    public void Join(int domainA, int domainB)
+    {
+        joined.Add((domainA, domainB));
+        joined.Add((domainB, domainA));
+    }
+
+    /// <summary>Like a trunk between two bridges: only VLAN-tagged frames cross.</summary>
+    public void Trunk(int domainA, int domainB)
+    {
+        trunked.Add((domainA, domainB));
+        trunked.Add((domainB, domainA));
+    }
+
+    public int DomainIndex(AuditEndpoint e) => topology.Domains.ToList().IndexOf(e.Domain);
+
+    public ICaptureHandle Open(string? netns, string interfaceName, CaptureOptions? options = null) => OpenMany([new CaptureTarget(netns, interfaceName)], options)[0];
+
+    public IReadOnlyList<ICaptureHandle> OpenMany(IReadOnlyList<CaptureTarget> targets, CaptureOptions? options = null)
+    {
+        foreach (var t in targets)
+        {
+            var endpoint = topology.Endpoints.Single(e => e.Netns == t.Netns && e.Interface == t.InterfaceName);
+            handles.Add(new FabricHandle(this, endpoint, t));
+        }
+
+        return handles;
+    }
+
+    public IReadOnlyList<string> MissingNamespaces(AuditTopology t) => Missing;
+
+    public IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> ConfiguredAddresses(AuditTopology t) => Configured;
+
+    public static MacAddress RouterMac(string router) => new([0x02, 0xee, 0, 0, 0, (byte)(router.GetHashCode(StringComparison.Ordinal) & 0x7f)]);
+
+    // mac-nospoof and ip-nospoof as the model states them, dhcp-nospoof on UDP source port 67.
+    public static bool DefaultProtection(AuditEndpoint e, ParsedFrameInfo f)
+    {
+        var p = e.Protection;
+        if (p.HasFlag(NetVirt.Model.Spec.Protection.MacNospoof) && (f.Source != e.Mac || (f.ArpSender is { } sha && sha != e.Mac)))
+        {
+            return true;
+        }
+
+        if (p.HasFlag(NetVirt.Model.Spec.Protection.IpNospoof) && f.SourceIp is { } ip && !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any) && !e.IsAllowedSource(ip))
+        {
+            return true;
+        }
+
+        return p.HasFlag(NetVirt.Model.Spec.Protection.DhcpNospoof) && f.UdpSourcePort == 67;
+    }
+
+    private void Deliver(FabricHandle from, byte[] frame)
+    {
+        Injected++;
+        var parsed = FrameParser.Parse(frame);
+        var info = new ParsedFrameInfo(parsed.Source, parsed.Destination,
+            parsed.Network == NetworkLayer.Arp ? parsed.ArpSenderHardwareAddress : null,
+            parsed.Network switch
+            {
+                NetworkLayer.Arp => new IPAddress(parsed.ArpSenderProtocolAddress),
+                NetworkLayer.Ipv4 or NetworkLayer.Ipv6 => new IPAddress(parsed.SourceAddress),
+                _ => null,
+            },
+            parsed.Network is NetworkLayer.Ipv4 or NetworkLayer.Ipv6 ? new IPAddress(parsed.DestinationAddress) : parsed.Network == NetworkLayer.Arp ? new IPAddress(parsed.ArpTargetProtocolAddress) : null,
+            parsed.Transport == TransportLayer.Udp ? parsed.SourcePort : null,
+            parsed.VlanTags.Count,
+            parsed.Network == NetworkLayer.Arp && parsed.ArpOperation == ArpOperation.Request);
+        if (Drops(from.Endpoint, info))
+        {
+            return;
+        }
+
+        var domain = DomainIndex(from.Endpoint);
+        var reachable = handles.Where(h => h != from && (DomainIndex(h.Endpoint) == domain || joined.Contains((domain, DomainIndex(h.Endpoint)))
+            || (info.VlanTags > 0 && trunked.Contains((domain, DomainIndex(h.Endpoint)))))).ToList();
+        var router = from.Endpoint.Router is { } r ? RouterMac(r) : (MacAddress?)null;
+        if (router is { } routerMac && RoutersAnswer && info.IsArpRequest && info.TargetIp is { } asked && from.Endpoint.GatewayOf(AddressFamily.InterNetwork) is { } gw && asked.Equals(gw))
+        {
+            from.Enqueue(FrameBuilder.BuildArp(new EthernetHeader(from.Endpoint.Mac, routerMac), new ArpPacket(ArpOperation.Reply, routerMac, gw, from.Endpoint.Mac, info.SourceIp!)));
+            return;
+        }
+
+        if (router is { } mac && info.Destination == mac && info.TargetIp is { } dst)
+        {
+            var target = handles.FirstOrDefault(h => h.Endpoint.Router == from.Endpoint.Router && h.Endpoint.GatewayOf(dst.AddressFamily) is not null
+                && (h.Endpoint.Ipv4.Contains(dst) || h.Endpoint.Ipv6.Contains(dst)));
+            target?.Enqueue(frame);
+            return;
+        }
+
+        foreach (var h in reachable)
+        {
+            if (info.Destination.IsMulticast || info.Destination == h.Endpoint.Mac || reachable.All(x => x.Endpoint.Mac != info.Destination))
+            {
+                h.Enqueue(frame);
+            }
+        }
+    }
+
+    internal readonly record struct ParsedFrameInfo(MacAddress Source, MacAddress Destination, MacAddress? ArpSender, IPAddress? SourceIp, IPAddress? TargetIp, ushort? UdpSourcePort, int VlanTags, bool IsArpRequest);
+
+    private sealed class FabricHandle(FakeFabric fabric, AuditEndpoint endpoint, CaptureTarget target) : ICaptureHandle
+    {
+        private readonly ConcurrentQueue<byte[]> queue = new();
+        private readonly AnonymousPipeServerStream signal = new(PipeDirection.Out);
+        private AnonymousPipeClientStream? reader;
+        private readonly Lock gate = new();
+
+        public AuditEndpoint Endpoint => endpoint;
+
+        public CaptureTarget Target => target;
+
+        public int LinkType => LinkTypes.Ethernet;
+
+        public CaptureDirection Direction => CaptureDirection.Inbound;
+
+        public int SelectableFileDescriptor
+        {
+            get
+            {
+                reader ??= new AnonymousPipeClientStream(PipeDirection.In, signal.ClientSafePipeHandle);
+                return (int)signal.ClientSafePipeHandle.DangerousGetHandle();
+            }
+        }
+
+        public void Enqueue(byte[] frame)
+        {
+            queue.Enqueue(frame);
+            lock (gate)
+            {
+                signal.WriteByte(1);
+                signal.Flush();
+            }
+        }
+
+        public void SetFilter(string expression)
+        {
+        }
+
+        public void Inject(ReadOnlySpan<byte> frame)
+        {
+            var copy = frame.ToArray();
+            lock (fabric.handles)
+            {
+                fabric.Deliver(this, copy);
+            }
+        }
+
+        public int Receive(CaptureFrameCallback callback, int maxFrames)
+        {
+            var delivered = 0;
+            while (delivered < maxFrames && queue.TryDequeue(out var frame))
+            {
+                reader ??= new AnonymousPipeClientStream(PipeDirection.In, signal.ClientSafePipeHandle);
+                reader.ReadByte();
+                callback(frame, new CaptureFrameInfo(1_700_000_000_000_000 + delivered, frame.Length, frame.Length));
+                delivered++;
+            }
+
+            return delivered;
+        }
+
+        public CaptureStatistics GetStatistics() => new(0, 0, 0);
+
+        public void Dispose()
+        {
+            reader?.Dispose();
+            signal.Dispose();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using NetVirt.Backends.Linux.Nftables;
+using NetVirt.Model.Spec;
+
+namespace NetVirt.Tests.Backends.Linux;
+
+public sealed class NftJsonTests
+{
+    // Captured from `nft -j list table bridge nvt0a1` after NetVirt applied the shipped sample.
+    private static readonly NftTableObserved Sample = NftJson.Parse(LinuxFixture.Read("nft-list-table.json"));
+
+    [Fact]
+    public void Parse_TableNetVirtWrote_ReadsBackTheDesiredRulesAndSets()
+    {
+        Assert.Equal(NftRuleset.Rules, Sample.RuleText);
+        Assert.Equal(NftRuleset.RulesProperty, Sample.Rules);
+        Assert.Equal(NftRuleset.SetsProperty, Sample.Sets);
+    }
+
+    [Fact]
+    public void Parse_Ports_CarryIdentityFlagsMacAndAllowedSources()
+    {
+        var api1 = Assert.Single(Sample.Ports.Values, p => p.Identity == "nvt0a1-z-initech-api1/net0");
+
+        Assert.Equal(Protection.MacNospoof | Protection.IpNospoof | Protection.DhcpNospoof, api1.Flags);
+        Assert.Equal(["02:08:20:30:00:01"], api1.Macs);
+        Assert.Equal(["02:08:20:30:00:01"], api1.Chaddrs);
+        Assert.Contains("10.30.0.2/32", api1.Allowed);
+        Assert.Contains("fe80::8:20ff:fe30:1/128", api1.Allowed);
+        Assert.Equal(10, Sample.Ports.Count);
+    }
+
+    [Fact]
+    public void Elements_OfAProtection_AreWhatTheRulesLookUp()
+    {
+        var properties = NetVirt.Planning.Resources.PropertyBag.Of(
+            ("port", "nv-v1234567"), ("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof"), ("mac", "02:08:20:00:00:01"),
+            ("dhcp-chaddr", "02:08:20:00:00:01"), ("allowed-ips", "10.0.0.5/32,fd00::5/128"));
+
+        var elements = NftRuleset.Elements("nv-z-web1/net0", properties).ToList();
+
+        Assert.Contains(("vnics", "\"nv-v1234567\" comment \"nv-z-web1/net0\""), elements);
+        Assert.Contains(("macs", "\"nv-v1234567\" . 02:08:20:00:00:01"), elements);
+        Assert.Contains(("chaddr", "\"nv-v1234567\" . 0x020820000001"), elements);
+        Assert.Contains(("allowed4", "\"nv-v1234567\" . 10.0.0.5/32"), elements);
+        Assert.Contains(("allowed6", "\"nv-v1234567\" . fd00::5/128"), elements);
+        Assert.DoesNotContain(elements, e => e.Set == "restricted_ports");
+        var delete = NftRuleset.ElementCommands("delete", "nv", elements).Single(c => c.Contains(" vnics ", StringComparison.Ordinal));
+        Assert.Equal("delete element bridge nv vnics { \"nv-v1234567\" }", delete);
+    }
+}

@@ -1,0 +1,109 @@
+using NetVirt.Audit.Probes;
+using NetVirt.Audit.Verdicts;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Illumos;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Validation;
+using NetVirt.Reconciliation;
+using NetVirt.Reconciliation.Auditing;
+using NetVirt.Tests.Audit;
+using NetVirt.Tests.Backends.Illumos;
+using NetVirt.Tests.Support;
+
+namespace NetVirt.Tests.Reconciliation;
+
+/// <summary>apply --verify against the simulated illumos host, with the audit's verdict scripted.</summary>
+public sealed class VerifiedApplyTests : IDisposable
+{
+    private readonly TempDatabase database = new();
+
+    public void Dispose() => database.Dispose();
+
+    private static AuditResult Verdict(params FindingKind[] kinds)
+    {
+        var topology = AuditModels.Topology();
+        var n = topology.Endpoints.Count;
+        var findings = kinds.Select(k => new AuditFinding { Kind = k, Source = 0, Receiver = 3, Probe = ProbeKind.Icmpv4Echo, Expected = "isolated: VLAN 100 vs 200 on etherstub stub0", Observed = "arrived once" }).ToList();
+        return new AuditResult(topology, new CellState[n * n * ProbeKinds.Reachability.Count], new PairStatus[n * n], findings, new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
+    }
+
+    private async Task<(SimulatedIllumosHost Host, Reconciler Reconciler, NetVirt.Store.NetVirtStore Store)> AppliedSampleAsync()
+    {
+        var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
+        foreach (var zone in IllumosSampleModel.ZoneNames)
+        {
+            host.AddZone(zone);
+        }
+
+        var store = database.Open();
+        store.Replace(Models.Sample(), HostTarget.Illumos);
+        var reconciler = new Reconciler(store, new IllumosBackend(host, new IllumosBackendOptions { Variant = IllumosVariant.SmartOs }));
+        var (_, report) = await reconciler.ApplyAsync(ApplyOptions.Default, null, CancellationToken.None);
+        Assert.True(report!.Succeeded, report.Error);
+        return (host, reconciler, store);
+    }
+
+    // A change with an in-place update (acme-web1's bandwidth) and a delete (initech-batch1 goes away).
+    private static NetworkModel Changed(NetworkModel sample) =>
+        IllumosSampleModel.WithVnic(sample, "acme-web1", "net0", v => v with { MaxBandwidth = 300_000_000 }) with
+        {
+            Zones = [.. sample.Zones.Where(z => z.Name != "initech-batch1").Select(z => z.Name == "acme-web1" ? IllumosSampleModel.WithVnic(sample, "acme-web1", "net0", v => v with { MaxBandwidth = 300_000_000 }).Zones.Single(x => x.Name == "acme-web1") : z)],
+        };
+
+    [Fact]
+    public async Task Run_AuditFindsLeak_UndoesRunRestoresStateAndHostMatchesItAgain()
+    {
+        var (host, reconciler, store) = await AppliedSampleAsync();
+        var before = host.Snapshot();
+        var previous = store.Load();
+        store.Replace(Changed(previous.Authored), HostTarget.Illumos);
+
+        var outcome = await new VerifiedApply(reconciler, store, _ => Task.FromResult(Verdict(FindingKind.Leak, FindingKind.Blackhole)))
+            .RunAsync(previous, HostTarget.Illumos, ApplyOptions.Default, null, CancellationToken.None);
+
+        Assert.True(outcome.Apply!.Succeeded);
+        var rollback = Assert.IsType<VerifyRollback>(outcome.Rollback);
+        Assert.True(rollback.Succeeded);
+        Assert.NotNull(rollback.Undo);
+        Assert.NotEmpty(rollback.Undo!.Executions);
+        Assert.NotNull(rollback.Reconcile); // the deleted zone's objects come back through a reconcile, not an undo
+        Assert.Equal(previous.Authored, store.Load().Authored);
+        Assert.Equal(before, host.Snapshot());
+        var (plan, _) = await reconciler.DriftAsync(CancellationToken.None);
+        Assert.True(plan.Plan.Steps.IsEmpty);
+        Assert.False(outcome.Kept);
+    }
+
+    [Fact]
+    public async Task Run_AuditFindsOnlyBlackhole_KeepsTheAppliedState()
+    {
+        var (host, reconciler, store) = await AppliedSampleAsync();
+        var before = host.Snapshot();
+        var previous = store.Load();
+        var changed = store.Replace(Changed(previous.Authored), HostTarget.Illumos);
+
+        var outcome = await new VerifiedApply(reconciler, store, _ => Task.FromResult(Verdict(FindingKind.Blackhole)))
+            .RunAsync(previous, HostTarget.Illumos, ApplyOptions.Default, null, CancellationToken.None);
+
+        Assert.True(outcome.Kept);
+        Assert.Null(outcome.Rollback);
+        Assert.Equal(changed.Generation, store.Generation());
+        Assert.NotEqual(before, host.Snapshot());
+    }
+
+    [Fact]
+    public async Task Run_ApprovalRefused_DoesNotAudit()
+    {
+        var (_, reconciler, store) = await AppliedSampleAsync();
+        var previous = store.Load();
+        store.Replace(Changed(previous.Authored), HostTarget.Illumos);
+        var audited = false;
+
+        var outcome = await new VerifiedApply(reconciler, store, _ => { audited = true; return Task.FromResult(Verdict()); })
+            .RunAsync(previous, HostTarget.Illumos, ApplyOptions.Default, _ => false, CancellationToken.None);
+
+        Assert.False(audited);
+        Assert.Null(outcome.Audit);
+        Assert.Null(outcome.Apply);
+    }
+}
