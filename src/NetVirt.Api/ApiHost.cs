@@ -10,6 +10,7 @@ using NetVirt.Api.Reconcile;
 using NetVirt.Api.Security;
 using NetVirt.Backends.Execution;
 using NetVirt.Model.Errors;
+using NetVirt.Reconciliation.Auditing;
 using NetVirt.Store;
 
 namespace NetVirt.Api;
@@ -23,11 +24,12 @@ public static class ApiHost
 {
     /// <summary>
     /// Builds the application. Refuses (with <see cref="InvalidInputException"/>) to listen beyond loopback without
-    /// tokens. <paramref name="configure"/> lets tests swap the server for the in-memory test host.
+    /// tokens. <paramref name="configure"/> lets tests swap the server for the in-memory test host, and
+    /// <paramref name="auditor"/> the host's auditor for a fake one.
     /// </summary>
     public static WebApplication Build(
         ApiOptions options, ApiTokens tokens, Func<CancellationToken, Task<IHostBackend>> backendFactory,
-        Action<WebApplicationBuilder>? configure = null, TimeProvider? time = null)
+        Action<WebApplicationBuilder>? configure = null, TimeProvider? time = null, Func<NetVirtStore, Auditor>? auditor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -60,7 +62,9 @@ public static class ApiHost
         services.AddSingleton(sp => new ReconcileService(
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
-        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait));
+        // The audit probes the host this server manages; tests give a fake fabric instead.
+        auditor ??= store => Auditor.ForHost(store, options.Target, Reconciliation.BackendFactory.Prefix);
+        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
         configure?.Invoke(builder);
 
@@ -81,6 +85,7 @@ public static class ApiHost
         app.MapReservationEndpoints();
         app.MapReconcileEndpoints();
         app.MapHistoryEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 

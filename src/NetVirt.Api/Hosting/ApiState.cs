@@ -12,7 +12,7 @@ namespace NetVirt.Api.Hosting;
 /// writing the same file is still handled by the store's busy timeout and retries. A write that changed the
 /// desired state nudges the reconcile service.
 /// </summary>
-public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileService reconcile, TimeSpan writeWait)
+public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileService reconcile, TimeSpan writeWait, Func<NetVirtStore, Reconciliation.Auditing.Auditor>? auditor = null)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -24,6 +24,16 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
 
     /// <summary>The reconcile service.</summary>
     public ReconcileService Reconcile => reconcile;
+
+    /// <summary>
+    /// The auditor of this host; throws <see cref="BackendUnavailableException"/> where no audit can run (not Linux,
+    /// not root), which the API answers with a problem document before anything is queued.
+    /// </summary>
+    public Reconciliation.Auditing.Auditor NewAuditor() =>
+        (auditor ?? throw new BackendUnavailableException("this server was started without an auditor"))(store);
+
+    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database.</summary>
+    public string AuditReportRoot => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Database.Path)) ?? ".", "audits");
 
     /// <summary>Runs <paramref name="write"/> alone among this server's writes; queues an automatic apply when it changed anything.</summary>
     public async Task<(T Result, ReconcileRun? Run)> WriteAsync<T>(Func<NetVirtStore, T> write, Func<T, WriteOutcome> outcome, CancellationToken cancellationToken)

@@ -7,4 +7,5 @@ namespace NetVirt.Api.Reconcile;
 /// <param name="Store">The store.</param>
 /// <param name="Reconciler">The reconciler over the server's backend.</param>
 /// <param name="Service">The service running the job.</param>
-public sealed record ReconcileContext(NetVirtStore Store, Reconciler Reconciler, ReconcileService Service);
+/// <param name="RunId">The id of the run (for files a job writes, so runs never share them).</param>
+public sealed record ReconcileContext(NetVirtStore Store, Reconciler Reconciler, ReconcileService Service, long RunId);

@@ -26,6 +26,13 @@ public sealed record ReconcileResult(bool Succeeded, string Outcome, long? Gener
     [JsonIgnore]
     public string? PlanJson { get; init; }
 
+    /// <summary>For an audit: the report document (what <c>netvirt audit --output json</c> prints), for <c>GET /audits/{id}</c>.</summary>
+    [JsonIgnore]
+    public string? ReportJson { get; init; }
+
+    /// <summary>For an audit: the report files it wrote on the server (JSON, JUnit, HTML, evidence pcaps).</summary>
+    public IReadOnlyList<string>? ReportFiles { get; init; }
+
     /// <summary>The differences a drift check found (for <c>GET /drift</c>; not part of <c>/runs</c>).</summary>
     [JsonIgnore]
     public IReadOnlyList<DriftItem>? DriftItems { get; init; }

@@ -1,8 +1,11 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetVirt.Audit.Reports;
+using NetVirt.Audit.Runs;
 using NetVirt.Backends.Execution;
 using NetVirt.Reconciliation;
+using NetVirt.Reconciliation.Auditing;
 using NetVirt.Store;
 
 namespace NetVirt.Api.Reconcile;
@@ -169,6 +172,29 @@ public sealed partial class ReconcileService : BackgroundService
         };
 
     /// <summary>
+    /// An active isolation audit of the host against the stored desired state. It holds the database's apply lock,
+    /// so no apply (of this server or another process) changes the host while frames are in flight, and writes its
+    /// reports (JSON, JUnit, HTML, evidence pcaps) to <c>netvirt-audit-TIME-runID</c> under <paramref name="reportRoot"/>.
+    /// </summary>
+    public static ReconcileRequest AuditRequest(string trigger, Auditor auditor, string reportRoot) =>
+        new("audit", trigger, async (context, ct) =>
+        {
+            ArgumentNullException.ThrowIfNull(auditor);
+            using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database.Path, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+            var generation = context.Store.Generation();
+            var audit = await auditor.RunAsync(AuditOptions.Default, progress: null, ct).ConfigureAwait(false);
+            // Timestamped like the CLI's folders, plus the run id: run ids restart with the server, times do not.
+            var reports = ReportDirectory.Write(audit, $"{ReportDirectory.DefaultPath(audit.Run.Started, reportRoot)}-run{context.RunId}");
+            var evidence = Path.Combine(reports.Path, "evidence");
+            return new ReconcileResult(true, audit.IsClean ? "clean" : "findings", generation,
+                $"{audit.Topology.Endpoints.Count} VNICs, {audit.Topology.PairCount} pairs, {audit.Findings.Count} finding{(audit.Findings.Count == 1 ? "" : "s")}", null)
+            {
+                ReportJson = await File.ReadAllTextAsync(reports.Json, ct).ConfigureAwait(false),
+                ReportFiles = [reports.Json, reports.JUnit, reports.Html, .. (Directory.Exists(evidence) ? Directory.GetFiles(evidence).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())],
+            };
+        });
+
+    /// <summary>
     /// Waits until run <paramref name="id"/> has finished and returns it; null when the service does not know the id.
     /// </summary>
     public async Task<ReconcileRun?> WaitAsync(long id, CancellationToken cancellationToken)
@@ -324,7 +350,7 @@ public sealed partial class ReconcileService : BackgroundService
         try
         {
             _reconciler ??= new Reconciler(_store, await _backendFactory(stoppingToken).ConfigureAwait(false));
-            result = await entry.Request.Work(new ReconcileContext(_store, _reconciler, this), stoppingToken).ConfigureAwait(false);
+            result = await entry.Request.Work(new ReconcileContext(_store, _reconciler, this, entry.Id), stoppingToken).ConfigureAwait(false);
             state = result.Succeeded ? ReconcileRunState.Succeeded : ReconcileRunState.Failed;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

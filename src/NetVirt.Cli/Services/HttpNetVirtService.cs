@@ -177,6 +177,22 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     public Task<HistoryRunView> RunAsync(long id, CancellationToken cancellationToken) =>
         GetAsync<HistoryRunView>($"/history/{id.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 
+    /// <summary>Runs an isolation audit on the server's host and waits for its report.</summary>
+    public async Task<Api.Endpoints.AuditRunView> AuditAsync(CancellationToken cancellationToken)
+    {
+        var run = await SendAsync<ReconcileRun>(HttpMethod.Post, "/audit", null, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var view = await GetAsync<Api.Endpoints.AuditRunView>($"/audits/{run.Id.ToString(CultureInfo.InvariantCulture)}?wait=60", cancellationToken).ConfigureAwait(false);
+            if (view.Run.State is not (ReconcileRunState.Queued or ReconcileRunState.Running))
+            {
+                return view.Report is not null
+                    ? view
+                    : throw new NetVirtException($"the server's audit run {view.Run.Id} {view.Run.Result?.Outcome ?? view.Run.State.ToString().ToLowerInvariant()}: {view.Run.Result?.Error ?? "no reason given"}");
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 

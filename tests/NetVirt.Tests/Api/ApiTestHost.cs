@@ -43,7 +43,8 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static async Task<ApiTestHost> StartAsync(
         ApiTokens? tokens = null, ReconcileMode mode = ReconcileMode.Off, Func<CancellationToken, Task<IHostBackend>>? backend = null,
-        Func<ApiOptions, ApiOptions>? options = null, Action<WebApplication>? beforeStart = null, IEnumerable<string>? zones = null, bool loopback = false)
+        Func<ApiOptions, ApiOptions>? options = null, Action<WebApplication>? beforeStart = null, IEnumerable<string>? zones = null, bool loopback = false,
+        Func<NetVirt.Store.NetVirtStore, NetVirt.Reconciliation.Auditing.Auditor>? auditor = null)
     {
         var database = new TempDatabase();
         var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
@@ -69,7 +70,7 @@ public sealed class ApiTestHost : IAsyncDisposable
                 {
                     builder.WebHost.UseTestServer();
                 }
-            });
+            }, auditor: auditor);
         beforeStart?.Invoke(app);
         await app.StartAsync();
         return new ApiTestHost(database, app, host);
