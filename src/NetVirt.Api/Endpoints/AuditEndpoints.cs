@@ -40,20 +40,7 @@ public static class AuditEndpoints
             throw new UnknownObjectException($"there is no audit run {id} on this server (runs are kept in memory since the server started; reports stay under {state.AuditReportRoot})");
         }
 
-        if (wait is > 0 && run.State is ReconcileRunState.Queued or ReconcileRunState.Running)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(wait.Value, ReconcileEndpoints.MaxWaitSeconds)));
-            try
-            {
-                run = await state.Reconcile.WaitAsync(id, timeout.Token) ?? run;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                run = state.Reconcile.Run(id) ?? run;
-            }
-        }
-
+        run = await ReconcileEndpoints.WaitAsync(state.Reconcile, run, wait, cancellationToken);
         var report = run.Result?.ReportJson is { } json ? JsonNode.Parse(json)!.AsObject() : null;
         return TypedResults.Ok(new AuditRunView(run, report, run.Result?.ReportFiles ?? []));
     }

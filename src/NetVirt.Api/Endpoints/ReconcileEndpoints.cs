@@ -77,21 +77,30 @@ public static class ReconcileEndpoints
     private static async Task<Ok<ReconcileRun>> Run(long id, int? wait, ApiState state, CancellationToken cancellationToken)
     {
         var run = state.Reconcile.Run(id) ?? throw new UnknownObjectException($"there is no run {id} on this server (runs are kept in memory: {state.Reconcile.Options.KeepRuns} finished, since the server started; the apply journal is under /history)");
-        if (wait is > 0 && run.State is ReconcileRunState.Queued or ReconcileRunState.Running)
+        return TypedResults.Ok(await WaitAsync(state.Reconcile, run, wait, cancellationToken));
+    }
+
+    /// <summary>
+    /// <paramref name="run"/> once it has finished, or as it stands after <paramref name="waitSeconds"/> (at most
+    /// <see cref="MaxWaitSeconds"/>): the long poll of <c>?wait=</c>.
+    /// </summary>
+    internal static async Task<ReconcileRun> WaitAsync(ReconcileService service, ReconcileRun run, int? waitSeconds, CancellationToken cancellationToken)
+    {
+        if (waitSeconds is not > 0 || run.State is not (ReconcileRunState.Queued or ReconcileRunState.Running))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(wait.Value, MaxWaitSeconds)));
-            try
-            {
-                run = await state.Reconcile.WaitAsync(id, timeout.Token) ?? run;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                run = state.Reconcile.Run(id) ?? run;
-            }
+            return run;
         }
 
-        return TypedResults.Ok(run);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(waitSeconds.Value, MaxWaitSeconds)));
+        try
+        {
+            return await service.WaitAsync(run.Id, timeout.Token) ?? run;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return service.Run(run.Id) ?? run;
+        }
     }
 
     private static async Task<ReconcileRun> RunAndWaitAsync(ReconcileService service, ReconcileRequest request, CancellationToken cancellationToken, bool acceptFailure = false)
