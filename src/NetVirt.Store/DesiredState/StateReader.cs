@@ -11,17 +11,19 @@ namespace NetVirt.Store.DesiredState;
 /// <summary>Reads the stored desired state back into models, authored and resolved, in document order.</summary>
 internal static class StateReader
 {
+    // The inner joins on zones come first: SQLite keeps tables after a LEFT JOIN in place, so only then can it start
+    // from zones.name (or a row id) for one zone instead of scanning every VNIC and address object.
     private const string VnicSelect =
         """
         SELECT v.id AS Id, v.zone_id AS ZoneId, v.name AS Name, n.name AS NetworkName, p.name AS PoolName,
                coalesce(e.name, l.name) AS OverName, v.vlan AS Vlan, v.mac_auto AS MacAuto, v.mac AS Mac, v.mtu AS Mtu,
                v.is_primary AS IsPrimary, v.maxbw AS Maxbw, v.priority AS Priority, v.protection AS Protection, v.allowed_ips AS AllowedIps
         FROM vnics v
+        JOIN zones z ON z.id = v.zone_id
         LEFT JOIN networks n ON n.id = v.network_id
         LEFT JOIN pools p ON p.id = v.pool_id
         LEFT JOIN etherstubs e ON e.id = v.over_etherstub_id
         LEFT JOIN links l ON l.id = v.over_link_id
-        JOIN zones z ON z.id = v.zone_id
         """;
 
     private const string AddrobjSelect =
@@ -29,6 +31,8 @@ internal static class StateReader
         SELECT a.id AS Id, a.vnic_id AS VnicId, a.tag AS Tag, a.type AS Type, a.family AS Family, a.requested AS Requested,
                a.prefix_len AS PrefixLen, ip.address AS HeldAddress, n.name AS HeldNetwork
         FROM addrobjs a
+        JOIN vnics v ON v.id = a.vnic_id
+        JOIN zones z ON z.id = v.zone_id
         LEFT JOIN ip_addresses ip ON ip.addrobj_id = a.id AND ip.kind <> 'slaac'
         LEFT JOIN networks n ON n.id = ip.network_id
         """;
@@ -40,6 +44,7 @@ internal static class StateReader
     public static VnicSpec ReadResolvedVnic(SqliteConnection c, SqliteTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
     {
         var vnic = c.QuerySingle<VnicRow>($"{VnicSelect} WHERE z.name = @zoneName AND v.name = @vnicName", new { zoneName, vnicName }, tx);
+        // By the VNIC's row id: the address objects' (vnic_id, tag) key.
         var addrobjs = c.Query<AddrobjRow>($"{AddrobjSelect} WHERE a.vnic_id = @id ORDER BY a.position", new { id = vnic.Id }, tx);
         return ToSpec(vnic, addrobjs, resolved: true, infrastructure.Networks.ToDictionary(n => n.Name, StringComparer.Ordinal));
     }
@@ -94,8 +99,6 @@ internal static class StateReader
         var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
             $"""
             {AddrobjSelect}
-            JOIN vnics v ON v.id = a.vnic_id
-            JOIN zones z ON z.id = v.zone_id
             WHERE {zoneFilter}
             ORDER BY a.vnic_id, a.position
             """, zoneArgs, tx).ToLookup(a => a.VnicId);
