@@ -7,6 +7,7 @@ using NetVirt.Audit.Capture;
 using NetVirt.Audit.Frames;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Documents;
 using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Planning;
@@ -170,6 +171,47 @@ public sealed class LinuxBackendTests
         // thread (the background GC's, once) keeps a destroyed namespace alive and sockets it opens land there.
         var strays = Directory.EnumerateDirectories("/proc/self/task").Select(StrayThread).OfType<string>().ToList();
         Assert.True(strays.Count == 0, "threads outside the host namespace: " + string.Join(", ", strays));
+    }
+
+    [LinuxRootFact]
+    public async Task VnicOverPhysicalLink_IsMacvlan_ZonesOnItTalk_AndATaggedOneIsRefusedNaming8021q()
+    {
+        // This kernel has no dummy module: one end of a veth pair the test owns stands in for the physical link. Its name
+        // lacks the ownership mark ("{prefix}-"), as a physical link's would: NetVirt must only read it.
+        static string Document(string prefix, int vlan) => $$"""
+            version: 1
+            links: [{ name: {{prefix}}phy0 }]
+            networks:
+              - { name: phys, over: {{prefix}}phy0, vlan: {{vlan}}, ipv4: { subnet: 10.77.0.0/24 } }
+            zones:
+              - name: m1
+                vnics: [{ name: net0, network: phys, protection: [], addresses: [{ tag: v4, address: auto, family: ipv4 }] }]
+              - name: m2
+                vnics: [{ name: net0, network: phys, protection: [], addresses: [{ tag: v4, address: auto, family: ipv4 }] }]
+            """;
+        await using var lab = await LinuxLab.CreateAsync(prefix => Document(prefix, 0));
+        var link = $"{lab.Prefix}phy0";
+        Assert.Equal(0, (await NamespacePair.RunAsync("/usr/sbin/ip", "link", "add", link, "up", "type", "veth", "peer", "name", $"{lab.Prefix}phy1")).ExitCode);
+        Assert.Equal(0, (await NamespacePair.RunAsync("/usr/sbin/ip", "link", "set", $"{lab.Prefix}phy1", "up")).ExitCode);
+
+        var report = await lab.ApplyAsync();
+        Assert.True(report.Succeeded, report.Error);
+        var details = await NamespacePair.RunAsync("/usr/sbin/ip", "-d", "-n", lab.Netns("m1"), "link", "show", "net0");
+        Assert.Contains("macvlan mode bridge", details.Stdout, StringComparison.Ordinal);
+        Assert.True(await lab.PingAsync("m1", lab.AddressOf("m2")));
+        Assert.True((await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None)).Plan.IsEmpty);
+
+        // The physical link itself is never NetVirt's: destroy leaves it.
+        var (_, destroyed) = await lab.Reconciler.DestroyAsync(new ApplyOptions(), null, CancellationToken.None);
+        Assert.True(destroyed!.Succeeded, destroyed.Error);
+        Assert.Equal(0, (await NamespacePair.RunAsync("/usr/sbin/ip", "link", "show", link)).ExitCode);
+
+        // A VLAN over a physical link needs 802.1Q, which this kernel lacks: the plan says so and nothing is touched.
+        var tagged = DocumentLoader.Load("tagged.yaml", Document(lab.Prefix, 42));
+        Assert.Empty(tagged.Errors);
+        lab.Store.Replace(tagged.Model, NetVirt.Model.Validation.HostTarget.Linux);
+        var plan = await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None);
+        Assert.Contains(plan.Plan.Problems, p => p.Message.Contains("8021q", StringComparison.OrdinalIgnoreCase) || p.Message.Contains("802.1Q", StringComparison.Ordinal));
     }
 
     // "name in net:[id]" for a runtime thread of this process outside the host namespace; null otherwise or when it ended.

@@ -43,10 +43,15 @@ public sealed class LinuxLab : IAsyncDisposable
 
     public static string SamplePath => Path.Combine(RepositoryRoot(), "schemas", "examples", "multi-tenant.yaml");
 
-    public static Task<LinuxLab> CreateAsync(string? yaml = null, Func<IHostBackend, IHostBackend>? decorate = null)
+    public static Task<LinuxLab> CreateAsync(string? yaml = null, Func<IHostBackend, IHostBackend>? decorate = null) =>
+        CreateAsync(yaml is null ? null : _ => yaml, decorate);
+
+    /// <summary>A lab whose model is written for its prefix (to name host objects the test makes itself).</summary>
+    public static Task<LinuxLab> CreateAsync(Func<string, string>? yamlForPrefix, Func<IHostBackend, IHostBackend>? decorate = null)
     {
         Prerequisites.EnsureAvailable();
         var prefix = TestPrefix.New();
+        var yaml = yamlForPrefix?.Invoke(prefix);
         var directory = Directory.CreateTempSubdirectory("netvirt-lab-").FullName;
         var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
         var loaded = yaml is null ? DocumentLoader.LoadFiles([SamplePath]) : DocumentLoader.Load("model.yaml", yaml);

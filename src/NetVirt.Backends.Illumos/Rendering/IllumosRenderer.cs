@@ -43,9 +43,7 @@ public sealed class IllumosRenderer
     private readonly NetworkModel _model;
     private readonly ModelIndex _index;
     private readonly IllumosNaming _naming;
-    private readonly List<HostResource> _resources = [];
-    private readonly HashSet<ResourceId> _ids = [];
-    private readonly List<PlanProblem> _problems = [];
+    private readonly RenderedResources _rendered = new();
 
     // Names in the global zone's link namespace. Upstream, zone VNICs stay in it; on SmartOS they are created in it and
     // moved into their zone at once, so they may repeat across zones but must not meet a global-zone link.
@@ -65,7 +63,7 @@ public sealed class IllumosRenderer
         ArgumentNullException.ThrowIfNull(naming);
         var renderer = new IllumosRenderer(model, naming);
         renderer.Run();
-        return new RenderResult(new HostState(renderer._resources), renderer._problems.ToEquatableArray());
+        return renderer._rendered.ToResult();
     }
 
     /// <summary>The link properties of a zone VNIC in <c>create-vnic -p</c> order, defaults (priority high, no limit) left out.</summary>
@@ -118,10 +116,7 @@ public sealed class IllumosRenderer
         }
 
         var link = new HostResource { Kind = IllumosKinds.Link, Name = over, Owned = false };
-        if (_ids.Add(link.Id))
-        {
-            _resources.Add(link);
-        }
+        _rendered.AddOnce(link);
 
         return (over, link.Id);
     }
@@ -168,13 +163,13 @@ public sealed class IllumosRenderer
                     var what = $"gateway {subnet.Gateway} of network {network.Name}";
                     if (NameRules.CheckAddressTag(tag) is { } problem)
                     {
-                        _problems.Add(new PlanProblem(what, $"address object tag '{tag}' derived from the network name {problem}"));
+                        _rendered.Problem(what, $"address object tag '{tag}' derived from the network name {problem}");
                         continue;
                     }
 
                     if (!tags.TryAdd(tag, network.Name))
                     {
-                        _problems.Add(new PlanProblem(what, $"address object tag '{tag}' is also derived from network {tags[tag]}; rename one network"));
+                        _rendered.Problem(what, $"address object tag '{tag}' is also derived from network {tags[tag]}; rename one network");
                         continue;
                     }
 
@@ -255,13 +250,13 @@ public sealed class IllumosRenderer
     {
         if (_index.DomainOf(vnic) is not { } domain)
         {
-            _problems.Add(new PlanProblem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)"));
+            _rendered.Problem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)");
             return null;
         }
 
         if (vnic.Mac is not { } mac)
         {
-            _problems.Add(new PlanProblem(subject, "has no MAC yet (mac: auto needs allocation before rendering)"));
+            _rendered.Problem(subject, "has no MAC yet (mac: auto needs allocation before rendering)");
             return null;
         }
 
@@ -274,7 +269,7 @@ public sealed class IllumosRenderer
         var allowed = protection.HasFlag(Protection.IpNospoof) ? _index.AllowedSources(vnic) : [];
         if (allowed.Count > MaxAllowedIps)
         {
-            _problems.Add(new PlanProblem(subject, $"needs {allowed.Count} allowed-ips entries; dladm takes at most {MaxAllowedIps}"));
+            _rendered.Problem(subject, $"needs {allowed.Count} allowed-ips entries; dladm takes at most {MaxAllowedIps}");
             return null;
         }
 
@@ -311,7 +306,7 @@ public sealed class IllumosRenderer
         var values = createProperties.Sum(p => p.Value.Split(',').Length) + 1;
         if (list.Length >= MaxPropertyListLength || values > MaxPropertyValues)
         {
-            _problems.Add(new PlanProblem(subject, $"its create-vnic -p list has {list.Length} characters and {values} values; dladm takes under {MaxPropertyListLength} and at most {MaxPropertyValues}"));
+            _rendered.Problem(subject, $"its create-vnic -p list has {list.Length} characters and {values} values; dladm takes under {MaxPropertyListLength} and at most {MaxPropertyValues}");
             return null;
         }
 
@@ -343,7 +338,7 @@ public sealed class IllumosRenderer
             {
                 if (!resolved.TryGetValue(address.Tag, out var ia))
                 {
-                    _problems.Add(new PlanProblem(what, "has no address yet (auto addresses need IPAM before rendering)"));
+                    _rendered.Problem(what, "has no address yet (auto addresses need IPAM before rendering)");
                     continue;
                 }
 
@@ -363,7 +358,7 @@ public sealed class IllumosRenderer
         {
             if (vnic.Addresses.Any(a => string.Equals(a.Tag, LinkLocalTag, StringComparison.Ordinal)))
             {
-                _problems.Add(new PlanProblem(subject, $"has static IPv6, which needs a link-local addrconf object that NetVirt tags '{LinkLocalTag}'; that tag is taken"));
+                _rendered.Problem(subject, $"has static IPv6, which needs a link-local addrconf object that NetVirt tags '{LinkLocalTag}'; that tag is taken");
             }
             else
             {
@@ -406,7 +401,7 @@ public sealed class IllumosRenderer
     {
         if (NameRules.CheckLinkName(host) is { } problem)
         {
-            _problems.Add(new PlanProblem(subject, $"host link name '{host}' {problem} (names carry the ownership prefix '{_naming.OwnerMark}')"));
+            _rendered.Problem(subject, $"host link name '{host}' {problem} (names carry the ownership prefix '{_naming.OwnerMark}')");
             return false;
         }
 
@@ -418,7 +413,7 @@ public sealed class IllumosRenderer
     {
         if (_globalLinks.TryGetValue(host, out var holder) && !(inZone && _naming.Variant == IllumosVariant.SmartOs && holder.StartsWith("zone ", StringComparison.Ordinal)))
         {
-            _problems.Add(new PlanProblem(subject, $"host link name '{host}' is also the name of {holder}"));
+            _rendered.Problem(subject, $"host link name '{host}' is also the name of {holder}");
             return false;
         }
 
@@ -426,15 +421,5 @@ public sealed class IllumosRenderer
         return true;
     }
 
-    private HostResource? Add(HostResource resource, string? subject = null)
-    {
-        if (!_ids.Add(resource.Id))
-        {
-            _problems.Add(new PlanProblem(subject ?? resource.ToString(), $"would be {resource}, a name another model object already maps to on this host"));
-            return null;
-        }
-
-        _resources.Add(resource);
-        return resource;
-    }
+    private HostResource? Add(HostResource resource, string? subject = null) => _rendered.Add(resource, subject);
 }

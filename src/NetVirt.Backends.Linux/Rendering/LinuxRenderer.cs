@@ -26,9 +26,7 @@ public sealed class LinuxRenderer
     private readonly ModelIndex _index;
     private readonly LinuxNaming _naming;
     private readonly LinuxCapabilities _capabilities;
-    private readonly List<HostResource> _resources = [];
-    private readonly HashSet<ResourceId> _ids = [];
-    private readonly List<PlanProblem> _problems = [];
+    private readonly RenderedResources _rendered = new();
     private readonly HashSet<string> _hostNames = new(StringComparer.Ordinal);
     private HostResource? _table;
 
@@ -48,7 +46,7 @@ public sealed class LinuxRenderer
         ArgumentNullException.ThrowIfNull(capabilities);
         var renderer = new LinuxRenderer(model, naming, capabilities);
         renderer.Run();
-        return new RenderResult(new HostState(renderer._resources), renderer._problems.ToEquatableArray());
+        return renderer._rendered.ToResult();
     }
 
     private void Run()
@@ -171,7 +169,7 @@ public sealed class LinuxRenderer
                 var what = $"{subject} address {address.Tag}";
                 if (address.Type == AddressType.Dhcp)
                 {
-                    _problems.Add(new PlanProblem(what, "is DHCP; the Linux backend runs no DHCP client in namespaces: give the VNIC a static (or auto) address"));
+                    _rendered.Problem(what, "is DHCP; the Linux backend runs no DHCP client in namespaces: give the VNIC a static (or auto) address");
                 }
             }
 
@@ -192,7 +190,7 @@ public sealed class LinuxRenderer
 
             foreach (var address in vnic.Addresses.Where(a => a.IsAuto))
             {
-                _problems.Add(new PlanProblem($"{subject} address {address.Tag}", "has no address yet (auto addresses need IPAM before rendering)"));
+                _rendered.Problem($"{subject} address {address.Tag}", "has no address yet (auto addresses need IPAM before rendering)");
             }
         }
 
@@ -202,7 +200,7 @@ public sealed class LinuxRenderer
             var subject = $"zone {zone.Name} route to {route.Destination}";
             if (via.AddressResource is null)
             {
-                _problems.Add(new PlanProblem(subject, $"gateway {route.Gateway} is in the subnet of none of the zone's addresses, so the kernel would refuse the route"));
+                _rendered.Problem(subject, $"gateway {route.Gateway} is in the subnet of none of the zone's addresses, so the kernel would refuse the route");
                 continue;
             }
 
@@ -221,13 +219,13 @@ public sealed class LinuxRenderer
     {
         if (_index.DomainOf(vnic) is not { } domain)
         {
-            _problems.Add(new PlanProblem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)"));
+            _rendered.Problem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)");
             return null;
         }
 
         if (vnic.Mac is not { } mac)
         {
-            _problems.Add(new PlanProblem(subject, "has no MAC yet (mac: auto needs allocation before rendering)"));
+            _rendered.Problem(subject, "has no MAC yet (mac: auto needs allocation before rendering)");
             return null;
         }
 
@@ -311,25 +309,22 @@ public sealed class LinuxRenderer
     {
         if (domain.Vlan != 0)
         {
-            _problems.Add(new PlanProblem(subject, _capabilities.Has8021q
+            _rendered.Problem(subject, _capabilities.Has8021q
                 ? $"sits on physical link {domain.Over} with VLAN {domain.Vlan}; the Linux backend realises VNICs over a physical link as untagged macvlans only"
-                : $"sits on physical link {domain.Over} with VLAN {domain.Vlan}, which needs 802.1Q tagging: this kernel has no 8021q module (CONFIG_VLAN_8021Q); use VLAN 0 on the link, or an etherstub"));
+                : $"sits on physical link {domain.Over} with VLAN {domain.Vlan}, which needs 802.1Q tagging: this kernel has no 8021q module (CONFIG_VLAN_8021Q); use VLAN 0 on the link, or an etherstub");
             return null;
         }
 
         if (vnic.EffectiveProtection != Protection.None || vnic.MaxBandwidth is not null)
         {
-            _problems.Add(new PlanProblem(subject,
+            _rendered.Problem(subject,
                 $"sits on physical link {domain.Over} (a macvlan): a macvlan has no host-side port where NetVirt could enforce protection or maxbw; "
-                + "set 'protection: []' and no maxbw for it, or put the VNIC on an etherstub"));
+                + "set 'protection: []' and no maxbw for it, or put the VNIC on an etherstub");
             return null;
         }
 
         var link = new HostResource { Kind = LinuxKinds.Link, Name = domain.Over, Owned = false };
-        if (_ids.Add(link.Id))
-        {
-            _resources.Add(link);
-        }
+        _rendered.AddOnce(link);
 
         return Add(new HostResource
         {
@@ -365,30 +360,20 @@ public sealed class LinuxRenderer
     {
         if (name.Length > LinuxNaming.MaxInterfaceName)
         {
-            _problems.Add(new PlanProblem(subject, $"host interface name '{name}' is longer than {LinuxNaming.MaxInterfaceName} characters"));
+            _rendered.Problem(subject, $"host interface name '{name}' is longer than {LinuxNaming.MaxInterfaceName} characters");
             return false;
         }
 
         if (!_hostNames.Add(name))
         {
-            _problems.Add(new PlanProblem(subject, $"host interface name '{name}' is also derived for another object; rename one of them"));
+            _rendered.Problem(subject, $"host interface name '{name}' is also derived for another object; rename one of them");
             return false;
         }
 
         return true;
     }
 
-    private HostResource? Add(HostResource resource, string? subject = null)
-    {
-        if (!_ids.Add(resource.Id))
-        {
-            _problems.Add(new PlanProblem(subject ?? resource.ToString(), $"would be {resource}, a name another model object already maps to on this host"));
-            return null;
-        }
-
-        _resources.Add(resource);
-        return resource;
-    }
+    private HostResource? Add(HostResource resource, string? subject = null) => _rendered.Add(resource, subject);
 
     private static string Integer(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
