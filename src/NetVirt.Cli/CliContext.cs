@@ -9,6 +9,7 @@ namespace NetVirt.Cli;
 public sealed class CliContext
 {
     private NetVirtStore? _store;
+    private Services.INetVirtService? _service;
     private Reconciliation.Reconciler? _reconciler;
 
     /// <summary>Creates a context writing to the given streams.</summary>
@@ -49,6 +50,18 @@ public sealed class CliContext
     /// <summary>The host target (<c>--target</c>).</summary>
     public HostTarget Target { get; }
 
+    /// <summary>The URL of a running <c>netvirt serve</c> (<c>--server</c>), or null for the local database.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The token file (<c>--token-file</c>).</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>Where the command's work happens: the local database and host, or the server.</summary>
+    public Services.INetVirtService Service => _service ??= Server is null ? new Services.LocalNetVirtService(this) : new Services.HttpNetVirtService(ServerUri(Server), ClientToken());
+
+    /// <summary>Where the desired state lives, for messages: the database file or the server.</summary>
+    public string Where => Server ?? DatabasePath;
+
     /// <summary>The store, opened on first use.</summary>
     public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
 
@@ -68,16 +81,22 @@ public sealed class CliContext
 
     private static readonly Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> DefaultFactory = BackendFactory;
 
-    /// <summary>JSON options for <c>--output json</c>: kebab-case keys, as in documents.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>JSON options for <c>--output json</c>: the API's (kebab-case keys, as in documents), indented.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(Api.ApiJson.Options) { WriteIndented = true };
 
     /// <summary>Writes <paramref name="value"/> as JSON on standard output.</summary>
     public void WriteJson(object value) => Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    private static Uri ServerUri(string server) =>
+        Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new Model.Errors.InvalidInputException($"--server '{server}' is not an http:// or https:// URL such as http://127.0.0.1:8470");
+
+    /// <summary>The client's bearer token: <c>NETVIRT_API_TOKEN</c>, else the write token of <c>--token-file</c>, else none.</summary>
+    private string? ClientToken() =>
+        Environment.GetEnvironmentVariable(Api.Security.ApiTokens.WriteVariable) is { Length: > 0 } token ? token.Trim()
+        : TokenFile is not null ? Api.Security.ApiTokens.ReadFile(TokenFile).Write
+        : null;
 
     /// <summary>Writes an error line on standard error.</summary>
     public void Error(string message) => Stderr.WriteLine($"netvirt: {message}");

@@ -13,6 +13,20 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary><c>--server</c>: a running <c>netvirt serve</c> to talk to instead of the local database.</summary>
+    public static readonly Option<string?> Server = new("--server")
+    {
+        Description = "Run the command against a running 'netvirt serve' at this URL instead of the local database (token: $NETVIRT_API_TOKEN or --token-file)",
+        Recursive = true,
+    };
+
+    /// <summary><c>--token-file</c>: the API token file (the server's, or the one a client reads its token from).</summary>
+    public static readonly Option<string?> TokenFile = new("--token-file")
+    {
+        Description = "API token file: where 'serve' keeps its tokens (default <db>.api-tokens, mode 0600), or where '--server' reads the write token from",
+        Recursive = true,
+    };
+
     /// <summary><c>--output</c>: table or json.</summary>
     public static readonly Option<string> Output = CreateOutput();
 
@@ -29,7 +43,11 @@ public static class CommonOptions
 
     /// <summary>Builds the context of a command invocation.</summary>
     public static CliContext Context(ParseResult result, TextWriter stdout, TextWriter stderr) =>
-        new(stdout, stderr, result.GetValue(Database), result.GetValue(Output)!, ParseTarget(result.GetValue(Target)!));
+        new(stdout, stderr, result.GetValue(Database), result.GetValue(Output)!, ParseTarget(result.GetValue(Target)!))
+        {
+            Server = result.GetValue(Server),
+            TokenFile = result.GetValue(TokenFile),
+        };
 
     /// <summary>The target named on the command line.</summary>
     public static HostTarget ParseTarget(string value) => value switch

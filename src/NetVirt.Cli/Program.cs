@@ -74,6 +74,8 @@ public static class Program
             CommonOptions.Database,
             CommonOptions.Output,
             CommonOptions.Target,
+            CommonOptions.Server,
+            CommonOptions.TokenFile,
         };
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ApplyCommand.Create(stdout, stderr));
@@ -84,6 +86,7 @@ public static class Program
         root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
         root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
         root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
         return root;
     }

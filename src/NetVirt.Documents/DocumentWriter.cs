@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using NetVirt.Model.Spec;
 
 namespace NetVirt.Documents;
@@ -13,6 +14,51 @@ public static class DocumentWriter
     /// <summary>The model as YAML text.</summary>
     public static string Write(NetworkModel model)
     {
+        var sb = new StringBuilder();
+        Document(model).Emit(sb, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>The model as a JSON document with the same keys and values (what the API sends and accepts).</summary>
+    public static JsonObject WriteJson(NetworkModel model) => (JsonObject)Document(model).ToJson();
+
+    /// <summary>One etherstub as it appears in a document's list.</summary>
+    public static JsonObject ToJson(EtherstubSpec etherstub)
+    {
+        ArgumentNullException.ThrowIfNull(etherstub);
+        return (JsonObject)WriteEtherstub(etherstub).ToJson();
+    }
+
+    /// <summary>One network as it appears in a document's list.</summary>
+    public static JsonObject ToJson(NetworkSpec network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return (JsonObject)WriteNetwork(network).ToJson();
+    }
+
+    /// <summary>One pool as it appears in a document's list.</summary>
+    public static JsonObject ToJson(PoolSpec pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return (JsonObject)WritePool(pool).ToJson();
+    }
+
+    /// <summary>One zone as it appears in a document's list.</summary>
+    public static JsonObject ToJson(ZoneSpec zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return (JsonObject)WriteZone(zone).ToJson();
+    }
+
+    /// <summary>One VNIC as it appears in a zone's list.</summary>
+    public static JsonObject ToJson(VnicSpec vnic)
+    {
+        ArgumentNullException.ThrowIfNull(vnic);
+        return (JsonObject)WriteVnic(vnic).ToJson();
+    }
+
+    private static YamlMap Document(NetworkModel model)
+    {
         ArgumentNullException.ThrowIfNull(model);
         var root = new YamlMap();
         root.Add("version", Raw(DocumentLoader.CurrentVersion));
@@ -21,19 +67,20 @@ public static class DocumentWriter
             root.Add("settings", new YamlMap().Add("mac-prefix", Text(model.Settings.MacPrefix.ToString())));
         }
 
-        AddList(root, "etherstubs", model.Etherstubs, e => new YamlMap()
-            .Add("name", Text(e.Name)).Add("mtu", Raw(e.Mtu)).Add("description", Text(e.Description)));
+        AddList(root, "etherstubs", model.Etherstubs, WriteEtherstub);
         AddList(root, "links", model.Links, l => new YamlMap()
             .Add("name", Text(l.Name)).Add("mtu", Raw(l.Mtu)).Add("description", Text(l.Description)));
         AddList(root, "networks", model.Networks, WriteNetwork);
-        AddList(root, "pools", model.Pools, p => new YamlMap()
-            .Add("name", Text(p.Name)).Add("networks", new YamlSeq(p.Networks.Select(n => (YamlValue)Text(n)!))).Add("description", Text(p.Description)));
+        AddList(root, "pools", model.Pools, WritePool);
         AddList(root, "zones", model.Zones, WriteZone);
-
-        var sb = new StringBuilder();
-        root.Emit(sb, 0);
-        return sb.ToString();
+        return root;
     }
+
+    private static YamlMap WriteEtherstub(EtherstubSpec e) => new YamlMap()
+        .Add("name", Text(e.Name)).Add("mtu", Raw(e.Mtu)).Add("description", Text(e.Description));
+
+    private static YamlMap WritePool(PoolSpec p) => new YamlMap()
+        .Add("name", Text(p.Name)).Add("networks", new YamlSeq(p.Networks.Select(n => (YamlValue)Text(n)!))).Add("description", Text(p.Description));
 
     private static YamlMap WriteNetwork(NetworkSpec n)
     {
@@ -137,11 +184,19 @@ public static class DocumentWriter
     private abstract record YamlValue
     {
         public abstract void Emit(StringBuilder sb, int indent);
+
+        /// <summary>The same value as JSON: plain numbers and booleans keep their type, everything else is text.</summary>
+        public abstract JsonNode ToJson();
     }
 
     private sealed record YamlScalar(string Value, bool Quoted) : YamlValue
     {
         public override void Emit(StringBuilder sb, int indent) => sb.Append(Quoted ? Quote(Value) : Value).Append('\n');
+
+        public override JsonNode ToJson() => Quoted ? JsonValue.Create(Value)
+            : long.TryParse(Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number)
+            : Value is "true" or "false" ? JsonValue.Create(Value == "true")
+            : JsonValue.Create(Value);
 
         private static string Quote(string value)
         {
@@ -165,6 +220,8 @@ public static class DocumentWriter
 
     private sealed record YamlSeq(IEnumerable<YamlValue> Items) : YamlValue
     {
+        public override JsonNode ToJson() => new JsonArray([.. Items.Select(i => i.ToJson())]);
+
         public override void Emit(StringBuilder sb, int indent)
         {
             var items = Items.ToList();
@@ -205,6 +262,17 @@ public static class DocumentWriter
         }
 
         public override void Emit(StringBuilder sb, int indent) => Emit(sb, indent, inline: false);
+
+        public override JsonNode ToJson()
+        {
+            var obj = new JsonObject();
+            foreach (var (key, value) in _entries)
+            {
+                obj[key] = value.ToJson();
+            }
+
+            return obj;
+        }
 
         /// <summary>With <paramref name="inline"/>, the first key continues the current line (after "- ").</summary>
         public void Emit(StringBuilder sb, int indent, bool inline)

@@ -19,6 +19,7 @@ public sealed class NetVirtDatabase
     public const int BusyRetries = 3;
 
     private readonly string _connectionString;
+    private volatile bool _checkpointInBackground;
 
     private NetVirtDatabase(string path, TimeSpan busyTimeout)
     {
@@ -69,7 +70,9 @@ public sealed class NetVirtDatabase
             using var pragmas = connection.CreateCommand();
             // NORMAL sync with WAL (set once by the migrator) is durable across process crashes and loses at most
             // the last transactions on power loss, which the next apply restores from the host.
-            pragmas.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
+            // wal_autocheckpoint: SQLite's default of 1000 pages, or 0 while a timer checkpoints (CheckpointInBackground).
+            pragmas.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; " +
+                $"PRAGMA wal_autocheckpoint = {(_checkpointInBackground ? 0 : 1000)};";
             pragmas.ExecuteNonQuery();
             return connection;
         }
@@ -83,6 +86,19 @@ public sealed class NetVirtDatabase
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Moves WAL checkpoints off the write path, for a long-running server: this process's connections stop
+    /// checkpointing when a commit fills the WAL (which stalls that commit, and every writer queued behind it, for
+    /// milliseconds), and a timer checkpoints every <paramref name="interval"/> instead. PASSIVE checkpoints never
+    /// wait for readers or writers. Every connection open sets the mode, so pooled connections follow; other processes are
+    /// unaffected. Dispose the result to stop (a last checkpoint runs then).
+    /// </summary>
+    public BackgroundCheckpointer CheckpointInBackground(TimeSpan interval)
+    {
+        _checkpointInBackground = true;
+        return new BackgroundCheckpointer(this, interval);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), retrying when the database is busy.</summary>
@@ -129,4 +145,25 @@ public sealed class NetVirtDatabase
     }
 
     private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+
+    /// <summary>Copies the WAL back into the database file as far as it can without waiting; false when it could not run now.</summary>
+    internal bool Checkpoint()
+    {
+        try
+        {
+            using var connection = OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            // A checkpoint that cannot run now runs at the next tick; nothing depends on this one.
+            return false;
+        }
+    }
+
+    /// <summary>Resets the connection mode when background checkpoints stop.</summary>
+    internal void StopBackgroundCheckpoints() => _checkpointInBackground = false;
 }

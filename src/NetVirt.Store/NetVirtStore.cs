@@ -22,7 +22,9 @@ namespace NetVirt.Store;
 public sealed class NetVirtStore
 {
     private readonly TimeProvider _time;
-    private (long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids)? _infrastructure;
+    // A reference, swapped whole: readers on other threads never see a torn mix of two versions.
+    private InfrastructureCache? _infrastructure;
+    private FreeRangeCache? _freeRanges;
 
     /// <summary>Creates the store over an opened database.</summary>
     public NetVirtStore(NetVirtDatabase database, TimeProvider? time = null)
@@ -43,6 +45,23 @@ public sealed class NetVirtStore
 
     /// <summary>The stored desired state, authored and resolved.</summary>
     public StoredState Load() => Database.Read((c, tx) => StateReader.Read(c, tx), "read the desired state");
+
+    /// <summary>
+    /// The stored state with only zone <paramref name="zone"/>: every switch, link, network and pool, and that zone
+    /// authored and resolved. Reads one zone's rows, not every zone's, so it stays fast with many zones.
+    /// </summary>
+    public StoredState LoadZone(string zone)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zone);
+        var state = Database.Read((c, tx) => StateReader.Read(c, tx, includeZones: true, onlyZone: zone), $"read zone '{zone}'");
+        return state.Authored.Zones.IsEmpty ? throw new UnknownObjectException($"zone '{zone}' is not in the desired state") : state;
+    }
+
+    /// <summary>
+    /// The stored model without zones (switches, links, networks, pools, settings), from the same per-generation cache
+    /// the allocation path uses: one integer read while the infrastructure is unchanged.
+    /// </summary>
+    public NetworkModel Infrastructure() => Database.Read((c, tx) => Infrastructure(c, tx).Model, "read the infrastructure");
 
     /// <summary>The current desired-state generation.</summary>
     public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
@@ -144,6 +163,66 @@ public sealed class NetVirtStore
         }, $"add VNICs to zone '{zone}'");
     }
 
+    /// <summary>
+    /// Adds VNICs one by one, each to its zone (created when it does not exist yet), all in one write transaction
+    /// with a savepoint per VNIC: each addition succeeds or fails on its own, with the same validation, allocation
+    /// and conflict errors as <see cref="AddZone"/> and <see cref="AddVnics"/>. The API gathers concurrent VNIC
+    /// requests into one call, so a burst costs one commit instead of one per VNIC. Each request's build function gets the
+    /// names of the zone's existing VNICs (null for a new zone) and the stored model without zones, and returns the
+    /// VNIC to add, so default names and addresses are chosen inside the transaction that adds it. Each success comes
+    /// back resolved (MAC and addresses), read in the same transaction.
+    /// </summary>
+    public IReadOnlyList<VnicAddition> AddVnicsEach(IReadOnlyList<(string Zone, Func<IReadOnlyList<string>?, NetworkModel, VnicSpec> Build)> requests, HostTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return Database.Write((c, tx) =>
+        {
+            var (infrastructure, ids) = Infrastructure(c, tx);
+            var results = new List<VnicAddition>(requests.Count);
+            foreach (var (zoneName, build) in requests)
+            {
+                tx.Save("vnic");
+                try
+                {
+                    var zoneId = c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zoneName", new { zoneName }, tx);
+                    var existing = zoneId is null ? null
+                        : (IReadOnlyList<string>)c.Query<string>("SELECT name FROM vnics WHERE zone_id = @zoneId ORDER BY position", new { zoneId }, tx).ToList();
+                    var vnic = build(existing, infrastructure);
+                    var zone = new ZoneSpec { Name = zoneName, Vnics = [vnic] };
+                    Validate(infrastructure with { Zones = [zone] }, target);
+                    var writer = new StateWriter(c, tx, Now());
+                    if (existing is null)
+                    {
+                        writer.AddZone(infrastructure, ids, zone);
+                    }
+                    else
+                    {
+                        writer.AddVnics(infrastructure, ids, zoneName, [vnic]);
+                    }
+
+                    tx.Release("vnic");
+                    results.Add(new VnicAddition(zoneName, vnic.Name, null) { Resolved = StateReader.ReadResolvedVnic(c, tx, zoneName, vnic.Name, infrastructure), Infrastructure = infrastructure });
+                }
+                catch (Exception ex) when (ex is NetVirtException or SqliteException { SqliteErrorCode: 19 })
+                {
+                    tx.Rollback("vnic");
+                    tx.Release("vnic");
+                    results.Add(new VnicAddition(zoneName, null, ex is SqliteException sqlite
+                        ? new ConcurrencyConflictException($"cannot add a VNIC to zone '{zoneName}': {DescribeConstraint(sqlite.Message)}", sqlite)
+                        : (NetVirtException)ex));
+                }
+            }
+
+            if (results.Any(r => r.Error is null))
+            {
+                var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+                return [.. results.Select(r => r with { Generation = r.Error is null ? generation : null })];
+            }
+
+            return results;
+        }, $"add {requests.Count} VNIC{(requests.Count == 1 ? "" : "s")}");
+    }
+
     /// <summary>Removes a zone, or one VNIC of it, releasing its addresses (kept as history for the reuse order).</summary>
     public WriteOutcome Remove(string zone, string? vnic = null) =>
         WriteTargeted((c, tx, _, _) => new StateWriter(c, tx, Now()).Remove(zone, vnic), vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
@@ -173,14 +252,33 @@ public sealed class NetVirtStore
         return result;
     }, "read address usage");
 
-    /// <summary>The free addresses of one family of a network, as compact ranges.</summary>
+    /// <summary>
+    /// The free addresses of one family of a network, as compact ranges. The answer is kept per desired-state
+    /// generation (every write that allocates or releases bumps it, in any process), so repeated reads of an unchanged
+    /// network cost one integer read instead of a scan of every held address.
+    /// </summary>
     public IReadOnlyList<IpRange> FreeRanges(string network, AddressFamily family) => Database.Read((c, tx) =>
     {
-        var spec = NetworkSpecOf(c, tx, network);
+        var generation = c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx);
+        var cache = _freeRanges;
+        if (cache is null || cache.Generation != generation)
+        {
+            cache = new FreeRangeCache(generation);
+            _freeRanges = cache;
+        }
+
+        if (cache.Ranges.TryGetValue((network, family), out var cached))
+        {
+            return cached;
+        }
+
+        var (infrastructure, ids) = Infrastructure(c, tx);
+        var spec = infrastructure.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, infrastructure);
         var subnet = spec.Subnets.FirstOrDefault(s => s.Family == family)
             ?? throw new NetVirtException($"network '{network}' has no {SpecNames.Format(family)} subnet");
-        var id = NetworkIds(c, tx)[network];
-        return new AllocationRules(spec, subnet).FreeRanges(IpamViews.HeldKeys(c, tx, id, family));
+        var ranges = new AllocationRules(spec, subnet).FreeRanges(IpamViews.HeldKeys(c, tx, ids.Networks[network], family));
+        cache.Ranges[(network, family)] = ranges;
+        return ranges;
     }, "read free addresses");
 
     /// <summary>Every address NetVirt has used in <paramref name="network"/> (or everywhere): held and released.</summary>
@@ -260,14 +358,14 @@ public sealed class NetVirtStore
     {
         var version = c.ExecuteScalar<long>("SELECT infra_generation FROM meta WHERE id = 1", transaction: tx);
         var cached = _infrastructure;
-        if (cached is not null && cached.Value.Version == version)
+        if (cached is not null && cached.Version == version)
         {
-            return (cached.Value.Model, cached.Value.Ids);
+            return (cached.Model, cached.Ids);
         }
 
         var model = StateReader.Read(c, tx, includeZones: false).Authored;
         var ids = StateWriter.ReadIds(c, tx);
-        _infrastructure = (version, model, ids);
+        _infrastructure = new InfrastructureCache(version, model, ids);
         return (model, ids);
     }
 
@@ -293,12 +391,6 @@ public sealed class NetVirtStore
     private static NetworkModel WithNetwork(NetworkModel model, NetworkSpec network) =>
         model with { Networks = [.. model.Networks.Select(n => n.Name == network.Name ? network : n)] };
 
-    private static NetworkSpec NetworkSpecOf(SqliteConnection c, SqliteTransaction tx, string network)
-    {
-        var state = StateReader.Read(c, tx, includeZones: false);
-        return state.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, state.Authored);
-    }
-
     private static Dictionary<string, long> NetworkIds(SqliteConnection c, SqliteTransaction tx) =>
         c.Query<(string Name, long Id)>("SELECT name, id FROM networks", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
 
@@ -310,4 +402,14 @@ public sealed class NetVirtStore
     }
 
     private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private sealed record InfrastructureCache(long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids);
+
+    /// <summary>Free ranges computed at one generation; replaced whole when the generation moves.</summary>
+    private sealed class FreeRangeCache(long generation)
+    {
+        public long Generation { get; } = generation;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<(string Network, AddressFamily Family), IReadOnlyList<IpRange>> Ranges { get; } = new();
+    }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using NetVirt.Audit.Runs;
 using NetVirt.Audit.Verdicts;
 using NetVirt.Cli.Output;
+using NetVirt.Cli.Services;
+using NetVirt.Documents;
 using NetVirt.Reconciliation.Auditing;
 using NetVirt.Store;
 
@@ -41,7 +43,8 @@ public static class ApplyCommand
             var auditor = result.GetValue(verify) ? AuditCommand.AuditorFactory(context) : null;
             if (paths.Length > 0)
             {
-                var (loaded, errors) = ValidateCommand.LoadAndValidate(paths, context.Target);
+                var loaded = DocumentLoader.LoadFiles(paths);
+                var errors = await context.Service.ValidateAsync(loaded, cancellationToken);
                 if (errors.Count > 0)
                 {
                     ErrorPrinter.Print(stderr, errors, loaded.Map);
@@ -51,7 +54,7 @@ public static class ApplyCommand
                 WriteOutcome outcome;
                 try
                 {
-                    outcome = context.Store.Replace(loaded.Model, context.Target);
+                    outcome = await context.Service.StoreAsync(loaded.Model, cancellationToken);
                 }
                 catch (ModelValidationException ex)
                 {
@@ -60,7 +63,7 @@ public static class ApplyCommand
                 }
 
                 stdout.WriteLine(outcome.Changed
-                    ? $"stored desired state generation {outcome.Generation} in {context.DatabasePath}"
+                    ? $"stored desired state generation {outcome.Generation} in {context.Where}"
                     : $"desired state unchanged (generation {outcome.Generation})");
             }
             else if (result.GetValue(storeOnly))
@@ -74,17 +77,18 @@ public static class ApplyCommand
             }
 
             var options = new Backends.Execution.ApplyOptions { KeepGoing = result.GetValue(keepGoing), Trigger = "cli" };
-            var reconciler = await context.ReconcilerAsync(cancellationToken);
-            var approve = Approval.Ask(context, reconciler, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
+            var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
             if (auditor is not null)
             {
+                // --verify audits this host from this process (capture needs the host's namespaces), so it runs locally.
+                var reconciler = await context.ReconcilerAsync(cancellationToken);
                 var verified = new VerifiedApply(reconciler, context.Store, ct => AuditCommand.WithProgressAsync(context, "auditing", p => auditor.RunAsync(AuditOptions.Default, p, ct)));
-                var outcome = await verified.RunAsync(previous!, context.Target, options, approve, cancellationToken);
-                return FinishVerified(context, outcome, result.GetValue(reportDir));
+                var outcome = await verified.RunAsync(previous!, context.Target, options, p => approve(PlanOutcome.From(p, reconciler.Backend)), cancellationToken);
+                return FinishVerified(context, outcome, reconciler.Backend, result.GetValue(reportDir));
             }
 
-            var (plan, report) = await reconciler.ApplyAsync(options, approve, cancellationToken);
-            return Finish(context, plan, report, result.GetValue(dryRun));
+            var (plan, run) = await context.Service.ApplyAsync(options, destroy: false, approve, cancellationToken);
+            return Finish(context, plan, run, result.GetValue(dryRun));
         });
         return command;
     }
@@ -93,11 +97,11 @@ public static class ApplyCommand
     /// Reports an <c>apply --verify</c>: the apply, the audit, and the rollback with its reason when the audit found
     /// an isolation breach. Exit 0 when kept, 4 when rolled back (1 when the rollback itself failed).
     /// </summary>
-    public static int FinishVerified(CliContext context, VerifiedApplyOutcome outcome, string? reportDir)
+    public static int FinishVerified(CliContext context, VerifiedApplyOutcome outcome, Backends.Execution.IHostBackend backend, string? reportDir)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(outcome);
-        var applyExit = Finish(context, outcome.Plan, outcome.Apply, dryRun: false);
+        var applyExit = Finish(context, PlanOutcome.From(outcome.Plan, backend), outcome.Apply is { } report ? RunSummary.From(report) : null, dryRun: false);
         if (outcome.Audit is not { } audit)
         {
             return applyExit;
@@ -129,7 +133,7 @@ public static class ApplyCommand
     }
 
     /// <summary>Reports how an apply (or destroy) went and picks the exit code.</summary>
-    public static int Finish(CliContext context, Reconciliation.PlanResult plan, Backends.Execution.ApplyReport? report, bool dryRun)
+    public static int Finish(CliContext context, PlanOutcome plan, RunSummary? run, bool dryRun)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
@@ -141,18 +145,12 @@ public static class ApplyCommand
                 plan.Target,
                 Summary = plan.Plan.Summary,
                 Problems = plan.Plan.Problems.Select(p => new { p.Subject, p.Message }),
-                Run = report is null ? null : new
-                {
-                    report.RunId,
-                    Outcome = report.Outcome.ToString().ToLowerInvariant(),
-                    report.Error,
-                    Seconds = report.Duration.TotalSeconds,
-                },
+                Run = run is null ? null : new { run.RunId, run.Outcome, run.Error, run.Seconds },
             });
         }
-        else if (report is not null)
+        else if (run is not null)
         {
-            Output.PlanPrinter.PrintReport(context.Stdout, report);
+            PlanPrinter.PrintReport(context.Stdout, run);
         }
 
         if (!plan.Plan.Problems.IsEmpty)
@@ -160,7 +158,7 @@ public static class ApplyCommand
             return ExitCodes.Failure;
         }
 
-        if (report is null)
+        if (run is null)
         {
             if (!dryRun && !plan.Plan.Steps.IsEmpty && !context.Json)
             {
@@ -170,6 +168,6 @@ public static class ApplyCommand
             return ExitCodes.Ok;
         }
 
-        return report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
+        return run.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

@@ -1,6 +1,6 @@
 using NetVirt.Cli.Output;
+using NetVirt.Cli.Services;
 using NetVirt.Model.Errors;
-using NetVirt.Reconciliation;
 
 namespace NetVirt.Cli.Commands;
 
@@ -8,14 +8,15 @@ namespace NetVirt.Cli.Commands;
 public static class Approval
 {
     /// <summary>
-    /// A callback for the reconciler: prints the plan, then returns true when approved. Without a terminal and
+    /// A callback for an apply or destroy: prints the plan, then returns true when approved. Without a terminal and
     /// without <paramref name="autoApprove"/>, refuses with an error that says how to approve.
     /// </summary>
-    public static Func<PlanResult, bool> Ask(CliContext context, Reconciler reconciler, bool autoApprove, bool dryRun, string verb) => plan =>
+    public static Func<PlanOutcome, bool> Ask(CliContext context, bool autoApprove, bool dryRun, string verb) => plan =>
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (!context.Json)
         {
-            PlanPrinter.Print(context.Stdout, plan, showCommands: false, reconciler.Backend);
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false);
         }
 
         if (dryRun || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)

@@ -33,6 +33,11 @@ public static class AuditCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            if (context.Service is Services.HttpNetVirtService server)
+            {
+                return await RemoteAsync(context, server, result.GetValue(passive), result.GetValue(reportDir) is not null, cancellationToken);
+            }
+
             var auditor = AuditorFactory(context);
             if (result.GetValue(passive))
             {
@@ -61,6 +66,42 @@ public static class AuditCommand
             return audit.IsClean ? ExitCodes.Ok : ExitCodes.Findings;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>netvirt --server URL audit</c>: the server's reconcile service runs the audit (never beside an apply) and
+    /// keeps the reports next to its database; this prints its report document (<c>--output json</c>) or a summary.
+    /// </summary>
+    private static async Task<int> RemoteAsync(CliContext context, Services.HttpNetVirtService server, bool passive, bool reportDir, CancellationToken cancellationToken)
+    {
+        if (passive || reportDir)
+        {
+            throw new Model.Errors.InvalidInputException($"{(passive ? "--passive" : "--report-dir")} is for an audit run here; with --server the server runs an active audit and writes the reports next to its database");
+        }
+
+        var view = await server.AuditAsync(cancellationToken);
+        var report = view.Report!;
+        var clean = report["clean"]?.GetValue<bool>() == true;
+        if (context.Json)
+        {
+            context.Stdout.WriteLine(report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return clean ? ExitCodes.Ok : ExitCodes.Findings;
+        }
+
+        var summary = report["summary"]!;
+        context.Stdout.WriteLine($"Audit run {view.Run.Id} on {server.Server}: {(clean ? "CLEAN" : "FINDINGS")} ({summary["endpoints"]} VNICs, {summary["pairs"]} ordered pairs, {summary["probes-sent"]} probes).");
+        foreach (var finding in report["findings"]!.AsArray())
+        {
+            var to = finding!["to"]?.GetValue<string>() is { } receiver ? $" -> {receiver}" : "";
+            context.Stdout.WriteLine($"  {finding["kind"]} {finding["from"]}{to} [{finding["probe"]}]: expected {finding["expected"]}; observed {finding["observed"]}");
+        }
+
+        foreach (var file in view.Files.Take(3))
+        {
+            context.Stdout.WriteLine($"  report {file} (on the server)");
+        }
+
+        return clean ? ExitCodes.Ok : ExitCodes.Findings;
     }
 
     /// <summary>Writes the report folder (<paramref name="directory"/>, else a timestamped one here) unless <paramref name="skip"/>.</summary>

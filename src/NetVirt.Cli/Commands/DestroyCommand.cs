@@ -14,10 +14,9 @@ public static class DestroyCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var reconciler = await context.ReconcilerAsync(cancellationToken);
-            var approve = Approval.Ask(context, reconciler, result.GetValue(autoApprove), result.GetValue(dryRun), "destroy");
-            var (plan, report) = await reconciler.DestroyAsync(new Backends.Execution.ApplyOptions { Trigger = "cli" }, approve, cancellationToken);
-            return ApplyCommand.Finish(context, plan, report, result.GetValue(dryRun));
+            var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "destroy");
+            var (plan, run) = await context.Service.ApplyAsync(new Backends.Execution.ApplyOptions { Trigger = "cli" }, destroy: true, approve, cancellationToken);
+            return ApplyCommand.Finish(context, plan, run, result.GetValue(dryRun));
         });
         return command;
     }

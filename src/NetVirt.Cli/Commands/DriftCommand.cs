@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NetVirt.Planning.Plans;
 
 namespace NetVirt.Cli.Commands;
 
@@ -13,50 +12,38 @@ public static class DriftCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var (plan, drift) = await (await context.ReconcilerAsync(cancellationToken)).DriftAsync(cancellationToken);
+            var view = await context.Service.DriftAsync(cancellationToken);
+            var drift = view.Drift;
             if (context.Json)
             {
-                context.WriteJson(new
-                {
-                    plan.Generation,
-                    plan.Target,
-                    Drift = drift.Select(d => new
-                    {
-                        Kind = d.Kind.ToString().ToLowerInvariant(),
-                        Object = d.Resource.Kind.Name,
-                        d.Resource.Name,
-                        d.Resource.Zone,
-                        Changes = d.Changes.Select(c => new { c.Property, Observed = c.From, Desired = c.To }),
-                    }),
-                    Problems = plan.Plan.Problems.Select(p => new { p.Subject, p.Message }),
-                });
+                context.WriteJson(view);
             }
-            else if (drift.Count == 0 && plan.Plan.Problems.IsEmpty)
+            else if (drift.Count == 0 && view.Problems.Count == 0)
             {
-                stdout.WriteLine($"No drift: the {plan.Target} host matches the desired state (generation {plan.Generation}).");
+                stdout.WriteLine($"No drift: the {view.Target} host matches the desired state (generation {view.Generation}).");
             }
             else
             {
-                foreach (var problem in plan.Plan.Problems)
+                foreach (var problem in view.Problems)
                 {
-                    stdout.WriteLine($"  ! {problem}");
+                    stdout.WriteLine($"  ! {problem.Subject}: {problem.Message}");
                 }
 
                 foreach (var item in drift)
                 {
                     switch (item.Kind)
                     {
-                        case DriftKind.Missing:
-                            stdout.WriteLine($"  missing  {item.Resource}");
+                        case "missing":
+                            stdout.WriteLine($"  missing  {item.Object} {item.Name}");
                             break;
-                        case DriftKind.Extra:
-                            stdout.WriteLine($"  extra    {item.Resource} (NetVirt's, no longer desired)");
+                        case "extra":
+                            stdout.WriteLine($"  extra    {item.Object} {item.Name} (NetVirt's, no longer desired)");
                             break;
                         default:
-                            stdout.WriteLine($"  changed  {item.Resource}");
+                            stdout.WriteLine($"  changed  {item.Object} {item.Name}");
                             foreach (var change in item.Changes)
                             {
-                                stdout.WriteLine($"             {change.Property}: host has '{change.From}', desired '{change.To}'");
+                                stdout.WriteLine($"             {change.Property}: host has '{change.Observed}', desired '{change.Desired}'");
                             }
 
                             break;
@@ -66,7 +53,7 @@ public static class DriftCommand
                 stdout.WriteLine($"{drift.Count} difference{(drift.Count == 1 ? "" : "s")}; 'netvirt apply' repairs them.");
             }
 
-            return drift.Count == 0 && plan.Plan.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.DriftFound;
+            return drift.Count == 0 && view.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.DriftFound;
         });
         return command;
     }

@@ -14,10 +14,10 @@ public static class ExportCommand
         format.AcceptOnlyFromAmong("yaml", "vmadm");
         var zone = new Option<string?>("--zone") { Description = "The zone to export (with --format vmadm)" };
         var command = new Command("export", "Write the stored desired state as YAML, or one zone's NICs as a SmartOS vmadm payload") { resolved, format, zone };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var state = context.Store.Load();
+            var state = await context.Service.LoadAsync(cancellationToken);
             if (result.GetValue(format) == "vmadm")
             {
                 var name = result.GetValue(zone) ?? throw new Model.Errors.InvalidInputException("--format vmadm needs --zone ZONE");
@@ -36,13 +36,7 @@ public static class ExportCommand
                 return ExitCodes.Ok;
             }
 
-            // A resolved pool VNIC names the network IPAM chose; drop the pool so the export reads back as written.
-            var model = result.GetValue(resolved)
-                ? state.Resolved with
-                {
-                    Zones = [.. state.Resolved.Zones.Select(z => z with { Vnics = [.. z.Vnics.Select(v => v.Network is not null && v.Pool is not null ? v with { Pool = null } : v)] })],
-                }
-                : state.Authored;
+            var model = result.GetValue(resolved) ? Api.Endpoints.StateEndpoints.ExportModel(state) : state.Authored;
             stdout.Write(DocumentWriter.Write(model));
             return ExitCodes.Ok;
         });

@@ -13,17 +13,16 @@ public static class HistoryCommand
         var run = new Argument<long?>("run") { Description = "Show every step of this run", Arity = ArgumentArity.ZeroOrOne };
         var limit = new Option<int>("--limit") { Description = "How many runs to list", DefaultValueFactory = _ => 20 };
         var command = new Command("history", "List apply runs, or show one run step by step") { run, limit };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var journal = context.Store.Journal;
             if (result.GetValue(run) is { } id)
             {
-                var record = journal.Run(id);
-                var steps = journal.Steps(id);
+                var view = await context.Service.RunAsync(id, cancellationToken);
+                var (record, steps) = (view.Run, view.Steps);
                 if (context.Json)
                 {
-                    context.WriteJson(new { Run = record with { PlanJson = "" }, Plan = System.Text.Json.JsonDocument.Parse(record.PlanJson).RootElement, Steps = steps });
+                    context.WriteJson(view);
                     return ExitCodes.Ok;
                 }
 
@@ -46,7 +45,7 @@ public static class HistoryCommand
                 return ExitCodes.Ok;
             }
 
-            var runs = journal.Runs(result.GetValue(limit));
+            var runs = await context.Service.RunsAsync(result.GetValue(limit), cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(runs.Select(r => r with { PlanJson = "" }));

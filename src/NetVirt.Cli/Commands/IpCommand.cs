@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using NetVirt.Api.Views;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
-using NetVirt.Model.Spec;
 using Spectre.Console;
 
 namespace NetVirt.Cli.Commands;
@@ -32,21 +30,21 @@ public static class IpCommand
     {
         var network = new Argument<string?>("network") { Description = "List the addresses of this network (default: usage of every network)", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("list", "Usage per network (used, free, reserved, utilisation, next), or the addresses of one network") { network };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var name = result.GetValue(network);
-            var usage = context.Store.Usage(name);
+            var usage = await context.Service.UsageAsync(name, cancellationToken);
             if (name is null)
             {
                 WriteUsage(context, usage);
                 return ExitCodes.Ok;
             }
 
-            var addresses = context.Store.Addresses(name);
+            var addresses = await context.Service.AddressesAsync(name, cancellationToken);
             if (context.Json)
             {
-                context.WriteJson(new { Usage = usage.Select(UsageRow), Addresses = addresses });
+                context.WriteJson(new NetworkIpsView(usage, addresses));
                 return ExitCodes.Ok;
             }
 
@@ -54,7 +52,7 @@ public static class IpCommand
             var table = ShowCommand.NewTable("ADDRESS", "STATE", "ZONE", "VNIC", "TAG", "KIND", "SINCE");
             foreach (var a in addresses)
             {
-                table.AddRow(ShowCommand.Cells(a.Address.ToString(), a.State, a.Zone, a.Vnic, a.Tag, a.Kind, a.Since));
+                table.AddRow(ShowCommand.Cells(a.Address, a.State, a.Zone, a.Vnic, a.Tag, a.Kind, a.Since));
             }
 
             context.Console.Write(table);
@@ -68,18 +66,10 @@ public static class IpCommand
         var network = new Argument<string>("network") { Description = "Network name" };
         var family = FamilyOption();
         var command = new Command("free", "The free addresses of a network as compact ranges") { network, family };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var name = result.GetValue(network)!;
-            var families = Families(context, name, result.GetValue(family));
-            var rows = families.SelectMany(f => context.Store.FreeRanges(name, f).Select(r => new
-            {
-                Family = SpecNames.Format(f),
-                First = r.First.ToString(),
-                Last = r.Last.ToString(),
-                Size = r.Size.ToString(CultureInfo.InvariantCulture),
-            })).ToList();
+            var rows = await context.Service.FreeRangesAsync(result.GetValue(network)!, result.GetValue(family), cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(rows);
@@ -103,23 +93,22 @@ public static class IpCommand
         var network = new Argument<string>("network") { Description = "Network name" };
         var family = FamilyOption();
         var command = new Command("next", "The address the next automatic allocation in a network would get") { network, family };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var name = result.GetValue(network)!;
             var wanted = result.GetValue(family);
-            var usage = context.Store.Usage(name).Where(u => wanted is null || SpecNames.Format(u.Family) == wanted).ToList();
+            var usage = (await context.Service.UsageAsync(result.GetValue(network)!, cancellationToken)).Where(u => wanted is null || u.Family == wanted).ToList();
             if (context.Json)
             {
-                context.WriteJson(usage.Select(u => new { Network = u.Network, Family = SpecNames.Format(u.Family), Next = u.Next?.ToString() }));
+                context.WriteJson(usage.Select(u => new NextAddressView(u.Network, u.Family, u.Next)));
             }
             else
             {
                 foreach (var u in usage)
                 {
                     stdout.WriteLine(u.Next is { } next
-                        ? $"{u.Network} {SpecNames.Format(u.Family)}: {next}"
-                        : $"{u.Network} {SpecNames.Format(u.Family)}: none free (range {u.Range}, {u.Used} of {u.Usable} in use)");
+                        ? $"{u.Network} {u.Family}: {next}"
+                        : $"{u.Network} {u.Family}: none free (range {u.Range}, {u.Used} of {u.Usable} in use)");
                 }
             }
 
@@ -132,7 +121,7 @@ public static class IpCommand
     {
         var address = new Argument<string>("address") { Description = "IPv4 or IPv6 address" };
         var command = new Command("who", "Which zone, VNIC and address object hold an address (in every network it appears in)") { address };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var text = result.GetValue(address)!;
@@ -141,7 +130,7 @@ public static class IpCommand
                 throw new InvalidInputException($"'{text}' is not an IPv4 or IPv6 address");
             }
 
-            var holders = context.Store.Who(ip);
+            var holders = await context.Service.WhoAsync(ip, cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(holders);
@@ -155,7 +144,7 @@ public static class IpCommand
                 var table = ShowCommand.NewTable("NETWORK", "ADDRESS", "STATE", "ZONE", "VNIC", "TAG", "KIND", "SINCE", "NOTE");
                 foreach (var h in holders)
                 {
-                    table.AddRow(ShowCommand.Cells(h.Network, h.Address.ToString(), h.State, h.Zone, h.Vnic, h.Tag, h.Kind, h.Since, h.Note));
+                    table.AddRow(ShowCommand.Cells(h.Network, h.Address, h.State, h.Zone, h.Vnic, h.Tag, h.Kind, h.Since, h.Note));
                 }
 
                 context.Console.Write(table);
@@ -172,11 +161,11 @@ public static class IpCommand
         var range = new Argument<string>("range") { Description = "Address or range (10.0.0.5 or 10.0.0.5-10.0.0.9)" };
         var note = new Option<string?>("--note") { Description = "Why the addresses are reserved" };
         var command = new Command("reserve", "Reserve an address or range so that automatic allocation never hands it out") { network, range, note };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
-            var outcome = context.Store.Reserve(result.GetValue(network)!, r, result.GetValue(note), context.Target);
+            var outcome = await context.Service.ReserveAsync(result.GetValue(network)!, r, result.GetValue(note), cancellationToken);
             stdout.WriteLine($"reserved {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
@@ -188,62 +177,40 @@ public static class IpCommand
         var network = new Argument<string>("network") { Description = "Network name" };
         var range = new Argument<string>("range") { Description = "Reserved address or range to release" };
         var command = new Command("release", "Remove reservations inside an address or range, making the addresses allocatable again") { network, range };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
-            var outcome = context.Store.Release(result.GetValue(network)!, r, context.Target);
+            var outcome = await context.Service.ReleaseAsync(result.GetValue(network)!, r, cancellationToken);
             stdout.WriteLine($"released reservations inside {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void WriteUsage(CliContext context, IReadOnlyList<Model.Ipam.NetworkUsage> usage)
+    private static void WriteUsage(CliContext context, IReadOnlyList<UsageView> usage)
     {
         if (context.Json)
         {
-            context.WriteJson(usage.Select(UsageRow));
+            context.WriteJson(usage);
             return;
         }
 
         var table = ShowCommand.NewTable("NETWORK", "FAMILY", "SUBNET", "RANGE", "USABLE", "USED", "FREE", "RESERVED", "UTIL", "NEXT");
         foreach (var u in usage)
         {
-            table.AddRow(ShowCommand.Cells(u.Network, SpecNames.Format(u.Family), u.Subnet.ToString(), u.Range.ToString(), Count(u.Usable), Count(u.Used),
-                Count(u.Free), Count(u.Reserved), u.Utilisation.ToString("P1", CultureInfo.InvariantCulture), u.Next?.ToString()));
+            table.AddRow(ShowCommand.Cells(u.Network, u.Family, u.Subnet, u.Range, u.Usable, u.Used, u.Free, u.Reserved,
+                u.Utilisation.ToString("P1", CultureInfo.InvariantCulture), u.Next));
         }
 
         context.Console.Write(table);
     }
-
-    private static object UsageRow(Model.Ipam.NetworkUsage u) => new
-    {
-        u.Network,
-        Family = SpecNames.Format(u.Family),
-        Subnet = u.Subnet.ToString(),
-        Range = u.Range.ToString(),
-        Usable = Count(u.Usable),
-        Used = Count(u.Used),
-        Free = Count(u.Free),
-        Reserved = Count(u.Reserved),
-        u.Utilisation,
-        Next = u.Next?.ToString(),
-    };
-
-    private static string Count(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static Option<string?> FamilyOption()
     {
         var option = new Option<string?>("--family") { Description = "ipv4 or ipv6 (default: both)" };
         option.AcceptOnlyFromAmong("ipv4", "ipv6");
         return option;
-    }
-
-    private static IEnumerable<AddressFamily> Families(CliContext context, string network, string? wanted)
-    {
-        var usage = context.Store.Usage(network);
-        return usage.Select(u => u.Family).Where(f => wanted is null || SpecNames.Format(f) == wanted);
     }
 
     private static IpRange ParseRange(string text) =>

@@ -25,24 +25,32 @@ public static class PlanCommand
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             context.BackendOptions = context.BackendOptions with { IllumosVariant = ParseVariant(result.GetValue(variant)) };
-            var reconciler = await context.ReconcilerAsync(cancellationToken);
-            var plan = await reconciler.PlanAsync(context.ObserveHost, cancellationToken);
             if (result.GetValue(format) == "script")
             {
+                if (context.Server is not null)
+                {
+                    throw new InvalidInputException("--format script writes an illumos operator script from the local database; run it without --server (or export the state and plan locally)");
+                }
+
+                var reconciler = await context.ReconcilerAsync(cancellationToken);
                 if (reconciler.Backend is not IllumosBackend illumos)
                 {
                     throw new InvalidInputException("--format script writes an illumos operator script; use it with --target illumos");
                 }
 
-                stdout.Write(IllumosScript.Write(plan.Plan, illumos));
+                var scripted = await reconciler.PlanAsync(context.ObserveHost, cancellationToken);
+                stdout.Write(IllumosScript.Write(scripted.Plan, illumos));
+                return scripted.Plan.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.Failure;
             }
-            else if (context.Json)
+
+            var plan = await context.Service.PlanAsync(context.ObserveHost, destroy: false, cancellationToken);
+            if (context.Json)
             {
-                stdout.WriteLine(PlanJson.ToJson(plan.Plan, step => [.. reconciler.Backend.Describe(step).Select(c => c.ToString())]));
+                stdout.WriteLine(PlanJson.ToJson(plan.Plan, plan.Commands));
             }
             else
             {
-                PlanPrinter.Print(stdout, plan, result.GetValue(commands), reconciler.Backend);
+                PlanPrinter.Print(stdout, plan, result.GetValue(commands));
             }
 
             return plan.Plan.Problems.IsEmpty ? ExitCodes.Ok : ExitCodes.Failure;

@@ -13,10 +13,11 @@ public static class ValidateCommand
     {
         var files = CommonOptions.Files(required: true);
         var command = new Command("validate", "Check documents and report every error at once (nothing is stored)") { files };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var (loaded, errors) = LoadAndValidate(result.GetValue(files)!, context.Target);
+            var loaded = DocumentLoader.LoadFiles(result.GetValue(files)!);
+            var errors = await context.Service.ValidateAsync(loaded, cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(new
@@ -39,33 +40,5 @@ public static class ValidateCommand
             return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Loads documents and validates the merged model, so that structural mistakes (syntax, unknown keys, types)
-    /// and semantic ones (bad VLAN, duplicate MAC) are reported together. A semantic error that merely follows from
-    /// a structural one (same field, inside it, or on the object holding it) is left out.
-    /// </summary>
-    public static (LoadResult Loaded, IReadOnlyList<ValidationError> Errors) LoadAndValidate(IEnumerable<string> files, HostTarget target)
-    {
-        var loaded = DocumentLoader.LoadFiles(files);
-        if (loaded.Errors.Any(e => e.Code is "yaml.syntax" or "file.unreadable"))
-        {
-            return (loaded, loaded.Errors);
-        }
-
-        var structural = loaded.Errors.Select(e => e.Path).ToList();
-        var semantic = ModelValidator.Validate(loaded.Model, target).Errors
-            .Where(e => !structural.Any(p => Related(p, e.Path)));
-        return (loaded, [.. loaded.Errors, .. semantic]);
-    }
-
-    private static bool Related(string structuralPath, string semanticPath)
-    {
-        var dot = structuralPath.LastIndexOf('.');
-        var owner = dot > 0 ? structuralPath[..dot] : structuralPath;
-        return semanticPath == structuralPath || semanticPath == owner
-            || semanticPath.StartsWith(structuralPath + ".", StringComparison.Ordinal)
-            || semanticPath.StartsWith(structuralPath + "[", StringComparison.Ordinal);
     }
 }

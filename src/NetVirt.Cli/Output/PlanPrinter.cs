@@ -1,6 +1,5 @@
-using NetVirt.Backends.Execution;
+using NetVirt.Cli.Services;
 using NetVirt.Planning.Plans;
-using NetVirt.Reconciliation;
 
 namespace NetVirt.Cli.Output;
 
@@ -8,7 +7,7 @@ namespace NetVirt.Cli.Output;
 public static class PlanPrinter
 {
     /// <summary>Writes the plan for people.</summary>
-    public static void Print(TextWriter writer, PlanResult result, bool showCommands, IHostBackend backend)
+    public static void Print(TextWriter writer, PlanOutcome result, bool showCommands)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
@@ -53,7 +52,7 @@ public static class PlanPrinter
             writer.WriteLine($"{step.Index,5} {symbol} {step.Resource.ToString().PadRight(width)}  {reason}{disrupts}");
             if (showCommands)
             {
-                foreach (var command in backend.Describe(step))
+                foreach (var command in result.Commands(step))
                 {
                     writer.WriteLine($"{"",10}$ {command}");
                 }
@@ -69,22 +68,20 @@ public static class PlanPrinter
     }
 
     /// <summary>Writes how a run went: counts per outcome, the failure and the rollback.</summary>
-    public static void PrintReport(TextWriter writer, ApplyReport report)
+    public static void PrintReport(TextWriter writer, RunSummary report)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(report);
-        var applied = report.Executions.Where(e => e.Phase == StepPhase.Apply).ToList();
-        var counts = string.Join(", ", applied.GroupBy(e => e.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
-        writer.WriteLine($"Run {report.RunId}: {report.Outcome.ToString().ToLowerInvariant()} in {report.Duration.TotalSeconds:0.00} s ({counts}).");
+        var counts = string.Join(", ", report.Applied.Select(a => $"{a.Count} {a.Outcome}"));
+        writer.WriteLine($"Run {report.RunId}: {report.Outcome} in {report.Seconds:0.00} s ({counts}).");
         if (report.Error is { } error)
         {
             writer.WriteLine($"  error: {error}");
         }
 
-        var rollback = report.Executions.Where(e => e.Phase == StepPhase.Rollback).ToList();
-        if (rollback.Count > 0)
+        if (report.Compensations > 0)
         {
-            writer.WriteLine($"  rollback: {rollback.Count(r => r.Outcome == StepOutcome.Succeeded)} of {rollback.Count} compensations succeeded; 'netvirt history {report.RunId}' shows every step.");
+            writer.WriteLine($"  rollback: {report.CompensationsSucceeded} of {report.Compensations} compensations succeeded; 'netvirt history {report.RunId}' shows every step.");
         }
     }
 }

@@ -103,6 +103,52 @@ public static class PlanJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>
+    /// Reads a plan written by <see cref="Write"/> (from the API or the journal) back into a <see cref="Plan"/>, with
+    /// each step's command lines by step index. Resource kinds come back by name only (rank and mutability belong to
+    /// the backend that planned): enough to show, print and count the plan, not to execute it.
+    /// </summary>
+    public static (Plan Plan, IReadOnlyDictionary<int, IReadOnlyList<string>> Commands) Read(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var commands = new Dictionary<int, IReadOnlyList<string>>();
+        var steps = new List<PlanStep>();
+        foreach (var s in root.GetProperty("steps").EnumerateArray())
+        {
+            var index = s.GetProperty("index").GetInt32();
+            var properties = s.TryGetProperty("properties", out var props)
+                ? PropertyBag.Of([.. props.EnumerateObject().Select(p => (p.Name, p.Value.GetString()))])
+                : PropertyBag.Empty;
+            steps.Add(new PlanStep
+            {
+                Index = index,
+                Action = Enum.Parse<StepAction>(s.GetProperty("action").GetString()!, ignoreCase: true),
+                Change = Enum.Parse<ChangeKind>(s.GetProperty("change").GetString()!, ignoreCase: true),
+                Resource = new HostResource
+                {
+                    Kind = ResourceKind.Create(s.GetProperty("kind").GetString()!, 0, []),
+                    Name = s.GetProperty("name").GetString()!,
+                    Zone = s.TryGetProperty("zone", out var zone) ? zone.GetString() : null,
+                    Properties = properties,
+                },
+                Reason = s.GetProperty("reason").GetString()!,
+                Disrupts = s.TryGetProperty("disrupts", out var disrupts) ? disrupts.GetString() : null,
+                Changes = [.. s.GetProperty("changes").EnumerateArray().Select(c =>
+                    new PropertyChange(c.GetProperty("property").GetString()!, c.GetProperty("from").GetString(), c.GetProperty("to").GetString()))],
+            });
+            if (s.TryGetProperty("commands", out var lines))
+            {
+                commands[index] = [.. lines.EnumerateArray().Select(l => l.GetString()!)];
+            }
+        }
+
+        var problems = root.GetProperty("problems").EnumerateArray()
+            .Select(p => new PlanProblem(p.GetProperty("subject").GetString()!, p.GetProperty("message").GetString()!));
+        return (new Plan { Steps = [.. steps], Problems = [.. problems] }, commands);
+    }
+
     /// <summary>Lowercase name of an action.</summary>
     public static string Name(StepAction action) => action.ToString().ToLowerInvariant();
 

@@ -11,9 +11,54 @@ namespace NetVirt.Store.DesiredState;
 /// <summary>Reads the stored desired state back into models, authored and resolved, in document order.</summary>
 internal static class StateReader
 {
-    /// <summary>Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and settings.</summary>
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true)
+    // The inner joins on zones come first: SQLite keeps tables after a LEFT JOIN in place, so only then can it start
+    // from zones.name (or a row id) for one zone instead of scanning every VNIC and address object.
+    private const string VnicSelect =
+        """
+        SELECT v.id AS Id, v.zone_id AS ZoneId, v.name AS Name, n.name AS NetworkName, p.name AS PoolName,
+               coalesce(e.name, l.name) AS OverName, v.vlan AS Vlan, v.mac_auto AS MacAuto, v.mac AS Mac, v.mtu AS Mtu,
+               v.is_primary AS IsPrimary, v.maxbw AS Maxbw, v.priority AS Priority, v.protection AS Protection, v.allowed_ips AS AllowedIps
+        FROM vnics v
+        JOIN zones z ON z.id = v.zone_id
+        LEFT JOIN networks n ON n.id = v.network_id
+        LEFT JOIN pools p ON p.id = v.pool_id
+        LEFT JOIN etherstubs e ON e.id = v.over_etherstub_id
+        LEFT JOIN links l ON l.id = v.over_link_id
+        """;
+
+    private const string AddrobjSelect =
+        """
+        SELECT a.id AS Id, a.vnic_id AS VnicId, a.tag AS Tag, a.type AS Type, a.family AS Family, a.requested AS Requested,
+               a.prefix_len AS PrefixLen, ip.address AS HeldAddress, n.name AS HeldNetwork
+        FROM addrobjs a
+        JOIN vnics v ON v.id = a.vnic_id
+        JOIN zones z ON z.id = v.zone_id
+        LEFT JOIN ip_addresses ip ON ip.addrobj_id = a.id AND ip.kind <> 'slaac'
+        LEFT JOIN networks n ON n.id = ip.network_id
+        """;
+
+    /// <summary>
+    /// One stored VNIC, resolved (allocated MAC and addresses), read by its keys: two indexed queries, for answering
+    /// the write that just added it. <paramref name="infrastructure"/> supplies the networks' prefix lengths.
+    /// </summary>
+    public static VnicSpec ReadResolvedVnic(SqliteConnection c, SqliteTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
     {
+        var vnic = c.QuerySingle<VnicRow>($"{VnicSelect} WHERE z.name = @zoneName AND v.name = @vnicName", new { zoneName, vnicName }, tx);
+        // By the VNIC's row id: the address objects' (vnic_id, tag) key.
+        var addrobjs = c.Query<AddrobjRow>($"{AddrobjSelect} WHERE a.vnic_id = @id ORDER BY a.position", new { id = vnic.Id }, tx);
+        return ToSpec(vnic, addrobjs, resolved: true, infrastructure.Networks.ToDictionary(n => n.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and
+    /// settings; with <paramref name="onlyZone"/>, those and that one zone (the API's view of one container).
+    /// </summary>
+    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true, string? onlyZone = null)
+    {
+        // Every zone-side query filters on the zone's name when one zone is asked for: a plain equality, so SQLite walks
+        // the zones.name index and then the (zone_id, ...) keys instead of scanning every VNIC and address object.
+        var zoneFilter = onlyZone is null ? "1 = 1" : "z.name = @onlyZone";
+        var zoneArgs = new { onlyZone };
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
         var etherstubs = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM etherstubs ORDER BY position", transaction: tx).ToList();
         var links = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM links ORDER BY position", transaction: tx).ToList();
@@ -41,31 +86,22 @@ internal static class StateReader
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
         var zones = includeZones
-            ? c.Query<ZoneRow>("SELECT id AS Id, name AS Name, description AS Description, routes_explicit AS RoutesExplicit FROM zones ORDER BY position", transaction: tx).ToList()
+            ? c.Query<ZoneRow>($"SELECT z.id AS Id, z.name AS Name, z.description AS Description, z.routes_explicit AS RoutesExplicit FROM zones z WHERE {zoneFilter} ORDER BY z.position", zoneArgs, tx).ToList()
             : [];
-        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>("SELECT zone_id AS ZoneId, destination AS Destination, gateway AS Gateway FROM zone_routes ORDER BY zone_id, position", transaction: tx)
+        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {zoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
             .ToLookup(r => r.ZoneId);
         var vnics = !includeZones ? Array.Empty<VnicRow>().ToLookup(v => v.ZoneId) : c.Query<VnicRow>(
-            """
-            SELECT v.id AS Id, v.zone_id AS ZoneId, v.name AS Name, n.name AS NetworkName, p.name AS PoolName,
-                   coalesce(e.name, l.name) AS OverName, v.vlan AS Vlan, v.mac_auto AS MacAuto, v.mac AS Mac, v.mtu AS Mtu,
-                   v.is_primary AS IsPrimary, v.maxbw AS Maxbw, v.priority AS Priority, v.protection AS Protection, v.allowed_ips AS AllowedIps
-            FROM vnics v
-            LEFT JOIN networks n ON n.id = v.network_id
-            LEFT JOIN pools p ON p.id = v.pool_id
-            LEFT JOIN etherstubs e ON e.id = v.over_etherstub_id
-            LEFT JOIN links l ON l.id = v.over_link_id
+            $"""
+            {VnicSelect}
+            WHERE {zoneFilter}
             ORDER BY v.zone_id, v.position
-            """, transaction: tx).ToLookup(v => v.ZoneId);
+            """, zoneArgs, tx).ToLookup(v => v.ZoneId);
         var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
-            """
-            SELECT a.id AS Id, a.vnic_id AS VnicId, a.tag AS Tag, a.type AS Type, a.family AS Family, a.requested AS Requested,
-                   a.prefix_len AS PrefixLen, ip.address AS HeldAddress, n.name AS HeldNetwork
-            FROM addrobjs a
-            LEFT JOIN ip_addresses ip ON ip.addrobj_id = a.id AND ip.kind <> 'slaac'
-            LEFT JOIN networks n ON n.id = ip.network_id
+            $"""
+            {AddrobjSelect}
+            WHERE {zoneFilter}
             ORDER BY a.vnic_id, a.position
-            """, transaction: tx).ToLookup(a => a.VnicId);
+            """, zoneArgs, tx).ToLookup(a => a.VnicId);
 
         var networkSpecs = networks.Select(n => ToSpec(n, lowerNames, reservations[n.Id])).ToList();
         var subnetsByNetwork = networkSpecs.ToDictionary(n => n.Name, StringComparer.Ordinal);

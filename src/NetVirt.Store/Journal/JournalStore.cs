@@ -113,12 +113,17 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
         """, new { limit }, tx).ToList(), "read the apply history");
 
     /// <summary>One run with its plan, or an error naming the missing run.</summary>
-    public RunRecord Run(long id) => database.Read((c, tx) => c.QuerySingleOrDefault<RunRecord>(
-        """
-        SELECT id AS Id, generation AS Generation, target AS Target, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
-               outcome AS Outcome, error AS Error, plan_summary AS PlanSummary, plan_json AS PlanJson
-        FROM apply_runs WHERE id = @id
-        """, new { id }, tx), "read an apply run") ?? throw new UnknownObjectException($"there is no apply run {id}; 'netvirt history' lists the runs");
+    public RunRecord Run(long id) => database.Read((c, tx) =>
+    {
+        // The plan is not a constructor parameter of RunRecord, so Dapper cannot map it in the same row: read it apart.
+        var record = c.QuerySingleOrDefault<RunRecord>(
+            """
+            SELECT id AS Id, generation AS Generation, target AS Target, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
+                   outcome AS Outcome, error AS Error, plan_summary AS PlanSummary
+            FROM apply_runs WHERE id = @id
+            """, new { id }, tx);
+        return record is null ? null : record with { PlanJson = c.ExecuteScalar<string>("SELECT plan_json FROM apply_runs WHERE id = @id", new { id }, tx)! };
+    }, "read an apply run") ?? throw new UnknownObjectException($"there is no apply run {id}; 'netvirt history' lists the runs");
 
     /// <summary>The steps of a run, in the order they ran.</summary>
     public IReadOnlyList<StepRecord> Steps(long runId) => database.Read((c, tx) => c.Query<StepRecord>(

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NetVirt.Cli;
+
+namespace NetVirt.Integration.Api;
+
+/// <summary>
+/// The README's walk-through against a real <c>netvirt serve</c> process on a loopback port: a tenant network and ten
+/// VNICs created over HTTP, seen by <c>netvirt show</c> on the database and by <c>netvirt --server</c>; the server
+/// stops cleanly on SIGTERM, and refuses to listen beyond loopback without a token. Needs no root.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class ServeProcessTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("netvirt-serve-test");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _work.Delete(recursive: true);
+    }
+
+    private string Database => Path.Combine(_work.FullName, "netvirt.db");
+
+    private static Process Start(string token, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netvirt.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NETVIRT_API_TOKEN"] = token;
+        return Process.Start(start) ?? throw new InvalidOperationException("cannot start netvirt");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Serve_TenVnicsOverHttp_ShowSeesThem_SigtermStops()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var server = Start("test-token", "--db", Database, "serve", "--urls", url, "--reconcile", "off");
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (true)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "netvirt serve did not answer /healthz within 30 s");
+                if (server.HasExited)
+                {
+                    Assert.Fail($"netvirt serve exited with {server.ExitCode}: {await server.StandardError.ReadToEndAsync()}");
+                }
+
+                try
+                {
+                    if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(100);
+            }
+
+            async Task PostAsync(string path, string json)
+            {
+                using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+                Assert.True(response.StatusCode == HttpStatusCode.Created, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await PostAsync("/etherstubs", """{"name": "stub0"}""");
+            await PostAsync("/networks", """{"name": "acme", "tenant": "acme", "over": "stub0", "vlan": 100, "ipv4": {"subnet": "10.100.0.0/24", "gateway": "10.100.0.1"}}""");
+            for (var i = 1; i <= 10; i++)
+            {
+                await PostAsync("/vnics", $$"""{"zone": "acme-c{{i}}", "network": "acme"}""");
+            }
+
+            var local = new StringWriter();
+            Assert.Equal(ExitCodes.Ok, await Program.RunAsync(["--db", Database, "show", "vnics", "--output", "json"], local, new StringWriter()));
+            var rows = JsonDocument.Parse(local.ToString()).RootElement;
+            Assert.Equal(10, rows.GetArrayLength());
+            Assert.Equal(10, rows.EnumerateArray().Select(r => r.GetProperty("addresses")[0].GetString()).Distinct().Count());
+
+            var tokenFile = Path.Combine(_work.FullName, "client.tokens");
+            File.WriteAllText(tokenFile, "write: test-token\n");
+            File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var remote = new StringWriter();
+            Assert.Equal(ExitCodes.Ok, await Program.RunAsync(["--server", url, "--token-file", tokenFile, "show", "vnics", "--output", "json"], remote, new StringWriter()));
+            Assert.Equal(local.ToString(), remote.ToString());
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                // SIGTERM, as a service manager stops it; the server must stop by itself.
+                Assert.Equal(0, Kill(server.Id, 15));
+            }
+        }
+
+        using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await server.WaitForExitAsync(stopped.Token);
+        Assert.Equal(0, server.ExitCode);
+    }
+
+    [Fact]
+    public async Task Serve_NonLoopbackWithoutToken_RefusesToStart()
+    {
+        using var server = Start("", "--db", Database, "serve", "--urls", $"http://0.0.0.0:{FreePort()}", "--auth", "none");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(timeout.Token);
+        Assert.Equal(ExitCodes.InvalidInput, server.ExitCode);
+        Assert.Contains("refusing to listen on http://0.0.0.0", await server.StandardError.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

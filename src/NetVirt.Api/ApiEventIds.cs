@@ -1,0 +1,26 @@
+namespace NetVirt.Api;
+
+/// <summary>
+/// Event ids of the API and the reconcile service (the 7xxx range of NetVirt's event ids: 1xxx store, 2xxx planning,
+/// 3xxx execution, 4xxx illumos, 5xxx linux, 6xxx audit, 7xxx api).
+/// </summary>
+public static class ApiEventIds
+{
+    /// <summary>The server listens.</summary>
+    public const int Listening = 7001;
+
+    /// <summary>A request failed with an unexpected error (a bug): logged with its trace id, never sent to the client.</summary>
+    public const int UnhandledError = 7002;
+
+    /// <summary>A request was refused for a missing or wrong token (the token itself is never logged).</summary>
+    public const int AuthRefused = 7003;
+
+    /// <summary>A reconcile run started.</summary>
+    public const int RunStarted = 7101;
+
+    /// <summary>A reconcile run finished.</summary>
+    public const int RunFinished = 7102;
+
+    /// <summary>An automatic run failed and the service backs off.</summary>
+    public const int RunBackingOff = 7103;
+}

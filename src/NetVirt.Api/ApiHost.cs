@@ -1,0 +1,101 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetVirt.Api.Endpoints;
+using NetVirt.Api.Errors;
+using NetVirt.Api.Hosting;
+using NetVirt.Api.Reconcile;
+using NetVirt.Api.Security;
+using NetVirt.Backends.Execution;
+using NetVirt.Model.Errors;
+using NetVirt.Reconciliation.Auditing;
+using NetVirt.Store;
+
+namespace NetVirt.Api;
+
+/// <summary>
+/// Builds the NetVirt HTTP server: Minimal API endpoint groups per resource over one store, the reconcile service
+/// as a hosted service, problem documents for every error, bearer tokens, a body size limit and the OpenAPI
+/// document at <c>/openapi/v1.json</c>.
+/// </summary>
+public static class ApiHost
+{
+    /// <summary>
+    /// Builds the application. Refuses (with <see cref="InvalidInputException"/>) to listen beyond loopback without
+    /// tokens. <paramref name="configure"/> lets tests swap the server for the in-memory test host, and
+    /// <paramref name="auditor"/> the host's auditor for a fake one.
+    /// </summary>
+    public static WebApplication Build(
+        ApiOptions options, ApiTokens tokens, Func<CancellationToken, Task<IHostBackend>> backendFactory,
+        Action<WebApplicationBuilder>? configure = null, TimeProvider? time = null, Func<NetVirtStore, Auditor>? auditor = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(backendFactory);
+        if (!tokens.Required && options.Urls.FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
+        {
+            throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddSingleton(options);
+        services.AddSingleton(tokens);
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
+        // A server commits all day: checkpoint the WAL on a timer instead of inside whichever write fills it.
+        services.AddSingleton(sp => new BackgroundCheckpoints(sp.GetRequiredService<NetVirtStore>().Database.CheckpointInBackground(TimeSpan.FromSeconds(1))));
+        services.AddSingleton(sp => new ReconcileService(
+            sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
+        // The audit probes the host this server manages; tests give a fake fabric instead.
+        auditor ??= store => Auditor.ForHost(store, options.Target, Reconciliation.BackendFactory.Prefix);
+        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
+        services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<BackgroundCheckpoints>();
+        app.UseMiddleware<ErrorHandling>();
+        app.UseStatusCodePages();
+        app.UseMiddleware<TokenAuthentication>();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        app.MapStateEndpoints();
+        app.MapEtherstubEndpoints();
+        app.MapNetworkEndpoints();
+        app.MapIpEndpoints();
+        app.MapPoolEndpoints();
+        app.MapZoneEndpoints();
+        app.MapVnicEndpoints();
+        app.MapReservationEndpoints();
+        app.MapReconcileEndpoints();
+        app.MapHistoryEndpoints();
+        app.MapAuditEndpoints();
+        return app;
+    }
+
+    /// <summary>True when <paramref name="url"/> listens on a loopback address only (127.0.0.0/8, ::1, localhost).</summary>
+    public static bool IsLoopback(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        // Kestrel's wildcards (*, +) are not valid URI hosts; they listen everywhere.
+        var host = url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal) ? "*"
+            : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : "*";
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+}

@@ -1,0 +1,38 @@
+using NetVirt.Api.Reconcile;
+using NetVirt.Model.Validation;
+
+namespace NetVirt.Api;
+
+/// <summary>How <c>netvirt serve</c> runs.</summary>
+public sealed record ApiOptions
+{
+    /// <summary>Where the server listens unless told otherwise: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8470";
+
+    /// <summary>The database file.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>The host target writes are validated for and the backend drives.</summary>
+    public HostTarget Target { get; init; } = OperatingSystem.IsLinux() ? HostTarget.Linux : HostTarget.Illumos;
+
+    /// <summary>Addresses to listen on (Kestrel URLs).</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>Reconcile scheduling.</summary>
+    public ReconcileOptions Reconcile { get; init; } = new();
+
+    /// <summary>False only with an explicit <c>--auth none</c>, which is refused on a non-loopback address.</summary>
+    public bool RequireAuth { get; init; } = true;
+
+    /// <summary>Token file; null = <c>&lt;db&gt;.api-tokens</c>.</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>Largest request body accepted.</summary>
+    public long MaxBodyBytes { get; init; } = Hosting.RequestBody.DefaultLimit;
+
+    /// <summary>How long one statement waits for another process's lock on the database (the store retries a few times more).</summary>
+    public TimeSpan BusyTimeout { get; init; } = Store.NetVirtDatabase.DefaultBusyTimeout;
+
+    /// <summary>How long a write waits for its turn before the server answers 503.</summary>
+    public TimeSpan WriteWait { get; init; } = TimeSpan.FromSeconds(10);
+}

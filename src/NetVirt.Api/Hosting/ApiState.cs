@@ -1,0 +1,65 @@
+using NetVirt.Api.Reconcile;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Validation;
+using NetVirt.Store;
+
+namespace NetVirt.Api.Hosting;
+
+/// <summary>
+/// What every endpoint shares: the store, the target its writes are validated for, and the reconcile service. Writes
+/// pass one at a time through an async gate, so concurrent requests queue here in order instead of spinning in
+/// SQLite's busy handler (which sleeps in steps of milliseconds and would wreck tail latency); another process
+/// writing the same file is still handled by the store's busy timeout and retries. A write that changed the
+/// desired state nudges the reconcile service.
+/// </summary>
+public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileService reconcile, TimeSpan writeWait, Func<NetVirtStore, Reconciliation.Auditing.Auditor>? auditor = null)
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    /// <summary>The store.</summary>
+    public NetVirtStore Store => store;
+
+    /// <summary>The host target writes are validated for.</summary>
+    public HostTarget Target => target;
+
+    /// <summary>The reconcile service.</summary>
+    public ReconcileService Reconcile => reconcile;
+
+    /// <summary>
+    /// The auditor of this host; throws <see cref="BackendUnavailableException"/> where no audit can run (not Linux,
+    /// not root), which the API answers with a problem document before anything is queued.
+    /// </summary>
+    public Reconciliation.Auditing.Auditor NewAuditor() =>
+        (auditor ?? throw new BackendUnavailableException("this server was started without an auditor"))(store);
+
+    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database.</summary>
+    public string AuditReportRoot => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Database.Path)) ?? ".", "audits");
+
+    /// <summary>Runs <paramref name="write"/> alone among this server's writes; queues an automatic apply when it changed anything.</summary>
+    public async Task<(T Result, ReconcileRun? Run)> WriteAsync<T>(Func<NetVirtStore, T> write, Func<T, WriteOutcome> outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!await _writeGate.WaitAsync(writeWait, cancellationToken).ConfigureAwait(false))
+        {
+            throw new StoreBusyException($"the store is busy: no write slot within {writeWait.TotalSeconds:0.#} s; retry later");
+        }
+
+        T result;
+        try
+        {
+            result = write(store);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        var written = outcome(result);
+        return (result, written.Changed ? reconcile.DesiredStateChanged(written.Generation) : null);
+    }
+
+    /// <summary>Runs a write that returns its outcome.</summary>
+    public async Task<(WriteOutcome Outcome, ReconcileRun? Run)> WriteAsync(Func<NetVirtStore, WriteOutcome> write, CancellationToken cancellationToken) =>
+        await WriteAsync(write, o => o, cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using NetVirt.Api;
+using NetVirt.Api.Reconcile;
+using NetVirt.Api.Security;
+using NetVirt.Model.Errors;
+
+namespace NetVirt.Cli.Commands;
+
+/// <summary>
+/// <c>netvirt serve</c>: the HTTP API over the database, with the reconcile service applying changes to this host
+/// (<c>--reconcile auto</c>, the default) or only on <c>POST /apply</c> (<c>--reconcile off</c>).
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"Addresses to listen on (default {ApiOptions.DefaultUrl}; loopback unless you name another address)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var reconcile = new Option<string>("--reconcile") { Description = "auto: apply every change to this host; off: store only, apply on POST /apply", DefaultValueFactory = _ => "auto" };
+        reconcile.AcceptOnlyFromAmong("auto", "off");
+        var resync = new Option<string?>("--resync") { Description = "Check the host for drift this often (30s, 5m, 1h); with --reconcile auto, drift is repaired" };
+        var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
+        auth.AcceptOnlyFromAmong("token", "none");
+        var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
+        var command = new Command("serve", "Run the HTTP API (networks, pools, zones, VNICs with IP and MAC allocation, plan, apply, drift) and the reconcile service")
+        {
+            urls, reconcile, resync, auth, maxBody,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var context = CommonOptions.Context(result, stdout, stderr);
+            var options = new ApiOptions
+            {
+                DatabasePath = context.DatabasePath,
+                Target = context.Target,
+                Urls = result.GetValue(urls) is { Length: > 0 } given ? given : [ApiOptions.DefaultUrl],
+                Reconcile = new ReconcileOptions
+                {
+                    Mode = result.GetValue(reconcile) == "off" ? ReconcileMode.Off : ReconcileMode.Auto,
+                    Resync = result.GetValue(resync) is { } text ? ParseDuration(text) : null,
+                },
+                RequireAuth = result.GetValue(auth) != "none",
+                TokenFile = context.TokenFile,
+                MaxBodyBytes = result.GetValue(maxBody),
+            };
+            var tokens = ApiTokens.None;
+            if (options.RequireAuth)
+            {
+                (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath));
+                if (notice is not null)
+                {
+                    // Shown once, on the terminal that started the server; never written to the log.
+                    stdout.WriteLine(notice);
+                }
+            }
+
+            var target = context.Target;
+            var backendOptions = context.BackendOptions;
+            await using var app = ApiHost.Build(options, tokens, ct => CliContext.BackendFactory(target, backendOptions, ct));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                // Kestrel reports a taken port as an IOException; say which address and what to do.
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}; choose another port with --urls", ex);
+            }
+
+            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +
+                $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
+                $"auth {(tokens.Required ? "bearer token" : "none")}); Ctrl-C stops");
+            await stdout.FlushAsync(cancellationToken);
+            // Returns on Ctrl-C or SIGTERM (the host's console lifetime) or when the command is cancelled, after stopping the server.
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>A duration such as <c>500ms</c>, <c>30s</c>, <c>5m</c> or <c>1h</c>.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        var (number, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
+            : t.EndsWith('s') ? (t[..^1], 1.0)
+            : t.EndsWith('m') ? (t[..^1], 60.0)
+            : t.EndsWith('h') ? (t[..^1], 3600.0)
+            : (t, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? TimeSpan.FromSeconds(value * unit)
+            : throw new InvalidInputException($"'{text}' is not a duration such as 30s, 5m or 1h");
+    }
+}

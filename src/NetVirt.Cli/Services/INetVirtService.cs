@@ -1,0 +1,67 @@
+using System.Net;
+using NetVirt.Api.Views;
+using NetVirt.Backends.Execution;
+using NetVirt.Documents;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Validation;
+using NetVirt.Store;
+using NetVirt.Store.DesiredState;
+using NetVirt.Store.Journal;
+
+namespace NetVirt.Cli.Services;
+
+/// <summary>
+/// What the commands ask of NetVirt, answered either from the local database and host
+/// (<see cref="LocalNetVirtService"/>) or by a running <c>netvirt serve</c> (<see cref="HttpNetVirtService"/>, with
+/// <c>--server URL</c>). Each command's logic and output exist once; only where the work happens differs. Errors
+/// come back as the same exceptions either way, so exit codes match.
+/// </summary>
+public interface INetVirtService
+{
+    /// <summary>Every error of loaded documents for the target (structural and semantic).</summary>
+    Task<IReadOnlyList<ValidationError>> ValidateAsync(LoadResult loaded, CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="model"/> as the desired state; <see cref="ModelValidationException"/> when invalid.</summary>
+    Task<WriteOutcome> StoreAsync(NetworkModel model, CancellationToken cancellationToken);
+
+    /// <summary>The stored desired state, authored and resolved.</summary>
+    Task<StoredState> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Usage per family of one network, or of every network.</summary>
+    Task<IReadOnlyList<UsageView>> UsageAsync(string? network, CancellationToken cancellationToken);
+
+    /// <summary>Every address a network has used.</summary>
+    Task<IReadOnlyList<AddressView>> AddressesAsync(string network, CancellationToken cancellationToken);
+
+    /// <summary>The free ranges of a network (one family, or both when null).</summary>
+    Task<IReadOnlyList<FreeRangeView>> FreeRangesAsync(string network, string? family, CancellationToken cancellationToken);
+
+    /// <summary>Who holds an address.</summary>
+    Task<IReadOnlyList<AddressView>> WhoAsync(IPAddress address, CancellationToken cancellationToken);
+
+    /// <summary>Reserves an address or range.</summary>
+    Task<WriteOutcome> ReserveAsync(string network, IpRange range, string? note, CancellationToken cancellationToken);
+
+    /// <summary>Removes reservations inside a range.</summary>
+    Task<WriteOutcome> ReleaseAsync(string network, IpRange range, CancellationToken cancellationToken);
+
+    /// <summary>The plan for the stored desired state (<paramref name="observeHost"/> false: from scratch), or towards nothing with <paramref name="destroy"/>.</summary>
+    Task<PlanOutcome> PlanAsync(bool observeHost, bool destroy, CancellationToken cancellationToken);
+
+    /// <summary>What on the host differs from the desired state.</summary>
+    Task<DriftView> DriftAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies the desired state (or, with <paramref name="destroy"/>, removes everything NetVirt owns): shows the
+    /// plan to <paramref name="approve"/> first and does nothing when it says no. Returns the plan and the run, if
+    /// one ran.
+    /// </summary>
+    Task<(PlanOutcome Plan, RunSummary? Run)> ApplyAsync(ApplyOptions options, bool destroy, Func<PlanOutcome, bool> approve, CancellationToken cancellationToken);
+
+    /// <summary>The most recent apply runs.</summary>
+    Task<IReadOnlyList<RunRecord>> RunsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>One apply run with its plan and steps.</summary>
+    Task<HistoryRunView> RunAsync(long id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using NetVirt.Api.Views;
+using NetVirt.Backends.Execution;
+using NetVirt.Documents;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Validation;
+using NetVirt.Reconciliation;
+using NetVirt.Store;
+using NetVirt.Store.DesiredState;
+using NetVirt.Store.Journal;
+
+namespace NetVirt.Cli.Services;
+
+/// <summary>The commands' work done here: the local database and this host's backend.</summary>
+public sealed class LocalNetVirtService(CliContext context) : INetVirtService
+{
+    private NetVirtStore Store => context.Store;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ValidationError>> ValidateAsync(LoadResult loaded, CancellationToken cancellationToken) =>
+        Task.FromResult(DocumentValidation.Validate(loaded, context.Target));
+
+    /// <inheritdoc />
+    public Task<WriteOutcome> StoreAsync(NetworkModel model, CancellationToken cancellationToken) => Task.FromResult(Store.Replace(model, context.Target));
+
+    /// <inheritdoc />
+    public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Store.Load());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UsageView>> UsageAsync(string? network, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<UsageView>>([.. Store.Usage(network).Select(StateViews.Usage)]);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AddressView>> AddressesAsync(string network, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<AddressView>>([.. Store.Addresses(network).Select(StateViews.Address)]);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<FreeRangeView>> FreeRangesAsync(string network, string? family, CancellationToken cancellationToken)
+    {
+        var families = Store.Usage(network).Select(u => u.Family).Where(f => family is null || SpecNames.Format(f) == family).ToList();
+        if (family is not null && families.Count == 0)
+        {
+            throw new InvalidInputException($"network '{network}' has no {family} subnet");
+        }
+
+        return Task.FromResult<IReadOnlyList<FreeRangeView>>([.. families.SelectMany(f => Store.FreeRanges(network, f).Select(r => StateViews.FreeRange(f, r)))]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AddressView>> WhoAsync(IPAddress address, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<AddressView>>([.. Store.Who(address).Select(StateViews.Address)]);
+
+    /// <inheritdoc />
+    public Task<WriteOutcome> ReserveAsync(string network, IpRange range, string? note, CancellationToken cancellationToken) =>
+        Task.FromResult(Store.Reserve(network, range, note, context.Target));
+
+    /// <inheritdoc />
+    public Task<WriteOutcome> ReleaseAsync(string network, IpRange range, CancellationToken cancellationToken) =>
+        Task.FromResult(Store.Release(network, range, context.Target));
+
+    /// <inheritdoc />
+    public async Task<PlanOutcome> PlanAsync(bool observeHost, bool destroy, CancellationToken cancellationToken)
+    {
+        var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
+        if (destroy)
+        {
+            var (plan, _) = await reconciler.DestroyAsync(new ApplyOptions { Trigger = "cli" }, _ => false, cancellationToken).ConfigureAwait(false);
+            return Outcome(reconciler, plan);
+        }
+
+        return Outcome(reconciler, await reconciler.PlanAsync(observeHost, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public async Task<DriftView> DriftAsync(CancellationToken cancellationToken)
+    {
+        var (plan, drift) = await (await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false)).DriftAsync(cancellationToken).ConfigureAwait(false);
+        return DriftView.From(plan, drift);
+    }
+
+    /// <inheritdoc />
+    public async Task<(PlanOutcome Plan, RunSummary? Run)> ApplyAsync(ApplyOptions options, bool destroy, Func<PlanOutcome, bool> approve, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approve);
+        var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
+        bool Approve(PlanResult plan) => approve(Outcome(reconciler, plan));
+        var (result, report) = destroy
+            ? await reconciler.DestroyAsync(options, Approve, cancellationToken).ConfigureAwait(false)
+            : await reconciler.ApplyAsync(options, Approve, cancellationToken).ConfigureAwait(false);
+        return (Outcome(reconciler, result), report is null ? null : RunSummary.From(report));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunRecord>> RunsAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(Store.Journal.Runs(limit));
+
+    /// <inheritdoc />
+    public Task<HistoryRunView> RunAsync(long id, CancellationToken cancellationToken)
+    {
+        var record = Store.Journal.Run(id);
+        return Task.FromResult(new HistoryRunView(record with { PlanJson = "" }, System.Text.Json.Nodes.JsonNode.Parse(record.PlanJson)!.AsObject(), Store.Journal.Steps(id)));
+    }
+
+    private static PlanOutcome Outcome(Reconciler reconciler, PlanResult plan) => PlanOutcome.From(plan, reconciler.Backend);
+}
