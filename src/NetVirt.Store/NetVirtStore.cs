@@ -401,7 +401,7 @@ public sealed class NetVirtStore
         return new UnknownObjectException($"network '{network}' is not defined ({hint})");
     }
 
-    private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    private string Now() => Timestamps.Now(_time);
 
     private sealed record InfrastructureCache(long Version, NetworkModel Model, StateWriter.InfrastructureIds Ids);
 

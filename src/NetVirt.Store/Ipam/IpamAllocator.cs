@@ -140,13 +140,16 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
         }
 
         // Networks that share an L2 domain share its ARP/NDP space: the same address in two of them would collide.
+        // CROSS JOIN fixes the order: the few sibling networks first, then one lookup each in the (network_id,
+        // address_key) index. Led by ip_addresses, SQLite scanned every address ever held, once per claim, which made
+        // re-storing a large model quadratic.
         var neighbour = c.QuerySingleOrDefault<(string Network, long Holder)?>(
             """
-            SELECT other.name, ip.addrobj_id FROM ip_addresses ip
-            JOIN networks other ON other.id = ip.network_id
-            JOIN networks mine ON mine.id = @networkId
-            WHERE ip.address_key = @key AND ip.addrobj_id IS NOT NULL AND other.id <> mine.id AND other.vlan = mine.vlan
-              AND (other.over_etherstub_id IS mine.over_etherstub_id AND other.over_link_id IS mine.over_link_id)
+            SELECT other.name, ip.addrobj_id
+            FROM networks mine CROSS JOIN networks other CROSS JOIN ip_addresses ip
+            WHERE mine.id = @networkId AND other.id <> mine.id AND other.vlan = mine.vlan
+              AND other.over_etherstub_id IS mine.over_etherstub_id AND other.over_link_id IS mine.over_link_id
+              AND ip.network_id = other.id AND ip.address_key = @key AND ip.addrobj_id IS NOT NULL
             LIMIT 1
             """, new { networkId, key }, tx);
         if (neighbour is { } n)

@@ -156,5 +156,5 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
 
     private static bool ProcessExists(long pid) => pid == Environment.ProcessId || Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
 
-    private string Now() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    private string Now() => Timestamps.Now(time);
 }
