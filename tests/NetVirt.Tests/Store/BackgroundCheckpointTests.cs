@@ -17,7 +17,7 @@ public sealed class BackgroundCheckpointTests : IDisposable
         var store = _db.Open();
         using (var c = store.Database.OpenConnection())
         {
-            Assert.Equal(NetVirtDatabase.AutoCheckpointPages, c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint"));
+            Assert.Equal(NetVirt.Store.NetVirtDatabase.AutoCheckpointPages, c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint"));
         }
 
         var background = store.Database.CheckpointInBackground(TimeSpan.FromMilliseconds(50));
@@ -37,7 +37,7 @@ public sealed class BackgroundCheckpointTests : IDisposable
         background.Dispose();
         using (var c = store.Database.OpenConnection())
         {
-            Assert.Equal(NetVirtDatabase.AutoCheckpointPages, c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint"));
+            Assert.Equal(NetVirt.Store.NetVirtDatabase.AutoCheckpointPages, c.ExecuteScalar<long>("PRAGMA wal_autocheckpoint"));
         }
     }
 }
