@@ -127,28 +127,39 @@ public sealed class AllocationRules
     }
 
     /// <summary>
-    /// The free space of the range as compact ranges: allowed addresses not in <paramref name="held"/> (ascending).
-    /// A /16 with thousands of allocations comes out as a handful of ranges.
+    /// The free space of the range as compact ranges: allowed addresses not in <paramref name="held"/>. A /16 with
+    /// thousands of allocations comes out as a handful of ranges.
     /// </summary>
+    /// <remarks>
+    /// The store hands the held addresses over in ascending order, so they are merged on the fly with the (few,
+    /// sorted) excluded spans: no list of them and no sort, which was half the time of the view on a /16 holding
+    /// 50,000 addresses. Unsorted input is detected and sorted first.
+    /// </remarks>
     public IReadOnlyList<IpRange> FreeRanges(IEnumerable<UInt128> held)
     {
         ArgumentNullException.ThrowIfNull(held);
         var family = Subnet.Family;
         var first = IpAddressMath.ToUInt128(Range.First);
         var last = IpAddressMath.ToUInt128(Range.Last);
-        var blocked = Merge([.. _excluded, .. held.Where(h => h >= first && h <= last).Select(h => (h, h))]);
         var result = new List<IpRange>();
-        var cursor = first;
-        foreach (var (a, b) in blocked)
+        var cursor = first; // the lowest address not yet known to be blocked or reported free
+        var done = false;   // blocked up to the end of the range: nothing more is free
+        var beyond = false; // past the end of the range: only [cursor, last] can still be free
+        var excluded = 0;
+        UInt128? previous = null;
+
+        // Blocks [a, b] in ascending order of a: everything from the cursor below a is free.
+        void Block(UInt128 a, UInt128 b)
         {
-            if (b < cursor)
+            if (done || beyond || b < cursor)
             {
-                continue;
+                return;
             }
 
             if (a > last)
             {
-                break;
+                beyond = true;
+                return;
             }
 
             if (a > cursor)
@@ -158,13 +169,45 @@ public sealed class AllocationRules
 
             if (b >= last)
             {
-                return result;
+                done = true;
+                return;
             }
 
             cursor = b + 1;
         }
 
-        if (cursor <= last)
+        foreach (var h in held)
+        {
+            if (previous is { } p && h < p)
+            {
+                return FreeRanges([.. held.Order()]);
+            }
+
+            previous = h;
+            if (h < first || h > last)
+            {
+                continue;
+            }
+
+            while (excluded < _excluded.Count && _excluded[excluded].Item1 <= h)
+            {
+                Block(_excluded[excluded].Item1, _excluded[excluded].Item2);
+                excluded++;
+            }
+
+            Block(h, h);
+            if (done || beyond)
+            {
+                break;
+            }
+        }
+
+        for (; excluded < _excluded.Count; excluded++)
+        {
+            Block(_excluded[excluded].Item1, _excluded[excluded].Item2);
+        }
+
+        if (!done && cursor <= last)
         {
             result.Add(new IpRange(IpAddressMath.FromUInt128(cursor, family), IpAddressMath.FromUInt128(last, family)));
         }
@@ -172,7 +215,6 @@ public sealed class AllocationRules
         return result;
     }
 
-    /// <summary>Sorts spans and merges overlapping or adjacent ones.</summary>
     private static List<(UInt128, UInt128)> Merge(List<(UInt128 First, UInt128 Last)> spans)
     {
         spans.Sort((x, y) => x.First.CompareTo(y.First));
