@@ -195,11 +195,8 @@ public sealed class AllocationRules
                 excluded++;
             }
 
+            // No early exit once the range is used up: the rest is still read to see that it is in order.
             Block(h, h);
-            if (done || beyond)
-            {
-                break;
-            }
         }
 
         for (; excluded < _excluded.Count; excluded++)
