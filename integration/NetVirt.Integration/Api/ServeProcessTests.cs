@@ -14,6 +14,7 @@ namespace NetVirt.Integration.Api;
 /// stops cleanly on SIGTERM, and refuses to listen beyond loopback without a token. Needs no root.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(Infrastructure.HostCollection.Name)] // starts server processes: kept away from the timing-sensitive tests (maxbw, audits)
 public sealed partial class ServeProcessTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("netvirt-serve-test");
