@@ -20,9 +20,10 @@ public sealed class NetVirtDatabase
 
     /// <summary>
     /// WAL pages after which a commit checkpoints (SQLite's default is 1000). A checkpoint copies the WAL back and
-    /// syncs both files, about 10 ms here, and an allocation commits some 15 pages, so at 1000 pages every 70th
-    /// allocation paid for one: a third of the cost of allocating. 4000 pages (16 MiB of WAL at most) pays a quarter as
-    /// often; a long-running server moves checkpoints off the commit path altogether (<see cref="CheckpointInBackground"/>).
+    /// syncs both files, and an allocation commits some 15 pages, so at 1000 pages every 70th allocation paid for one;
+    /// the ipam benchmark showed the checkpoints costing about a third of allocation throughput. 4000 pages (16 MiB of
+    /// WAL at most) pays a quarter as often; a long-running server moves checkpoints off the commit path altogether
+    /// (<see cref="CheckpointInBackground"/>).
     /// </summary>
     public const int AutoCheckpointPages = 4000;
 

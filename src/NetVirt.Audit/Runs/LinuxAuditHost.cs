@@ -24,31 +24,26 @@ public sealed class LinuxAuditHost : IAuditHost
     public IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> ConfiguredAddresses(AuditTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        var zones = topology.Endpoints.GroupBy(e => e.Netns, StringComparer.Ordinal).ToList();
-        var result = new Dictionary<int, IReadOnlyList<InterfaceAddress>>();
-        var groups = zones.Select((z, i) => (z, i)).GroupBy(x => x.i % Parallelism, x => x.z).ToList();
-        var perGroup = new List<(int, IReadOnlyList<InterfaceAddress>)>[groups.Count];
-        Parallel.For(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, g =>
+        var zones = topology.Endpoints.GroupBy(e => e.Netns, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var found = NetnsThread.RunInEachParallel([.. zones.Keys], Parallelism, netns =>
         {
-            var mine = groups[g].ToList();
-            var found = new List<(int, IReadOnlyList<InterfaceAddress>)>();
-            NetnsThread.RunInEach([.. mine.Select(z => z.Key)], netns =>
-            {
-                var interfaces = NetworkInterface.GetAllNetworkInterfaces().ToDictionary(i => i.Name, StringComparer.Ordinal);
-                foreach (var endpoint in mine.First(z => z.Key == netns))
-                {
-                    found.Add((endpoint.Index, interfaces.TryGetValue(endpoint.Interface, out var nic)
-                        ? [.. nic.GetIPProperties().UnicastAddresses.Select(a => new InterfaceAddress(new System.Net.IPAddress(a.Address.GetAddressBytes()), a.PrefixLength))]
-                        : []));
-                }
-
-                return 0;
-            });
-            perGroup[g] = found;
+            var interfaces = NetworkInterface.GetAllNetworkInterfaces().ToDictionary(i => i.Name, StringComparer.Ordinal);
+            return zones[netns].Select(endpoint => (endpoint.Index, Addresses: interfaces.TryGetValue(endpoint.Interface, out var nic)
+                ? (IReadOnlyList<InterfaceAddress>)[.. nic.GetIPProperties().UnicastAddresses.Select(a => new InterfaceAddress(new System.Net.IPAddress(a.Address.GetAddressBytes()), a.PrefixLength))]
+                : [])).ToList();
         });
-        foreach (var (index, addresses) in perGroup.SelectMany(x => x))
+        var result = new Dictionary<int, IReadOnlyList<InterfaceAddress>>();
+        foreach (var (zone, error) in found)
         {
-            result[index] = addresses;
+            if (error is not null)
+            {
+                throw error;
+            }
+
+            foreach (var (index, addresses) in zone!)
+            {
+                result[index] = addresses;
+            }
         }
 
         return result;

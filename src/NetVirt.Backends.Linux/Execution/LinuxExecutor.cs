@@ -348,11 +348,10 @@ internal sealed class LinuxExecutor(LinuxNaming naming, LinuxTools tools, IComma
             return;
         }
 
-        var names = work.Select(g => g.Key).ToList();
-        var results = NetnsThread.RunInEachParallel(names, threads, ns =>
+        var byNetns = work.ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var results = NetnsThread.RunInEachParallel([.. work.Select(g => g.Key)], threads, ns =>
         {
-            var group = work.First(g => g.Key == ns).ToList();
-            RunInside(group);
+            RunInside(byNetns[ns]);
             return true;
         });
         for (var i = 0; i < work.Count; i++)

@@ -48,7 +48,7 @@ public static partial class NetnsThread
                 var created = false;
                 if (!TryEnterExisting(names[i]))
                 {
-                    if (Interop.Unshare(CloneNewNet) != 0)
+                    if (Netlink.Interop.Unshare(CloneNewNet) != 0)
                     {
                         throw new IOException($"unshare(CLONE_NEWNET) for network namespace '{names[i]}' failed: {Describe()}");
                     }
@@ -127,9 +127,4 @@ public static partial class NetnsThread
     }
 
     private static string Describe() => Netlink.Interop.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-
-    private static class Interop
-    {
-        public static int Unshare(int flags) => Netlink.Interop.Unshare(flags);
-    }
 }

@@ -217,17 +217,12 @@ public sealed class LinuxRenderer
 
     private HostResource? RenderVnic(ZoneSpec zone, VnicSpec vnic, string netns, HostResource netnsResource, string subject)
     {
-        if (_index.DomainOf(vnic) is not { } domain)
+        if (_rendered.Resolved(_index, vnic, subject) is not { } resolved)
         {
-            _rendered.Problem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)");
             return null;
         }
 
-        if (vnic.Mac is not { } mac)
-        {
-            _rendered.Problem(subject, "has no MAC yet (mac: auto needs allocation before rendering)");
-            return null;
-        }
+        var (domain, mac) = resolved;
 
         var mtu = Integer(_index.EffectiveMtu(vnic));
         var name = LinuxNames.Interface(netns, vnic.Name);

@@ -84,9 +84,6 @@ public sealed partial class LinuxNaming
         return readable.Length <= MaxInterfaceName ? readable : "l" + Hex($"{over}/{vlan}", MaxInterfaceName - 1);
     }
 
-    /// <summary>A macvlan for a zone VNIC over a physical link, created inside the zone: its name is the VNIC's.</summary>
-    public static string MacvlanInside(string vnic) => vnic;
-
     /// <summary>The nftables table (bridge family) that holds the anti-spoofing rules: the prefix itself.</summary>
     public string NftTable => Prefix;
 

@@ -1,4 +1,7 @@
+using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 
@@ -39,6 +42,29 @@ public sealed class RenderedResources
         {
             _resources.Add(resource);
         }
+    }
+
+    /// <summary>
+    /// The L2 domain and MAC of a VNIC the store has resolved, or null with a problem recorded for
+    /// <paramref name="subject"/>: a pool VNIC without its network, or <c>mac: auto</c> without its MAC.
+    /// </summary>
+    public (L2Domain Domain, MacAddress Mac)? Resolved(ModelIndex index, VnicSpec vnic, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(vnic);
+        if (index.DomainOf(vnic) is not { } domain)
+        {
+            Problem(subject, "is not resolved to a network (pool VNICs need IPAM to choose one before rendering)");
+            return null;
+        }
+
+        if (vnic.Mac is not { } mac)
+        {
+            Problem(subject, "has no MAC yet (mac: auto needs allocation before rendering)");
+            return null;
+        }
+
+        return (domain, mac);
     }
 
     /// <summary>Records what the host cannot realise.</summary>

@@ -30,7 +30,6 @@ public sealed class LinuxApplyBenchmark : IBenchmark
     /// <inheritdoc />
     public string Description => "apply / re-apply / destroy N zones on this host vs a one-process-per-step shell script (args: --zones 100,250,500,1000 --baseline true --threads CORES)";
 
-    private static int s_threads = Environment.ProcessorCount;
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -38,12 +37,12 @@ public sealed class LinuxApplyBenchmark : IBenchmark
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "100,250,500,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var baseline = options.Get("baseline", "true") == "true";
-        s_threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var rows = new List<string>();
         foreach (var zones in sizes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows.Add(await MeasureAsync(zones, baseline, cancellationToken));
+            rows.Add(await MeasureAsync(zones, baseline, threads, cancellationToken));
         }
 
         Console.WriteLine();
@@ -59,10 +58,10 @@ public sealed class LinuxApplyBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(int zones, bool baseline, CancellationToken cancellationToken)
+    private static async Task<string> MeasureAsync(int zones, bool baseline, int threads, CancellationToken cancellationToken)
     {
         var yaml = Model(zones);
-        var (apply, reapply, destroy, objects) = await NetVirtAsync(yaml, cancellationToken);
+        var (apply, reapply, destroy, objects) = await NetVirtAsync(yaml, threads, cancellationToken);
         Console.WriteLine($"[{zones}] netvirt: apply {apply.TotalSeconds:F2} s, re-apply {reapply.TotalSeconds:F2} s, destroy {destroy.TotalSeconds:F2} s ({objects} objects)");
         var baseApply = TimeSpan.Zero;
         var baseDestroy = TimeSpan.Zero;
@@ -78,10 +77,10 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             : "- | - | - |");
     }
 
-    private static async Task<(TimeSpan Apply, TimeSpan Reapply, TimeSpan Destroy, int Objects)> NetVirtAsync(string yaml, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Apply, TimeSpan Reapply, TimeSpan Destroy, int Objects)> NetVirtAsync(string yaml, int threads, CancellationToken cancellationToken)
     {
         var prefix = Prefix();
-        using var lab = Lab.Create(yaml, prefix);
+        using var lab = Lab.Create(yaml, prefix, threads);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -118,7 +117,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
     private static async Task<(TimeSpan Apply, TimeSpan Destroy)> BaselineAsync(string yaml, CancellationToken cancellationToken)
     {
         var prefix = Prefix();
-        using var lab = Lab.Create(yaml, prefix);
+        using var lab = Lab.Create(yaml, prefix, Environment.ProcessorCount);
         try
         {
             var plan = await lab.Reconciler.PlanAsync(observeHost: true, cancellationToken);
@@ -260,7 +259,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
         public IHostBackend Backend { get; }
 
-        public static Lab Create(string yaml, string prefix)
+        public static Lab Create(string yaml, string prefix, int threads)
         {
             var directory = Directory.CreateTempSubdirectory("netvirt-bench-").FullName;
             var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
@@ -271,7 +270,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             }
 
             store.Replace(loaded.Model, HostTarget.Linux);
-            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, Threads = s_threads });
+            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, Threads = threads });
             return new Lab(directory, new Reconciler(store, backend), backend);
         }
 
