@@ -2,7 +2,7 @@ namespace NetVirt.Bench;
 
 /// <summary>
 /// One committed benchmark. Each measures a figure from an issue side by side with the baseline the issue names,
-/// and prints a Markdown table that goes into the README's Performance section.
+/// and prints a Markdown table that goes into docs/performance.md.
 /// </summary>
 public interface IBenchmark
 {
