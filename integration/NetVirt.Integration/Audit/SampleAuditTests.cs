@@ -20,7 +20,7 @@ namespace NetVirt.Integration.Audit;
 [Collection(HostCollection.Name)]
 public sealed class SampleAuditTests
 {
-    private static Auditor AuditorOf(LinuxLab lab) => new(lab.Store, new LibpcapCaptureEngine(), new LinuxAuditHost(), lab.Prefix);
+    private static Auditor AuditorOf(LinuxLab lab) => new(lab.Store, new SharpPcapCaptureEngine(), new LinuxAuditHost(), lab.Prefix);
 
     private static async Task<(LinuxLab Lab, AuditResult Clean)> AppliedAsync()
     {

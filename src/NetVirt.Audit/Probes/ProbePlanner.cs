@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Audit.Topology;
 using NetVirt.Model.Spec;
 
@@ -177,8 +177,8 @@ public static class ProbePlanner
             .Distinct();
         foreach (var vlan in foreignVlans)
         {
-            var single = new VlanTagList(VlanTag.Customer((ushort)vlan));
-            var doubled = new VlanTagList(VlanTag.Customer((ushort)s.Domain.Vlan), VlanTag.Customer((ushort)vlan));
+            ushort[] single = [(ushort)vlan];
+            ushort[] doubled = [(ushort)s.Domain.Vlan, (ushort)vlan];
             plan.Add(ProbeKind.VlanTagged, s.Index, -1, (d, tag) => ProbeFrames.Arp(d, s.Mac, MacAddress.Broadcast, s.Mac, sender, sender, tag, single), vlan,
                 detail: $"802.1Q tag {vlan}");
             plan.Add(ProbeKind.VlanDoubleTagged, s.Index, -1, (d, tag) => ProbeFrames.Arp(d, s.Mac, MacAddress.Broadcast, s.Mac, sender, sender, tag, doubled), vlan,

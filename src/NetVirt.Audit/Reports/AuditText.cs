@@ -36,7 +36,7 @@ public static class AuditText
         ArgumentNullException.ThrowIfNull(finding);
         var endpoints = result.Topology.Endpoints;
         var to = finding.Receiver < 0 ? "zone" : Safe(endpoints[finding.Receiver].Name);
-        return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcap";
+        return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcapng";
     }
 
     private static string Safe(string name) => name.Replace('/', '.');

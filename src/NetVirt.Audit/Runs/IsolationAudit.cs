@@ -4,10 +4,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
 using NetVirt.Audit.Probes;
 using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
+using NetVirt.Model.Addressing;
+using PacketDotNet;
 
 namespace NetVirt.Audit.Runs;
 
@@ -120,7 +121,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     }
 
     /// <summary>Addresses configured on each endpoint that its allowed sources do not cover.</summary>
-    public static Dictionary<int, IReadOnlyList<IPAddress>> ForeignAddresses(AuditTopology topology, IReadOnlyDictionary<int, IReadOnlyList<Model.Addressing.InterfaceAddress>> configured)
+    public static Dictionary<int, IReadOnlyList<IPAddress>> ForeignAddresses(AuditTopology topology, IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> configured)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(configured);
@@ -130,7 +131,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             var endpoint = topology.Endpoints[index];
             // The kernel gives every interface the link-local address of its MAC; that one is the VNIC's own even when
             // the model has no IPv6 for it (ip-nospoof then drops it with the rest of IPv6).
-            var ownLinkLocal = Model.Addressing.Eui64.LinkLocal(Model.Addressing.MacAddress.FromBytes(endpoint.Mac.ToArray()));
+            var ownLinkLocal = Eui64.LinkLocal(endpoint.Mac);
             var foreign = addresses.Select(a => a.Address).Where(a => !a.Equals(ownLinkLocal) && !endpoint.IsAllowedSource(a)).Distinct().ToList();
             if (foreign.Count > 0)
             {
@@ -227,8 +228,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             }
 
             var probe = plan.Probes[index];
-            var parsed = FrameParser.Parse(frame);
-            if (!ProbeSignature.Matches(probe.Kind, parsed))
+            if (!ProbeSignature.Matches(probe.Kind, frame, plan.FrameOf(index)))
             {
                 return; // a reply quoting the probe, not the probe
             }
@@ -244,22 +244,27 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         private void LearnGateway(int receiver, ReadOnlySpan<byte> frame, IReadOnlyList<GatewayQuery> queries)
         {
-            var parsed = FrameParser.Parse(frame);
-            Span<byte> gateway = stackalloc byte[16];
+            if (!queries.Any(q => q.Asker == receiver))
+            {
+                return;
+            }
+
+            var packet = ProbeSignature.Decode(frame);
+            var arp = packet.Extract<ArpPacket>();
+            var advertised = packet.Extract<NdpNeighborAdvertisementPacket>()?.TargetAddress;
+            if (packet is not EthernetPacket ethernet || (arp is null && advertised is null))
+            {
+                return;
+            }
+
             foreach (var q in queries)
             {
-                if (q.Asker != receiver)
-                {
-                    continue;
-                }
-
-                q.Gateway.TryWriteBytes(gateway, out var length);
                 var answered = q.Family == AddressFamily.InterNetwork
-                    ? parsed.Network == NetworkLayer.Arp && parsed.ArpOperation == ArpOperation.Reply && parsed.ArpSenderProtocolAddress.SequenceEqual(gateway[..length])
-                    : parsed.Transport == TransportLayer.Icmpv6 && parsed.IcmpType == IcmpTypes.NeighborAdvertisement && parsed.NeighborTargetAddress.SequenceEqual(gateway[..length]);
-                if (answered)
+                    ? arp is { Operation: ArpOperation.Response } && arp.SenderProtocolAddress.Equals(q.Gateway)
+                    : q.Gateway.Equals(advertised);
+                if (q.Asker == receiver && answered)
                 {
-                    gateways.Set(q.Network, q.Family, parsed.Source);
+                    gateways.Set(q.Network, q.Family, MacAddress.FromBytes(ethernet.SourceHardwareAddress.GetAddressBytes()));
                 }
             }
         }

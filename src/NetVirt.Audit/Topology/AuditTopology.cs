@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
@@ -79,7 +79,8 @@ public sealed class AuditTopology
                     Vnic = vnic.Name,
                     Netns = naming.ZoneNetns(zone.Name),
                     Interface = vnic.Name,
-                    Mac = new MacAddress(mac.ToBytes()),
+                    HostEnd = index.IsEtherstub(domain.Over) ? naming.VnicHostEnd(zone.Name, vnic.Name) : null,
+                    Mac = mac,
                     Domain = domain,
                     Switch = (index.IsEtherstub(domain.Over) ? "etherstub " : "link ") + domain.Over,
                     Network = network,

@@ -45,6 +45,6 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
             throw new BackendUnavailableException("the audit must run as root: it captures and sends frames inside every zone's network namespace (CAP_NET_RAW, CAP_SYS_ADMIN)");
         }
 
-        return new Auditor(store, new LibpcapCaptureEngine(), new LinuxAuditHost(), prefix);
+        return new Auditor(store, new SharpPcapCaptureEngine(), new LinuxAuditHost(), prefix);
     }
 }

@@ -47,9 +47,12 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal("leaked", pair.GetProperty("probes").GetProperty("arp-unicast").GetString());
 
         var evidence = Path.Combine(files.Path, "evidence", leak.GetProperty("evidence").GetString()!);
-        var pcap = await PcapFileReader.ReadFileAsync(evidence);
-        Assert.Equal(LinkTypes.Ethernet, pcap.LinkType);
-        Assert.True(pcap.Records.Count >= 2);
+        var (interfaces, packets) = PcapNgReader.Read(await File.ReadAllBytesAsync(evidence));
+        Assert.Equal(["w1/net0@" + result.Topology.Endpoints[0].Netns, "g1/net0@" + result.Topology.Endpoints.Single(e => e.Name == "g1/net0").Netns], interfaces.Select(i => i.Name));
+        Assert.True(packets.Count >= 2);
+        Assert.StartsWith("LEAK probe ", packets[0].Comment, StringComparison.Ordinal);
+        Assert.Contains("as sent from w1/net0", packets[0].Comment, StringComparison.Ordinal);
+        Assert.All(packets.Skip(1), p => Assert.Contains("as captured at g1/net0", p.Comment, StringComparison.Ordinal));
         Assert.Equal(result.Findings.Count(f => f.Frames.Count > 0), files.EvidenceFiles);
 
         var junit = XDocument.Load(files.JUnit);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NetVirt.Audit.Frames;
+namespace NetVirt.Audit.Probes;
 
 /// <summary>
 /// A 12-byte marker the audit hides in a probe frame (ICMP/UDP payload, or the Ethernet padding of ARP and neighbour

@@ -1,6 +1,6 @@
-using NetVirt.Audit.Frames;
+using NetVirt.Audit.Probes;
 
-namespace NetVirt.Tests.Audit.Frames;
+namespace NetVirt.Tests.Audit.Probes;
 
 public sealed class ProbeTagTests
 {

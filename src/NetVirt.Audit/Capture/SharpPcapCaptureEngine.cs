@@ -1,35 +1,33 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Model.Errors;
+using SharpPcap;
+using SharpPcap.LibPcap;
 
 namespace NetVirt.Audit.Capture;
 
 /// <summary>
-/// Capture engine over the host's libpcap. Handles are opened on dedicated threads that enter the target network
-/// namespaces (<see cref="NetnsThread"/>), so each packet socket is bound there; the handle is then usable from any
-/// thread. Requires CAP_NET_RAW (and CAP_SYS_ADMIN to enter other namespaces).
+/// Capture engine over SharpPcap. A device is enumerated and opened on a dedicated thread that has entered the target
+/// network namespace (<see cref="NetnsThread"/>), so its packet socket is bound there; the open handle is then used
+/// from any thread. Requires CAP_NET_RAW (and CAP_SYS_ADMIN to enter other namespaces).
 /// </summary>
-public sealed class LibpcapCaptureEngine : ICaptureEngine
+public sealed class SharpPcapCaptureEngine : ICaptureEngine
 {
-    /// <summary>Loads libpcap; throws <see cref="BackendUnavailableException"/> when no candidate library loads.</summary>
-    public LibpcapCaptureEngine()
+    /// <summary>Loads libpcap through SharpPcap; throws <see cref="BackendUnavailableException"/> when it cannot.</summary>
+    public SharpPcapCaptureEngine()
     {
-        LibraryVersion = ReadLibraryVersion();
+        try
+        {
+            Name = $"SharpPcap {typeof(Pcap).Assembly.GetName().Version?.ToString(3)} over {Pcap.Version}";
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            throw new BackendUnavailableException($"libpcap could not be loaded (install libpcap0.8): {ex.GetBaseException().Message}", ex);
+        }
     }
 
-    /// <summary>The <c>pcap_lib_version()</c> text, e.g. <c>libpcap version 1.10.3 (with TPACKET_V3)</c>.</summary>
-    public string LibraryVersion { get; }
-
     /// <inheritdoc />
-    public string Name => LibraryVersion;
-
-    /// <summary>
-    /// Returns libpcap's version text. The first call loads the library through the resolver, which throws
-    /// <see cref="BackendUnavailableException"/> naming every file it tried when none loads.
-    /// </summary>
-    public static unsafe string ReadLibraryVersion() =>
-        Marshal.PtrToStringUTF8((nint)Interop.Pcap.LibVersion()) ?? "libpcap (unknown version)";
+    public string Name { get; }
 
     /// <summary>
     /// How many namespace-hopping threads open handles at once. Opening (and closing) a packet socket waits for an
@@ -58,13 +56,15 @@ public sealed class LibpcapCaptureEngine : ICaptureEngine
         var results = new ICaptureHandle?[targets.Count];
         try
         {
-            // Targets without a namespace open on the calling thread, in the caller's namespace.
+            // Targets without a namespace open on the calling thread, in the caller's namespace, enumerated once.
             var namespaced = new List<int>(targets.Count);
+            IReadOnlyList<PcapInterface>? own = null;
             for (var i = 0; i < targets.Count; i++)
             {
                 if (targets[i].Netns is null)
                 {
-                    results[i] = LibpcapCaptureHandle.Open(targets[i], options);
+                    own ??= PcapInterface.GetAllPcapInterfaces();
+                    results[i] = SharpPcapCaptureHandle.Open(targets[i], options, own);
                 }
                 else
                 {
@@ -83,7 +83,7 @@ public sealed class LibpcapCaptureEngine : ICaptureEngine
     }
 
     // Splits the targets over a few groups; each group is opened by its own NetnsThread, which enters the namespaces
-    // of its targets in turn. The outer threads only wait: they never call setns themselves.
+    // of its targets in turn, enumerates the devices there and opens its target. The outer threads only wait.
     private void OpenInNamespaces(IReadOnlyList<CaptureTarget> targets, CaptureOptions options, List<int> namespaced, ICaptureHandle?[] results)
     {
         if (namespaced.Count == 0)
@@ -106,7 +106,7 @@ public sealed class LibpcapCaptureEngine : ICaptureEngine
                     NetnsThread.RunInEach(mine.Select(i => targets[i].Netns!).ToList(), _ =>
                     {
                         var index = mine[next];
-                        results[index] = LibpcapCaptureHandle.Open(targets[index], options);
+                        results[index] = SharpPcapCaptureHandle.Open(targets[index], options);
                         next++;
                         return index;
                     });

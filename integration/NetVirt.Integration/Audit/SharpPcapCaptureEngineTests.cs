@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using NetVirt.Audit.Capture;
-using NetVirt.Audit.Frames;
+using NetVirt.Audit.Probes;
+using NetVirt.Audit.Reports;
 using NetVirt.Integration.Infrastructure;
 
 namespace NetVirt.Integration.Audit;
 
-/// <summary>The libpcap engine against a real veth pair between two namespaces this class creates per test.</summary>
+/// <summary>The SharpPcap engine against a real veth pair between two namespaces this class creates per test.</summary>
 [Collection(HostCollection.Name)]
-public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
+public sealed class SharpPcapCaptureEngineTests : IAsyncLifetime
 {
     // How long a test waits for a frame it sent to show up; generous because other builds share the machine.
     private static readonly TimeSpan ArrivalBudget = TimeSpan.FromSeconds(10);
@@ -16,12 +17,12 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
     private readonly List<ICaptureHandle> handles = [];
     private readonly Dictionary<ICaptureHandle, List<CapturedFrame>> unconsumed = [];
     private NamespacePair pair = null!;
-    private LibpcapCaptureEngine engine = null!;
+    private SharpPcapCaptureEngine engine = null!;
 
     public async Task InitializeAsync()
     {
         pair = await NamespacePair.CreateAsync();
-        engine = new LibpcapCaptureEngine();
+        engine = new SharpPcapCaptureEngine();
     }
 
     public async Task DisposeAsync()
@@ -39,7 +40,7 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
     {
         var (a, b) = OpenPair();
         var tag = new ProbeTag(0x1001);
-        var probe = ArpProbe(tag);
+        var probe = TestFrames.ArpProbe(tag);
 
         a.Inject(probe);
         var received = WaitForTag(b, tag);
@@ -53,14 +54,8 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
     public void Inject_TaggedFrames_ArriveWithTheirVlanTags()
     {
         var (a, b) = OpenPair();
-        var single = FrameBuilder.BuildArp(
-            new EthernetHeader(MacAddress.Broadcast, NamespacePair.MacA, new VlanTagList(new VlanTag(100, Priority: 5))),
-            ArpRequest(),
-            new ProbeTag(0x2001).ToArray());
-        var twice = FrameBuilder.BuildArp(
-            new EthernetHeader(MacAddress.Broadcast, NamespacePair.MacA, new VlanTagList(VlanTag.Service(300), VlanTag.Customer(100))),
-            ArpRequest(),
-            new ProbeTag(0x2002).ToArray());
+        var single = TestFrames.ArpProbe(new ProbeTag(0x2001), vlans: [100]);
+        var twice = TestFrames.ServiceTaggedArp(new ProbeTag(0x2002), 300, 100);
 
         a.Inject(single);
         a.Inject(twice);
@@ -74,12 +69,12 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
     public void SetFilter_NonMatchingFrameIsDropped_MatchingFrameDelivered()
     {
         var (a, b) = OpenPair();
-        b.SetFilter($"ether proto 0x{EtherTypes.LocalExperimental1:x4}");
+        b.SetFilter($"ether proto 0x{TestFrames.ExperimentalEtherType:x4}");
         var dropped = new ProbeTag(0x3001);
         var kept = new ProbeTag(0x3002);
 
-        a.Inject(ArpProbe(dropped));
-        a.Inject(FrameBuilder.BuildEthernet(new EthernetHeader(MacAddress.Broadcast, NamespacePair.MacA), EtherTypes.LocalExperimental1, kept.ToArray()));
+        a.Inject(TestFrames.ArpProbe(dropped));
+        a.Inject(TestFrames.Experimental(kept, NamespacePair.MacA));
 
         // Frames arrive in order, so once the second is here the first would have been delivered before it.
         var frames = CollectUntil(b, kept);
@@ -94,8 +89,8 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         var dropped = new ProbeTag(0x3101);
         var kept = new ProbeTag(0x3102);
 
-        a.Inject(FrameBuilder.BuildEthernet(new EthernetHeader(MacAddress.Broadcast, NamespacePair.MacA), EtherTypes.LocalExperimental1, dropped.ToArray()));
-        a.Inject(ArpProbe(kept));
+        a.Inject(TestFrames.Experimental(dropped, NamespacePair.MacA));
+        a.Inject(TestFrames.ArpProbe(kept));
 
         Assert.DoesNotContain(CollectUntil(b, kept), f => dropped.IndexIn(f.Data) >= 0);
     }
@@ -109,8 +104,8 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         var fromA = new ProbeTag(0x4001);
         var fromB = new ProbeTag(0x4002);
 
-        a.Inject(ArpProbe(fromA));
-        b.Inject(ArpProbe(fromB, NamespacePair.MacB));
+        a.Inject(TestFrames.ArpProbe(fromA));
+        b.Inject(TestFrames.ArpProbe(fromB, NamespacePair.MacB));
 
         var seenInbound = CollectUntil(inboundA, fromB);
         Assert.DoesNotContain(seenInbound, f => fromA.IndexIn(f.Data) >= 0);
@@ -127,7 +122,7 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         var (a, b) = OpenPair();
         for (ulong i = 0; i < 20; i++)
         {
-            a.Inject(ArpProbe(new ProbeTag(0x5000 + i)));
+            a.Inject(TestFrames.ArpProbe(new ProbeTag(0x5000 + i)));
         }
 
         CollectUntil(b, new ProbeTag(0x5000 + 19));
@@ -172,8 +167,8 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
 
         for (ulong i = 0; i < 50; i++)
         {
-            a.Inject(ArpProbe(new ProbeTag(0x6000 + i)));
-            b.Inject(ArpProbe(new ProbeTag(0x7000 + i), NamespacePair.MacB));
+            a.Inject(TestFrames.ArpProbe(new ProbeTag(0x6000 + i)));
+            b.Inject(TestFrames.ArpProbe(new ProbeTag(0x7000 + i), NamespacePair.MacB));
         }
 
         var summary = await run;
@@ -186,38 +181,35 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         Assert.Equal(50, summary.FramesPerHandle[1]);
     }
 
-    [LinuxRootFact]
-    public async Task PcapFileWriter_CapturedFrames_ReadByTcpdump()
+    [LinuxRootTsharkFact]
+    public async Task PcapNgWriter_CapturedFrames_ReadByTsharkWithInterfaceNamesAndComments()
     {
         var (a, b) = OpenPair();
-        var frames = new List<CapturedFrame>();
-        a.Inject(ArpProbe(new ProbeTag(0x8001)));
-        a.Inject(FrameBuilder.BuildIcmpv4Echo(
-            new EthernetHeader(NamespacePair.MacB, NamespacePair.MacA),
-            new Ipv4Header(IPAddress.Parse("192.0.2.10"), IPAddress.Parse("192.0.2.11")),
-            new IcmpEcho(0x4e56, 1),
-            new ProbeTag(0x8002).ToArray()));
-        frames.Add(WaitForTag(b, new ProbeTag(0x8001)));
-        frames.Add(WaitForTag(b, new ProbeTag(0x8002)));
-        var path = Path.Combine(Path.GetTempPath(), $"{pair.Prefix}-capture.pcap");
+        a.Inject(TestFrames.ArpProbe(new ProbeTag(0x8001)));
+        a.Inject(TestFrames.Echo(new ProbeTag(0x8002)));
+        var frames = new[] { WaitForTag(b, new ProbeTag(0x8001)), WaitForTag(b, new ProbeTag(0x8002)) };
+        var path = Path.Combine(Path.GetTempPath(), $"{pair.Prefix}-capture.pcapng");
         try
         {
-            await using (var writer = PcapFileWriter.Create(path))
+            using (var writer = PcapNgWriter.Create(path))
             {
+                var sender = writer.AddInterface($"zone-a/{pair.InterfaceA}@{pair.NetnsA}", "the sending end");
+                var receiver = writer.AddInterface($"zone-b/{pair.InterfaceB}@{pair.NetnsB}");
+                writer.WriteFrame(sender, TestFrames.ArpProbe(new ProbeTag(0x8001)), frames[0].Info.TimestampMicroseconds - 1, "as sent from zone-a");
                 foreach (var frame in frames)
                 {
-                    writer.WriteRecord(frame);
+                    writer.WriteFrame(receiver, frame.Data, frame.Info.TimestampMicroseconds, $"captured at zone-b, ünïcode ✓ {frame.Data.Length} bytes");
                 }
             }
 
-            var (exit, stdout, stderr) = await NamespacePair.RunAsync("/usr/bin/tcpdump", "-r", path, "-nn", "-e", "-xx");
+            var (exit, stdout, stderr) = await Tshark.RunAsync("-r", path, "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name", "-e", "frame.comment", "-e", "frame.protocols", "-e", "frame.len");
 
-            Assert.True(exit == 0, $"tcpdump -r failed (exit {exit}): {stderr}");
-            Assert.Contains("link-type EN10MB (Ethernet)", stderr, StringComparison.Ordinal);
-            Assert.Contains("Request who-has 192.0.2.11 tell 192.0.2.10", stdout, StringComparison.Ordinal);
-            Assert.Contains("192.0.2.10 > 192.0.2.11: ICMP echo request, id 20054, seq 1", stdout, StringComparison.Ordinal);
-            var readBack = await PcapFileReader.ReadFileAsync(path);
-            Assert.Equal(frames.Select(f => Convert.ToHexString(f.Data)), readBack.Records.Select(r => Convert.ToHexString(r.Data)));
+            Assert.True(exit == 0, $"tshark -r failed (exit {exit}): {stderr}");
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal($"zone-a/{pair.InterfaceA}@{pair.NetnsA}|as sent from zone-a|eth:ethertype:arp|60", lines[0]);
+            Assert.StartsWith($"zone-b/{pair.InterfaceB}@{pair.NetnsB}|captured at zone-b, ünïcode ✓ 60 bytes|eth:ethertype:arp", lines[1], StringComparison.Ordinal);
+            Assert.Contains("eth:ethertype:ip:icmp", lines[2], StringComparison.Ordinal);
         }
         finally
         {
@@ -233,7 +225,7 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         var error = Assert.Throws<PcapException>(() => engine.Open(pair.NetnsA, missing));
 
         Assert.True(error.IsNoSuchDevice, error.Message);
-        Assert.Equal("pcap_activate", error.Operation);
+        Assert.Equal("open", error.Operation);
         Assert.Contains($"'{missing}'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{pair.NetnsA}'", error.Message, StringComparison.Ordinal);
     }
@@ -241,6 +233,9 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
     [LinuxRootFact]
     public void OpenMany_OneTargetMissing_ThrowsAndLeavesNoHandleOpen()
     {
+        // A first open and failure loads assemblies (each an open file); count descriptors after that.
+        engine.Open(pair.NetnsA, pair.InterfaceA).Dispose();
+        Assert.Throws<PcapException>(() => engine.Open(pair.NetnsB, pair.Prefix + "nope"));
         var before = Directory.GetFiles("/proc/self/fd").Length;
 
         var error = Assert.Throws<PcapException>(() => engine.OpenMany(
@@ -278,7 +273,7 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         var targets = Enumerable.Range(0, 40)
             .Select(i => i % 2 == 0 ? new CaptureTarget(pair.NetnsA, pair.InterfaceA) : new CaptureTarget(pair.NetnsB, pair.InterfaceB))
             .ToList();
-        var parallel = new LibpcapCaptureEngine { OpenParallelism = 7 };
+        var parallel = new SharpPcapCaptureEngine { OpenParallelism = 7 };
 
         var opened = parallel.OpenMany(targets);
         handles.AddRange(opened);
@@ -286,16 +281,6 @@ public sealed class LibpcapCaptureEngineTests : IAsyncLifetime
         Assert.Equal(targets, opened.Select(h => h.Target));
         opened.DisposeAll();
         Assert.All(opened, h => Assert.Throws<ObjectDisposedException>(() => h.SelectableFileDescriptor));
-    }
-
-    private static ArpPacket ArpRequest() =>
-        new(ArpOperation.Request, NamespacePair.MacA, IPAddress.Parse("192.0.2.10"), MacAddress.Zero, IPAddress.Parse("192.0.2.11"));
-
-    private static byte[] ArpProbe(ProbeTag tag, MacAddress? source = null)
-    {
-        var mac = source ?? NamespacePair.MacA;
-        var arp = new ArpPacket(ArpOperation.Request, mac, IPAddress.Parse("192.0.2.10"), MacAddress.Zero, IPAddress.Parse("192.0.2.11"));
-        return FrameBuilder.BuildArp(new EthernetHeader(MacAddress.Broadcast, mac), arp, tag.ToArray());
     }
 
     private CapturedFrame WaitForTag(ICaptureHandle handle, ProbeTag tag) => CollectUntil(handle, tag)[^1];
