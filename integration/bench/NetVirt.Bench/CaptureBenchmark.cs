@@ -243,7 +243,7 @@ public sealed class CaptureBenchmark : IBenchmark
             {
                 device.OnPacketArrival += (sender, e) =>
                 {
-                    if (ProbeTag.TryFind(e.Data, out var tag, out _) && (tag.Id & LibraryBase) != 0)
+                    if (ProbeTag.TryFind(e.Data, out var tag, out _) && (tag.Id & LibraryBase) != 0 && (tag.Id & (1UL << 40)) == 0)
                     {
                         Interlocked.Exchange(ref last, Stopwatch.GetTimestamp());
                         Interlocked.Increment(ref seen);

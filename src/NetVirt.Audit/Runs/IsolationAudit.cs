@@ -18,7 +18,8 @@ namespace NetVirt.Audit.Runs;
 /// leave the zone by the VNIC, as the zone's kernel would send them), and records which endpoint saw which probe by
 /// its tag. Discovery comes first (each source's ARP broadcast, which also teaches the bridges every MAC, and the
 /// gateway queries), then every other probe back to back. The run waits until every required arrival has been seen
-/// plus a grace period for stray frames, or until the deadline; then <see cref="AuditJudge"/> compares with the model.
+/// plus a grace period for stray frames, or until the deadline; then <see cref="AuditJudge"/> compares with the model
+/// and <see cref="FindingCauses"/> groups the findings by cause, with what the host's bridges show.
 /// </summary>
 public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
 {
@@ -112,7 +113,8 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 Engine = engine.Name,
                 Notes = notes,
             };
-            return AuditJudge.Judge(plan, recorder.Arrivals, recorder.Gateways, foreign, info);
+            var result = AuditJudge.Judge(plan, recorder.Arrivals, recorder.Gateways, foreign, info);
+            return result.IsClean ? result : result with { Causes = FindingCauses.Group(result, host.UnexpectedBridgePorts(topology)) };
         }
         finally
         {

@@ -70,6 +70,11 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 
     public IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> ConfiguredAddresses(AuditTopology t) => Configured;
 
+    /// <summary>What observation reports on the bridges; tests add foreign ports.</summary>
+    public List<BridgePort> UnexpectedPorts { get; } = [];
+
+    public IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology) => UnexpectedPorts;
+
     public static MacAddress RouterMac(string router) => MacAddress.FromBytes([0x02, 0xee, 0, 0, 0, (byte)(router.GetHashCode(StringComparison.Ordinal) & 0x7f)]);
 
     // mac-nospoof and ip-nospoof as the model states them, dhcp-nospoof on UDP source port 67.
