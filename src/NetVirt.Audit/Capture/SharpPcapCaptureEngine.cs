@@ -16,6 +16,11 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
     /// <summary>Loads libpcap through SharpPcap; throws <see cref="BackendUnavailableException"/> when it cannot.</summary>
     public SharpPcapCaptureEngine()
     {
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
+        {
+            throw new BackendUnavailableException("the capture engine runs on 64-bit Linux (network namespaces, packet sockets, the 64-bit pcap_pkthdr)");
+        }
+
         try
         {
             Name = $"SharpPcap {typeof(Pcap).Assembly.GetName().Version?.ToString(3)} over {Pcap.Version}";

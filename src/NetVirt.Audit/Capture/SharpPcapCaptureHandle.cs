@@ -144,10 +144,10 @@ internal sealed class SharpPcapCaptureHandle : ICaptureHandle
                     throw new PcapException("read", Target, status, device.LastError);
                 }
 
-                var pcapHeader = PcapHeader.FromPointer(header, TimestampResolution.Microsecond);
-                var timestamp = ((long)pcapHeader.Timeval.Seconds * 1_000_000) + (long)pcapHeader.Timeval.MicroSeconds;
-                var length = (int)pcapHeader.CaptureLength;
-                callback(new ReadOnlySpan<byte>((void*)data, length), new CaptureFrameInfo(timestamp, length, (int)pcapHeader.PacketLength));
+                // SharpPcap's PcapHeader.FromPointer allocates two objects per frame (and converts through decimal);
+                // the header is read in place instead (CaptureFrameHeader, measured in the frames benchmark).
+                var info = ((CaptureFrameHeader*)header)->ToInfo();
+                callback(new ReadOnlySpan<byte>((void*)data, info.CapturedLength), info);
                 delivered++;
             }
 

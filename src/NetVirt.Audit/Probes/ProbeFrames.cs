@@ -224,7 +224,7 @@ public static class ProbeFrames
     private static int Emit(Span<byte> destination, EthernetPacket ethernet, ReadOnlySpan<byte> trailer = default) =>
         Emit(destination, ethernet.Bytes, trailer);
 
-    private static int Emit(Span<byte> destination, byte[] bytes, ReadOnlySpan<byte> trailer = default)
+    private static int Emit(Span<byte> destination, ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> trailer = default)
     {
         var length = Math.Max(MinimumFrameLength, bytes.Length + trailer.Length);
         if (destination.Length < length)

@@ -75,13 +75,14 @@ public static class ProbePlanner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(gateways);
         var endpoints = plan.Topology.Endpoints;
+        var frames = new ProbeFrameBuilder();
         foreach (var s in endpoints)
         {
             foreach (var t in endpoints)
             {
                 if (s.Index != t.Index)
                 {
-                    AddPairProbes(plan, gateways, s, t);
+                    AddPairProbes(plan, gateways, frames, s, t);
                 }
             }
         }
@@ -95,13 +96,13 @@ public static class ProbePlanner
         plan.Publish();
     }
 
-    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, AuditEndpoint s, AuditEndpoint t)
+    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, ProbeFrameBuilder frames, AuditEndpoint s, AuditEndpoint t)
     {
         var sv4 = s.AddressOf(AddressFamily.InterNetwork);
         var tv4 = t.AddressOf(AddressFamily.InterNetwork);
         if (sv4 is not null)
         {
-            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => ProbeFrames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, tv4 ?? sv4, tag));
+            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => frames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, tv4 ?? sv4, tag));
         }
 
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
@@ -117,14 +118,14 @@ public static class ProbePlanner
             var next = via && gateways.TryGet(s.Network!.Name, family, out var gatewayMac) ? gatewayMac : t.Mac;
             if (family == AddressFamily.InterNetwork)
             {
-                plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => ProbeFrames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => ProbeFrames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
             }
             else
             {
-                plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => ProbeFrames.NeighborSolicitation(d, s.Mac, from, to, tag));
-                plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => ProbeFrames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => ProbeFrames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, to, tag));
+                plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
             }
         }
     }

@@ -121,8 +121,12 @@ public static class ApplyCommand
         var breaches = audit.Findings.Where(f => FindingKinds.BreaksIsolation(f.Kind)).ToList();
         var first = breaches[0];
         var endpoints = audit.Topology.Endpoints;
+        var causes = FindingCauses.CauseOfEach(audit.Causes, audit.Findings.Count);
+        var breachCauses = audit.Findings.Select((f, i) => (f, i)).Where(x => FindingKinds.BreaksIsolation(x.f.Kind) && causes[x.i] >= 0)
+            .Select(x => audit.Causes[causes[x.i]]).Distinct().ToList();
         out_.WriteLine($"verify: ROLLED BACK: the audit found {breaches.Count} isolation breach(es), first {FindingKinds.Name(first.Kind)} {endpoints[first.Source].Name}"
-            + (first.Receiver >= 0 ? $" -> {endpoints[first.Receiver].Name}" : "") + $" ({first.Expected}; observed {first.Observed}).");
+            + (first.Receiver >= 0 ? $" -> {endpoints[first.Receiver].Name}" : "") + $" ({first.Expected}; observed {first.Observed})."
+            + (breachCauses.Count > 0 ? $" Likely cause{(breachCauses.Count == 1 ? "" : "s")}: {string.Join("; ", breachCauses.Select(c => c.Title))}." : ""));
         out_.WriteLine(rollback.Undo is { } undo
             ? $"verify: undid {undo.Executions.Count} step(s) of run {outcome.Apply!.RunId} (undo run {undo.RunId}: {undo.Outcome.ToString().ToLowerInvariant()})."
             : "verify: this apply changed nothing on the host; nothing to undo there.");
