@@ -63,12 +63,11 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
         {
             // Targets without a namespace open on the calling thread, in the caller's namespace, enumerated once.
             var namespaced = new List<int>(targets.Count);
-            IReadOnlyList<PcapInterface>? own = null;
+            var own = new Dictionary<string, PcapInterface>(StringComparer.Ordinal);
             for (var i = 0; i < targets.Count; i++)
             {
                 if (targets[i].Netns is null)
                 {
-                    own ??= PcapInterface.GetAllPcapInterfaces();
                     results[i] = SharpPcapCaptureHandle.Open(targets[i], options, own);
                 }
                 else
@@ -106,12 +105,13 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
             threads[g] = new Thread(() =>
             {
                 var next = 0;
+                var known = new Dictionary<string, PcapInterface>(StringComparer.Ordinal);
                 try
                 {
                     NetnsThread.RunInEach(mine.Select(i => targets[i].Netns!).ToList(), _ =>
                     {
                         var index = mine[next];
-                        results[index] = SharpPcapCaptureHandle.Open(targets[index], options);
+                        results[index] = SharpPcapCaptureHandle.Open(targets[index], options, known);
                         next++;
                         return index;
                     });

@@ -36,6 +36,6 @@ public sealed record AuditFinding
     /// <summary>Evidence: the probe as sent, then the copies captured, each with where and when it was seen.</summary>
     public IReadOnlyList<EvidenceFrame> Frames { get; init; } = [];
 
-    /// <summary>File name of the evidence pcap, once written.</summary>
+    /// <summary>File name of the evidence pcapng, once written.</summary>
     public string? EvidenceFile { get; init; }
 }
