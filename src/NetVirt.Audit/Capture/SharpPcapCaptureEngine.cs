@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Model.Errors;
@@ -63,7 +64,7 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
         {
             // Targets without a namespace open on the calling thread, in the caller's namespace, enumerated once.
             var namespaced = new List<int>(targets.Count);
-            var own = new Dictionary<string, PcapInterface>(StringComparer.Ordinal);
+            var own = new ConcurrentDictionary<string, PcapInterface>(StringComparer.Ordinal);
             for (var i = 0; i < targets.Count; i++)
             {
                 if (targets[i].Netns is null)
@@ -95,6 +96,11 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
             return;
         }
 
+        // Enumerate once, in the first target's namespace, before the groups start: enumerating on every group thread at
+        // once (32 of them) made opening 200 handles three times slower. A group enumerates its own namespace only for
+        // a name this list does not have.
+        var known = new ConcurrentDictionary<string, PcapInterface>(StringComparer.Ordinal);
+        NetnsThread.Run(targets[namespaced[0]].Netns!, () => SharpPcapCaptureHandle.Enumerate(targets[namespaced[0]], known));
         var groupCount = Math.Min(OpenParallelism, namespaced.Count);
         var failures = new (int Index, ExceptionDispatchInfo Error)?[groupCount];
         var threads = new Thread[groupCount];
@@ -105,7 +111,6 @@ public sealed class SharpPcapCaptureEngine : ICaptureEngine
             threads[g] = new Thread(() =>
             {
                 var next = 0;
-                var known = new Dictionary<string, PcapInterface>(StringComparer.Ordinal);
                 try
                 {
                     NetnsThread.RunInEach(mine.Select(i => targets[i].Netns!).ToList(), _ =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using SharpPcapException = SharpPcap.PcapException;
@@ -48,29 +49,16 @@ internal sealed class SharpPcapCaptureHandle : ICaptureHandle
     /// enumerating that namespace (the process-wide device list is cached from the host namespace, so it must not be
     /// used here), unless <paramref name="known"/> already holds a device of that name: SharpPcap opens a device by its
     /// name, and activation binds to that name in the namespace of the opening thread, so a device enumerated in one
-    /// zone opens the same-named interface of the next zone (all zones call their VNIC <c>net0</c>). Enumerating every
-    /// namespace anew made opening 200 handles in parallel three times slower (the enumeration does not scale over
-    /// threads). A name that is missing here fails activation with no-such-device, as when enumerated.
+    /// zone opens the same-named interface of the next zone (all zones call their VNIC <c>net0</c>). A name that is missing here fails activation with no-such-device, as when enumerated.
     /// </summary>
     /// <param name="target">What to open.</param>
     /// <param name="options">How.</param>
-    /// <param name="known">Devices enumerated earlier on this thread, by name; filled on enumeration.</param>
-    internal static SharpPcapCaptureHandle Open(CaptureTarget target, CaptureOptions options, Dictionary<string, PcapInterface> known)
+    /// <param name="known">Devices enumerated earlier, by name; filled on enumeration.</param>
+    internal static SharpPcapCaptureHandle Open(CaptureTarget target, CaptureOptions options, ConcurrentDictionary<string, PcapInterface> known)
     {
         if (!known.TryGetValue(target.InterfaceName, out var found))
         {
-            try
-            {
-                foreach (var listed in PcapInterface.GetAllPcapInterfaces())
-                {
-                    known.TryAdd(listed.Name, listed);
-                }
-            }
-            catch (SharpPcapException ex)
-            {
-                throw new PcapException("list devices", target, (int)ex.Error, ex.Message, ex);
-            }
-
+            Enumerate(target, known);
             found = known.GetValueOrDefault(target.InterfaceName)
                 ?? throw new PcapException("open", target, (int)PcapError.NoSuchDevice, "no such device in this namespace");
         }
@@ -108,6 +96,24 @@ internal sealed class SharpPcapCaptureHandle : ICaptureHandle
         {
             device.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Adds the devices of the calling thread's namespace to <paramref name="known"/> (first name wins).</summary>
+    internal static bool Enumerate(CaptureTarget target, ConcurrentDictionary<string, PcapInterface> known)
+    {
+        try
+        {
+            foreach (var listed in PcapInterface.GetAllPcapInterfaces())
+            {
+                known.TryAdd(listed.Name, listed);
+            }
+
+            return true;
+        }
+        catch (SharpPcapException ex)
+        {
+            throw new PcapException("list devices", target, (int)ex.Error, ex.Message, ex);
         }
     }
 

@@ -39,11 +39,24 @@ public sealed class PassiveRules
             return null; // not even an Ethernet header
         }
 
-        var packet = Probes.ProbeSignature.Decode(frame);
-        if (packet is not EthernetPacket ethernet)
+        if (Probes.ProbeSignature.TryDecode(frame) is not EthernetPacket ethernet)
         {
             return null;
         }
+
+        try
+        {
+            return Check(endpoint, outbound, ethernet);
+        }
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
+        {
+            return null; // PacketDotNet decodes lazily: a layer that lies about its length fails here, not above
+        }
+    }
+
+    private (FindingKind Kind, int Sender, string Source, string Expected)? Check(int endpoint, bool outbound, EthernetPacket ethernet)
+    {
+        Packet packet = ethernet;
 
         var at = topology.Endpoints[endpoint];
         var arp = SafeExtract<ArpPacket>(packet);
@@ -101,7 +114,7 @@ public sealed class PassiveRules
         {
             return packet.Extract<T>();
         }
-        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
         {
             return null;
         }
@@ -113,7 +126,7 @@ public sealed class PassiveRules
         {
             return arp is not null ? arp.SenderProtocolAddress : SafeExtract<IPPacket>(packet)?.SourceAddress;
         }
-        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException)
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
         {
             return null;
         }

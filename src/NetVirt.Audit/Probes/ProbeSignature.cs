@@ -15,12 +15,48 @@ public static class ProbeSignature
     /// <param name="frame">The captured frame.</param>
     /// <param name="sent">The probe as it was injected.</param>
     public static bool Matches(ProbeKind kind, ReadOnlySpan<byte> frame, ReadOnlySpan<byte> sent) =>
-        frame.SequenceEqual(sent) || Matches(kind, Decode(frame));
+        frame.SequenceEqual(sent) || (TryDecode(frame) is { } packet && Matches(kind, packet));
 
-    /// <summary>True when the decoded <paramref name="packet"/> is a probe of <paramref name="kind"/>.</summary>
+    /// <summary>
+    /// True when the decoded <paramref name="packet"/> is a probe of <paramref name="kind"/>. A frame PacketDotNet
+    /// cannot decode (truncated, lengths that lie) is not a probe: zones can send anything, and a malformed frame must
+    /// not end the capture run.
+    /// </summary>
     public static bool Matches(ProbeKind kind, Packet packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
+        try
+        {
+            return MatchesDecoded(kind, packet);
+        }
+        catch (Exception ex) when (IsDecodeError(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Decodes an Ethernet frame with PacketDotNet, or returns null when it cannot be decoded.</summary>
+    public static Packet? TryDecode(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            return Decode(frame);
+        }
+        catch (Exception ex) when (IsDecodeError(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The exceptions PacketDotNet throws on malformed input: it decodes lazily, so they can come from any layer
+    /// accessor, not only from <see cref="Decode"/>.
+    /// </summary>
+    public static bool IsDecodeError(Exception ex) =>
+        ex is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException or NullReferenceException or InvalidCastException;
+
+    private static bool MatchesDecoded(ProbeKind kind, Packet packet)
+    {
         return kind switch
         {
             ProbeKind.ArpBroadcast or ProbeKind.ArpUnicast or ProbeKind.SpoofArpSender or ProbeKind.GatewayQuery

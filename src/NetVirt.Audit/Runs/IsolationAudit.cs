@@ -251,10 +251,22 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 return;
             }
 
-            var packet = ProbeSignature.Decode(frame);
-            var arp = packet.Extract<ArpPacket>();
-            var advertised = packet.Extract<NdpNeighborAdvertisementPacket>()?.TargetAddress;
-            if (packet is not EthernetPacket ethernet || (arp is null && advertised is null))
+            ArpPacket? arp;
+            IPAddress? advertised;
+            EthernetPacket? ethernet;
+            try
+            {
+                var packet = ProbeSignature.Decode(frame);
+                ethernet = packet as EthernetPacket;
+                arp = packet.Extract<ArpPacket>();
+                advertised = packet.Extract<NdpNeighborAdvertisementPacket>()?.TargetAddress;
+            }
+            catch (Exception ex) when (ProbeSignature.IsDecodeError(ex))
+            {
+                return; // not an answer anyone could read; zones can send anything
+            }
+
+            if (ethernet is null || (arp is null && advertised is null))
             {
                 return;
             }
