@@ -16,8 +16,12 @@ namespace NetVirt.Cli.Commands;
 public static class AuditCommand
 {
     /// <summary>Creates the auditor for a context; tests replace it.</summary>
-    public static Func<CliContext, Auditor> AuditorFactory { get; set; } =
-        context => Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    public static Func<CliContext, Auditor> AuditorFactory { get; set; } = context =>
+    {
+        // Whether this host can be audited at all comes first: it is the answer even where no database exists yet.
+        Auditor.CheckHost(context.Target);
+        return Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    };
 
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)

@@ -23,6 +23,8 @@ public sealed class CliOverServerTests : IAsyncLifetime
     {
         _api = await ApiTestHost.StartAsync(loopback: true, backend: _ => Task.FromResult<IHostBackend>(_backend),
             options: o => o with { Target = HostTarget.Linux }, tokens: new ApiTokens(ApiTestHost.WriteToken, ApiTestHost.ReadToken));
+        // Both databases have one deployment id, so both hand out the same MACs and print the same headers.
+        _local.Open(deploymentId: TempDatabase.ZeroDeployment);
         _tokenFile = Path.Combine(_local.Directory, "client.tokens");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
         await using (var writer = new StreamWriter(_tokenFile, System.Text.Encoding.UTF8, options))
