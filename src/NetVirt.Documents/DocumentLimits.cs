@@ -56,6 +56,14 @@ public static class DocumentLimits
             error = new ValidationError(errorPath, "yaml.syntax", $"{location}: {Innermost(ex).Message}");
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (found by the hostile-input property test, e.g. a
+            // plain scalar cut off inside a flow mapping) instead of a YamlException: still a syntax error, not a crash.
+            var location = new SourceLocation(source, (int)parser.Last.Line, (int)parser.Last.Column);
+            error = new ValidationError(errorPath, "yaml.syntax", $"{location}: the text is not valid YAML after this point");
+            return null;
+        }
     }
 
     private static Exception Innermost(Exception ex) => ex.InnerException is YamlException inner ? Innermost(inner) : ex;
@@ -80,6 +88,9 @@ public static class DocumentLimits
 
         public ParsingEvent? Current => inner.Current;
 
+        /// <summary>Where the last event that was read ended.</summary>
+        public Mark Last { get; private set; } = Mark.Empty;
+
         public bool MoveNext()
         {
             if (!inner.MoveNext())
@@ -87,6 +98,7 @@ public static class DocumentLimits
                 return false;
             }
 
+            Last = inner.Current?.End ?? Last;
             switch (inner.Current)
             {
                 case NodeEvent { } node and (MappingStart or SequenceStart):

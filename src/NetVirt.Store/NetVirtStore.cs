@@ -383,7 +383,7 @@ public sealed class NetVirtStore
         ArgumentNullException.ThrowIfNull(range);
         return Database.Write((c, tx) =>
         {
-            var current = StateReader.Read(c, tx, includeZones: false);
+            var current = StateReader.Read(c, tx);
             var spec = current.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, current.Authored);
             var held = IpamViews.Holders(c, tx, network, null)
                 .Where(h => h.State == "held" && range.Contains(h.Address))
@@ -397,7 +397,7 @@ public sealed class NetVirtStore
             }
 
             var reservation = new ReservationSpec { First = range.First, Last = range.Last, Note = note };
-            return ReplaceIn(c, tx, WithNetwork(current.Authored, spec with { Reserved = [.. spec.Reserved, reservation] }), target);
+            return ReplaceIn(c, tx, WithNetwork(current.Authored, spec with { Reserved = [.. spec.Reserved, reservation] }), target, current);
         }, $"reserve {range} in network '{network}'");
     }
 
@@ -413,7 +413,7 @@ public sealed class NetVirtStore
         if (remaining.Count == spec.Reserved.Count)
         {
             var holders = Addresses(network).Where(h => h.State == "held" && range.Contains(h.Address)).ToList();
-            throw new NetVirtException(holders.Count > 0
+            throw new RequestRefusedException(holders.Count > 0
                 ? $"{range} in network '{network}' is not reserved; it is held by zone '{holders[0].Zone}' vnic '{holders[0].Vnic}' address '{holders[0].Tag}' — remove that address object from the desired state to release it"
                 : $"no reservation of network '{network}' lies inside {range}");
         }

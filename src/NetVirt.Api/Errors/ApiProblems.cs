@@ -37,6 +37,7 @@ public static class ApiProblems
         RequestInvalidException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid input", Describe(ex.Errors), ex.Errors),
         ModelValidationException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid desired state", Describe(ex.Errors), ex.Errors),
         AddressHeldException ex => Create(StatusCodes.Status409Conflict, "Address held", ex.Message, [.. ex.Holders.Select(h => new ValidationError("$", AddressHeldException.Code, h))]),
+        RequestRefusedException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message, [new ValidationError("$", RequestRefusedException.RefusedCode, ex.Message)]),
         StaleGenerationException ex => Create(StatusCodes.Status412PreconditionFailed, "Precondition failed", $"If-Match: {ex.Message}"),
         InvalidInputException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid input", ex.Message, [new ValidationError("", "input.invalid", ex.Message)]),
         RequestConflictException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message, ex.Errors),
@@ -47,8 +48,8 @@ public static class ApiProblems
         ReconcileFailedException ex => Create(StatusCodes.Status502BadGateway, "Reconcile run failed", ex.Message),
         CommandFailedException ex => Create(StatusCodes.Status502BadGateway, "Host command failed", ex.Message),
         Microsoft.AspNetCore.Http.BadHttpRequestException ex => Create(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Body too large" : "Bad request", ex.Message),
-        // The remaining NetVirt errors are refusals given the current state (an exhausted network, a release of an
-        // address that is not reserved): the request was understood and conflicts with what is stored.
+        // The remaining NetVirt errors are refusals given the current state: the request was understood and conflicts
+        // with what is stored.
         NetVirtException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message),
         _ => null,
     };

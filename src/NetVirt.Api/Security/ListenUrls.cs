@@ -24,7 +24,7 @@ public static class ListenUrls
         /// <summary>A specific address that is not loopback.</summary>
         Address,
 
-        /// <summary>Every interface (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, or a host name, which Kestrel does not resolve).</summary>
+        /// <summary>Every interface (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>).</summary>
         Everywhere,
 
         /// <summary>A Unix domain socket or named pipe.</summary>
@@ -71,6 +71,11 @@ public static class ListenUrls
             return Reach.Socket;
         }
 
+        if (address.Port is < 0 or > 65535)
+        {
+            throw Bad(url, $"port {address.Port} is outside 0-65535");
+        }
+
         var host = address.Host;
         if (host.Contains('@', StringComparison.Ordinal))
         {
@@ -82,8 +87,8 @@ public static class ListenUrls
             return Reach.Loopback;
         }
 
-        // Kestrel binds one address when IPAddress.TryParse reads the host; judge it with the strict parser, so an odd
-        // form (127.1, 0x7f.1) counts as "not a literal loopback address" rather than as loopback.
+        // Kestrel binds one address when IPAddress.TryParse reads the host. The address must be written plainly (the
+        // strict parser), so what is judged is what an operator reads: 127.1 or 0x7f.1 are refused, not taken as loopback.
         var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
         if (IpAddressMath.TryParsePlain(literal, out var ip))
         {
@@ -92,7 +97,19 @@ public static class ListenUrls
                 : Reach.Address;
         }
 
-        return IPAddress.TryParse(host, out _) ? Reach.Address : Reach.Everywhere;
+        if (IPAddress.TryParse(host, out var lenient))
+        {
+            throw Bad(url, $"'{host}' is not written as a plain IP address (Kestrel would read it as {lenient}); write {lenient} ({IpAddressMath.AddressFormHint})");
+        }
+
+        if (host is "*" or "+")
+        {
+            return Reach.Everywhere;
+        }
+
+        // Kestrel does not resolve names: any other host (a name, or a typo such as 'http://[::1' or '127.0.0.1:port',
+        // which it reads as host '[:' or '127.0.0.1:port') silently listens on every interface.
+        throw Bad(url, $"'{host}' is neither localhost nor an IP address, and Kestrel would listen on every interface for it; write the address to listen on, or 0.0.0.0 or * for every interface");
     }
 
     private static InvalidInputException Bad(string url, string why) => new($"--urls '{url}' is not an address to listen on: {why} (e.g. http://127.0.0.1:8470)");

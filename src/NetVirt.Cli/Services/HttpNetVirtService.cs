@@ -295,6 +295,7 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
             HttpStatusCode.NotFound => new UnknownObjectException(detail),
             HttpStatusCode.Conflict when errors?.FirstOrDefault(e => e.Code == AddressHeldException.Code) is not null =>
                 new AddressHeldException(detail, [.. errors!.Where(e => e.Code == AddressHeldException.Code).Select(e => e.Message)]),
+            HttpStatusCode.Conflict when errors?.Any(e => e.Code == RequestRefusedException.RefusedCode) == true => new RequestRefusedException(detail),
             HttpStatusCode.Conflict => new ConcurrencyConflictException(detail),
             HttpStatusCode.PreconditionFailed => new NetVirtException(detail),
             HttpStatusCode.ServiceUnavailable => new StoreBusyException($"{detail} (server {Server})"),

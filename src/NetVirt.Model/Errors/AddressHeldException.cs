@@ -5,7 +5,7 @@ namespace NetVirt.Model.Errors;
 /// the holders, instead of silently renumbering them. Invalid input for the command line (exit 2, nothing changed); a
 /// conflict with what is stored for the API (409).
 /// </summary>
-public sealed class AddressHeldException : InvalidInputException
+public sealed class AddressHeldException : RequestRefusedException
 {
     /// <summary>The code of the error the API lists for each holder.</summary>
     public const string Code = "address.held";

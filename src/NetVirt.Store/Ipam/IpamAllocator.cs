@@ -204,15 +204,15 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
             return mac;
         }
 
-        throw new NetVirtException($"no free MAC address is left under prefix {prefix} ({prefix.Capacity} addresses); choose a shorter settings.mac-prefix");
+        throw new RequestRefusedException($"no free MAC address is left under prefix {prefix} ({prefix.Capacity} addresses); choose a shorter settings.mac-prefix");
     }
 
-    private NetVirtException Exhausted(string network, AddressFamily family)
+    private RequestRefusedException Exhausted(string network, AddressFamily family)
     {
         var spec = networks(network)!;
         var subnet = spec.Subnets.First(s => s.Family == family);
         var usage = IpamViews.Usage(c, tx, networkIds(network), spec, subnet);
-        return new NetVirtException(
+        return new RequestRefusedException(
             $"network '{network}' has no free {SpecNames.Format(family)} address: subnet {subnet.Subnet}, range {subnet.EffectiveRange}, " +
             $"{usage.Used} of {usage.Usable} usable addresses in use ({usage.Utilisation:P0}), {usage.Reserved} reserved");
     }

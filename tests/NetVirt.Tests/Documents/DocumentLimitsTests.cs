@@ -66,4 +66,20 @@ public sealed class DocumentLimitsTests
         Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
         Assert.Equal(2, loaded.Model.Zones.Count);
     }
+
+    [Fact]
+    public void Load_PlainScalarCutOffInAFlowMapping_IsASyntaxErrorNotAnInternalError()
+    {
+        // Found by the property test: YamlDotNet's scanner throws InvalidOperationException here, not a YamlException.
+        var loaded = DocumentLoader.Load("cut.yaml", """
+            networks:
+              - { name: acme, ipv4: { subnet: 10.100.0.0/24, gateeserved: [{ address: 10.100.0.5 }] }
+            zones:
+              - name: c1
+            """);
+
+        var error = Assert.Single(loaded.Errors);
+        Assert.Equal("yaml.syntax", error.Code);
+        Assert.StartsWith("cut.yaml:", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -72,7 +72,7 @@ public sealed class IpamTests : IDisposable
         var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
         var model = WithZones(net, "a", "b", "c", "d", "e");
         model = model with { Zones = [.. model.Zones, model.Zones[0] with { Name = "f", Vnics = [model.Zones[0].Vnics[0] with { Addresses = [new AddressSpec { Tag = "v4", Address = Models.Ip("10.0.0.6") }] }] }] };
-        var ex = Assert.Throws<NetVirtException>(() => Store(model));
+        var ex = Assert.Throws<RequestRefusedException>(() => Store(model));
         Assert.Contains("network 'n1' has no free ipv4 address", ex.Message, StringComparison.Ordinal);
         Assert.Contains("range 10.0.0.1-10.0.0.6", ex.Message, StringComparison.Ordinal);
         Assert.Contains("5 of 5 usable addresses in use (100", ex.Message, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public sealed class IpamTests : IDisposable
         var state = _store.Load().Resolved;
         Assert.Equal(["small", "small", "big", "big"], state.Zones.Select(z => z.Vnics[0].Network));
         Assert.Equal(["10.1.0.1", "10.1.0.2", "10.2.0.1", "10.2.0.2"], state.Zones.Select(z => z.Vnics[0].Addresses[0].Address!.ToString()));
-        var ex = Assert.Throws<NetVirtException>(() => Store(WithPoolZones(5)));
+        var ex = Assert.Throws<RequestRefusedException>(() => Store(WithPoolZones(5)));
         Assert.Contains("every network of pool 'p' is full", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'small'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'big'", ex.Message, StringComparison.Ordinal);
@@ -220,7 +220,7 @@ public sealed class IpamTests : IDisposable
     public void Release_AddressHeldByAVnic_IsRefusedNamingTheHolder()
     {
         Store(WithZones(Models.OneNetwork("10.0.0.0/24", "10.0.0.1"), "a"));
-        var ex = Assert.Throws<NetVirtException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
+        var ex = Assert.Throws<RequestRefusedException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
         Assert.Contains("held by zone 'a' vnic 'net0'", ex.Message, StringComparison.Ordinal);
     }
 
@@ -254,7 +254,8 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
         Assert.True(_store.Infrastructure().Networks[0].Reserved.IsEmpty);
 
-        // A free range next to them is reserved as before.
+        // A free range next to them is reserved as before, and every zone keeps its address.
         Assert.True(_store.Reserve("n1", new IpRange(Models.Ip("10.0.0.5"), Models.Ip("10.0.0.9")), "lb", HostTarget.Linux).Changed);
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
     }
 }

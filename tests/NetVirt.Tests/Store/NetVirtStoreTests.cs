@@ -134,7 +134,7 @@ public sealed class NetVirtStoreTests : IDisposable
         // in the range only when it is claimed), so allocation fails after the first writes of the transaction.
         var model = Models.OneNetwork("10.0.0.0/30", gateway: null, zones: 3);
         model = model with { Zones = [.. model.Zones.Take(2), model.Zones[2] with { Vnics = [model.Zones[2].Vnics[0] with { Addresses = [new AddressSpec { Tag = "v4", Address = Models.Ip("10.0.0.2") }] }] }] };
-        var ex = Assert.Throws<NetVirtException>(() => store.Replace(model, HostTarget.Linux));
+        var ex = Assert.Throws<RequestRefusedException>(() => store.Replace(model, HostTarget.Linux));
         Assert.Contains("no free ipv4 address", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, store.Load());
     }
