@@ -34,6 +34,11 @@ public static class ApiHost
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(backendFactory);
+        if (options.MaxBodyBytes < 1)
+        {
+            throw new InvalidInputException($"--max-body-bytes {options.MaxBodyBytes} is not a size; give the largest request body to accept, in bytes (default {Hosting.RequestBody.DefaultLimit})");
+        }
+
         // Every URL is read as Kestrel will bind it; one it cannot bind is refused here, in one line, not by a stack trace at start.
         var reaches = ListenUrls.Check(options.Urls);
         if (!tokens.Required && reaches.FirstOrDefault(u => u.Reach != ListenUrls.Reach.Loopback) is { Url: { } exposed })

@@ -108,6 +108,7 @@ public sealed class NetVirtStore
         {
             var current = StateReader.Read(c, tx);
             var next = allowEmpty ? model : RefuseEmptying(current.Authored, model);
+            RefuseTakingHeldAddresses(current, next);
             Validate(next, target);
             if (next.Equals(current.Authored))
             {
@@ -125,6 +126,51 @@ public sealed class NetVirtStore
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Etherstubs.IsEmpty && model.Links.IsEmpty && model.Networks.IsEmpty && model.Pools.IsEmpty && model.Zones.IsEmpty;
+    }
+
+    /// <summary>
+    /// A reservation never takes an address from a VNIC, through whichever door it comes (<c>ip reserve</c>,
+    /// <c>POST /reservations</c>, <c>PUT /networks</c>, a document): a reservation that <paramref name="next"/> adds and
+    /// that covers an address an address object holds now, and still has in <paramref name="next"/>, is refused naming
+    /// the holders, instead of the holder being renumbered behind the back of whoever was given the address.
+    /// </summary>
+    private static void RefuseTakingHeldAddresses(StoredState current, NetworkModel next)
+    {
+        var before = current.Authored.Networks.ToDictionary(n => n.Name, n => n.Reserved, StringComparer.Ordinal);
+        var added = next.Networks
+            .Select(n => (n.Name, Added: n.Reserved.Where(r => !before.TryGetValue(n.Name, out var old) || !old.Any(o => o.Range.Equals(r.Range))).ToList()))
+            .Where(x => x.Added.Count > 0)
+            .ToDictionary(x => x.Name, x => x.Added, StringComparer.Ordinal);
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var staying = next.Zones.SelectMany(z => z.Vnics.SelectMany(v => v.Addresses.Select(a => (z.Name, v.Name, a.Tag, v.Network)))).ToLookup(x => (x.Item1, x.Item2, x.Tag), x => x.Network);
+        var held = new List<string>();
+        var ranges = new List<string>();
+        foreach (var zone in current.Resolved.Zones)
+        {
+            foreach (var vnic in zone.Vnics.Where(v => v.Network is not null && added.ContainsKey(v.Network)))
+            {
+                foreach (var address in vnic.Addresses.Where(a => a.Address is not null))
+                {
+                    var stays = staying[(zone.Name, vnic.Name, address.Tag)].Any(network => network is null || network == vnic.Network);
+                    if (stays && added[vnic.Network!].FirstOrDefault(r => r.Range.Contains(address.Address!)) is { } reservation)
+                    {
+                        held.Add($"{address.Address}: zone '{zone.Name}' vnic '{vnic.Name}' address '{address.Tag}'");
+                        ranges.Add($"{reservation.Range} in network '{vnic.Network}'");
+                    }
+                }
+            }
+        }
+
+        if (held.Count > 0)
+        {
+            throw new AddressHeldException(
+                $"cannot reserve {string.Join(", ", ranges.Distinct(StringComparer.Ordinal))}: {held.Count} address{(held.Count == 1 ? " is" : "es are")} held ({string.Join("; ", held.Take(5))}{(held.Count > 5 ? "; ..." : "")}); " +
+                "a reservation never takes an address from a VNIC; remove the address object (or the VNIC) first, then reserve", held);
+        }
     }
 
     private static NetworkModel RefuseEmptying(NetworkModel current, NetworkModel next)
@@ -162,6 +208,7 @@ public sealed class NetVirtStore
     private WriteOutcome ReplaceIn(SqliteConnection c, SqliteTransaction tx, NetworkModel model, HostTarget target, StoredState? current = null)
     {
         current ??= StateReader.Read(c, tx);
+        RefuseTakingHeldAddresses(current, model);
         Validate(model, target);
         if (model.Equals(current.Authored))
         {
@@ -376,7 +423,8 @@ public sealed class NetVirtStore
     /// Reserves an address or range in a network so that automatic allocation never hands it out. A range that
     /// holds an address a VNIC has is refused (<see cref="AddressHeldException"/>, naming the holders), in the same
     /// transaction that writes the reservation, so no allocation can slip in between: reserving must never renumber a
-    /// VNIC whose address a client was already given. Remove the holder first, then reserve.
+    /// VNIC whose address a client was already given. Remove the holder first, then reserve. (Every write of the
+    /// desired state follows this rule, <see cref="RefuseTakingHeldAddresses"/>; this is the one-reservation door.)
     /// </summary>
     public WriteOutcome Reserve(string network, IpRange range, string? note, HostTarget target)
     {
@@ -385,17 +433,6 @@ public sealed class NetVirtStore
         {
             var current = StateReader.Read(c, tx);
             var spec = current.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, current.Authored);
-            var held = IpamViews.Holders(c, tx, network, null)
-                .Where(h => h.State == "held" && range.Contains(h.Address))
-                .Select(h => $"{h.Address}: zone '{h.Zone}' vnic '{h.Vnic}' address '{h.Tag}'")
-                .ToList();
-            if (held.Count > 0)
-            {
-                throw new AddressHeldException(
-                    $"cannot reserve {range} in network '{network}': {held.Count} of its addresses {(held.Count == 1 ? "is" : "are")} held ({string.Join("; ", held.Take(5))}{(held.Count > 5 ? "; ..." : "")}); " +
-                    "a reservation never takes an address from a VNIC; remove the address object (or the VNIC) first, then reserve", held);
-            }
-
             var reservation = new ReservationSpec { First = range.First, Last = range.Last, Note = note };
             return ReplaceIn(c, tx, WithNetwork(current.Authored, spec with { Reserved = [.. spec.Reserved, reservation] }), target, current);
         }, $"reserve {range} in network '{network}'");

@@ -249,7 +249,7 @@ public sealed class IpamTests : IDisposable
         var ex = Assert.Throws<AddressHeldException>(() => _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.3"), Models.Ip("10.0.0.9")), "lb", HostTarget.Linux));
 
         Assert.Equal(["10.0.0.3: zone 'z2' vnic 'net0' address 'v4'", "10.0.0.4: zone 'z3' vnic 'net0' address 'v4'"], ex.Holders);
-        Assert.Contains("cannot reserve 10.0.0.3-10.0.0.9 in network 'n1'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot reserve 10.0.0.3-10.0.0.9 in network 'n1': 2 addresses are held", ex.Message, StringComparison.Ordinal);
         Assert.Equal(generation, _store.Generation());
         Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
         Assert.True(_store.Infrastructure().Networks[0].Reserved.IsEmpty);
@@ -257,5 +257,23 @@ public sealed class IpamTests : IDisposable
         // A free range next to them is reserved as before, and every zone keeps its address.
         Assert.True(_store.Reserve("n1", new IpRange(Models.Ip("10.0.0.5"), Models.Ip("10.0.0.9")), "lb", HostTarget.Linux).Changed);
         Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+    }
+
+    [Fact]
+    public void Replace_DocumentAddingAReservationOverAHeldAddress_IsRefusedUnlessTheHolderGoesToo()
+    {
+        // The same rule through the other doors (a document, PUT /networks): a reservation never renumbers a VNIC.
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3);
+        Store(net);
+        var reserved = net with { Networks = [net.Networks[0] with { Reserved = [new ReservationSpec { First = Models.Ip("10.0.0.3"), Last = Models.Ip("10.0.0.3"), Note = "vip" }] }] };
+
+        var ex = Assert.Throws<AddressHeldException>(() => Store(reserved));
+        Assert.Equal("10.0.0.3: zone 'z2' vnic 'net0' address 'v4'", Assert.Single(ex.Holders));
+        Assert.Throws<AddressHeldException>(() => _store.Preview(reserved, HostTarget.Linux));
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+
+        // Without z2 in the same document, nothing is taken from anyone.
+        Store(reserved with { Zones = [reserved.Zones[0], reserved.Zones[2]] });
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z3"] = "10.0.0.4" }, Addresses());
     }
 }
