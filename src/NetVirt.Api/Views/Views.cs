@@ -120,3 +120,18 @@ public sealed record StateWriteView(bool Valid, long? Generation, bool Changed, 
 /// <param name="Plan">Its plan (plan JSON).</param>
 /// <param name="Steps">Every step, apply and rollback.</param>
 public sealed record HistoryRunView(Store.Journal.RunRecord Run, System.Text.Json.Nodes.JsonObject Plan, IReadOnlyList<Store.Journal.StepRecord> Steps);
+
+/// <summary>An etherstub or link as <c>show etherstubs</c> lists it.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Kind">etherstub or link.</param>
+/// <param name="Mtu">Effective MTU.</param>
+/// <param name="Networks">Networks over it.</param>
+/// <param name="Description">Free text.</param>
+public sealed record SwitchView(string Name, string Kind, int Mtu, int Networks, string? Description);
+
+/// <summary>A pool as <c>show pools</c> lists it.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Networks">Its networks, in the order IPAM walks them.</param>
+/// <param name="Vnics">VNICs that draw from it.</param>
+/// <param name="Description">Free text.</param>
+public sealed record PoolView(string Name, IReadOnlyList<string> Networks, int Vnics, string? Description);
