@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NetVirt.Api.Dashboard;
 using NetVirt.Api.Endpoints;
 using NetVirt.Api.Errors;
 using NetVirt.Api.Hosting;
@@ -46,6 +47,7 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
+        ConfigureLogging(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
@@ -63,13 +65,16 @@ public static class ApiHost
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         // The audit probes the host this server manages; tests give a fake fabric instead.
-        auditor ??= store => Auditor.ForHost(store, options.Target, Reconciliation.BackendFactory.Prefix);
+        auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
         services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
+        services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Services.GetRequiredService<BackgroundCheckpoints>();
+        // Outermost, so every request is logged and counted once, refused and failed ones too.
+        app.UseMiddleware<Observability.AccessLog>();
         app.UseMiddleware<ErrorHandling>();
         app.UseStatusCodePages();
         app.UseMiddleware<TokenAuthentication>();
@@ -86,7 +91,41 @@ public static class ApiHost
         app.MapReconcileEndpoints();
         app.MapHistoryEndpoints();
         app.MapAuditEndpoints();
+        app.MapAuditFileEndpoints();
+        app.MapTopologyEndpoints();
+        app.MapEventEndpoints();
+        app.MapMetricsEndpoints();
+        app.MapDashboard();
         return app;
+    }
+
+    /// <summary>
+    /// Log lines carry a UTC timestamp (ISO 8601), in text or as JSON objects. Scopes are included, so a reconcile
+    /// run's events carry its run id, kind and generation.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, Observability.LogFormat format)
+    {
+        const string Timestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        logging.ClearProviders();
+        if (format == Observability.LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = Timestamp;
+                o.UseUtcTimestamp = true;
+                o.IncludeScopes = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.TimestampFormat = Timestamp + " ";
+                o.UseUtcTimestamp = true;
+                o.SingleLine = true;
+                o.IncludeScopes = true;
+            });
+        }
     }
 
     /// <summary>True when <paramref name="url"/> listens on a loopback address only (127.0.0.0/8, ::1, localhost).</summary>
