@@ -26,7 +26,6 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        routes.MapGet(Root, () => TypedResults.Redirect(Root + "/")).ExcludeFromDescription();
         routes.MapGet(Root + "/{file?}", Serve).ExcludeFromDescription();
         return routes;
     }
@@ -36,6 +35,12 @@ public static class DashboardEndpoints
 
     private static IResult Serve(string? file, HttpContext context)
     {
+        // Routing matches /ui and /ui/ alike; the page's relative links need the slash.
+        if (file is null && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            return TypedResults.Redirect(Root + "/");
+        }
+
         if (!Assets.TryGetValue(string.IsNullOrEmpty(file) ? "index.html" : file, out var asset))
         {
             return TypedResults.NotFound();
