@@ -78,6 +78,7 @@ public static class ApiHost
         app.UseMiddleware<ErrorHandling>();
         app.UseStatusCodePages();
         app.UseMiddleware<TokenAuthentication>();
+        app.UseMiddleware<OpenApi.OpenApiRewriting>();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapStateEndpoints();
