@@ -25,6 +25,8 @@ install_packages() {
   [ -e /usr/bin/ping ] || missing+=(iputils-ping)
   [ -e /usr/bin/chromium ] || missing+=(chromium)        # the dashboard's end-to-end test (Playwright drives it)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
+  [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells
+  [ -e /usr/bin/fish ] || missing+=(fish)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "netvirt: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive

@@ -56,6 +56,18 @@ public sealed class CliContext
     /// <summary>The token file (<c>--token-file</c>).</summary>
     public string? TokenFile { get; init; }
 
+    /// <summary>True with <c>--quiet</c>: only errors and the data asked for.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Writes an informational line on standard output, unless <c>--quiet</c>.</summary>
+    public void Info(string message)
+    {
+        if (!Quiet)
+        {
+            Stdout.WriteLine(message);
+        }
+    }
+
     /// <summary>Where the command's work happens: the local database and host, or the server.</summary>
     public Services.INetVirtService Service => _service ??= Server is null ? new Services.LocalNetVirtService(this) : new Services.HttpNetVirtService(ServerUri(Server), ClientToken());
 

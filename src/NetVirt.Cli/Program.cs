@@ -76,6 +76,8 @@ public static class Program
             CommonOptions.Target,
             CommonOptions.Server,
             CommonOptions.TokenFile,
+            CommonOptions.Prefix,
+            CommonOptions.Quiet,
         };
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ApplyCommand.Create(stdout, stderr));
@@ -88,6 +90,7 @@ public static class Program
         root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CompletionCommand.Create(stdout, () => BuildRoot(stdout, stderr)));
         return root;
     }
 }
