@@ -62,7 +62,7 @@ public static class ApplyCommand
                     return ExitCodes.InvalidInput;
                 }
 
-                stdout.WriteLine(outcome.Changed
+                context.Info(outcome.Changed
                     ? $"stored desired state generation {outcome.Generation} in {context.Where}"
                     : $"desired state unchanged (generation {outcome.Generation})");
             }
@@ -148,7 +148,7 @@ public static class ApplyCommand
                 Run = run is null ? null : new { run.RunId, run.Outcome, run.Error, run.Seconds },
             });
         }
-        else if (run is not null)
+        else if (run is not null && (!context.Quiet || !run.Succeeded))
         {
             PlanPrinter.PrintReport(context.Stdout, run);
         }
@@ -162,7 +162,7 @@ public static class ApplyCommand
         {
             if (!dryRun && !plan.Plan.Steps.IsEmpty && !context.Json)
             {
-                context.Stdout.WriteLine("Nothing was changed.");
+                context.Info("Nothing was changed.");
             }
 
             return ExitCodes.Ok;

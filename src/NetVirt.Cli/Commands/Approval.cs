@@ -14,7 +14,8 @@ public static class Approval
     public static Func<PlanOutcome, bool> Ask(CliContext context, bool autoApprove, bool dryRun, string verb) => plan =>
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.Json)
+        // Quiet and pre-approved, the plan is not shown; anyone asked to approve it sees it, and so does a dry run.
+        if (!context.Json && !(context.Quiet && autoApprove && !dryRun))
         {
             PlanPrinter.Print(context.Stdout, plan, showCommands: false);
         }

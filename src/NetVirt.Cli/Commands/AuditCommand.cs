@@ -132,7 +132,7 @@ public static class AuditCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
-        if (context.Json || !context.Console.Profile.Capabilities.Interactive)
+        if (context.Json || context.Quiet || !context.Console.Profile.Capabilities.Interactive)
         {
             return await work(null);
         }

@@ -166,7 +166,7 @@ public static class IpCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
             var outcome = await context.Service.ReserveAsync(result.GetValue(network)!, r, result.GetValue(note), cancellationToken);
-            stdout.WriteLine($"reserved {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
+            context.Info($"reserved {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
         return command;
@@ -182,7 +182,7 @@ public static class IpCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
             var outcome = await context.Service.ReleaseAsync(result.GetValue(network)!, r, cancellationToken);
-            stdout.WriteLine($"released reservations inside {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
+            context.Info($"released reservations inside {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
         return command;
