@@ -54,7 +54,17 @@ public static class ApiHost
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Address counts are exact JSON integers of any size (Views.UInt128JsonConverter).
+            if (context.JsonTypeInfo.Type == typeof(UInt128))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.Integer;
+                schema.Minimum = "0";
+            }
+
+            return Task.CompletedTask;
+        }));
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);

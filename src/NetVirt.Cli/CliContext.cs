@@ -28,7 +28,8 @@ public sealed class CliContext
         });
         if (stdout != System.Console.Out || System.Console.IsOutputRedirected)
         {
-            Console.Profile.Width = 200;
+            // Piped or captured: no terminal to fit, so tables keep whole lines for scripts and grep.
+            Console.Profile.Width = Commands.ShowCommand.UnlimitedWidth;
         }
     }
 

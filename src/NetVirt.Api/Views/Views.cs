@@ -56,14 +56,14 @@ public sealed record AddressObjectView(string Zone, string Vnic, string Addrobj,
 /// <param name="Reserved">Reserved.</param>
 /// <param name="Utilisation">Used / usable.</param>
 /// <param name="Next">The address the next allocation would get.</param>
-public sealed record UsageView(string Network, string Family, string Subnet, string Range, string Usable, string Used, string Free, string Reserved, double Utilisation, string? Next);
+public sealed record UsageView(string Network, string Family, string Subnet, string Range, UInt128 Usable, UInt128 Used, UInt128 Free, UInt128 Reserved, double Utilisation, string? Next);
 
 /// <summary>A range of free addresses.</summary>
 /// <param name="Family">ipv4 or ipv6.</param>
 /// <param name="First">First free address.</param>
 /// <param name="Last">Last free address.</param>
 /// <param name="Size">Number of addresses.</param>
-public sealed record FreeRangeView(string Family, string First, string Last, string Size);
+public sealed record FreeRangeView(string Family, string First, string Last, UInt128 Size);
 
 /// <summary>What one address is in one network: held, released, reserved or a gateway.</summary>
 /// <param name="Network">Network.</param>

@@ -3,7 +3,6 @@ using System.Globalization;
 using NetVirt.Api.Views;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
-using Spectre.Console;
 
 namespace NetVirt.Cli.Commands;
 
@@ -79,7 +78,7 @@ public static class IpCommand
             var table = ShowCommand.NewTable("FAMILY", "FIRST", "LAST", "ADDRESSES");
             foreach (var r in rows)
             {
-                table.AddRow(ShowCommand.Cells(r.Family, r.First, r.Last, r.Size));
+                table.AddRow(ShowCommand.Cells(r.Family, r.First, r.Last, AddressCount.Format(r.Size)));
             }
 
             context.Console.Write(table);
@@ -108,7 +107,7 @@ public static class IpCommand
                 {
                     stdout.WriteLine(u.Next is { } next
                         ? $"{u.Network} {u.Family}: {next}"
-                        : $"{u.Network} {u.Family}: none free (range {u.Range}, {u.Used} of {u.Usable} in use)");
+                        : $"{u.Network} {u.Family}: none free (range {u.Range}, {AddressCount.Format(u.Used)} of {AddressCount.Format(u.Usable)} in use)");
                 }
             }
 
@@ -199,7 +198,7 @@ public static class IpCommand
         var table = ShowCommand.NewTable("NETWORK", "FAMILY", "SUBNET", "RANGE", "USABLE", "USED", "FREE", "RESERVED", "UTIL", "NEXT");
         foreach (var u in usage)
         {
-            table.AddRow(ShowCommand.Cells(u.Network, u.Family, u.Subnet, u.Range, u.Usable, u.Used, u.Free, u.Reserved,
+            table.AddRow(ShowCommand.Cells(u.Network, u.Family, u.Subnet, u.Range, AddressCount.Format(u.Usable), AddressCount.Format(u.Used), AddressCount.Format(u.Free), AddressCount.Format(u.Reserved),
                 u.Utilisation.ToString("P1", CultureInfo.InvariantCulture), u.Next));
         }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using NetVirt.Api.Views;
-using Spectre.Console;
 
 namespace NetVirt.Cli.Commands;
 
@@ -165,18 +164,12 @@ public static class ShowCommand
         context.Console.Write(table);
     }
 
-    /// <summary>A borderless table with the given headers.</summary>
-    public static Table NewTable(params string[] headers)
-    {
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var h in headers)
-        {
-            table.AddColumn(new TableColumn(h).NoWrap());
-        }
+    /// <summary>The console width the CLI sets when output is not a terminal: tables are then as wide as their content.</summary>
+    public const int UnlimitedWidth = 100_000;
 
-        return table;
-    }
+    /// <summary>A plain table with the given headers (<see cref="Output.TextTable"/>).</summary>
+    public static Output.TextTable NewTable(params string[] headers) => new(headers);
 
-    /// <summary>Escaped cells; null prints as "-".</summary>
-    public static string[] Cells(params string?[] values) => [.. values.Select(v => Markup.Escape(v ?? "-"))];
+    /// <summary>Cells with control characters escaped (<see cref="Api.Views.DisplayText"/>); null prints as "-".</summary>
+    public static string[] Cells(params string?[] values) => [.. values.Select(v => Api.Views.DisplayText.Escape(v ?? "-")!)];
 }
