@@ -21,7 +21,7 @@ public static class Program
         {
             foreach (var error in parsed.Errors)
             {
-                await stderr.WriteLineAsync($"netvirt: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(error.Message)}").ConfigureAwait(false);
             }
 
             await stderr.WriteLineAsync("Run 'netvirt --help' for usage.").ConfigureAwait(false);
@@ -40,12 +40,12 @@ public static class Program
         }
         catch (Exception ex) when (ex is InvalidInputException or UnknownObjectException)
         {
-            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
         catch (NetVirtException ex)
         {
-            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
@@ -56,7 +56,7 @@ public static class Program
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A bug, not a user error: say so plainly; the stack trace is for NETVIRT_DEBUG=1.
-            await stderr.WriteLineAsync($"netvirt: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: internal error: {ex.GetType().Name}: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             if (Environment.GetEnvironmentVariable("NETVIRT_DEBUG") == "1")
             {
                 await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);

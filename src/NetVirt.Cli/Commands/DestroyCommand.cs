@@ -14,6 +14,7 @@ public static class DestroyCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            context.RequireHost("destroy");
             var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "destroy");
             var (plan, run) = await context.Service.ApplyAsync(new Backends.Execution.ApplyOptions { Trigger = "cli" }, destroy: true, approve, cancellationToken);
             return ApplyCommand.Finish(context, plan, run, result.GetValue(dryRun));

@@ -12,6 +12,7 @@ public static class DriftCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            context.RequireHost("drift");
             var view = await context.Service.DriftAsync(cancellationToken);
             var drift = view.Drift;
             if (context.Json)
