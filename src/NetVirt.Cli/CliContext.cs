@@ -101,6 +101,11 @@ public sealed class CliContext
     /// </summary>
     public void RequireHost(string command)
     {
+        if (Server is null && !ObserveHost && Target == HostTarget.Any)
+        {
+            throw new Model.Errors.InvalidInputException($"'{command}' needs a host target (linux or illumos); --target any only checks documents against the rules of both");
+        }
+
         if (Server is null && !ObserveHost)
         {
             var target = Target.ToString().ToLowerInvariant();
