@@ -111,8 +111,8 @@ public static class ApiHost
     }
 
     /// <summary>
-    /// Log lines carry a UTC timestamp (ISO 8601), in text or as JSON objects. Scopes are included, so a reconcile
-    /// run's events carry its run id, kind and generation.
+    /// Log lines carry a UTC timestamp (ISO 8601), in text or as JSON objects. JSON includes the scopes, so a reconcile
+    /// run's events carry its run id, kind and generation, and a request's events its trace id.
     /// </summary>
     private static void ConfigureLogging(ILoggingBuilder logging, Observability.LogFormat format)
     {
@@ -134,7 +134,8 @@ public static class ApiHost
                 o.TimestampFormat = Timestamp + " ";
                 o.UseUtcTimestamp = true;
                 o.SingleLine = true;
-                o.IncludeScopes = true;
+                // One readable line per event; the messages name their run. JSON carries the scopes for machines.
+                o.IncludeScopes = false;
             });
         }
     }

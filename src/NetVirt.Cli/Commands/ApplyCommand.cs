@@ -195,6 +195,12 @@ public static class ApplyCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
+        // The approval shows the plan only when there is something to approve: say why nothing ran otherwise.
+        if (run is null && !context.Json && (!plan.Plan.Problems.IsEmpty || (plan.Plan.Steps.IsEmpty && !context.Quiet)))
+        {
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, PlanDetail.Auto, context.Color);
+        }
+
         if (context.Json)
         {
             context.WriteJson(new
