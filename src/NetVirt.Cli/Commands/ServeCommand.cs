@@ -67,8 +67,11 @@ public static class ServeCommand
                 (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath));
                 if (notice is not null)
                 {
-                    // Shown once, on the terminal that started the server; never written to the log.
-                    stdout.WriteLine(notice);
+                    // Shown once, on the terminal that started the server. Where output is captured (a service's
+                    // journal, a log shipper), the tokens would land in the log: say where they are instead.
+                    stdout.WriteLine(stdout == Console.Out && !Console.IsOutputRedirected
+                        ? notice
+                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath)} (mode 0600); read them there (they are not printed where output is captured).");
                 }
             }
 
