@@ -44,7 +44,9 @@ public sealed class DashboardTests
     [ChromiumFact]
     public async Task Dashboard_SignIn_Topology_Audit_FindingEvidence()
     {
-        await using var api = await ApiTestHost.StartAsync(loopback: true, options: o => o with { Target = HostTarget.Linux, Prefix = "nvt1" }, auditor: JoinedTenantsAuditor);
+        // The simulated host behind the reconcile service has the sample's zones, so an apply can run.
+        var zones = Models.Sample().Zones.Select(z => z.Name);
+        await using var api = await ApiTestHost.StartAsync(loopback: true, options: o => o with { Target = HostTarget.Linux, Prefix = "nvt1" }, auditor: JoinedTenantsAuditor, zones: zones);
         using (var put = new HttpRequestMessage(HttpMethod.Put, "/state") { Content = new StringContent(await File.ReadAllTextAsync(RepoPaths.MultiTenantSample), System.Text.Encoding.UTF8, "application/yaml") })
         {
             var stored = await api.Client.SendAsync(put);
@@ -52,6 +54,7 @@ public sealed class DashboardTests
         }
 
         var shots = ScreenshotDir();
+        Assertions.SetDefaultExpectTimeout(30_000);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -117,6 +120,20 @@ public sealed class DashboardTests
         var magic = BitConverter.ToUInt32(await File.ReadAllBytesAsync(saved), 0);
         Assert.True(magic is 0xA1B2C3D4 or 0xD4C3B2A1 or 0xA1B23C4D or 0x4D3CB2A1 or 0x0A0D0D0A, $"not a pcap or pcapng file: magic {magic:X8}");
 
+        // Drift, and an apply arriving live in runs and history with its steps.
+        await page.ClickAsync("#tabs a[data-tab='drift']");
+        await page.ClickAsync("#drift-check");
+        await Assertions.Expect(page.Locator("#drift-summary")).ToContainTextAsync("difference(s) from generation 1");
+        Assert.True(await page.Locator("#drift-table tbody tr").CountAsync() > 10);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.Client.PostAsync("/apply", null)).StatusCode);
+        await page.ClickAsync("#tabs a[data-tab='runs']");
+        await Assertions.Expect(page.Locator("#runs-table tbody tr", new PageLocatorOptions { HasText = "apply" }).First).ToContainTextAsync("succeeded");
+        await page.ClickAsync("#tabs a[data-tab='history']");
+        var journal = page.Locator("#history-table tbody tr").First;
+        await Assertions.Expect(journal).ToContainTextAsync("succeeded");
+        await journal.ClickAsync();
+        await Assertions.Expect(page.Locator("#history-steps h3")).ToContainTextAsync("succeeded");
+
         // The token stays out of URLs and is gone after signing out.
         Assert.DoesNotContain(ApiTestHost.WriteToken, page.Url, StringComparison.Ordinal);
         Assert.Equal(ApiTestHost.WriteToken, await page.EvaluateAsync<string>("sessionStorage.getItem('netvirt.token')"));
@@ -124,5 +141,25 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator("#login")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('netvirt.token')"));
         Assert.DoesNotContain(consoleErrors, e => !e.Contains("401", StringComparison.Ordinal));
+    }
+
+    [ChromiumFact]
+    public async Task Dashboard_ReadToken_LooksButCannotRunAnAudit()
+    {
+        await using var api = await ApiTestHost.StartAsync(loopback: true, options: o => o with { Target = HostTarget.Linux, Prefix = "nvt1" }, auditor: JoinedTenantsAuditor);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(api.Url + "/ui/#audit");
+        await page.FillAsync("#token", ApiTestHost.ReadToken);
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.Locator("#audit-summary")).ToContainTextAsync("no audit since the server started");
+        await page.ClickAsync("#audit-run");
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("needs the write token");
+        Assert.Equal(0, (await api.GetJsonAsync("/audits")).GetArrayLength());
+        // An empty store draws an empty picture, not an error.
+        await page.ClickAsync("#tabs a[data-tab='topology']");
+        await Assertions.Expect(page.Locator("#topology-summary")).ToContainTextAsync("0 networks");
     }
 }
