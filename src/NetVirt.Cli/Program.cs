@@ -69,7 +69,16 @@ public static class Program
     /// <summary>The command tree.</summary>
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("NetVirt: declarative Crossbow-style network virtualization (etherstubs, VNICs, VLANs, zones), reconciled onto illumos or Linux and audited by packet capture")
+        var root = new RootCommand("""
+            NetVirt: declarative Crossbow-style network virtualization (etherstubs, VNICs, VLANs, zones), reconciled onto illumos or Linux and audited by packet capture
+
+            Examples:
+              netvirt apply -f network.yaml                  # store, plan, ask, apply
+              netvirt show topology                          # what is declared, as a tree
+              netvirt audit                                  # prove the tenants are isolated
+              netvirt serve                                  # the HTTP API and the dashboard at http://127.0.0.1:8470/ui/
+              source <(netvirt completion bash)
+            """)
         {
             CommonOptions.Database,
             CommonOptions.Output,

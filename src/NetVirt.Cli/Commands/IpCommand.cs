@@ -15,7 +15,15 @@ public static class IpCommand
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var command = new Command("ip", "IP address management: usage, free space, next address, holders, reservations");
+        var command = new Command("ip", """
+            IP address management: usage, free space, next address, holders, reservations
+
+            Examples:
+              netvirt ip list                                # usage of every network
+              netvirt ip free acme --family ipv4
+              netvirt ip who 10.100.0.10
+              netvirt ip reserve acme 10.100.0.5-10.100.0.9 --note "load balancer VIPs"
+            """);
         command.Subcommands.Add(List(stdout, stderr));
         command.Subcommands.Add(Free(stdout, stderr));
         command.Subcommands.Add(Next(stdout, stderr));
