@@ -24,7 +24,8 @@ public static class ErrorPrinter
             }
 
             var path = error.Path.Length == 0 || error.Code is "yaml.syntax" or "file.unreadable" ? "" : $"{error.Path}: ";
-            writer.WriteLine($"{prefix}{path}{error.Message} [{error.Code}]");
+            // Messages quote what the document said, which may hold escape sequences.
+            writer.WriteLine(Api.Views.DisplayText.Escape($"{prefix}{path}{error.Message} [{error.Code}]"));
         }
 
         writer.WriteLine($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was changed");
