@@ -55,7 +55,7 @@ build() {
 # test), checked against Redocly's recommended rules with the CLI version pinned in scripts/openapi-lint.
 lint_openapi() {
   echo "netvirt: linting docs/openapi.json (Redocly, recommended rules)" >&2
-  (cd "$repo/scripts/openapi-lint" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npx --no-install redocly lint "$repo/docs/openapi.json" --extends recommended)
+  (cd "$repo/scripts/openapi-lint" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npx --no-install redocly lint "$repo/docs/openapi.json" --config "$repo/scripts/openapi-lint/redocly.yaml")
 }
 
 netvirt() {
