@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetVirt.Api.Dashboard;
 using NetVirt.Api.Endpoints;
 using NetVirt.Api.Errors;
 using NetVirt.Api.Hosting;
@@ -53,6 +54,7 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
+        ConfigureLogging(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // Until the host has started, its own failure ("Hosting failed to start", a taken port) is the caller's to report
@@ -64,7 +66,17 @@ public static class ApiHost
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Address counts are exact JSON integers of any size (Views.UInt128JsonConverter).
+            if (context.JsonTypeInfo.Type == typeof(UInt128))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.Integer;
+                schema.Minimum = "0";
+            }
+
+            return Task.CompletedTask;
+        }));
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
@@ -75,17 +87,21 @@ public static class ApiHost
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         // The audit probes the host this server manages; tests give a fake fabric instead.
-        auditor ??= store => Auditor.ForHost(store, options.Target, Reconciliation.BackendFactory.Prefix);
+        auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
         services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
+        services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         lifetime = app.Lifetime;
         app.Services.GetRequiredService<BackgroundCheckpoints>();
+        // Outermost, so every request is logged and counted once, refused and failed ones too.
+        app.UseMiddleware<Observability.AccessLog>();
         app.UseMiddleware<ErrorHandling>();
         app.UseStatusCodePages();
         app.UseMiddleware<TokenAuthentication>();
+        app.UseMiddleware<OpenApi.OpenApiRewriting>();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapStateEndpoints();
@@ -99,7 +115,42 @@ public static class ApiHost
         app.MapReconcileEndpoints();
         app.MapHistoryEndpoints();
         app.MapAuditEndpoints();
+        app.MapAuditFileEndpoints();
+        app.MapTopologyEndpoints();
+        app.MapEventEndpoints();
+        app.MapMetricsEndpoints();
+        app.MapDashboard();
         return app;
+    }
+
+    /// <summary>
+    /// Log lines carry a UTC timestamp (ISO 8601), in text or as JSON objects. JSON includes the scopes, so a reconcile
+    /// run's events carry its run id, kind and generation, and a request's events its trace id.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, Observability.LogFormat format)
+    {
+        const string Timestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        logging.ClearProviders();
+        if (format == Observability.LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = Timestamp;
+                o.UseUtcTimestamp = true;
+                o.IncludeScopes = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.TimestampFormat = Timestamp + " ";
+                o.UseUtcTimestamp = true;
+                o.SingleLine = true;
+                // One readable line per event; the messages name their run. JSON carries the scopes for machines.
+                o.IncludeScopes = false;
+            });
+        }
     }
 
     /// <summary>

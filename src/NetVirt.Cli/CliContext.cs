@@ -21,20 +21,27 @@ public sealed class CliContext
         DatabasePath = StoreLocation.Resolve(databasePath);
         Json = string.Equals(output, "json", StringComparison.Ordinal);
         Target = target;
+        // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM is dumb.
+        Color = stdout == System.Console.Out && !System.Console.IsOutputRedirected
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb";
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            ColorSystem = Color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(stdout),
         });
         if (stdout != System.Console.Out || System.Console.IsOutputRedirected)
         {
-            Console.Profile.Width = 200;
+            // Piped or captured: no terminal to fit, so tables keep whole lines for scripts and grep.
+            Console.Profile.Width = Commands.ShowCommand.UnlimitedWidth;
         }
     }
 
     /// <summary>Standard output.</summary>
     public TextWriter Stdout { get; }
+
+    /// <summary>True when output may be coloured: a terminal, <c>NO_COLOR</c> unset, <c>TERM</c> not <c>dumb</c>.</summary>
+    public bool Color { get; }
 
     /// <summary>Standard error.</summary>
     public TextWriter Stderr { get; }
@@ -56,6 +63,18 @@ public sealed class CliContext
 
     /// <summary>The token file (<c>--token-file</c>).</summary>
     public string? TokenFile { get; init; }
+
+    /// <summary>True with <c>--quiet</c>: only errors and the data asked for.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Writes an informational line on standard output, unless <c>--quiet</c>.</summary>
+    public void Info(string message)
+    {
+        if (!Quiet)
+        {
+            Stdout.WriteLine(message);
+        }
+    }
 
     /// <summary>Where the command's work happens: the local database and host, or the server.</summary>
     public Services.INetVirtService Service => _service ??= Server is null ? new Services.LocalNetVirtService(this) : new Services.HttpNetVirtService(ServerUri(Server), ClientToken());
@@ -82,6 +101,27 @@ public sealed class CliContext
 
     /// <summary>True when the host of <see cref="Target"/> can be observed from here (false: plan from scratch).</summary>
     public bool ObserveHost => Reconciliation.BackendFactory.IsNative(Target) || BackendFactory != DefaultFactory;
+
+    /// <summary>
+    /// Refuses, in one clear line, a command that must observe or change the host of <see cref="Target"/> when this is
+    /// not that host (<c>--target illumos drift</c> on Linux): nothing could be observed, and the backend's tools are
+    /// not here. With <c>--server</c> the server's host is the one observed, so nothing is refused.
+    /// </summary>
+    public void RequireHost(string command)
+    {
+        if (Server is null && !ObserveHost && Target == HostTarget.Any)
+        {
+            throw new Model.Errors.InvalidInputException($"'{command}' needs a host target (linux or illumos); --target any only checks documents against the rules of both");
+        }
+
+        if (Server is null && !ObserveHost)
+        {
+            var target = Target.ToString().ToLowerInvariant();
+            throw new Model.Errors.InvalidInputException(
+                $"'{command}' works on the {target} host itself and this is {(OperatingSystem.IsLinux() ? "linux" : System.Runtime.InteropServices.RuntimeInformation.OSDescription)}: run it there" +
+                (Target == HostTarget.Illumos ? ", or write what to run there with 'netvirt plan --target illumos --format script'" : ""));
+        }
+    }
 
     /// <summary>The reconciler for <see cref="Target"/> over <see cref="Store"/>, created on first use.</summary>
     public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken) =>
@@ -111,5 +151,5 @@ public sealed class CliContext
         : null;
 
     /// <summary>Writes an error line on standard error.</summary>
-    public void Error(string message) => Stderr.WriteLine($"netvirt: {message}");
+    public void Error(string message) => Stderr.WriteLine($"netvirt: {Api.Views.DisplayText.Escape(message)}");
 }

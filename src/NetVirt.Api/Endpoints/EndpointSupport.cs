@@ -18,9 +18,14 @@ internal static class EndpointSupport
     public static TBuilder WithProblems<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>Declares the 412 of a write that honours <c>If-Match</c> (a stale generation).</summary>
+    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
     /// <summary>
     /// An optional query value as given, or null when it is absent or empty: <c>?zone=&amp;network=</c> filters on

@@ -23,7 +23,7 @@ public static class StateEndpoints
     {
         var group = routes.MapGroup("/state").WithTags("state").WithProblems();
         group.MapGet("/", Get).WithName("GetState").Produces<JsonObject>(contentType: "application/json").Produces<string>(contentType: "application/yaml");
-        group.MapPut("/", Replace).WithName("ReplaceState").Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapPut("/", Replace).WithName("ReplaceState").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
         return group;
     }
 

@@ -28,14 +28,38 @@ public static class ApplyCommand
         var keepGoing = new Option<bool>("--keep-going") { Description = "Continue after a failed step instead of rolling back this run" };
         var verify = new Option<bool>("--verify") { Description = "Audit after applying; on a LEAK, SPOOF_PASSED or VLAN_HOP roll the run back and restore the previous desired state" };
         var reportDir = new Option<string?>("--report-dir") { Description = "With --verify: folder for the audit's reports (default: ./netvirt-audit-<UTC time>)" };
-        var command = new Command("apply", "Store documents as the desired state and reconcile the host")
+        var savedPlan = new Argument<string?>("plan-file") { Description = "A plan saved with 'netvirt plan --out FILE': apply exactly it (refused when the desired state or the host has changed since)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("apply", """
+            Store documents as the desired state and reconcile the host, or apply a saved plan
+
+            Examples:
+              netvirt apply -f network.yaml                 # store, show the plan, ask, apply
+              netvirt apply -f network.yaml --auto-approve --verify
+              netvirt plan --out tonight.plan && netvirt apply tonight.plan
+            """)
         {
-            files, storeOnly, autoApprove, dryRun, keepGoing, verify, reportDir, allowEmpty,
+            files, storeOnly, autoApprove, dryRun, keepGoing, verify, reportDir, allowEmpty, savedPlan,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
             var paths = result.GetValue(files) ?? [];
+            // A dry run of documents plans from scratch where the host cannot be observed (an illumos plan written on Linux).
+            if (!result.GetValue(storeOnly) && !(result.GetValue(dryRun) && paths.Length > 0))
+            {
+                context.RequireHost("apply");
+            }
+
+            if (result.GetValue(savedPlan) is { } planFile)
+            {
+                if (paths.Length > 0 || result.GetValue(storeOnly) || result.GetValue(verify) || result.GetValue(dryRun) || context.Server is not null)
+                {
+                    throw new Model.Errors.InvalidInputException("a saved plan is applied as it is, on this host: give it without -f, --store-only, --verify, --dry-run or --server");
+                }
+
+                return await ApplySavedAsync(context, planFile, result.GetValue(keepGoing), cancellationToken);
+            }
+
             if (result.GetValue(verify) && (result.GetValue(storeOnly) || result.GetValue(dryRun)))
             {
                 throw new Model.Errors.InvalidInputException("--verify audits what apply builds on the host; it cannot be combined with --store-only or --dry-run");
@@ -102,7 +126,7 @@ public static class ApplyCommand
                     return ExitCodes.InvalidInput;
                 }
 
-                stdout.WriteLine(outcome.Changed
+                context.Info(outcome.Changed
                     ? $"stored desired state generation {outcome.Generation} in {context.Where}"
                     : $"desired state unchanged (generation {outcome.Generation})");
             }
@@ -129,6 +153,41 @@ public static class ApplyCommand
     }
 
     /// <summary>
+    /// Applies a plan saved by <c>plan --out</c>: under the apply lock the host is observed again and the plan is run
+    /// only when the generation, the desired objects, the observed host and so the steps are those saved. It was
+    /// reviewed when saved, so nothing is asked.
+    /// </summary>
+    private static async Task<int> ApplySavedAsync(CliContext context, string file, bool keepGoing, CancellationToken cancellationToken)
+    {
+        var saved = Plans.SavedPlan.Read(file);
+        var reconciler = await context.ReconcilerAsync(cancellationToken);
+        string? refusal = null;
+        var (plan, report) = await reconciler.ApplyAsync(new Backends.Execution.ApplyOptions { KeepGoing = keepGoing, Trigger = "cli saved-plan" }, now =>
+        {
+            refusal = saved.Refusal(now, context.BackendOptions.Prefix);
+            if (refusal is null && !now.Plan.Steps.IsEmpty)
+            {
+                context.Info($"Applying the saved plan {file} (generation {now.Generation}, {now.Plan.Summary}).");
+            }
+
+            return refusal is null;
+        }, cancellationToken);
+        // Nothing ran (no steps now, or problems): the plan still has to be the one saved, or the host moved.
+        refusal ??= report is null ? saved.Refusal(plan, context.BackendOptions.Prefix) : null;
+        if (refusal is not null)
+        {
+            throw new Model.Errors.ConcurrencyConflictException($"refusing the saved plan {file}: {refusal}; nothing was changed");
+        }
+
+        if (plan.Plan.Steps.IsEmpty)
+        {
+            context.Info($"The saved plan {file} has nothing to do: the host matches generation {plan.Generation}.");
+        }
+
+        return Finish(context, PlanOutcome.From(plan, reconciler.Backend), report is null ? null : RunSummary.From(report), dryRun: false);
+    }
+
+    /// <summary>
     /// Reports an <c>apply -f FILE --dry-run</c>: the plan and the MACs and addresses storing the documents would hand out
     /// or release. Nothing was stored. Exit 0, or 1 when the plan has problems that would block the apply.
     /// </summary>
@@ -152,7 +211,7 @@ public static class ApplyCommand
         }
         else
         {
-            PlanPrinter.Print(context.Stdout, plan, showCommands: false);
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, PlanDetail.Auto, context.Color);
             PlanPrinter.PrintAllocations(context.Stdout, allocations);
             context.Stdout.WriteLine("Dry run: nothing was stored and nothing was changed on the host.");
         }
@@ -217,6 +276,12 @@ public static class ApplyCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(plan);
+        // The approval shows the plan only when there is something to approve: say why nothing ran otherwise.
+        if (run is null && !context.Json && (!plan.Plan.Problems.IsEmpty || (plan.Plan.Steps.IsEmpty && !context.Quiet)))
+        {
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, PlanDetail.Auto, context.Color);
+        }
+
         if (context.Json)
         {
             context.WriteJson(new
@@ -228,7 +293,7 @@ public static class ApplyCommand
                 Run = run is null ? null : new { run.RunId, run.Outcome, run.Error, run.Seconds },
             });
         }
-        else if (run is not null)
+        else if (run is not null && (!context.Quiet || !run.Succeeded))
         {
             PlanPrinter.PrintReport(context.Stdout, run);
         }
@@ -242,7 +307,7 @@ public static class ApplyCommand
         {
             if (!dryRun && !plan.Plan.Steps.IsEmpty && !context.Json)
             {
-                context.Stdout.WriteLine("Nothing was changed.");
+                context.Info("Nothing was changed.");
             }
 
             return ExitCodes.Ok;

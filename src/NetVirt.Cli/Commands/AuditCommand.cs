@@ -32,7 +32,14 @@ public static class AuditCommand
         var seconds = new Option<int>("--seconds") { Description = "How long --passive captures", DefaultValueFactory = _ => 10 };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.html, report.json, junit.xml and evidence pcaps (default: ./netvirt-audit-<UTC time>)" };
         var noReports = new Option<bool>("--no-reports") { Description = "Write no report files (terminal or JSON output only)" };
-        var command = new Command("audit", "Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference")
+        var command = new Command("audit", """
+            Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference
+
+            Examples:
+              netvirt audit                                  # exit 0 clean, 4 with findings; reports in ./netvirt-audit-<time>
+              netvirt audit --output json --no-reports | jq '.findings[]'
+              netvirt audit --passive --seconds 60           # only listen: flag frames with foreign sources
+            """)
         {
             passive, seconds, reportDir, noReports,
         };
@@ -138,7 +145,7 @@ public static class AuditCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
-        if (context.Json || !context.Console.Profile.Capabilities.Interactive)
+        if (context.Json || context.Quiet || !context.Console.Profile.Capabilities.Interactive)
         {
             return await work(null);
         }

@@ -12,7 +12,13 @@ public static class ValidateCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var files = CommonOptions.Files(required: true);
-        var command = new Command("validate", "Check documents and report every error at once (nothing is stored)") { files };
+        var command = new Command("validate", """
+            Check documents and report every error at once (nothing is stored)
+
+            Examples:
+              netvirt validate -f network.yaml
+              netvirt validate -f base.yaml -f tenants.yaml --target any   # valid for illumos and Linux alike
+            """) { files };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);

@@ -25,7 +25,8 @@ public static class ErrorPrinter
             }
 
             var path = error.Path.Length == 0 || whole ? "" : $"{error.Path}: ";
-            writer.WriteLine($"{prefix}{path}{error.Message} [{error.Code}]");
+            // Messages quote what the document said, which may hold escape sequences.
+            writer.WriteLine(Api.Views.DisplayText.Escape($"{prefix}{path}{error.Message} [{error.Code}]"));
         }
 
         writer.WriteLine($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was changed");
@@ -40,7 +41,7 @@ public static class ErrorPrinter
         {
             // The path names the list that is missing; its location is the VNIC's.
             var location = map?.Locate(warning.Path) ?? map?.Locate(warning.Path[..Math.Max(0, warning.Path.LastIndexOf('.'))]);
-            writer.WriteLine($"warning: {(location is null ? "" : $"{location}: ")}{warning.Path}: {warning.Message} [{warning.Code}]");
+            writer.WriteLine(Api.Views.DisplayText.Escape($"warning: {(location is null ? "" : $"{location}: ")}{warning.Path}: {warning.Message} [{warning.Code}]"));
         }
     }
 }

@@ -122,7 +122,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
     {
         await _api.PostAsync("/vnics", """{"zone": "web1", "network": "acme"}""");
         var ips = await _api.GetJsonAsync("/networks/acme/ips");
-        Assert.Equal("1", ips.GetProperty("usage")[0].GetProperty("used").GetString());
+        Assert.Equal(1, ips.GetProperty("usage")[0].GetProperty("used").GetInt32());
         Assert.Contains(ips.GetProperty("addresses").EnumerateArray(), a => a.GetProperty("address").GetString() == "10.100.0.10" && a.GetProperty("zone").GetString() == "web1");
 
         var free = await _api.GetJsonAsync("/networks/acme/ips/free?family=ipv4");
