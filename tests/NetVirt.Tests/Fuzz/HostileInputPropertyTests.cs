@@ -119,6 +119,10 @@ public sealed partial class HostileInputPropertyTests(ITestOutputHelper output)
             (HttpMethod.Get, "/ips/10.100.0.10", ""),
             (HttpMethod.Get, "/networks/acme/ips/free?family=ipv4", ""),
             (HttpMethod.Delete, "/reservations/acme/10.100.0.200-10.100.0.210", ""),
+            (HttpMethod.Get, "/networks/acme/ips/next?family=ipv4", ""),
+            (HttpMethod.Get, "/topology?format=svg", ""),
+            (HttpMethod.Get, "/audits/1/files/report.json", ""),
+            (HttpMethod.Get, "/runs/1?wait=1", ""),
         ];
         var statuses = new Dictionary<int, int>();
         var runs = 0;
