@@ -1,7 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetVirt.Api.Dashboard;
 using NetVirt.Api.Endpoints;
@@ -35,9 +35,16 @@ public static class ApiHost
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(backendFactory);
-        if (!tokens.Required && options.Urls.FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
+        if (options.MaxBodyBytes < 1)
         {
-            throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1");
+            throw new InvalidInputException($"--max-body-bytes {options.MaxBodyBytes} is not a size; give the largest request body to accept, in bytes (default {Hosting.RequestBody.DefaultLimit})");
+        }
+
+        // Every URL is read as Kestrel will bind it; one it cannot bind is refused here, in one line, not by a stack trace at start.
+        var reaches = ListenUrls.Check(options.Urls);
+        if (!tokens.Required && reaches.FirstOrDefault(u => u.Reach != ListenUrls.Reach.Loopback) is { Url: { } exposed })
+        {
+            throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1 (only localhost or a literal loopback address counts)");
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
@@ -50,6 +57,11 @@ public static class ApiHost
         ConfigureLogging(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Until the host has started, its own failure ("Hosting failed to start", a taken port) is the caller's to report
+        // in one line (netvirt serve does); the host would log it with a stack trace first. From then on it logs as usual.
+        IHostApplicationLifetime? lifetime = null;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host",
+            level => level >= LogLevel.Information && (lifetime?.ApplicationStarted.IsCancellationRequested == true || level >= LogLevel.Critical));
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
@@ -82,6 +94,7 @@ public static class ApiHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        lifetime = app.Lifetime;
         app.Services.GetRequiredService<BackgroundCheckpoints>();
         // Outermost, so every request is logged and counted once, refused and failed ones too.
         app.UseMiddleware<Observability.AccessLog>();
@@ -140,13 +153,19 @@ public static class ApiHost
         }
     }
 
-    /// <summary>True when <paramref name="url"/> listens on a loopback address only (127.0.0.0/8, ::1, localhost).</summary>
+    /// <summary>
+    /// True when <paramref name="url"/> listens on a loopback address only (<c>localhost</c>, 127.0.0.0/8, <c>::1</c>),
+    /// read as Kestrel binds it (<see cref="ListenUrls"/>); false for anything else, including URLs Kestrel cannot bind.
+    /// </summary>
     public static bool IsLoopback(string url)
     {
-        ArgumentNullException.ThrowIfNull(url);
-        // Kestrel's wildcards (*, +) are not valid URI hosts; they listen everywhere.
-        var host = url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal) ? "*"
-            : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : "*";
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        try
+        {
+            return ListenUrls.Classify(url) == ListenUrls.Reach.Loopback;
+        }
+        catch (InvalidInputException)
+        {
+            return false;
+        }
     }
 }

@@ -11,6 +11,7 @@ public sealed class CliContext
     private NetVirtStore? _store;
     private Services.INetVirtService? _service;
     private Reconciliation.Reconciler? _reconciler;
+    private Backends.Execution.IHostBackend? _backend;
 
     /// <summary>Creates a context writing to the given streams.</summary>
     public CliContext(TextWriter stdout, TextWriter stderr, string? databasePath, string output, HostTarget target)
@@ -81,8 +82,15 @@ public sealed class CliContext
     /// <summary>Where the desired state lives, for messages: the database file or the server.</summary>
     public string Where => Server ?? DatabasePath;
 
-    /// <summary>The store, opened on first use.</summary>
-    public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
+    /// <summary>
+    /// The store, opened on first use; it must exist. Commands that only read (plan, drift, show, export, history,
+    /// ip list/free/next/who, audit, destroy) never create a database: a mistyped <c>--db</c> is an error naming the
+    /// path, not a new empty deployment whose plan would delete the real one's objects.
+    /// </summary>
+    public NetVirtStore Store => _store ??= NetVirtStore.OpenExisting(DatabasePath);
+
+    /// <summary>The store for commands that write a desired state (apply -f, ip reserve/release): created when missing.</summary>
+    public NetVirtStore WritableStore => _store ??= NetVirtStore.Open(DatabasePath);
 
     /// <summary>Creates the host backend for a target; replaced by tests with fakes.</summary>
     public static Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> BackendFactory { get; set; } =
@@ -115,9 +123,13 @@ public sealed class CliContext
         }
     }
 
-    /// <summary>The reconciler for <see cref="Target"/>, created on first use.</summary>
+    /// <summary>The reconciler for <see cref="Target"/> over <see cref="Store"/>, created on first use.</summary>
     public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken) =>
-        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false));
+        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The backend for <see cref="Target"/>, created on first use.</summary>
+    public async Task<Backends.Execution.IHostBackend> BackendAsync(CancellationToken cancellationToken) =>
+        _backend ??= await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false);
 
     private static readonly Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> DefaultFactory = BackendFactory;
 

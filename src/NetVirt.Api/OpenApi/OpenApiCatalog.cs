@@ -44,6 +44,7 @@ public static class OpenApiCatalog
         ["CreateReservation"] = "Reserve an address or range in a network",
         ["DeleteReservation"] = "Remove the reservations inside an address or range",
         ["GetPlan"] = "The plan that would bring the host to the desired state (or remove everything)",
+        ["PlanDocument"] = "The plan and the allocations for a document, without storing it (a dry run)",
         ["GetDrift"] = "What on the host differs from the desired state, field by field",
         ["Apply"] = "Queue an apply of the desired state to the host (202 with the run)",
         ["Destroy"] = "Queue the removal of every host object NetVirt owns (202 with the run)",
@@ -86,6 +87,7 @@ public static class OpenApiCatalog
     public static readonly IReadOnlyDictionary<string, string> RequestBodies = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ReplaceState"] = "NetVirtDocument",
+        ["PlanDocument"] = "NetVirtDocument",
         ["CreateEtherstub"] = "Etherstub",
         ["CreateNetwork"] = "Network",
         ["ReplaceNetwork"] = "Network",

@@ -160,13 +160,16 @@ public sealed partial class ReconcileService : BackgroundService
 
     /// <summary>
     /// A plan against the observed host, read-only (concurrent callers share one run); with <paramref name="destroy"/>,
-    /// the plan that removes every object NetVirt owns.
+    /// the plan that removes every object NetVirt owns; with <paramref name="preview"/>, the plan for a desired state
+    /// that was never stored (a dry run), which is its own run.
     /// </summary>
-    public static ReconcileRequest PlanRequest(string trigger, bool destroy = false) =>
+    public static ReconcileRequest PlanRequest(string trigger, bool destroy = false, Store.DesiredState.StoredState? preview = null) =>
         new("plan", trigger, async (context, ct) =>
         {
             var plan = destroy
                 ? (await context.Reconciler.DestroyAsync(new ApplyOptions { Trigger = trigger }, approve: _ => false, ct).ConfigureAwait(false)).Plan
+                : preview is not null
+                ? await context.Reconciler.PlanForAsync(preview.Generation, preview.Resolved, observeHost: true, ct).ConfigureAwait(false)
                 : await context.Reconciler.PlanAsync(observeHost: true, ct).ConfigureAwait(false);
             return new ReconcileResult(true, plan.Plan.IsEmpty ? "no-changes" : "changes", plan.Generation, plan.Plan.Summary.ToString(), null)
             {
@@ -175,7 +178,7 @@ public sealed partial class ReconcileService : BackgroundService
             };
         })
         {
-            CoalesceKey = destroy ? "plan-destroy" : "plan",
+            CoalesceKey = preview is not null ? null : destroy ? "plan-destroy" : "plan",
         };
 
     /// <summary>

@@ -15,9 +15,15 @@ namespace NetVirt.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
-    /// <summary>Creates the auditor for a context; tests replace it.</summary>
-    public static Func<CliContext, Auditor> AuditorFactory { get; set; } =
-        context => Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    /// <summary>The auditor of this host: whether it can be audited at all comes first, the answer even where no database exists yet.</summary>
+    public static readonly Func<CliContext, Auditor> HostAuditorFactory = context =>
+    {
+        Auditor.CheckHost(context.Target);
+        return Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    };
+
+    /// <summary>Creates the auditor for a context; tests replace it (and put <see cref="HostAuditorFactory"/> back).</summary>
+    public static Func<CliContext, Auditor> AuditorFactory { get; set; } = HostAuditorFactory;
 
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)

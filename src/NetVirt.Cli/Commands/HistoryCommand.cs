@@ -58,6 +58,8 @@ public static class HistoryCommand
                 return ExitCodes.Ok;
             }
 
+            // Which deployment this journal belongs to: the id its host objects carry, and where it lives.
+            stdout.WriteLine($"Deployment {await context.Service.DeploymentIdAsync(cancellationToken)} ({context.Where})");
             if (runs.Count == 0)
             {
                 stdout.WriteLine("No apply runs yet.");

@@ -134,7 +134,7 @@ public static class IpCommand
             var text = result.GetValue(address)!;
             if (!IpAddressMath.TryParsePlain(text, out var ip))
             {
-                throw new InvalidInputException($"'{text}' is not an IPv4 or IPv6 address");
+                throw new InvalidInputException($"'{text}' is not an IPv4 or IPv6 address ({IpAddressMath.AddressFormHint})");
             }
 
             var holders = await context.Service.WhoAsync(ip, cancellationToken);
@@ -221,5 +221,5 @@ public static class IpCommand
     }
 
     private static IpRange ParseRange(string text) =>
-        IpRange.TryParse(text, out var range) ? range! : throw new InvalidInputException($"'{text}' is not an address or a range such as 10.0.0.5-10.0.0.9");
+        IpRange.TryParse(text, out var range) ? range! : throw new InvalidInputException($"'{text}' is not an address or a range such as 10.0.0.5-10.0.0.9 ({IpAddressMath.AddressFormHint})");
 }

@@ -82,10 +82,12 @@ public static class ServeCommand
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
-                // Kestrel reports a taken port as an IOException; say which address and what to do.
-                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}; choose another port with --urls", ex);
+                // Kestrel reports a taken port as an IOException ("Failed to bind to address URL: address already in
+                // use."); one line saying which address and what to do, no stack trace (ApiHost keeps the host from logging one).
+                var why = (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? "the address is already in use" : ex.Message).TrimEnd('.');
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {why}; choose another address or port with --urls, or stop what listens there", ex);
             }
 
             stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +

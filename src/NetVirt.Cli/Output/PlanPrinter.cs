@@ -86,6 +86,28 @@ public static class PlanPrinter
         }
     }
 
+    /// <summary>Writes what IPAM would hand out and release (a dry run): one line per VNIC.</summary>
+    public static void PrintAllocations(TextWriter writer, IReadOnlyList<Api.Views.AllocationView> allocations)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(allocations);
+        writer.WriteLine();
+        if (allocations.Count == 0)
+        {
+            writer.WriteLine("Addresses: none would be allocated or released.");
+            return;
+        }
+
+        writer.WriteLine("Addresses and MACs this apply would allocate (+) and release (-):");
+        foreach (var a in allocations)
+        {
+            var what = string.Join(" ", new[] { a.Mac }.Concat(a.Addresses).OfType<string>());
+            writer.WriteLine($"  {(a.Change == "allocate" ? "+" : "-")} {a.Zone}/{a.Vnic}  {what}");
+        }
+
+        writer.WriteLine();
+    }
+
     /// <summary>The plan as counts per change and object kind, the zones it interrupts, and how to see every step.</summary>
     private static void PrintSummary(TextWriter writer, PlanOutcome result, bool color)
     {

@@ -73,7 +73,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Networks_PutWithStaleIfMatch_Is409_AndWithCurrentGenerationReplaces()
+    public async Task Networks_PutWithStaleIfMatch_Is412_AndWithCurrentGenerationReplaces()
     {
         using var get = await _api.Client.GetAsync("/networks/acme");
         var etag = get.Headers.ETag!.Tag;
@@ -84,7 +84,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
 
         using var stale = new HttpRequestMessage(HttpMethod.Put, "/networks/acme") { Content = ApiTestHost.Json(body) };
         stale.Headers.TryAddWithoutValidation("If-Match", etag);
-        await AssertProblemAsync(await _api.Client.SendAsync(stale), HttpStatusCode.Conflict);
+        await AssertProblemAsync(await _api.Client.SendAsync(stale), HttpStatusCode.PreconditionFailed);
 
         using var current = new HttpRequestMessage(HttpMethod.Put, "/networks/acme") { Content = ApiTestHost.Json(body) };
         current.Headers.TryAddWithoutValidation("If-Match", (await _api.Client.GetAsync("/networks/acme")).Headers.ETag!.Tag);
