@@ -58,6 +58,6 @@ public sealed partial class IllumosNaming
         return zone.Replace('-', '_').Replace('.', '_');
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,11}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]{0,11}\z")]
     private static partial Regex PrefixPattern();
 }
