@@ -12,8 +12,9 @@ namespace NetVirt.Planning;
 /// Each object is diffed in three phases: create what is missing, change what differs (in place when every
 /// differing property is mutable for its kind, else delete and recreate), delete owned extras. Deleting or
 /// replacing an object also removes the observed objects that depend on it (an IP interface before its VNIC), and
-/// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place
-/// updates, then creations by ascending rank; ties by kind and name, so plans can be golden-tested.
+/// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place updates
+/// and creations together by ascending rank (updates first within a rank), so that no step refers to an object a
+/// later step creates; ties by kind and name, so plans can be golden-tested.
 /// Foreign objects (<see cref="HostResource.Owned"/> false) are never changed or deleted; a desired foreign object
 /// is a requirement: missing, or present with properties other than the desired ones, it is a blocking problem.
 /// </remarks>
@@ -140,21 +141,31 @@ public static class Planner
             });
         }
 
-        foreach (var item in updates.OrderBy(u => u.Resource.Kind.Rank).ThenBy(u => u.Resource.Id))
+        // In-place updates and creations run together by ascending rank, so that nothing is changed to refer to an
+        // object before the step that creates it (a VNIC moved onto a bridge that is itself being created, after a
+        // destroy was interrupted). Within a rank updates go first, unless they need an object of their own rank
+        // that this plan creates.
+        var forward = updates.Select(u => (Resource: u.Resource, Update: (DriftItem?)u))
+            .Concat(creates.Keys.Select(id => (Resource: desired.Find(id)!, Update: (DriftItem?)null)))
+            .OrderBy(f => f.Resource.Kind.Rank)
+            .ThenBy(f => f.Update is null ? 1 : NeedsCreatedOfSameRank(f.Resource, desired, creates) ? 2 : 0)
+            .ThenBy(f => f.Resource.Id);
+        foreach (var (resource, update) in forward)
         {
-            steps.Add(new PlanStep
+            if (update is not null)
             {
-                Index = steps.Count + 1,
-                Action = StepAction.Update,
-                Change = ChangeKind.Change,
-                Resource = item.Resource,
-                Changes = item.Changes,
-                Reason = $"{item.Resource}: {string.Join(", ", item.Changes)}",
-            });
-        }
+                steps.Add(new PlanStep
+                {
+                    Index = steps.Count + 1,
+                    Action = StepAction.Update,
+                    Change = ChangeKind.Change,
+                    Resource = resource,
+                    Changes = update.Changes,
+                    Reason = $"{resource}: {string.Join(", ", update.Changes)}",
+                });
+                continue;
+            }
 
-        foreach (var resource in creates.Keys.Select(id => desired.Find(id)!).OrderBy(r => r.Kind.Rank).ThenBy(r => r.Id))
-        {
             var replaced = deletes.TryGetValue(resource.Id, out var deleted);
             steps.Add(new PlanStep
             {
@@ -219,6 +230,9 @@ public static class Planner
             }
         }
     }
+
+    private static bool NeedsCreatedOfSameRank(HostResource resource, HostState desired, Dictionary<ResourceId, string> creates) =>
+        resource.DependsOn.Any(d => creates.ContainsKey(d) && desired.Find(d) is { } parent && parent.Kind.Rank == resource.Kind.Rank);
 
     /// <summary>True when the kernel removes <paramref name="resource"/> with a parent that is itself deleted.</summary>
     private static bool ImpliedByParentDelete(HostResource resource, IEnumerable<ResourceId> deleted) =>
