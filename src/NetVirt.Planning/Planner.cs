@@ -75,6 +75,12 @@ public static class Planner
             {
                 blocking.Add(new PlanProblem(want.ToString(), "required on the host but not found; NetVirt does not create it"));
             }
+            else if (want.Owned && have is { Owned: false, Deployment: { } other })
+            {
+                blocking.Add(new PlanProblem(want.ToString(),
+                    $"the name is taken by an object of deployment {other}: another NetVirt database with the same ownership prefix manages it, and this one will not change or delete it "
+                    + "(use that database, or give this one another prefix with NETVIRT_PREFIX)"));
+            }
             else if (want.Owned && have is { Owned: false })
             {
                 blocking.Add(new PlanProblem(want.ToString(), "the name is taken by an object NetVirt does not own; NetVirt will not touch it"));
@@ -90,6 +96,7 @@ public static class Planner
             }
         }
 
+        blocking.AddRange(MacsOfOtherDeployments(desired, observed));
         var drift = Diff(desired, observed);
         var changed = drift.Where(d => d.Kind == DriftKind.Changed).ToDictionary(d => d.Resource.Id, d => d.Changes);
         var creates = new Dictionary<ResourceId, string>();
@@ -178,7 +185,7 @@ public static class Planner
             });
         }
 
-        return new Plan { Steps = steps.ToEquatableArray(), Problems = blocking.ToEquatableArray() };
+        return new Plan { Steps = steps.ToEquatableArray(), Problems = blocking.ToEquatableArray(), OtherDeployments = OtherDeployments(observed) };
     }
 
     /// <summary>
@@ -229,6 +236,52 @@ public static class Planner
                 queue.Enqueue(child.Id);
             }
         }
+    }
+
+    /// <summary>The property that holds an interface's MAC, in every backend's vocabulary.</summary>
+    public const string MacProperty = "mac";
+
+    /// <summary>
+    /// Desired interfaces whose MAC an interface of another NetVirt deployment on this host already carries: each
+    /// database hands out MACs on its own, so this check is what guarantees that two deployments never put the same
+    /// MAC on one host.
+    /// </summary>
+    private static IEnumerable<PlanProblem> MacsOfOtherDeployments(HostState desired, HostState observed)
+    {
+        var taken = new Dictionary<string, HostResource>(StringComparer.Ordinal);
+        foreach (var other in observed.Resources)
+        {
+            if (other is { Owned: false, Deployment: not null } && other.Properties[MacProperty] is { Length: > 0 } mac)
+            {
+                taken.TryAdd(mac, other);
+            }
+        }
+
+        if (taken.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var want in Ordered(desired.Resources))
+        {
+            if (want.Owned && want.Properties[MacProperty] is { Length: > 0 } mac && taken.TryGetValue(mac, out var holder))
+            {
+                yield return new PlanProblem(want.ToString(),
+                    $"MAC {mac} is already carried by {holder} of deployment {holder.Deployment} (another NetVirt database on this host); "
+                    + "give this VNIC another MAC (two interfaces with one MAC confuse every switch that sees both)");
+            }
+        }
+    }
+
+    /// <summary>What the observed state holds of other deployments: counts and the first few objects of each.</summary>
+    public static EquatableArray<OtherDeployment> OtherDeployments(HostState observed)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        return observed.Resources.Where(r => r is { Owned: false, Deployment: not null })
+            .GroupBy(r => r.Deployment!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new OtherDeployment(g.Key, g.Count(), Ordered(g).Take(3).Select(r => r.ToString()).ToEquatableArray()))
+            .ToEquatableArray();
     }
 
     private static bool NeedsCreatedOfSameRank(HostResource resource, HostState desired, Dictionary<ResourceId, string> creates) =>
