@@ -270,7 +270,9 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             }
 
             store.Replace(loaded.Model, HostTarget.Linux);
-            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, Threads = threads });
+            // Every object records a deployment id, as for a database of its own.
+            var deployment = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = deployment, Threads = threads });
             return new Lab(directory, new Reconciler(store, backend), backend);
         }
 
