@@ -19,7 +19,7 @@ internal sealed class ProtectionKind : LinuxKind
 {
     /// <summary>The kind.</summary>
     public static readonly ResourceKind Definition = ResourceKind.Create(
-        "protection", 10, [LinuxProperties.Flags, LinuxProperties.Mac, LinuxProperties.DhcpChaddr, LinuxProperties.AllowedIps], deletedWithParent: true);
+        "protection", 10, [LinuxProperties.Flags, LinuxProperties.AllowedMac, LinuxProperties.DhcpChaddr, LinuxProperties.AllowedIps], deletedWithParent: true);
 
     /// <summary>The one instance.</summary>
     public static readonly ProtectionKind Instance = new();
@@ -36,7 +36,7 @@ internal sealed class ProtectionKind : LinuxKind
         Properties = PropertyBag.Of(
             (LinuxProperties.Port, port),
             (LinuxProperties.Flags, SpecNames.Format(protection)),
-            (LinuxProperties.Mac, protection.HasFlag(Protection.MacNospoof) ? mac : ""),
+            (LinuxProperties.AllowedMac, protection.HasFlag(Protection.MacNospoof) ? mac : ""),
             (LinuxProperties.DhcpChaddr, protection.HasFlag(Protection.DhcpNospoof) ? mac : ""),
             (LinuxProperties.AllowedIps, allowedIps)),
         DependsOn = [table],
@@ -55,7 +55,7 @@ internal sealed class ProtectionKind : LinuxKind
             Properties = PropertyBag.Of(
                 (LinuxProperties.Port, port.Port),
                 (LinuxProperties.Flags, SpecNames.Format(port.Flags)),
-                (LinuxProperties.Mac, NftPortObserved.Join(port.Macs)),
+                (LinuxProperties.AllowedMac, NftPortObserved.Join(port.Macs)),
                 (LinuxProperties.DhcpChaddr, NftPortObserved.Join(port.Chaddrs)),
                 (LinuxProperties.AllowedIps, NftPortObserved.Join(port.Allowed))),
             DependsOn = [table],

@@ -147,7 +147,7 @@ public static class NftRuleset
             }
         }
 
-        if (properties[LinuxProperties.Mac] is { Length: > 0 } mac)
+        if (properties[LinuxProperties.AllowedMac] is { Length: > 0 } mac)
         {
             yield return (Macs, $"{quoted} . {mac}");
         }

@@ -43,6 +43,9 @@ public static class LinuxProperties
     public const string Flags = "protection";
 
     /// <summary>The MAC mac-nospoof allows as Ethernet and ARP sender address (empty without mac-nospoof).</summary>
+    public const string AllowedMac = "allowed-mac";
+
+    /// <summary>The MAC a DHCP client's chaddr must carry under dhcp-nospoof (empty without it).</summary>
     public const string DhcpChaddr = "dhcp-chaddr";
 
     /// <summary>Allowed IPv4/IPv6 source prefixes for ip-nospoof, sorted, comma-separated.</summary>
