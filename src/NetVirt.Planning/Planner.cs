@@ -242,16 +242,16 @@ public static class Planner
     public const string MacProperty = "mac";
 
     /// <summary>
-    /// Desired interfaces whose MAC an interface of another NetVirt deployment on this host already carries: each
-    /// database hands out MACs on its own, so this check is what guarantees that two deployments never put the same
-    /// MAC on one host.
+    /// Desired interfaces whose MAC an interface this deployment does not own already carries on this host (the
+    /// backends report the MACs of other NetVirt deployments' interfaces): each database hands out MACs on its own, so
+    /// this check is what guarantees that two deployments never put the same MAC on one host.
     /// </summary>
     private static IEnumerable<PlanProblem> MacsOfOtherDeployments(HostState desired, HostState observed)
     {
         var taken = new Dictionary<string, HostResource>(StringComparer.Ordinal);
         foreach (var other in observed.Resources)
         {
-            if (other is { Owned: false, Deployment: not null } && other.Properties[MacProperty] is { Length: > 0 } mac)
+            if (!other.Owned && other.Properties[MacProperty] is { Length: > 0 } mac)
             {
                 taken.TryAdd(mac, other);
             }
@@ -266,8 +266,9 @@ public static class Planner
         {
             if (want.Owned && want.Properties[MacProperty] is { Length: > 0 } mac && taken.TryGetValue(mac, out var holder))
             {
+                var deployment = holder.Deployment ?? holder.Properties["deployment"];
                 yield return new PlanProblem(want.ToString(),
-                    $"MAC {mac} is already carried by {holder} of deployment {holder.Deployment} (another NetVirt database on this host); "
+                    $"MAC {mac} is already carried by {holder}{(string.IsNullOrEmpty(deployment) ? "" : $" of deployment {deployment}")} (another NetVirt database on this host); "
                     + "give this VNIC another MAC (two interfaces with one MAC confuse every switch that sees both)");
             }
         }

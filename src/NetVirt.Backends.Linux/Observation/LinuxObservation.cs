@@ -151,7 +151,8 @@ internal static partial class LinuxObservation
     /// <summary>True for a zone namespace of some NetVirt prefix (<c>{prefix}-z-{zone}</c>).</summary>
     public static bool IsOtherPrefixZone(string netns) => ZoneNamespace().IsMatch(netns);
 
-    // The interfaces another prefix's deployments made in their zones: kept (not owned) for their MACs only.
+    // The interfaces another prefix's deployments made in their zones: kept (not owned, their deployment a property
+    // rather than a claim on this prefix) for their MACs only.
     private static void AddOtherPrefixes(IReadOnlyList<NamespaceObserved> otherZones, List<HostResource> resources)
     {
         foreach (var ns in otherZones)
@@ -165,8 +166,7 @@ internal static partial class LinuxObservation
                         Kind = LinkKind.Definition,
                         Name = LinuxNames.Interface(ns.Name, link.Name),
                         Owned = false,
-                        Deployment = deployment,
-                        Properties = PropertyBag.Of((LinuxProperties.Mac, mac.ToString())),
+                        Properties = PropertyBag.Of((LinuxProperties.Mac, mac.ToString()), (LinuxProperties.Deployment, deployment)),
                     });
                 }
             }

@@ -85,6 +85,43 @@ public sealed class PlannerTests
         AssertNoStepRefersToALaterCreate(plan, State(Sw, p0, p2, p9));
     }
 
+    [Fact]
+    public void Plan_ObjectsOfAnotherDeployment_AreNeverTouchedAndAreNamed()
+    {
+        var theirs = Res(Switch, "sw9") with { Owned = false, Deployment = "ffeeddccbbaa9988" };
+
+        var plan = Planner.Plan(HostState.Empty, State(Sw, theirs));
+
+        Assert.Equal(["1. delete switch sw0: switch sw0: not in the desired state"], Lines(plan));
+        var other = Assert.Single(plan.OtherDeployments);
+        Assert.Equal(("ffeeddccbbaa9988", 1), (other.Id, other.Objects));
+        Assert.Equal("1 object of deployment ffeeddccbbaa9988 (another database), left alone: switch sw9", other.ToString());
+    }
+
+    [Fact]
+    public void Plan_DesiredObjectAnotherDeploymentHolds_IsAProblemNamingThatDeployment()
+    {
+        var plan = Planner.Plan(State(Sw), State(Sw with { Owned = false, Deployment = "ffeeddccbbaa9988" }));
+
+        Assert.Empty(plan.Steps);
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("switch sw0", problem.Subject);
+        Assert.StartsWith("the name is taken by an object of deployment ffeeddccbbaa9988: another NetVirt database", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_MacThatAnInterfaceOfAnotherDeploymentCarries_IsAProblem()
+    {
+        var mine = Res(Port, "p5", ("mac", "02:08:20:00:00:07")) with { DependsOn = [Sw.Id] };
+        var theirs = Res(Port, "other/p1", ("mac", "02:08:20:00:00:07")) with { Owned = false, Deployment = "ffeeddccbbaa9988" };
+
+        var plan = Planner.Plan(State(Sw, mine), State(Sw, theirs));
+
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("port p5", problem.Subject);
+        Assert.StartsWith("MAC 02:08:20:00:00:07 is already carried by port other/p1 of deployment ffeeddccbbaa9988", problem.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>No create or update step depends on an object that a later step of the plan creates.</summary>
     internal static void AssertNoStepRefersToALaterCreate(Plan plan, HostState desired)
     {
