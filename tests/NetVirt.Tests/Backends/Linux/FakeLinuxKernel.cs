@@ -467,7 +467,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             Mac = new MacAddress(0x0a0000000000UL + (ulong)index),
             Owner = ns,
         };
-        ns.Links[index] = link;
+        ns.Add(link);
         return link;
     }
 
@@ -476,7 +476,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     // A link goes with its veth peer, its macvlans, its tc state; its ports lose their master.
     private void Destroy(Link link)
     {
-        if (!link.Owner!.Links.Remove(link.Index))
+        if (!link.Owner!.Remove(link))
         {
             return;
         }
@@ -655,7 +655,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             }
             else
             {
-                to.Links[copy.Index] = copy;
+                to.Add(copy);
             }
         }
 
@@ -681,6 +681,8 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
 
         public Dictionary<int, Link> Links { get; } = [];
 
+        public Dictionary<string, Link> ByName { get; } = new(StringComparer.Ordinal);
+
         public List<(int Index, InterfaceAddress Address)> Addresses { get; } = [];
 
         public List<Route> Routes { get; } = [];
@@ -689,7 +691,19 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
 
         public IEnumerable<Link> AllLinks() => Loopback is null ? Links.Values : Links.Values.Prepend(Loopback);
 
-        public Link? Find(string name) => name == "lo" ? Loopback : Links.Values.FirstOrDefault(l => l.Name == name);
+        public Link? Find(string name) => name == "lo" ? Loopback : ByName.GetValueOrDefault(name);
+
+        public void Add(Link link)
+        {
+            Links[link.Index] = link;
+            ByName[link.Name] = link;
+        }
+
+        public bool Remove(Link link)
+        {
+            ByName.Remove(link.Name);
+            return Links.Remove(link.Index);
+        }
     }
 
     private sealed record Link

@@ -8,10 +8,13 @@ namespace NetVirt.Tests.Backends.Linux;
 
 /// <summary>
 /// kill -9 at any instant converges. The Linux backend runs over <see cref="FakeLinuxKernel"/>; "the process" is
-/// stopped at every step boundary of an apply and of a destroy of 200 zones, and at every single kernel change of an
-/// apply and a destroy of a small model that has every kind (half-made namespaces, veths without their mark, a tc batch
-/// half run, ...). From each of those hosts the next apply must converge (its plan well ordered, then nothing left to
-/// do, the host as a clean apply leaves it) and the next destroy must leave nothing with the prefix.
+/// stopped at every step boundary of an apply and of a destroy of 200 zones, and killed at every single kernel change
+/// of an apply and a destroy of a small model that has every kind (half-made namespaces, veths without their mark, a
+/// tc batch half run, ...). From each of those hosts the next apply must converge (its plan well ordered, then nothing
+/// left to do, the host as a clean apply leaves it) and the next destroy must leave nothing with the prefix. The
+/// destroy is checked from every stop but for the apply of 200 zones, where every fourth boundary is enough: a
+/// destroy's plan does not depend on how far the apply got beyond which objects exist, and the small model checks it
+/// after every single change.
 /// </summary>
 public sealed class LinuxConvergenceTests(ITestOutputHelper output)
 {
@@ -47,7 +50,8 @@ public sealed class LinuxConvergenceTests(ITestOutputHelper output)
         var host = new LinuxHarness(NewHost(), Zones200.Value);
         var next = new NextRuns(Zones200.Value, reference);
 
-        var report = await host.ApplyAsync(decorate: backend => new StepwiseBackend(backend, step => next.FromAsync(host.Kernel, $"apply stopped after step {step}")));
+        var report = await host.ApplyAsync(decorate: backend => new StepwiseBackend(backend, step =>
+            next.FromAsync(host.Kernel, $"apply stopped after step {step}", destroyToo: step.Index % 4 == 0)));
 
         Assert.True(report!.Succeeded, report.Error);
         var boundaries = await next.AllAsync();
@@ -129,7 +133,7 @@ public sealed class LinuxConvergenceTests(ITestOutputHelper output)
         private readonly SemaphoreSlim _slots = new(Environment.ProcessorCount);
         private readonly List<Task> _checks = [];
 
-        public async Task FromAsync(FakeLinuxKernel stopped, string because)
+        public async Task FromAsync(FakeLinuxKernel stopped, string because, bool destroyToo = true)
         {
             await _slots.WaitAsync();
             var copy = stopped.Clone();
@@ -137,7 +141,7 @@ public sealed class LinuxConvergenceTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await ConvergeAsync(copy, model, reference, because);
+                    await ConvergeAsync(copy, model, reference, because, destroyToo);
                 }
                 finally
                 {
@@ -153,9 +157,9 @@ public sealed class LinuxConvergenceTests(ITestOutputHelper output)
             return _checks.Count;
         }
 
-        public static async Task ConvergeAsync(FakeLinuxKernel stopped, NetworkModel model, string reference, string because)
+        public static async Task ConvergeAsync(FakeLinuxKernel stopped, NetworkModel model, string reference, string because, bool destroyToo = true)
         {
-            var destroyed = new LinuxHarness(stopped.Clone(), model);
+            var destroyed = destroyToo ? new LinuxHarness(stopped.Clone(), model) : null;
             var applied = new LinuxHarness(stopped, model);
             var report = await applied.ApplyAsync();
             Assert.True(report is null || report.Succeeded, $"{because}: the next apply ended {report?.Outcome}: {report?.Error}");
@@ -166,7 +170,10 @@ public sealed class LinuxConvergenceTests(ITestOutputHelper output)
                 Assert.Fail($"{because}: the host differs from a clean apply:\n{Difference(reference, after)}\nnext plan: {string.Join("; ", plan.Steps.Take(5))}");
             }
 
-            await destroyed.DestroyAllAsync(because);
+            if (destroyed is not null)
+            {
+                await destroyed.DestroyAllAsync(because);
+            }
         }
 
         private static string Difference(string expected, string actual)
