@@ -145,7 +145,8 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(approve);
         var plan = await PlanAsync(observeHost: true, destroy, cancellationToken).ConfigureAwait(false);
-        if (!plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty || !approve(plan))
+        // Shown (and refused by the approval) also when it cannot run or has nothing to do.
+        if (!approve(plan) || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)
         {
             return (plan, null);
         }
