@@ -23,6 +23,10 @@ install_packages() {
   [ -e /usr/bin/tcpdump ] || missing+=(tcpdump)
   [ -e /usr/bin/iperf3 ] || missing+=(iperf3)
   [ -e /usr/bin/ping ] || missing+=(iputils-ping)
+  [ -e /usr/bin/chromium ] || missing+=(chromium)        # the dashboard's end-to-end test (Playwright drives it)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
+  [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells
+  [ -e /usr/bin/fish ] || missing+=(fish)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "netvirt: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -45,6 +49,13 @@ install_dotnet() {
 build() {
   echo "netvirt: building ($configuration)" >&2
   dotnet build "$repo/NetVirt.sln" -c "$configuration" -v quiet -nologo -clp:NoSummary
+}
+
+# The OpenAPI document clients generate from (docs/openapi.json, kept equal to what the server serves by a unit
+# test), checked against Redocly's recommended rules with the CLI version pinned in scripts/openapi-lint.
+lint_openapi() {
+  echo "netvirt: linting docs/openapi.json (Redocly, recommended rules)" >&2
+  (cd "$repo/scripts/openapi-lint" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && npx --no-install redocly lint "$repo/docs/openapi.json" --config "$repo/scripts/openapi-lint/redocly.yaml")
 }
 
 netvirt() {

@@ -16,5 +16,6 @@ fi
 "$repo/scripts/sweep-test-objects.sh"
 trap '"$repo/scripts/sweep-test-objects.sh"' EXIT
 
+lint_openapi
 dotnet test "$repo/tests/NetVirt.Tests" -c "$configuration" --no-build -nologo --logger "console;verbosity=minimal"
 dotnet test "$repo/integration/NetVirt.Integration" -c "$configuration" --no-build -nologo --logger "console;verbosity=minimal"

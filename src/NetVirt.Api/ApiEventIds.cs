@@ -15,6 +15,9 @@ public static class ApiEventIds
     /// <summary>A request was refused for a missing or wrong token (the token itself is never logged).</summary>
     public const int AuthRefused = 7003;
 
+    /// <summary>One request, as the access log shows it.</summary>
+    public const int Request = 7004;
+
     /// <summary>A reconcile run started.</summary>
     public const int RunStarted = 7101;
 

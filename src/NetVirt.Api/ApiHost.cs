@@ -1,8 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetVirt.Api.Dashboard;
 using NetVirt.Api.Endpoints;
 using NetVirt.Api.Errors;
 using NetVirt.Api.Hosting;
@@ -34,9 +35,16 @@ public static class ApiHost
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(backendFactory);
-        if (!tokens.Required && options.Urls.FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
+        if (options.MaxBodyBytes < 1)
         {
-            throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1");
+            throw new InvalidInputException($"--max-body-bytes {options.MaxBodyBytes} is not a size; give the largest request body to accept, in bytes (default {Hosting.RequestBody.DefaultLimit})");
+        }
+
+        // Every URL is read as Kestrel will bind it; one it cannot bind is refused here, in one line, not by a stack trace at start.
+        var reaches = ListenUrls.Check(options.Urls);
+        if (!tokens.Required && reaches.FirstOrDefault(u => u.Reach != ListenUrls.Reach.Loopback) is { Url: { } exposed })
+        {
+            throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1 (only localhost or a literal loopback address counts)");
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
@@ -46,13 +54,29 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
         });
+        ConfigureLogging(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Until the host has started, its own failure ("Hosting failed to start", a taken port) is the caller's to report
+        // in one line (netvirt serve does); the host would log it with a stack trace first. From then on it logs as usual.
+        IHostApplicationLifetime? lifetime = null;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host",
+            level => level >= LogLevel.Information && (lifetime?.ApplicationStarted.IsCancellationRequested == true || level >= LogLevel.Critical));
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json => ApiJson.Configure(json.SerializerOptions));
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Address counts are exact JSON integers of any size (Views.UInt128JsonConverter).
+            if (context.JsonTypeInfo.Type == typeof(UInt128))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.Integer;
+                schema.Minimum = "0";
+            }
+
+            return Task.CompletedTask;
+        }));
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
@@ -63,16 +87,21 @@ public static class ApiHost
             sp.GetRequiredService<NetVirtStore>(), backendFactory, options.Reconcile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReconcileService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         // The audit probes the host this server manages; tests give a fake fabric instead.
-        auditor ??= store => Auditor.ForHost(store, options.Target, Reconciliation.BackendFactory.Prefix);
+        auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
         services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
+        services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        lifetime = app.Lifetime;
         app.Services.GetRequiredService<BackgroundCheckpoints>();
+        // Outermost, so every request is logged and counted once, refused and failed ones too.
+        app.UseMiddleware<Observability.AccessLog>();
         app.UseMiddleware<ErrorHandling>();
         app.UseStatusCodePages();
         app.UseMiddleware<TokenAuthentication>();
+        app.UseMiddleware<OpenApi.OpenApiRewriting>();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapStateEndpoints();
@@ -86,16 +115,57 @@ public static class ApiHost
         app.MapReconcileEndpoints();
         app.MapHistoryEndpoints();
         app.MapAuditEndpoints();
+        app.MapAuditFileEndpoints();
+        app.MapTopologyEndpoints();
+        app.MapEventEndpoints();
+        app.MapMetricsEndpoints();
+        app.MapDashboard();
         return app;
     }
 
-    /// <summary>True when <paramref name="url"/> listens on a loopback address only (127.0.0.0/8, ::1, localhost).</summary>
+    /// <summary>
+    /// Log lines carry a UTC timestamp (ISO 8601), in text or as JSON objects. JSON includes the scopes, so a reconcile
+    /// run's events carry its run id, kind and generation, and a request's events its trace id.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, Observability.LogFormat format)
+    {
+        const string Timestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        logging.ClearProviders();
+        if (format == Observability.LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = Timestamp;
+                o.UseUtcTimestamp = true;
+                o.IncludeScopes = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.TimestampFormat = Timestamp + " ";
+                o.UseUtcTimestamp = true;
+                o.SingleLine = true;
+                // One readable line per event; the messages name their run. JSON carries the scopes for machines.
+                o.IncludeScopes = false;
+            });
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="url"/> listens on a loopback address only (<c>localhost</c>, 127.0.0.0/8, <c>::1</c>),
+    /// read as Kestrel binds it (<see cref="ListenUrls"/>); false for anything else, including URLs Kestrel cannot bind.
+    /// </summary>
     public static bool IsLoopback(string url)
     {
-        ArgumentNullException.ThrowIfNull(url);
-        // Kestrel's wildcards (*, +) are not valid URI hosts; they listen everywhere.
-        var host = url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal) ? "*"
-            : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : "*";
-        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        try
+        {
+            return ListenUrls.Classify(url) == ListenUrls.Reach.Loopback;
+        }
+        catch (InvalidInputException)
+        {
+            return false;
+        }
     }
 }

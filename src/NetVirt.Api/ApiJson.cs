@@ -16,6 +16,7 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.KebabCaseLower;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        options.Converters.Add(new Views.UInt128JsonConverter());
         return options;
     }
 }

@@ -15,6 +15,12 @@ public sealed record ApiOptions
     /// <summary>The host target writes are validated for and the backend drives.</summary>
     public HostTarget Target { get; init; } = OperatingSystem.IsLinux() ? HostTarget.Linux : HostTarget.Illumos;
 
+    /// <summary>Ownership prefix of the host objects this server's host carries (<c>--prefix</c>, else <c>NETVIRT_PREFIX</c>, else <c>nv</c>).</summary>
+    public string Prefix { get; init; } = Reconciliation.BackendFactory.Prefix;
+
+    /// <summary>How the server logs: <c>text</c> (one line per event, with a UTC timestamp) or <c>json</c> (one JSON object per line).</summary>
+    public Observability.LogFormat LogFormat { get; init; } = Observability.LogFormat.Text;
+
     /// <summary>Addresses to listen on (Kestrel URLs).</summary>
     public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
 

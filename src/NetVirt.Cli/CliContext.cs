@@ -11,6 +11,7 @@ public sealed class CliContext
     private NetVirtStore? _store;
     private Services.INetVirtService? _service;
     private Reconciliation.Reconciler? _reconciler;
+    private Backends.Execution.IHostBackend? _backend;
 
     /// <summary>Creates a context writing to the given streams.</summary>
     public CliContext(TextWriter stdout, TextWriter stderr, string? databasePath, string output, HostTarget target)
@@ -20,20 +21,27 @@ public sealed class CliContext
         DatabasePath = StoreLocation.Resolve(databasePath);
         Json = string.Equals(output, "json", StringComparison.Ordinal);
         Target = target;
+        // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM is dumb.
+        Color = stdout == System.Console.Out && !System.Console.IsOutputRedirected
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb";
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = stdout == System.Console.Out && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            ColorSystem = Color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Out = new AnsiConsoleOutput(stdout),
         });
         if (stdout != System.Console.Out || System.Console.IsOutputRedirected)
         {
-            Console.Profile.Width = 200;
+            // Piped or captured: no terminal to fit, so tables keep whole lines for scripts and grep.
+            Console.Profile.Width = Commands.ShowCommand.UnlimitedWidth;
         }
     }
 
     /// <summary>Standard output.</summary>
     public TextWriter Stdout { get; }
+
+    /// <summary>True when output may be coloured: a terminal, <c>NO_COLOR</c> unset, <c>TERM</c> not <c>dumb</c>.</summary>
+    public bool Color { get; }
 
     /// <summary>Standard error.</summary>
     public TextWriter Stderr { get; }
@@ -56,14 +64,33 @@ public sealed class CliContext
     /// <summary>The token file (<c>--token-file</c>).</summary>
     public string? TokenFile { get; init; }
 
+    /// <summary>True with <c>--quiet</c>: only errors and the data asked for.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Writes an informational line on standard output, unless <c>--quiet</c>.</summary>
+    public void Info(string message)
+    {
+        if (!Quiet)
+        {
+            Stdout.WriteLine(message);
+        }
+    }
+
     /// <summary>Where the command's work happens: the local database and host, or the server.</summary>
     public Services.INetVirtService Service => _service ??= Server is null ? new Services.LocalNetVirtService(this) : new Services.HttpNetVirtService(ServerUri(Server), ClientToken());
 
     /// <summary>Where the desired state lives, for messages: the database file or the server.</summary>
     public string Where => Server ?? DatabasePath;
 
-    /// <summary>The store, opened on first use.</summary>
-    public NetVirtStore Store => _store ??= NetVirtStore.Open(DatabasePath);
+    /// <summary>
+    /// The store, opened on first use; it must exist. Commands that only read (plan, drift, show, export, history,
+    /// ip list/free/next/who, audit, destroy) never create a database: a mistyped <c>--db</c> is an error naming the
+    /// path, not a new empty deployment whose plan would delete the real one's objects.
+    /// </summary>
+    public NetVirtStore Store => _store ??= NetVirtStore.OpenExisting(DatabasePath);
+
+    /// <summary>The store for commands that write a desired state (apply -f, ip reserve/release): created when missing.</summary>
+    public NetVirtStore WritableStore => _store ??= NetVirtStore.Open(DatabasePath);
 
     /// <summary>Creates the host backend for a target; replaced by tests with fakes.</summary>
     public static Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> BackendFactory { get; set; } =
@@ -75,9 +102,34 @@ public sealed class CliContext
     /// <summary>True when the host of <see cref="Target"/> can be observed from here (false: plan from scratch).</summary>
     public bool ObserveHost => Reconciliation.BackendFactory.IsNative(Target) || BackendFactory != DefaultFactory;
 
-    /// <summary>The reconciler for <see cref="Target"/>, created on first use.</summary>
+    /// <summary>
+    /// Refuses, in one clear line, a command that must observe or change the host of <see cref="Target"/> when this is
+    /// not that host (<c>--target illumos drift</c> on Linux): nothing could be observed, and the backend's tools are
+    /// not here. With <c>--server</c> the server's host is the one observed, so nothing is refused.
+    /// </summary>
+    public void RequireHost(string command)
+    {
+        if (Server is null && !ObserveHost && Target == HostTarget.Any)
+        {
+            throw new Model.Errors.InvalidInputException($"'{command}' needs a host target (linux or illumos); --target any only checks documents against the rules of both");
+        }
+
+        if (Server is null && !ObserveHost)
+        {
+            var target = Target.ToString().ToLowerInvariant();
+            throw new Model.Errors.InvalidInputException(
+                $"'{command}' works on the {target} host itself and this is {(OperatingSystem.IsLinux() ? "linux" : System.Runtime.InteropServices.RuntimeInformation.OSDescription)}: run it there" +
+                (Target == HostTarget.Illumos ? ", or write what to run there with 'netvirt plan --target illumos --format script'" : ""));
+        }
+    }
+
+    /// <summary>The reconciler for <see cref="Target"/> over <see cref="Store"/>, created on first use.</summary>
     public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken) =>
-        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false));
+        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The backend for <see cref="Target"/>, created on first use.</summary>
+    public async Task<Backends.Execution.IHostBackend> BackendAsync(CancellationToken cancellationToken) =>
+        _backend ??= await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false);
 
     private static readonly Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> DefaultFactory = BackendFactory;
 
@@ -99,5 +151,5 @@ public sealed class CliContext
         : null;
 
     /// <summary>Writes an error line on standard error.</summary>
-    public void Error(string message) => Stderr.WriteLine($"netvirt: {message}");
+    public void Error(string message) => Stderr.WriteLine($"netvirt: {Api.Views.DisplayText.Escape(message)}");
 }

@@ -27,6 +27,20 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary><c>--prefix</c>: the ownership prefix of host objects (instead of <c>NETVIRT_PREFIX</c>).</summary>
+    public static readonly Option<string?> Prefix = new("--prefix")
+    {
+        Description = "Ownership prefix of every host object NetVirt creates or touches (default: $NETVIRT_PREFIX, else nv); objects without it are never changed",
+        Recursive = true,
+    };
+
+    /// <summary><c>--quiet</c>: only errors and the data asked for.</summary>
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Print only errors and the data asked for (no progress, notes or run summaries); the exit code tells the outcome",
+        Recursive = true,
+    };
+
     /// <summary><c>--output</c>: table or json.</summary>
     public static readonly Option<string> Output = CreateOutput();
 
@@ -47,7 +61,23 @@ public static class CommonOptions
         {
             Server = result.GetValue(Server),
             TokenFile = result.GetValue(TokenFile),
+            Quiet = result.GetValue(Quiet),
+            BackendOptions = new Reconciliation.BackendOptions { Prefix = ParsePrefix(result.GetValue(Prefix)) },
         };
+
+    /// <summary>The prefix named with <c>--prefix</c> (checked), else the one in effect.</summary>
+    public static string ParsePrefix(string? value)
+    {
+        if (value is null)
+        {
+            return Reconciliation.BackendFactory.Prefix;
+        }
+
+        // The Linux rules are the strictest (illumos link names allow letters, digits and '_'): 1-6 letters and digits, first a letter.
+        return value.Length is >= 1 and <= Backends.Linux.Resources.LinuxNaming.MaxPrefix && char.IsAsciiLetter(value[0]) && value.All(char.IsAsciiLetterOrDigit)
+            ? value
+            : throw new Model.Errors.InvalidInputException($"--prefix '{value}': give 1 to {Backends.Linux.Resources.LinuxNaming.MaxPrefix} letters and digits, starting with a letter (host object names are built from it)");
+    }
 
     /// <summary>The target named on the command line.</summary>
     public static HostTarget ParseTarget(string value) => value switch

@@ -21,7 +21,7 @@ public static class Program
         {
             foreach (var error in parsed.Errors)
             {
-                await stderr.WriteLineAsync($"netvirt: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(error.Message)}").ConfigureAwait(false);
             }
 
             await stderr.WriteLineAsync("Run 'netvirt --help' for usage.").ConfigureAwait(false);
@@ -40,12 +40,12 @@ public static class Program
         }
         catch (Exception ex) when (ex is InvalidInputException or UnknownObjectException)
         {
-            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
         catch (NetVirtException ex)
         {
-            await stderr.WriteLineAsync($"netvirt: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
@@ -56,7 +56,7 @@ public static class Program
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A bug, not a user error: say so plainly; the stack trace is for NETVIRT_DEBUG=1.
-            await stderr.WriteLineAsync($"netvirt: internal error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"netvirt: internal error: {ex.GetType().Name}: {Api.Views.DisplayText.Escape(ex.Message)}").ConfigureAwait(false);
             if (Environment.GetEnvironmentVariable("NETVIRT_DEBUG") == "1")
             {
                 await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
@@ -69,13 +69,24 @@ public static class Program
     /// <summary>The command tree.</summary>
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("NetVirt: declarative Crossbow-style network virtualization (etherstubs, VNICs, VLANs, zones), reconciled onto illumos or Linux and audited by packet capture")
+        var root = new RootCommand("""
+            NetVirt: declarative Crossbow-style network virtualization (etherstubs, VNICs, VLANs, zones), reconciled onto illumos or Linux and audited by packet capture
+
+            Examples:
+              netvirt apply -f network.yaml                  # store, plan, ask, apply
+              netvirt show topology                          # what is declared, as a tree
+              netvirt audit                                  # prove the tenants are isolated
+              netvirt serve                                  # the HTTP API and the dashboard at http://127.0.0.1:8470/ui/
+              source <(netvirt completion bash)
+            """)
         {
             CommonOptions.Database,
             CommonOptions.Output,
             CommonOptions.Target,
             CommonOptions.Server,
             CommonOptions.TokenFile,
+            CommonOptions.Prefix,
+            CommonOptions.Quiet,
         };
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ApplyCommand.Create(stdout, stderr));
@@ -88,6 +99,7 @@ public static class Program
         root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CompletionCommand.Create(stdout, () => BuildRoot(stdout, stderr)));
         return root;
     }
 }

@@ -52,15 +52,9 @@ public static partial class DocumentLoader
         ArgumentNullException.ThrowIfNull(text);
         var errors = new List<ValidationError>();
         var map = new SourceMap();
-        var stream = new YamlStream();
-        try
+        if (DocumentLimits.Load(source, text, ItemRoot, out var error) is not { } stream)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            var location = new SourceLocation(source, (int)ex.Start.Line, (int)ex.Start.Column);
-            errors.Add(new ValidationError(ItemRoot, "yaml.syntax", $"{location}: {Innermost(ex).Message}"));
+            errors.Add(error!);
             return new ItemLoadResult<T>(null, new HashSet<string>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal), map, errors);
         }
 

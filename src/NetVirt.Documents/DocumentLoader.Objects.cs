@@ -323,7 +323,7 @@ public static partial class DocumentLoader
             }
             else
             {
-                r.Error($"{path}.address", "value.invalid-address", $"address '{text}' is not 'auto', an address, or an address with prefix length (10.1.0.5/24)");
+                r.Error($"{path}.address", "value.invalid-address", $"address '{text}' is not 'auto', an address, or an address with prefix length such as 10.1.0.5/24 ({IpAddressMath.AddressFormHint})");
             }
         }
 
@@ -367,7 +367,7 @@ public static partial class DocumentLoader
             return bits;
         }
 
-        r.Error(path, "value.invalid-bandwidth", $"maxbw '{text}' is not a bandwidth: a number with an optional unit K, M or G (e.g. 100M); no unit means Mbps");
+        r.Error(path, "value.invalid-bandwidth", $"maxbw '{text}' is not a bandwidth: a number with an optional unit K, M or G (e.g. 100M), at most 1000G; no unit means Mbps");
         return null;
     }
 

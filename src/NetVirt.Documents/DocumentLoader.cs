@@ -51,16 +51,9 @@ public static partial class DocumentLoader
         var builder = new ModelBuilder();
         foreach (var source in sources)
         {
-            var stream = new YamlStream();
-            try
+            if (DocumentLimits.Load(source.Name, source.Text, source.Name, out var error) is not { } stream)
             {
-                stream.Load(new StringReader(source.Text));
-            }
-            catch (YamlException ex)
-            {
-                var location = new SourceLocation(source.Name, (int)ex.Start.Line, (int)ex.Start.Column);
-                map.Add(source.Name, location);
-                errors.Add(new ValidationError(source.Name, "yaml.syntax", $"{location}: {Innermost(ex).Message}"));
+                errors.Add(error!);
                 continue;
             }
 
@@ -159,8 +152,6 @@ public static partial class DocumentLoader
             }
         }
     }
-
-    private static Exception Innermost(Exception ex) => ex.InnerException is YamlException inner ? Innermost(inner) : ex;
 
     private sealed class ModelBuilder
     {

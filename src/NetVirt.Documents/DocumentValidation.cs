@@ -13,7 +13,7 @@ public static class DocumentValidation
     public static IReadOnlyList<ValidationError> Validate(LoadResult loaded, HostTarget target)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        if (loaded.Errors.Any(e => e.Code is "yaml.syntax" or "file.unreadable"))
+        if (loaded.Errors.Any(IsUnreadable))
         {
             return loaded.Errors;
         }
@@ -23,6 +23,13 @@ public static class DocumentValidation
             .Where(e => !structural.Any(p => Related(p, e.Path)));
         return [.. loaded.Errors, .. semantic];
     }
+
+    /// <summary>
+    /// True for an error that means the text could not be read as a document at all (not YAML, a missing file, past a
+    /// limit): its message carries its own location, and nothing was read that could be checked further.
+    /// </summary>
+    public static bool IsUnreadable(ValidationError error) =>
+        error?.Code is "yaml.syntax" or "file.unreadable" or "document.too-deep" or "document.too-large";
 
     /// <summary>True when a semantic error at <paramref name="semanticPath"/> merely follows from a structural one at <paramref name="structuralPath"/>.</summary>
     public static bool Related(string structuralPath, string semanticPath)

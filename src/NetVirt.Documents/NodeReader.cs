@@ -115,7 +115,7 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
             return address;
         }
 
-        Error(path, "value.invalid-address", $"{what} '{text}' is not an IPv4 or IPv6 address");
+        Error(path, "value.invalid-address", $"{what} '{text}' is not an IPv4 or IPv6 address ({Model.Addressing.IpAddressMath.AddressFormHint})");
         return null;
     }
 
@@ -128,10 +128,9 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
             return null;
         }
 
-        // IPNetwork.TryParse quietly masks host bits (10.0.0.5/24 becomes 10.0.0.0/24); a user who wrote host bits
-        // most likely meant an interface address, so say so instead of guessing.
-        if (IPNetwork.TryParse(text, out var network) && Model.Addressing.InterfaceAddress.TryParse(text, out var written)
-            && written.Address.Equals(network.BaseAddress))
+        // IPNetwork.TryParse quietly masks host bits (10.0.0.5/24 becomes 10.0.0.0/24) and reads 010 as octal; the
+        // strict parser refuses both, and a user who wrote host bits most likely meant an interface address, so say so.
+        if (Model.Addressing.IpAddressMath.TryParsePrefix(text, out var network, out var withHostBits))
         {
             return network;
         }
@@ -141,9 +140,9 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
             return new IPNetwork(host, host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
         }
 
-        if (Model.Addressing.InterfaceAddress.TryParse(text, out var withHostBits))
+        if (withHostBits is { } written)
         {
-            Error(path, "value.invalid-cidr", $"{what} '{text}' has host bits set; did you mean {withHostBits.Network}?");
+            Error(path, "value.invalid-cidr", $"{what} '{text}' has host bits set; did you mean {written.Network}?");
             return null;
         }
 

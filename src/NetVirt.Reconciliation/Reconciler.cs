@@ -80,8 +80,13 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         return await new PlanExecutor(backend, store.Journal).UndoAsync(run, store.Generation(), trigger).ConfigureAwait(false);
     }
 
-    private async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
+    /// <summary>
+    /// The plan for <paramref name="model"/> (a resolved desired state, stored or not: <c>apply --dry-run</c> plans a
+    /// preview that is never stored) at <paramref name="generation"/>.
+    /// </summary>
+    public async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var rendered = backend.Render(model);
         // Without observing, the plan is for a host that has the prerequisites (zones, physical links) and none of
         // NetVirt's objects yet: an operator script written on another machine.

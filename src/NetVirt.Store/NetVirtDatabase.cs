@@ -28,16 +28,18 @@ public sealed class NetVirtDatabase
     public const int AutoCheckpointPages = 4000;
 
     private readonly string _connectionString;
+    private string? _deploymentId;
     private volatile bool _checkpointInBackground;
 
-    private NetVirtDatabase(string path, TimeSpan busyTimeout)
+    private NetVirtDatabase(string path, TimeSpan busyTimeout, bool create)
     {
         Path = path;
         BusyTimeout = busyTimeout;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Without create, SQLite itself refuses a missing file: no race between a check and the open.
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
@@ -53,9 +55,11 @@ public sealed class NetVirtDatabase
 
     /// <summary>
     /// Opens (creating if needed) the database at <paramref name="path"/> and applies pending migrations. Refuses a
-    /// file that is not NetVirt's or that a newer NetVirt has written.
+    /// file that is not NetVirt's or that a newer NetVirt has written. Only what stores a desired state may create a
+    /// database; what only reads uses <see cref="OpenExisting"/>. A database created now gets
+    /// <paramref name="newDeploymentId"/> as its deployment id when given (tests that need stable MACs), else a random one.
     /// </summary>
-    public static NetVirtDatabase Open(string path, TimeSpan? busyTimeout = null)
+    public static NetVirtDatabase Open(string path, TimeSpan? busyTimeout = null, string? newDeploymentId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -64,10 +68,42 @@ public sealed class NetVirtDatabase
             Directory.CreateDirectory(directory);
         }
 
-        var database = new NetVirtDatabase(path, busyTimeout ?? DefaultBusyTimeout);
-        database.Execute(Migrator.Migrate, "open the database");
+        var database = new NetVirtDatabase(path, busyTimeout ?? DefaultBusyTimeout, create: true);
+        database.Execute(c => Migrator.Migrate(c, newDeploymentId), "open the database");
         return database;
     }
+
+    /// <summary>
+    /// Opens the NetVirt database at <paramref name="path"/>, which must exist: a missing or empty file is an
+    /// <see cref="InvalidInputException"/> naming the path, and nothing is created (a mistyped <c>--db</c> must not turn
+    /// into a new, empty deployment whose plan deletes everything). An existing database is still brought up to date.
+    /// </summary>
+    public static NetVirtDatabase OpenExisting(string path, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var missing = !File.Exists(path) ? "there is no file"
+            : new FileInfo(path).Length == 0 ? "the file is empty"
+            : null;
+        if (missing is not null)
+        {
+            throw new InvalidInputException(
+                $"no NetVirt database at '{path}': {missing}. Commands that only read never create one; check --db or ${StoreLocation.EnvironmentVariable} " +
+                "('netvirt apply -f FILE' creates the database when it stores the first desired state)");
+        }
+
+        var database = new NetVirtDatabase(path, busyTimeout ?? DefaultBusyTimeout, create: false);
+        database.Execute(c => Migrator.Migrate(c, newDeploymentId: null, create: false), "open the database");
+        return database;
+    }
+
+    /// <summary>This database's deployment id (16 lowercase hex characters; see <see cref="Store.DeploymentId"/>).</summary>
+    public string DeploymentId => _deploymentId ??= Read((c, tx) =>
+    {
+        using var command = c.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT deployment_id FROM meta WHERE id = 1";
+        return (string)command.ExecuteScalar()!;
+    }, "read the deployment id");
 
     /// <summary>Opens a connection with NetVirt's pragmas set.</summary>
     public SqliteConnection OpenConnection()
@@ -84,6 +120,12 @@ public sealed class NetVirtDatabase
                 $"PRAGMA wal_autocheckpoint = {(_checkpointInBackground ? 0 : AutoCheckpointPages)};";
             pragmas.ExecuteNonQuery();
             return connection;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 14 && !File.Exists(Path))
+        {
+            // SQLITE_CANTOPEN on a file that went away between the check and the open.
+            connection.Dispose();
+            throw new InvalidInputException($"no NetVirt database at '{Path}' ({ex.Message}); check --db or {StoreLocation.EnvironmentVariable}");
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
         {
@@ -117,6 +159,20 @@ public sealed class NetVirtDatabase
             using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
             var result = work(connection, transaction);
             transaction.Commit();
+            return result;
+        },
+        what);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction and rolls it back, whatever it wrote: what a write would do,
+    /// seen from inside, with nothing kept (a dry run).
+    /// </summary>
+    public T Simulate<T>(Func<SqliteConnection, SqliteTransaction, T> work, string what) => Execute(
+        connection =>
+        {
+            using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            var result = work(connection, transaction);
+            transaction.Rollback();
             return result;
         },
         what);

@@ -40,8 +40,22 @@ public sealed class NetVirtStore
     /// <summary>The apply journal.</summary>
     public JournalStore Journal { get; }
 
-    /// <summary>Opens the database at <paramref name="path"/> and returns its store.</summary>
-    public static NetVirtStore Open(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null) => new(NetVirtDatabase.Open(path, busyTimeout), time);
+    /// <summary>
+    /// Opens the database at <paramref name="path"/>, creating it when it does not exist (for what stores a desired
+    /// state), and returns its store. A database created now gets <paramref name="newDeploymentId"/>, else a random id.
+    /// </summary>
+    public static NetVirtStore Open(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null, string? newDeploymentId = null) =>
+        new(NetVirtDatabase.Open(path, busyTimeout, newDeploymentId), time);
+
+    /// <summary>Opens the existing database at <paramref name="path"/> (for what only reads): a missing file is an error naming it.</summary>
+    public static NetVirtStore OpenExisting(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null) =>
+        new(NetVirtDatabase.OpenExisting(path, busyTimeout), time);
+
+    /// <summary>
+    /// The deployment id of this database: 16 lowercase hex characters, random, fixed when the database was created. Host
+    /// objects NetVirt creates record it; see <see cref="Store.DeploymentId"/>.
+    /// </summary>
+    public string DeploymentId => Database.DeploymentId;
 
     /// <summary>The stored desired state, authored and resolved.</summary>
     public StoredState Load() => Database.Read((c, tx) => StateReader.Read(c, tx), "read the desired state");
@@ -71,8 +85,105 @@ public sealed class NetVirtStore
     /// existing allocations, allocates what is new, bumps the generation when anything changed. With
     /// <paramref name="expectedGeneration"/>, refuses when the stored generation differs (optimistic concurrency).
     /// </summary>
-    public WriteOutcome Replace(NetworkModel model, HostTarget target, long? expectedGeneration = null) =>
-        Update(_ => model, target, expectedGeneration);
+    /// <remarks>
+    /// An empty <paramref name="model"/> (no switches, links, networks, pools or zones: an empty file, a pipe that
+    /// delivered nothing) does not replace a desired state that has anything in it unless <paramref name="allowEmpty"/>
+    /// says so: that would release every address at once.
+    /// </remarks>
+    public WriteOutcome Replace(NetworkModel model, HostTarget target, long? expectedGeneration = null, bool allowEmpty = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Update(current => allowEmpty ? model : RefuseEmptying(current, model), target, expectedGeneration);
+    }
+
+    /// <summary>
+    /// What storing <paramref name="model"/> would do, without storing it: the current state and the state as it
+    /// would be, with the MACs and addresses IPAM would hand out, computed in a write transaction that is rolled back
+    /// (<c>apply --dry-run</c>). Validation and the empty-document rule are those of <see cref="Replace"/>.
+    /// </summary>
+    public (StoredState Current, StoredState Preview) Preview(NetworkModel model, HostTarget target, bool allowEmpty = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Database.Simulate((c, tx) =>
+        {
+            var current = StateReader.Read(c, tx);
+            var next = allowEmpty ? model : RefuseEmptying(current.Authored, model);
+            RefuseTakingHeldAddresses(current, next);
+            Validate(next, target);
+            if (next.Equals(current.Authored))
+            {
+                return (current, current);
+            }
+
+            new StateWriter(c, tx, Now()).Replace(current, next);
+            var preview = StateReader.Read(c, tx);
+            return (current, preview with { Generation = current.Generation + 1 });
+        }, "preview the desired state");
+    }
+
+    /// <summary>True when <paramref name="model"/> declares nothing (settings aside).</summary>
+    public static bool IsEmpty(NetworkModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Etherstubs.IsEmpty && model.Links.IsEmpty && model.Networks.IsEmpty && model.Pools.IsEmpty && model.Zones.IsEmpty;
+    }
+
+    /// <summary>
+    /// A reservation never takes an address from a VNIC, through whichever door it comes (<c>ip reserve</c>,
+    /// <c>POST /reservations</c>, <c>PUT /networks</c>, a document): a reservation that <paramref name="next"/> adds and
+    /// that covers an address an address object holds now, and still has in <paramref name="next"/>, is refused naming
+    /// the holders, instead of the holder being renumbered behind the back of whoever was given the address.
+    /// </summary>
+    private static void RefuseTakingHeldAddresses(StoredState current, NetworkModel next)
+    {
+        var before = current.Authored.Networks.ToDictionary(n => n.Name, n => n.Reserved, StringComparer.Ordinal);
+        var added = next.Networks
+            .Select(n => (n.Name, Added: n.Reserved.Where(r => !before.TryGetValue(n.Name, out var old) || !old.Any(o => o.Range.Equals(r.Range))).ToList()))
+            .Where(x => x.Added.Count > 0)
+            .ToDictionary(x => x.Name, x => x.Added, StringComparer.Ordinal);
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var staying = next.Zones.SelectMany(z => z.Vnics.SelectMany(v => v.Addresses.Select(a => (z.Name, v.Name, a.Tag, v.Network)))).ToLookup(x => (x.Item1, x.Item2, x.Tag), x => x.Network);
+        var held = new List<string>();
+        var ranges = new List<string>();
+        foreach (var zone in current.Resolved.Zones)
+        {
+            foreach (var vnic in zone.Vnics.Where(v => v.Network is not null && added.ContainsKey(v.Network)))
+            {
+                foreach (var address in vnic.Addresses.Where(a => a.Address is not null))
+                {
+                    var stays = staying[(zone.Name, vnic.Name, address.Tag)].Any(network => network is null || network == vnic.Network);
+                    if (stays && added[vnic.Network!].FirstOrDefault(r => r.Range.Contains(address.Address!)) is { } reservation)
+                    {
+                        held.Add($"{address.Address}: zone '{zone.Name}' vnic '{vnic.Name}' address '{address.Tag}'");
+                        ranges.Add($"{reservation.Range} in network '{vnic.Network}'");
+                    }
+                }
+            }
+        }
+
+        if (held.Count > 0)
+        {
+            throw new AddressHeldException(
+                $"cannot reserve {string.Join(", ", ranges.Distinct(StringComparer.Ordinal))}: {held.Count} address{(held.Count == 1 ? " is" : "es are")} held ({string.Join("; ", held.Take(5))}{(held.Count > 5 ? "; ..." : "")}); " +
+                "a reservation never takes an address from a VNIC; remove the address object (or the VNIC) first, then reserve", held);
+        }
+    }
+
+    private static NetworkModel RefuseEmptying(NetworkModel current, NetworkModel next)
+    {
+        if (IsEmpty(next) && !IsEmpty(current))
+        {
+            throw new InvalidInputException(
+                $"the documents are empty, and storing them would replace a desired state of {current.Zones.Count} zone(s) and {current.Networks.Count} network(s) " +
+                "with nothing, releasing every address; nothing was changed. To empty the desired state on purpose, pass --allow-empty (API: PUT /state?allowEmpty=true)");
+        }
+
+        return next;
+    }
 
     /// <summary>
     /// Reads the desired state, applies <paramref name="change"/> and writes the result, all in one write
@@ -86,26 +197,28 @@ public sealed class NetVirtStore
             var current = StateReader.Read(c, tx);
             if (expectedGeneration is { } expected && expected != current.Generation)
             {
-                throw new ConcurrencyConflictException($"the desired state is at generation {current.Generation}, not {expected}: it changed since it was read; read it again and retry");
+                throw new StaleGenerationException(expected, current.Generation);
             }
 
-            var model = change(current.Authored);
-            var validation = ModelValidator.Validate(model, target);
-            if (!validation.IsValid)
-            {
-                throw new ModelValidationException(validation.Errors);
-            }
-
-            if (model.Equals(current.Authored))
-            {
-                return new WriteOutcome(current.Generation, Changed: false);
-            }
-
-            new StateWriter(c, tx, Now()).Replace(current, model);
-            var generation = c.ExecuteScalar<long>(
-                "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
-            return new WriteOutcome(generation, Changed: true);
+            return ReplaceIn(c, tx, change(current.Authored), target, current);
         }, "store the desired state");
+    }
+
+    /// <summary>Validates <paramref name="model"/> and makes it the desired state inside the caller's write transaction.</summary>
+    private WriteOutcome ReplaceIn(SqliteConnection c, SqliteTransaction tx, NetworkModel model, HostTarget target, StoredState? current = null)
+    {
+        current ??= StateReader.Read(c, tx);
+        RefuseTakingHeldAddresses(current, model);
+        Validate(model, target);
+        if (model.Equals(current.Authored))
+        {
+            return new WriteOutcome(current.Generation, Changed: false);
+        }
+
+        new StateWriter(c, tx, Now()).Replace(current, model);
+        var generation = c.ExecuteScalar<long>(
+            "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
+        return new WriteOutcome(generation, Changed: true);
     }
 
     /// <summary>
@@ -306,13 +419,24 @@ public sealed class NetVirtStore
         return result;
     }, "look up an address");
 
-    /// <summary>Reserves an address or range in a network so that automatic allocation never hands it out.</summary>
-    public WriteOutcome Reserve(string network, IpRange range, string? note, HostTarget target) => Update(model =>
+    /// <summary>
+    /// Reserves an address or range in a network so that automatic allocation never hands it out. A range that
+    /// holds an address a VNIC has is refused (<see cref="AddressHeldException"/>, naming the holders), in the same
+    /// transaction that writes the reservation, so no allocation can slip in between: reserving must never renumber a
+    /// VNIC whose address a client was already given. Remove the holder first, then reserve. (Every write of the
+    /// desired state follows this rule, <see cref="RefuseTakingHeldAddresses"/>; this is the one-reservation door.)
+    /// </summary>
+    public WriteOutcome Reserve(string network, IpRange range, string? note, HostTarget target)
     {
-        var spec = model.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, model);
-        var reservation = new ReservationSpec { First = range.First, Last = range.Last, Note = note };
-        return WithNetwork(model, spec with { Reserved = [.. spec.Reserved, reservation] });
-    }, target);
+        ArgumentNullException.ThrowIfNull(range);
+        return Database.Write((c, tx) =>
+        {
+            var current = StateReader.Read(c, tx);
+            var spec = current.Authored.Networks.FirstOrDefault(n => n.Name == network) ?? throw UnknownNetwork(network, current.Authored);
+            var reservation = new ReservationSpec { First = range.First, Last = range.Last, Note = note };
+            return ReplaceIn(c, tx, WithNetwork(current.Authored, spec with { Reserved = [.. spec.Reserved, reservation] }), target, current);
+        }, $"reserve {range} in network '{network}'");
+    }
 
     /// <summary>
     /// Removes the reservations of <paramref name="network"/> that lie inside <paramref name="range"/>, so the
@@ -326,7 +450,7 @@ public sealed class NetVirtStore
         if (remaining.Count == spec.Reserved.Count)
         {
             var holders = Addresses(network).Where(h => h.State == "held" && range.Contains(h.Address)).ToList();
-            throw new NetVirtException(holders.Count > 0
+            throw new RequestRefusedException(holders.Count > 0
                 ? $"{range} in network '{network}' is not reserved; it is held by zone '{holders[0].Zone}' vnic '{holders[0].Vnic}' address '{holders[0].Tag}' — remove that address object from the desired state to release it"
                 : $"no reservation of network '{network}' lies inside {range}");
         }

@@ -130,6 +130,97 @@ public sealed partial class ServeProcessTests : IDisposable
         Assert.Contains("refusing to listen on http://0.0.0.0", await server.StandardError.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_UserInformationInTheUrl_IsRefusedInOneLine()
+    {
+        // The defect: http://x@127.0.0.1:PORT passed the loopback guard; Kestrel read the host 'x@127.0.0.1' and listened
+        // on every interface, answering unauthenticated requests there.
+        var url = $"http://x@127.0.0.1:{FreePort()}";
+        using var server = Start("", "--db", Database, "serve", "--urls", url, "--auth", "none");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(timeout.Token);
+
+        var errors = await server.StandardError.ReadToEndAsync();
+        Assert.Equal(ExitCodes.InvalidInput, server.ExitCode);
+        Assert.Contains("user information", errors, StringComparison.Ordinal);
+        Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Database));
+    }
+
+    [Fact]
+    public async Task Serve_PortTaken_SaysSoInOneLineWithoutAStackTrace()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        using var server = Start("", "--db", Database, "serve", "--urls", url, "--auth", "none", "--reconcile", "off");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(timeout.Token);
+
+        var output = await server.StandardOutput.ReadToEndAsync();
+        var errors = await server.StandardError.ReadToEndAsync();
+        Assert.Equal(ExitCodes.Failure, server.ExitCode);
+        Assert.Equal($"netvirt: cannot listen on {url}: the address is already in use; choose another address or port with --urls, or stop what listens there", errors.Trim());
+        Assert.DoesNotContain("   at ", output + errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_FiftyThousandNestedBracketsInABody_Is422AndTheServerKeepsServing()
+    {
+        // The defect: PUT /state?dryRun=true with this body overflowed the server's stack and the process died.
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var server = Start("", "--db", Database, "serve", "--urls", url, "--auth", "none", "--reconcile", "off");
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            await WaitHealthyAsync(server, http);
+
+            using var response = await http.PutAsync("/state?dryRun=true", new StringContent(new string('[', 50_000), Encoding.UTF8, "application/yaml"));
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains("document.too-deep", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.False(server.HasExited);
+            Assert.True((await http.GetAsync("/healthz")).IsSuccessStatusCode);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                Assert.Equal(0, Kill(server.Id, 15));
+            }
+
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await server.WaitForExitAsync(stopped.Token);
+        }
+    }
+
+    private static async Task WaitHealthyAsync(Process server, HttpClient http)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "netvirt serve did not answer /healthz within 30 s");
+            if (server.HasExited)
+            {
+                Assert.Fail($"netvirt serve exited with {server.ExitCode}: {await server.StandardError.ReadToEndAsync()}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

@@ -22,6 +22,17 @@ internal static class EndpointSupport
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>Declares the 412 of a write that honours <c>If-Match</c> (a stale generation).</summary>
+    public static TBuilder WithIfMatch<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+    /// <summary>
+    /// An optional query value as given, or null when it is absent or empty: <c>?zone=&amp;network=</c> filters on
+    /// nothing, as if the keys were not there (it was a 500 when an empty zone name reached the store).
+    /// </summary>
+    public static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     /// <summary>The object read from the body, or 422 with every structural error.</summary>
     public static T Require<T>(ItemLoadResult<T> loaded)
         where T : class => loaded.IsValid ? loaded.Item! : throw new RequestInvalidException(loaded.Errors);
@@ -39,7 +50,7 @@ internal static class EndpointSupport
             return loaded.Item!;
         }
 
-        if (loaded.Item is null || loaded.Errors.Any(e => e.Code == "yaml.syntax"))
+        if (loaded.Item is null || loaded.Errors.Any(DocumentValidation.IsUnreadable))
         {
             throw new RequestInvalidException(loaded.Errors);
         }

@@ -18,8 +18,8 @@ public static class EtherstubEndpoints
         var group = routes.MapGroup("/etherstubs").WithTags("etherstubs").WithProblems();
         group.MapGet("/", Etherstubs.GetAll).WithName("ListEtherstubs");
         group.MapGet("/{name}", Etherstubs.Get).WithName("GetEtherstub");
-        group.MapPost("/", Etherstubs.Create).WithName("CreateEtherstub").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapDelete("/{name}", Etherstubs.Delete).WithName("DeleteEtherstub");
+        group.MapPost("/", Etherstubs.Create).WithName("CreateEtherstub").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapDelete("/{name}", Etherstubs.Delete).WithName("DeleteEtherstub").WithIfMatch();
         return group;
     }
 }

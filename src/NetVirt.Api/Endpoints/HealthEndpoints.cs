@@ -25,7 +25,7 @@ public static class HealthEndpoints
         // The store answered; a reconcile service that keeps failing is worth a look but the API itself works.
         var status = reconcile.ConsecutiveFailures > 0 ? "degraded" : "ok";
         // Open without a token, so it tells states and counts only; errors and plans are under /runs (token needed).
-        return TypedResults.Ok(new HealthView(status, generation, state.Target.ToString().ToLowerInvariant(), new HealthReconcileView(
+        return TypedResults.Ok(new HealthView(status, generation, state.Target.ToString().ToLowerInvariant(), state.Store.DeploymentId, new HealthReconcileView(
             reconcile.Mode, reconcile.State, reconcile.Running?.Id, reconcile.Queued, reconcile.ConsecutiveFailures, reconcile.NextRetryAt,
             reconcile.LastRun is { } last ? new HealthRunView(last.Id, last.Kind, last.State, last.Result?.Outcome, last.FinishedAt) : null,
             reconcile.LastAppliedGeneration, reconcile.ResyncEvery, reconcile.NextResyncAt)));
@@ -36,8 +36,9 @@ public static class HealthEndpoints
 /// <param name="Status"><c>ok</c>, or <c>degraded</c> while automatic runs keep failing.</param>
 /// <param name="Generation">The desired-state generation stored.</param>
 /// <param name="Target">Host target.</param>
+/// <param name="DeploymentId">The database's deployment id, which the host objects this server creates carry.</param>
 /// <param name="Reconcile">The reconcile service's state.</param>
-public sealed record HealthView(string Status, long Generation, string Target, HealthReconcileView Reconcile);
+public sealed record HealthView(string Status, long Generation, string Target, string DeploymentId, HealthReconcileView Reconcile);
 
 /// <summary>The reconcile service as <c>/healthz</c> shows it: states and counts, no error texts.</summary>
 /// <param name="Mode">auto or off.</param>

@@ -26,5 +26,5 @@ public static class IpEndpoints
     private static Ok<List<AddressView>> Who(string address, ApiState state) =>
         IpAddressMath.TryParsePlain(address, out var ip)
             ? TypedResults.Ok(state.Store.Who(ip).Select(StateViews.Address).ToList())
-            : throw new RequestInvalidException("address", "value.invalid-address", $"'{address}' is not an IPv4 or IPv6 address");
+            : throw new RequestInvalidException("address", "value.invalid-address", $"'{address}' is not an IPv4 or IPv6 address ({IpAddressMath.AddressFormHint})");
 }

@@ -28,9 +28,9 @@ public static class NetworkEndpoints
         var group = routes.MapGroup("/networks").WithTags("networks").WithProblems();
         group.MapGet("/", List).WithName("ListNetworks");
         group.MapGet("/{name}", Networks.Get).WithName("GetNetwork");
-        group.MapPost("/", Networks.Create).WithName("CreateNetwork").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapPut("/{name}", Networks.Replace).WithName("ReplaceNetwork").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapDelete("/{name}", Networks.Delete).WithName("DeleteNetwork");
+        group.MapPost("/", Networks.Create).WithName("CreateNetwork").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapPut("/{name}", Networks.Replace).WithName("ReplaceNetwork").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapDelete("/{name}", Networks.Delete).WithName("DeleteNetwork").WithIfMatch();
         group.MapGet("/{name}/ips", Ips).WithName("ListNetworkIps");
         group.MapGet("/{name}/ips/free", Free).WithName("FreeNetworkIps");
         group.MapGet("/{name}/ips/next", Next).WithName("NextNetworkIp");

@@ -18,8 +18,8 @@ public static class PoolEndpoints
         var group = routes.MapGroup("/pools").WithTags("pools").WithProblems();
         group.MapGet("/", Pools.GetAll).WithName("ListPools");
         group.MapGet("/{name}", Pools.Get).WithName("GetPool");
-        group.MapPost("/", Pools.Create).WithName("CreatePool").Accepts<JsonObject>("application/json", "application/yaml");
-        group.MapDelete("/{name}", Pools.Delete).WithName("DeletePool");
+        group.MapPost("/", Pools.Create).WithName("CreatePool").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapDelete("/{name}", Pools.Delete).WithName("DeletePool").WithIfMatch();
         return group;
     }
 }

@@ -8,7 +8,9 @@ using NetVirt.Api.Errors;
 using NetVirt.Api.Hosting;
 using NetVirt.Api.Reconcile;
 using NetVirt.Api.Views;
+using NetVirt.Documents;
 using NetVirt.Model.Errors;
+using NetVirt.Store;
 
 namespace NetVirt.Api.Endpoints;
 
@@ -27,6 +29,7 @@ public static class ReconcileEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/plan", Plan).WithTags("reconcile").WithProblems().WithName("GetPlan");
+        routes.MapPost("/plan", PlanDocument).WithTags("reconcile").WithProblems().WithName("PlanDocument").Accepts<JsonObject>("application/json", "application/yaml");
         routes.MapGet("/drift", Drift).WithTags("reconcile").WithProblems().WithName("GetDrift");
         routes.MapPost("/apply", Apply).WithTags("reconcile").WithProblems().WithName("Apply").Accepts<ApplyRequestBody>("application/json");
         routes.MapPost("/destroy", Destroy).WithTags("reconcile").WithProblems().WithName("Destroy");
@@ -41,6 +44,28 @@ public static class ReconcileEndpoints
         var run = await RunAndWaitAsync(state.Reconcile, ReconcileService.PlanRequest("api", destroy == true), cancellationToken);
         var plan = run.Result!.Plan!;
         return TypedResults.Ok(new PlanView(plan.Generation, plan.Target, plan.HostObserved, JsonNode.Parse(run.Result.PlanJson!)!.AsObject()));
+    }
+
+    /// <summary>
+    /// The plan for a document that is not stored (<c>apply -f FILE --dry-run</c> over <c>--server</c>): validated as
+    /// <c>PUT /state</c> validates, allocated in a transaction that is rolled back, planned against the host. Nothing is
+    /// stored and nothing is applied, whatever the reconcile mode.
+    /// </summary>
+    private static async Task<Ok<PreviewView>> PlanDocument(bool? allowEmpty, HttpContext context, ApiState state, CancellationToken cancellationToken)
+    {
+        var loaded = DocumentLoader.Load("request body", await EndpointSupport.BodyAsync(context, cancellationToken));
+        var errors = DocumentValidation.Validate(loaded, state.Target);
+        if (errors.Count > 0)
+        {
+            throw new ModelValidationException(errors);
+        }
+
+        var (current, preview) = state.Store.Preview(loaded.Model, state.Target, allowEmpty == true);
+        var run = await RunAndWaitAsync(state.Reconcile, ReconcileService.PlanRequest("api dry-run", preview: preview), cancellationToken);
+        var plan = run.Result!.Plan!;
+        return TypedResults.Ok(new PreviewView(
+            new PlanView(plan.Generation, plan.Target, plan.HostObserved, JsonNode.Parse(run.Result.PlanJson!)!.AsObject()),
+            AllocationView.Between(current.Resolved, preview.Resolved)));
     }
 
     private static async Task<Ok<DriftView>> Drift(ApiState state, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ public static class ReservationEndpoints
 
     private static Ok<List<ReservationView>> List(string? network, ApiState state)
     {
+        network = EndpointSupport.Given(network);
         var model = state.Store.Infrastructure();
         if (network is not null)
         {

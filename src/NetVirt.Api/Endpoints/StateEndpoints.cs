@@ -12,8 +12,9 @@ namespace NetVirt.Api.Endpoints;
 
 /// <summary>
 /// <c>/state</c>: the whole desired state as one document, what <c>netvirt export</c> writes and <c>netvirt apply -f</c>
-/// stores. <c>PUT</c> replaces it (validated as <c>netvirt validate</c> does; <c>?dry-run=true</c> only validates),
-/// keeping every allocation of objects that stay.
+/// stores. <c>PUT</c> replaces it (validated as <c>netvirt validate</c> does; <c>?dryRun=true</c> only validates),
+/// keeping every allocation of objects that stay; an empty document does not replace a non-empty state without
+/// <c>?allowEmpty=true</c>.
 /// </summary>
 public static class StateEndpoints
 {
@@ -22,7 +23,7 @@ public static class StateEndpoints
     {
         var group = routes.MapGroup("/state").WithTags("state").WithProblems();
         group.MapGet("/", Get).WithName("GetState").Produces<JsonObject>(contentType: "application/json").Produces<string>(contentType: "application/yaml");
-        group.MapPut("/", Replace).WithName("ReplaceState").Accepts<JsonObject>("application/json", "application/yaml");
+        group.MapPut("/", Replace).WithName("ReplaceState").WithIfMatch().Accepts<JsonObject>("application/json", "application/yaml");
         return group;
     }
 
@@ -35,7 +36,7 @@ public static class StateEndpoints
         return yaml ? TypedResults.Text(DocumentWriter.Write(model), "application/yaml") : TypedResults.Ok(DocumentWriter.WriteJson(model));
     }
 
-    private static async Task<Ok<StateWriteView>> Replace(bool? dryRun, HttpContext context, ApiState state, CancellationToken cancellationToken)
+    private static async Task<Ok<StateWriteView>> Replace(bool? dryRun, bool? allowEmpty, HttpContext context, ApiState state, CancellationToken cancellationToken)
     {
         var loaded = DocumentLoader.Load("request body", await EndpointSupport.BodyAsync(context, cancellationToken));
         var errors = DocumentValidation.Validate(loaded, state.Target);
@@ -49,7 +50,7 @@ public static class StateEndpoints
             return TypedResults.Ok(new StateWriteView(true, null, false, null));
         }
 
-        var (outcome, run) = await state.WriteAsync(store => store.Replace(loaded.Model, state.Target, EndpointSupport.IfMatch(context.Request)), cancellationToken);
+        var (outcome, run) = await state.WriteAsync(store => store.Replace(loaded.Model, state.Target, EndpointSupport.IfMatch(context.Request), allowEmpty == true), cancellationToken);
         EndpointSupport.SetGeneration(context.Response, outcome.Generation);
         return TypedResults.Ok(new StateWriteView(true, outcome.Generation, outcome.Changed, run?.Id));
     }

@@ -41,6 +41,7 @@ public static class VnicEndpoints
 
     private static Ok<List<VnicView>> List(string? zone, string? network, ApiState state)
     {
+        (zone, network) = (EndpointSupport.Given(zone), EndpointSupport.Given(network));
         var model = zone is null ? state.Store.Load().Resolved : state.Store.LoadZone(zone).Resolved;
         return TypedResults.Ok(StateViews.Vnics(model).Where(v => network is null || v.Network == network).ToList());
     }
@@ -51,7 +52,7 @@ public static class VnicEndpoints
     {
         var text = await EndpointSupport.BodyAsync(context, cancellationToken);
         var loaded = DocumentLoader.LoadVnic("request body", text, new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = PendingName }, "zone");
-        if (loaded.Errors.Any(e => e.Code == "yaml.syntax"))
+        if (loaded.Errors.Any(DocumentValidation.IsUnreadable))
         {
             throw new RequestInvalidException(loaded.Errors);
         }

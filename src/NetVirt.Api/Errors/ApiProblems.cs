@@ -11,8 +11,8 @@ namespace NetVirt.Api.Errors;
 /// <summary>
 /// Every error the API sends is an RFC 9457 problem document (<c>application/problem+json</c>): 422 with
 /// <c>errors[]</c> of {path, code, message} for invalid input (all errors at once), 404 for unknown objects, 409 for
-/// conflicts (name or address taken, stale generation), 413 for bodies over the limit, 503 with Retry-After when the
-/// store stays busy. Unexpected errors are 500 with a trace id only: a stack trace never reaches the client.
+/// conflicts (name or address taken, an address held by a VNIC), 412 for a stale <c>If-Match</c>, 413 for bodies over
+/// the limit, 503 with Retry-After when the store stays busy. Unexpected errors are 500 with a trace id only: a stack trace never reaches the client.
 /// </summary>
 public static class ApiProblems
 {
@@ -36,6 +36,9 @@ public static class ApiProblems
     {
         RequestInvalidException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid input", Describe(ex.Errors), ex.Errors),
         ModelValidationException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid desired state", Describe(ex.Errors), ex.Errors),
+        AddressHeldException ex => Create(StatusCodes.Status409Conflict, "Address held", ex.Message, [.. ex.Holders.Select(h => new ValidationError("$", AddressHeldException.Code, h))]),
+        RequestRefusedException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message, [new ValidationError("$", RequestRefusedException.RefusedCode, ex.Message)]),
+        StaleGenerationException ex => Create(StatusCodes.Status412PreconditionFailed, "Precondition failed", $"If-Match: {ex.Message}"),
         InvalidInputException ex => Create(StatusCodes.Status422UnprocessableEntity, "Invalid input", ex.Message, [new ValidationError("", "input.invalid", ex.Message)]),
         RequestConflictException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message, ex.Errors),
         UnknownObjectException ex => Create(StatusCodes.Status404NotFound, "Not found", ex.Message),
@@ -45,8 +48,8 @@ public static class ApiProblems
         ReconcileFailedException ex => Create(StatusCodes.Status502BadGateway, "Reconcile run failed", ex.Message),
         CommandFailedException ex => Create(StatusCodes.Status502BadGateway, "Host command failed", ex.Message),
         Microsoft.AspNetCore.Http.BadHttpRequestException ex => Create(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Body too large" : "Bad request", ex.Message),
-        // The remaining NetVirt errors are refusals given the current state (an exhausted network, a release of an
-        // address that is not reserved): the request was understood and conflicts with what is stored.
+        // The remaining NetVirt errors are refusals given the current state: the request was understood and conflicts
+        // with what is stored.
         NetVirtException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message),
         _ => null,
     };

@@ -62,6 +62,12 @@ public sealed partial class ReconcileService : BackgroundService
     public ReconcileOptions Options { get; }
 
     /// <summary>
+    /// Raised with a snapshot whenever a run is queued, starts or finishes (for the live view and metrics); raised
+    /// outside the service's lock, on the thread that changed the run, so handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<ReconcileRun>? RunChanged;
+
+    /// <summary>
     /// Queues a run, or joins a queued one with the same coalescing key. Returns the run as it stands now.
     /// </summary>
     public ReconcileRun Enqueue(ReconcileRequest request)
@@ -96,6 +102,7 @@ public sealed partial class ReconcileService : BackgroundService
         }
 
         _wake.Writer.TryWrite(true);
+        RunChanged?.Invoke(snapshot);
         return snapshot;
     }
 
@@ -153,13 +160,16 @@ public sealed partial class ReconcileService : BackgroundService
 
     /// <summary>
     /// A plan against the observed host, read-only (concurrent callers share one run); with <paramref name="destroy"/>,
-    /// the plan that removes every object NetVirt owns.
+    /// the plan that removes every object NetVirt owns; with <paramref name="preview"/>, the plan for a desired state
+    /// that was never stored (a dry run), which is its own run.
     /// </summary>
-    public static ReconcileRequest PlanRequest(string trigger, bool destroy = false) =>
+    public static ReconcileRequest PlanRequest(string trigger, bool destroy = false, Store.DesiredState.StoredState? preview = null) =>
         new("plan", trigger, async (context, ct) =>
         {
             var plan = destroy
                 ? (await context.Reconciler.DestroyAsync(new ApplyOptions { Trigger = trigger }, approve: _ => false, ct).ConfigureAwait(false)).Plan
+                : preview is not null
+                ? await context.Reconciler.PlanForAsync(preview.Generation, preview.Resolved, observeHost: true, ct).ConfigureAwait(false)
                 : await context.Reconciler.PlanAsync(observeHost: true, ct).ConfigureAwait(false);
             return new ReconcileResult(true, plan.Plan.IsEmpty ? "no-changes" : "changes", plan.Generation, plan.Plan.Summary.ToString(), null)
             {
@@ -168,7 +178,7 @@ public sealed partial class ReconcileService : BackgroundService
             };
         })
         {
-            CoalesceKey = destroy ? "plan-destroy" : "plan",
+            CoalesceKey = preview is not null ? null : destroy ? "plan-destroy" : "plan",
         };
 
     /// <summary>
@@ -345,6 +355,7 @@ public sealed partial class ReconcileService : BackgroundService
 
         using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = entry.Id, ["RunKind"] = entry.Request.Kind, ["Generation"] = generation });
         Log.RunStarted(_logger, entry.Id, entry.Request.Kind, entry.Request.Trigger);
+        RunChanged?.Invoke(entry.Snapshot());
         ReconcileResult result;
         var state = ReconcileRunState.Failed;
         try
@@ -388,6 +399,7 @@ public sealed partial class ReconcileService : BackgroundService
         }
 
         Log.RunFinished(_logger, entry.Id, entry.Request.Kind, result.Outcome, result.Generation ?? -1);
+        RunChanged?.Invoke(entry.Snapshot());
         if (state == ReconcileRunState.Failed && entry.Request.RetryOnFailure && !stoppingToken.IsCancellationRequested)
         {
             // The desired state is still not on the host: try again after the backoff (Enqueue applies it to automatic runs).

@@ -5,7 +5,7 @@ using NetVirt.Api.Errors;
 namespace NetVirt.Api.Security;
 
 /// <summary>
-/// Bearer-token check in front of every endpoint except <c>/healthz</c> and the OpenAPI document: GET and HEAD
+/// Bearer-token check in front of every endpoint except <c>/healthz</c>, the OpenAPI document and the dashboard's static files (whose own requests carry the token): GET and HEAD
 /// accept the read or the write token, everything else only the write token. 401 without a valid token, 403 with a
 /// read token on a mutation. Tokens are compared in constant time and never logged.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed partial class TokenAuthentication(RequestDelegate next, ApiTokens 
     }
 
     private static bool IsOpen(PathString path) =>
-        path.Equals("/healthz", StringComparison.Ordinal) || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
+        path.Equals("/healthz", StringComparison.Ordinal) || path.StartsWithSegments("/openapi", StringComparison.Ordinal) || Dashboard.DashboardEndpoints.IsDashboard(path);
 
     private static string? Bearer(string header) =>
         header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;

@@ -82,15 +82,14 @@ public static class StateViews
     public static UsageView Usage(NetworkUsage u)
     {
         ArgumentNullException.ThrowIfNull(u);
-        return new UsageView(u.Network, SpecNames.Format(u.Family), u.Subnet.ToString(), u.Range.ToString(), Count(u.Usable), Count(u.Used),
-            Count(u.Free), Count(u.Reserved), u.Utilisation, u.Next?.ToString());
+        return new UsageView(u.Network, SpecNames.Format(u.Family), u.Subnet.ToString(), u.Range.ToString(), u.Usable, u.Used, u.Free, u.Reserved, u.Utilisation, u.Next?.ToString());
     }
 
     /// <summary>One free range.</summary>
     public static FreeRangeView FreeRange(System.Net.Sockets.AddressFamily family, IpRange range)
     {
         ArgumentNullException.ThrowIfNull(range);
-        return new FreeRangeView(SpecNames.Format(family), range.First.ToString(), range.Last.ToString(), Count(range.Size));
+        return new FreeRangeView(SpecNames.Format(family), range.First.ToString(), range.Last.ToString(), range.Size);
     }
 
     /// <summary>What one address is in one network.</summary>
@@ -99,6 +98,4 @@ public static class StateViews
         ArgumentNullException.ThrowIfNull(h);
         return new AddressView(h.Network, h.Address.ToString(), h.State, h.Zone, h.Vnic, h.Tag, h.Kind, h.Since, h.Note);
     }
-
-    private static string Count(UInt128 value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -56,14 +56,14 @@ public sealed record AddressObjectView(string Zone, string Vnic, string Addrobj,
 /// <param name="Reserved">Reserved.</param>
 /// <param name="Utilisation">Used / usable.</param>
 /// <param name="Next">The address the next allocation would get.</param>
-public sealed record UsageView(string Network, string Family, string Subnet, string Range, string Usable, string Used, string Free, string Reserved, double Utilisation, string? Next);
+public sealed record UsageView(string Network, string Family, string Subnet, string Range, UInt128 Usable, UInt128 Used, UInt128 Free, UInt128 Reserved, double Utilisation, string? Next);
 
 /// <summary>A range of free addresses.</summary>
 /// <param name="Family">ipv4 or ipv6.</param>
 /// <param name="First">First free address.</param>
 /// <param name="Last">Last free address.</param>
 /// <param name="Size">Number of addresses.</param>
-public sealed record FreeRangeView(string Family, string First, string Last, string Size);
+public sealed record FreeRangeView(string Family, string First, string Last, UInt128 Size);
 
 /// <summary>What one address is in one network: held, released, reserved or a gateway.</summary>
 /// <param name="Network">Network.</param>
@@ -120,3 +120,18 @@ public sealed record StateWriteView(bool Valid, long? Generation, bool Changed, 
 /// <param name="Plan">Its plan (plan JSON).</param>
 /// <param name="Steps">Every step, apply and rollback.</param>
 public sealed record HistoryRunView(Store.Journal.RunRecord Run, System.Text.Json.Nodes.JsonObject Plan, IReadOnlyList<Store.Journal.StepRecord> Steps);
+
+/// <summary>An etherstub or link as <c>show etherstubs</c> lists it.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Kind">etherstub or link.</param>
+/// <param name="Mtu">Effective MTU.</param>
+/// <param name="Networks">Networks over it.</param>
+/// <param name="Description">Free text.</param>
+public sealed record SwitchView(string Name, string Kind, int Mtu, int Networks, string? Description);
+
+/// <summary>A pool as <c>show pools</c> lists it.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Networks">Its networks, in the order IPAM walks them.</param>
+/// <param name="Vnics">VNICs that draw from it.</param>
+/// <param name="Description">Free text.</param>
+public sealed record PoolView(string Name, IReadOnlyList<string> Networks, int Vnics, string? Description);

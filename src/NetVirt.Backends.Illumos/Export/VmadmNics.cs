@@ -174,6 +174,6 @@ public static partial class VmadmNics
         json.WriteEndObject();
     }
 
-    [GeneratedRegex("^net[0-9]+$")]
+    [GeneratedRegex(@"\Anet[0-9]+\z")]
     private static partial Regex NetN();
 }

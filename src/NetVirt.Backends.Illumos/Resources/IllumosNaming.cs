@@ -89,7 +89,7 @@ public sealed partial class IllumosNaming
         return zone.Replace('-', '_').Replace('.', '_');
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,11}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]{0,11}\z")]
     private static partial Regex PrefixPattern();
 
     [GeneratedRegex("^[0-9a-f]{16}$")]

@@ -141,7 +141,7 @@ public sealed partial class LinuxNaming
     private static string Hex(string identity, int length) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..length];
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,5}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]{0,5}\z")]
     private static partial Regex PrefixPattern();
 
     [GeneratedRegex("^[0-9a-f]{16}$")]

@@ -14,9 +14,10 @@ public static class Approval
     public static Func<PlanOutcome, bool> Ask(CliContext context, bool autoApprove, bool dryRun, string verb) => plan =>
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.Json)
+        // Quiet and pre-approved, the plan is not shown; anyone asked to approve it sees it, and so does a dry run.
+        if (!context.Json && !(context.Quiet && autoApprove && !dryRun))
         {
-            PlanPrinter.Print(context.Stdout, plan, showCommands: false);
+            PlanPrinter.Print(context.Stdout, plan, showCommands: false, PlanDetail.Auto, context.Color);
         }
 
         if (dryRun || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)

@@ -15,9 +15,15 @@ namespace NetVirt.Cli.Commands;
 /// </summary>
 public static class AuditCommand
 {
-    /// <summary>Creates the auditor for a context; tests replace it.</summary>
-    public static Func<CliContext, Auditor> AuditorFactory { get; set; } =
-        context => Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    /// <summary>The auditor of this host: whether it can be audited at all comes first, the answer even where no database exists yet.</summary>
+    public static readonly Func<CliContext, Auditor> HostAuditorFactory = context =>
+    {
+        Auditor.CheckHost(context.Target);
+        return Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+    };
+
+    /// <summary>Creates the auditor for a context; tests replace it (and put <see cref="HostAuditorFactory"/> back).</summary>
+    public static Func<CliContext, Auditor> AuditorFactory { get; set; } = HostAuditorFactory;
 
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -26,7 +32,14 @@ public static class AuditCommand
         var seconds = new Option<int>("--seconds") { Description = "How long --passive captures", DefaultValueFactory = _ => 10 };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.html, report.json, junit.xml and evidence pcaps (default: ./netvirt-audit-<UTC time>)" };
         var noReports = new Option<bool>("--no-reports") { Description = "Write no report files (terminal or JSON output only)" };
-        var command = new Command("audit", "Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference")
+        var command = new Command("audit", """
+            Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference
+
+            Examples:
+              netvirt audit                                  # exit 0 clean, 4 with findings; reports in ./netvirt-audit-<time>
+              netvirt audit --output json --no-reports | jq '.findings[]'
+              netvirt audit --passive --seconds 60           # only listen: flag frames with foreign sources
+            """)
         {
             passive, seconds, reportDir, noReports,
         };
@@ -132,7 +145,7 @@ public static class AuditCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
-        if (context.Json || !context.Console.Profile.Capabilities.Interactive)
+        if (context.Json || context.Quiet || !context.Console.Profile.Capabilities.Interactive)
         {
             return await work(null);
         }

@@ -8,10 +8,17 @@ public static class DriftCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var command = new Command("drift", "Compare the host with the desired state field by field (exit 3 when they differ; 'apply' repairs it)");
+        var command = new Command("drift", """
+            Compare the host with the desired state field by field (exit 3 when they differ; 'apply' repairs it)
+
+            Examples:
+              netvirt drift
+              netvirt drift --output json | jq '.drift[] | select(.kind == "changed")'
+            """);
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            context.RequireHost("drift");
             var view = await context.Service.DriftAsync(cancellationToken);
             var drift = view.Drift;
             if (context.Json)
@@ -26,7 +33,7 @@ public static class DriftCommand
             {
                 foreach (var problem in view.Problems)
                 {
-                    stdout.WriteLine($"  ! {problem.Subject}: {problem.Message}");
+                    stdout.WriteLine(Api.Views.DisplayText.Escape($"  ! {problem.Subject}: {problem.Message}"));
                 }
 
                 foreach (var item in drift)
@@ -43,7 +50,8 @@ public static class DriftCommand
                             stdout.WriteLine($"  changed  {item.Object} {item.Name}");
                             foreach (var change in item.Changes)
                             {
-                                stdout.WriteLine($"             {change.Property}: host has '{change.Observed}', desired '{change.Desired}'");
+                                // What the host reports is not NetVirt's to trust: escape it.
+                                stdout.WriteLine(Api.Views.DisplayText.Escape($"             {change.Property}: host has '{change.Observed}', desired '{change.Desired}'"));
                             }
 
                             break;

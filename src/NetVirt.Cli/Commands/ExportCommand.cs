@@ -13,7 +13,14 @@ public static class ExportCommand
         var format = new Option<string>("--format") { Description = "yaml (default) or vmadm (the SmartOS vmadm 'nics' payload of one zone)", DefaultValueFactory = _ => "yaml" };
         format.AcceptOnlyFromAmong("yaml", "vmadm");
         var zone = new Option<string?>("--zone") { Description = "The zone to export (with --format vmadm)" };
-        var command = new Command("export", "Write the stored desired state as YAML, or one zone's NICs as a SmartOS vmadm payload") { resolved, format, zone };
+        var command = new Command("export", """
+            Write the stored desired state as a document (YAML, or JSON with --output json), or one zone's NICs as a SmartOS vmadm payload
+
+            Examples:
+              netvirt export > state.yaml                  # what 'apply -f state.yaml' reads back
+              netvirt export --resolved -o json            # with the allocated MACs and addresses, as JSON
+              netvirt export --format vmadm --zone acme-db1
+            """) { resolved, format, zone };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
@@ -37,6 +44,13 @@ public static class ExportCommand
             }
 
             var model = result.GetValue(resolved) ? Api.Endpoints.StateEndpoints.ExportModel(state) : state.Authored;
+            // --output json: the same document as JSON (apply -f reads either).
+            if (context.Json)
+            {
+                stdout.WriteLine(DocumentWriter.WriteJson(model).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+
             stdout.Write(DocumentWriter.Write(model));
             return ExitCodes.Ok;
         });

@@ -12,7 +12,13 @@ public static class HistoryCommand
     {
         var run = new Argument<long?>("run") { Description = "Show every step of this run", Arity = ArgumentArity.ZeroOrOne };
         var limit = new Option<int>("--limit") { Description = "How many runs to list", DefaultValueFactory = _ => 20 };
-        var command = new Command("history", "List apply runs, or show one run step by step") { run, limit };
+        var command = new Command("history", """
+            List apply runs, or show one run step by step
+
+            Examples:
+              netvirt history
+              netvirt history 12                             # every step of run 12 with its commands, exit codes and errors
+            """) { run, limit };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
@@ -30,7 +36,7 @@ public static class HistoryCommand
                 stdout.WriteLine($"Plan: {record.PlanSummary}.");
                 if (record.Error is { } error)
                 {
-                    stdout.WriteLine($"Error: {error}");
+                    stdout.WriteLine($"Error: {Api.Views.DisplayText.Escape(error)}");
                 }
 
                 var table = ShowCommand.NewTable("#", "STEP", "PHASE", "ACTION", "OBJECT", "OUTCOME", "EXIT", "MS", "COMMAND / ERROR");
@@ -52,6 +58,8 @@ public static class HistoryCommand
                 return ExitCodes.Ok;
             }
 
+            // Which deployment this journal belongs to: the id its host objects carry, and where it lives.
+            stdout.WriteLine($"Deployment {await context.Service.DeploymentIdAsync(cancellationToken)} ({context.Where})");
             if (runs.Count == 0)
             {
                 stdout.WriteLine("No apply runs yet.");

@@ -3,7 +3,6 @@ using System.Globalization;
 using NetVirt.Api.Views;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
-using Spectre.Console;
 
 namespace NetVirt.Cli.Commands;
 
@@ -16,7 +15,15 @@ public static class IpCommand
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var command = new Command("ip", "IP address management: usage, free space, next address, holders, reservations");
+        var command = new Command("ip", """
+            IP address management: usage, free space, next address, holders, reservations
+
+            Examples:
+              netvirt ip list                                # usage of every network
+              netvirt ip free acme --family ipv4
+              netvirt ip who 10.100.0.10
+              netvirt ip reserve acme 10.100.0.5-10.100.0.9 --note "load balancer VIPs"
+            """);
         command.Subcommands.Add(List(stdout, stderr));
         command.Subcommands.Add(Free(stdout, stderr));
         command.Subcommands.Add(Next(stdout, stderr));
@@ -79,7 +86,7 @@ public static class IpCommand
             var table = ShowCommand.NewTable("FAMILY", "FIRST", "LAST", "ADDRESSES");
             foreach (var r in rows)
             {
-                table.AddRow(ShowCommand.Cells(r.Family, r.First, r.Last, r.Size));
+                table.AddRow(ShowCommand.Cells(r.Family, r.First, r.Last, AddressCount.Format(r.Size)));
             }
 
             context.Console.Write(table);
@@ -108,7 +115,7 @@ public static class IpCommand
                 {
                     stdout.WriteLine(u.Next is { } next
                         ? $"{u.Network} {u.Family}: {next}"
-                        : $"{u.Network} {u.Family}: none free (range {u.Range}, {u.Used} of {u.Usable} in use)");
+                        : $"{u.Network} {u.Family}: none free (range {u.Range}, {AddressCount.Format(u.Used)} of {AddressCount.Format(u.Usable)} in use)");
                 }
             }
 
@@ -127,7 +134,7 @@ public static class IpCommand
             var text = result.GetValue(address)!;
             if (!IpAddressMath.TryParsePlain(text, out var ip))
             {
-                throw new InvalidInputException($"'{text}' is not an IPv4 or IPv6 address");
+                throw new InvalidInputException($"'{text}' is not an IPv4 or IPv6 address ({IpAddressMath.AddressFormHint})");
             }
 
             var holders = await context.Service.WhoAsync(ip, cancellationToken);
@@ -166,7 +173,7 @@ public static class IpCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
             var outcome = await context.Service.ReserveAsync(result.GetValue(network)!, r, result.GetValue(note), cancellationToken);
-            stdout.WriteLine($"reserved {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
+            context.Info($"reserved {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
         return command;
@@ -182,7 +189,7 @@ public static class IpCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var r = ParseRange(result.GetValue(range)!);
             var outcome = await context.Service.ReleaseAsync(result.GetValue(network)!, r, cancellationToken);
-            stdout.WriteLine($"released reservations inside {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
+            context.Info($"released reservations inside {r} in network '{result.GetValue(network)}' (generation {outcome.Generation})");
             return ExitCodes.Ok;
         });
         return command;
@@ -199,7 +206,7 @@ public static class IpCommand
         var table = ShowCommand.NewTable("NETWORK", "FAMILY", "SUBNET", "RANGE", "USABLE", "USED", "FREE", "RESERVED", "UTIL", "NEXT");
         foreach (var u in usage)
         {
-            table.AddRow(ShowCommand.Cells(u.Network, u.Family, u.Subnet, u.Range, u.Usable, u.Used, u.Free, u.Reserved,
+            table.AddRow(ShowCommand.Cells(u.Network, u.Family, u.Subnet, u.Range, AddressCount.Format(u.Usable), AddressCount.Format(u.Used), AddressCount.Format(u.Free), AddressCount.Format(u.Reserved),
                 u.Utilisation.ToString("P1", CultureInfo.InvariantCulture), u.Next));
         }
 
@@ -214,5 +221,5 @@ public static class IpCommand
     }
 
     private static IpRange ParseRange(string text) =>
-        IpRange.TryParse(text, out var range) ? range! : throw new InvalidInputException($"'{text}' is not an address or a range such as 10.0.0.5-10.0.0.9");
+        IpRange.TryParse(text, out var range) ? range! : throw new InvalidInputException($"'{text}' is not an address or a range such as 10.0.0.5-10.0.0.9 ({IpAddressMath.AddressFormHint})");
 }

@@ -28,9 +28,19 @@ public static class ServeCommand
         var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
         auth.AcceptOnlyFromAmong("token", "none");
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
-        var command = new Command("serve", "Run the HTTP API (networks, pools, zones, VNICs with IP and MAC allocation, plan, apply, drift) and the reconcile service")
+        var logFormat = new Option<string>("--log-format") { Description = "text: one line per event with a UTC timestamp; json: one JSON object per line", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("serve", """
+            Run the HTTP API (networks, pools, zones, VNICs with IP and MAC allocation, plan, apply, drift, audit), the
+            dashboard at /ui/, Prometheus metrics at /metrics, and the reconcile service
+
+            Examples:
+              netvirt serve --db /tmp/nv.db --reconcile off         # store only; the host changes on POST /apply
+              netvirt serve --urls http://10.0.0.5:8470 --resync 5m  # also check for drift every 5 minutes and repair it
+              netvirt serve --log-format json | your-log-shipper
+            """)
         {
-            urls, reconcile, resync, auth, maxBody,
+            urls, reconcile, resync, auth, maxBody, logFormat,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -48,6 +58,8 @@ public static class ServeCommand
                 RequireAuth = result.GetValue(auth) != "none",
                 TokenFile = context.TokenFile,
                 MaxBodyBytes = result.GetValue(maxBody),
+                Prefix = context.BackendOptions.Prefix,
+                LogFormat = result.GetValue(logFormat) == "json" ? Api.Observability.LogFormat.Json : Api.Observability.LogFormat.Text,
             };
             var tokens = ApiTokens.None;
             if (options.RequireAuth)
@@ -55,8 +67,11 @@ public static class ServeCommand
                 (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath));
                 if (notice is not null)
                 {
-                    // Shown once, on the terminal that started the server; never written to the log.
-                    stdout.WriteLine(notice);
+                    // Shown once, on the terminal that started the server. Where output is captured (a service's
+                    // journal, a log shipper), the tokens would land in the log: say where they are instead.
+                    stdout.WriteLine(stdout == Console.Out && !Console.IsOutputRedirected
+                        ? notice
+                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath)} (mode 0600); read them there (they are not printed where output is captured).");
                 }
             }
 
@@ -67,15 +82,17 @@ public static class ServeCommand
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
-                // Kestrel reports a taken port as an IOException; say which address and what to do.
-                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {ex.Message}; choose another port with --urls", ex);
+                // Kestrel reports a taken port as an IOException ("Failed to bind to address URL: address already in
+                // use."); one line saying which address and what to do, no stack trace (ApiHost keeps the host from logging one).
+                var why = (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? "the address is already in use" : ex.Message).TrimEnd('.');
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {why}; choose another address or port with --urls, or stop what listens there", ex);
             }
 
             stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
-                $"auth {(tokens.Required ? "bearer token" : "none")}); Ctrl-C stops");
+                $"auth {(tokens.Required ? "bearer token" : "none")}); dashboard {options.Urls[0].TrimEnd('/')}/ui/; Ctrl-C stops");
             await stdout.FlushAsync(cancellationToken);
             // Returns on Ctrl-C or SIGTERM (the host's console lifetime) or when the command is cancelled, after stopping the server.
             await app.WaitForShutdownAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using NetVirt.Api.Views;
-using Spectre.Console;
 
 namespace NetVirt.Cli.Commands;
 
@@ -11,15 +10,34 @@ public static class ShowCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var what = new Argument<string>("what") { Description = "networks, zones, vnics or addresses" };
-        what.AcceptOnlyFromAmong("networks", "zones", "vnics", "addresses");
-        var command = new Command("show", "Show the stored desired state (with allocated MACs and addresses)") { what };
+        var what = new Argument<string>("what") { Description = "etherstubs, networks, pools, zones, vnics, addresses or topology" };
+        what.AcceptOnlyFromAmong("etherstubs", "networks", "pools", "zones", "vnics", "addresses", "topology");
+        var format = new Option<string>("--format") { Description = "For topology: text (a tree), dot (Graphviz), mermaid or svg", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong([.. Api.Views.Topology.TopologyFormats.Names]);
+        var command = new Command("show", """
+            Show the stored desired state (with allocated MACs and addresses), or the topology as a picture
+
+            Examples:
+              netvirt show vnics
+              netvirt show topology --format svg > topology.svg
+              netvirt show topology --format dot | dot -Tpng > topology.png
+            """) { what, format };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
-            var model = (await context.Service.LoadAsync(cancellationToken)).Resolved;
+            var state = await context.Service.LoadAsync(cancellationToken);
+            var model = state.Resolved;
             switch (result.GetValue(what))
             {
+                case "etherstubs":
+                    ShowSwitches(context, model);
+                    break;
+                case "pools":
+                    ShowPools(context, model);
+                    break;
+                case "topology":
+                    Output.TopologyPrinter.Print(context, state, result.GetValue(format)!);
+                    break;
                 case "networks":
                     ShowNetworks(context, StateViews.Networks(model));
                     break;
@@ -52,6 +70,43 @@ public static class ShowCommand
         {
             table.AddRow(Cells(r.Name, r.Tenant, r.Over, r.Vlan == 0 ? "untagged" : r.Vlan.ToString(CultureInfo.InvariantCulture), r.Mtu.ToString(CultureInfo.InvariantCulture),
                 r.Ipv4, r.Gateway4, r.Ipv6, r.Gateway6, r.Vnics.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        context.Console.Write(table);
+    }
+
+    private static void ShowSwitches(CliContext context, Model.Spec.NetworkModel model)
+    {
+        var rows = model.Etherstubs.Select(e => new SwitchView(e.Name, "etherstub", e.EffectiveMtu, model.Networks.Count(n => n.Over == e.Name), e.Description))
+            .Concat(model.Links.Select(l => new SwitchView(l.Name, "link", l.EffectiveMtu, model.Networks.Count(n => n.Over == l.Name), l.Description))).ToList();
+        if (context.Json)
+        {
+            context.WriteJson(rows);
+            return;
+        }
+
+        var table = NewTable("NAME", "KIND", "MTU", "NETWORKS", "DESCRIPTION");
+        foreach (var r in rows)
+        {
+            table.AddRow(Cells(r.Name, r.Kind, r.Mtu.ToString(CultureInfo.InvariantCulture), r.Networks.ToString(CultureInfo.InvariantCulture), r.Description));
+        }
+
+        context.Console.Write(table);
+    }
+
+    private static void ShowPools(CliContext context, Model.Spec.NetworkModel model)
+    {
+        var rows = model.Pools.Select(p => new PoolView(p.Name, [.. p.Networks], model.Zones.Sum(z => z.Vnics.Count(v => v.Pool == p.Name)), p.Description)).ToList();
+        if (context.Json)
+        {
+            context.WriteJson(rows);
+            return;
+        }
+
+        var table = NewTable("POOL", "NETWORKS", "VNICS", "DESCRIPTION");
+        foreach (var r in rows)
+        {
+            table.AddRow(Cells(r.Name, string.Join(", ", r.Networks), r.Vnics.ToString(CultureInfo.InvariantCulture), r.Description));
         }
 
         context.Console.Write(table);
@@ -109,18 +164,12 @@ public static class ShowCommand
         context.Console.Write(table);
     }
 
-    /// <summary>A borderless table with the given headers.</summary>
-    public static Table NewTable(params string[] headers)
-    {
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var h in headers)
-        {
-            table.AddColumn(new TableColumn(h).NoWrap());
-        }
+    /// <summary>The console width the CLI sets when output is not a terminal: tables are then as wide as their content.</summary>
+    public const int UnlimitedWidth = 100_000;
 
-        return table;
-    }
+    /// <summary>A plain table with the given headers (<see cref="Output.TextTable"/>).</summary>
+    public static Output.TextTable NewTable(params string[] headers) => new(headers);
 
-    /// <summary>Escaped cells; null prints as "-".</summary>
-    public static string[] Cells(params string?[] values) => [.. values.Select(v => Markup.Escape(v ?? "-"))];
+    /// <summary>Cells with control characters escaped (<see cref="Api.Views.DisplayText"/>); null prints as "-".</summary>
+    public static string[] Cells(params string?[] values) => [.. values.Select(v => Api.Views.DisplayText.Escape(v ?? "-")!)];
 }

@@ -12,7 +12,13 @@ public static class ValidateCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var files = CommonOptions.Files(required: true);
-        var command = new Command("validate", "Check documents and report every error at once (nothing is stored)") { files };
+        var command = new Command("validate", """
+            Check documents and report every error at once (nothing is stored)
+
+            Examples:
+              netvirt validate -f network.yaml
+              netvirt validate -f base.yaml -f tenants.yaml --target any   # valid for illumos and Linux alike
+            """) { files };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
@@ -24,6 +30,7 @@ public static class ValidateCommand
                 {
                     Valid = errors.Count == 0,
                     Errors = errors.Select(e => new { e.Path, e.Code, e.Message, Location = loaded.Map.Locate(e.Path)?.ToString() }),
+                    Warnings = errors.Count > 0 ? [] : ModelValidator.Warnings(loaded.Model).Select(e => new { e.Path, e.Code, e.Message }),
                 });
             }
             else if (errors.Count > 0)
@@ -32,6 +39,7 @@ public static class ValidateCommand
             }
             else
             {
+                ErrorPrinter.PrintWarnings(stderr, ModelValidator.Warnings(loaded.Model), loaded.Map);
                 var m = loaded.Model;
                 stdout.WriteLine($"valid: {m.Etherstubs.Count} etherstubs, {m.Links.Count} links, {m.Networks.Count} networks, {m.Pools.Count} pools, " +
                     $"{m.Zones.Count} zones, {m.Zones.Sum(z => z.Vnics.Count)} vnics (target {context.Target.ToString().ToLowerInvariant()})");

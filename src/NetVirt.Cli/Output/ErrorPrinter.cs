@@ -17,16 +17,31 @@ public static class ErrorPrinter
         foreach (var (error, location) in ordered)
         {
             var prefix = location is null ? "" : $"{location}: ";
-            // YAML syntax errors carry their location in the message already.
-            if (error.Code == "yaml.syntax" || error.Code == "file.unreadable")
+            // Errors about the text as a whole (syntax, unreadable, past a limit) carry their location in the message already.
+            var whole = DocumentValidation.IsUnreadable(error);
+            if (whole)
             {
                 prefix = "";
             }
 
-            var path = error.Path.Length == 0 || error.Code is "yaml.syntax" or "file.unreadable" ? "" : $"{error.Path}: ";
-            writer.WriteLine($"{prefix}{path}{error.Message} [{error.Code}]");
+            var path = error.Path.Length == 0 || whole ? "" : $"{error.Path}: ";
+            // Messages quote what the document said, which may hold escape sequences.
+            writer.WriteLine(Api.Views.DisplayText.Escape($"{prefix}{path}{error.Message} [{error.Code}]"));
         }
 
         writer.WriteLine($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was changed");
+    }
+
+    /// <summary>Writes each warning as <c>warning: file:line:col: path: message [code]</c>; they never stop a command.</summary>
+    public static void PrintWarnings(TextWriter writer, IReadOnlyList<ValidationError> warnings, SourceMap? map)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(warnings);
+        foreach (var warning in warnings)
+        {
+            // The path names the list that is missing; its location is the VNIC's.
+            var location = map?.Locate(warning.Path) ?? map?.Locate(warning.Path[..Math.Max(0, warning.Path.LastIndexOf('.'))]);
+            writer.WriteLine(Api.Views.DisplayText.Escape($"warning: {(location is null ? "" : $"{location}: ")}{warning.Path}: {warning.Message} [{warning.Code}]"));
+        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     public async Task<IReadOnlyList<ValidationError>> ValidateAsync(LoadResult loaded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        if (loaded.Errors.Any(e => e.Code is "yaml.syntax" or "file.unreadable"))
+        if (loaded.Errors.Any(DocumentValidation.IsUnreadable))
         {
             return loaded.Errors;
         }
@@ -72,11 +72,24 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<WriteOutcome> StoreAsync(NetworkModel model, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
     {
-        var written = await SendAsync<StateWriteView>(HttpMethod.Put, "/state", Yaml(model), cancellationToken).ConfigureAwait(false);
+        var written = await SendAsync<StateWriteView>(HttpMethod.Put, allowEmpty ? "/state?allowEmpty=true" : "/state", Yaml(model), cancellationToken).ConfigureAwait(false);
         return new WriteOutcome(written.Generation ?? 0, written.Changed);
     }
+
+    /// <inheritdoc />
+    public async Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
+    {
+        // POST /plan with the document: the server previews and plans it without storing it, so a dry run never
+        // reaches its reconcile service as a change (which, with --reconcile auto, would be applied).
+        var view = await SendAsync<PreviewView>(HttpMethod.Post, allowEmpty ? "/plan?allowEmpty=true" : "/plan", Yaml(model), cancellationToken).ConfigureAwait(false);
+        return (ToOutcome(view.Plan), view.Allocations);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> DeploymentIdAsync(CancellationToken cancellationToken) =>
+        (await GetAsync<Api.Endpoints.HealthView>("/healthz", cancellationToken).ConfigureAwait(false)).DeploymentId;
 
     /// <inheritdoc />
     public async Task<StoredState> LoadAsync(CancellationToken cancellationToken)
@@ -131,7 +144,11 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     public async Task<PlanOutcome> PlanAsync(bool observeHost, bool destroy, CancellationToken cancellationToken)
     {
         // The server always plans against its own host: observing it is what the server is for.
-        var view = await GetAsync<PlanView>(destroy ? "/plan?destroy=true" : "/plan", cancellationToken).ConfigureAwait(false);
+        return ToOutcome(await GetAsync<PlanView>(destroy ? "/plan?destroy=true" : "/plan", cancellationToken).ConfigureAwait(false));
+    }
+
+    private static PlanOutcome ToOutcome(PlanView view)
+    {
         var (plan, commands) = PlanJson.Read(view.Plan.ToJsonString());
         return new PlanOutcome(view.Generation, view.Target, view.HostObserved, plan, step => commands.GetValueOrDefault(step.Index) ?? []);
     }
@@ -277,7 +294,11 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
             HttpStatusCode.UnprocessableEntity when errors is { Count: > 0 } => new ModelValidationException(errors),
             HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge => new InvalidInputException(detail),
             HttpStatusCode.NotFound => new UnknownObjectException(detail),
+            HttpStatusCode.Conflict when errors?.FirstOrDefault(e => e.Code == AddressHeldException.Code) is not null =>
+                new AddressHeldException(detail, [.. errors!.Where(e => e.Code == AddressHeldException.Code).Select(e => e.Message)]),
+            HttpStatusCode.Conflict when errors?.Any(e => e.Code == RequestRefusedException.RefusedCode) == true => new RequestRefusedException(detail),
             HttpStatusCode.Conflict => new ConcurrencyConflictException(detail),
+            HttpStatusCode.PreconditionFailed => new NetVirtException(detail),
             HttpStatusCode.ServiceUnavailable => new StoreBusyException($"{detail} (server {Server})"),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                 new NetVirtException($"the server at {Server} refused the request ({(int)status}): {detail}; give its write token with NETVIRT_API_TOKEN or --token-file"),

@@ -22,8 +22,20 @@ public interface INetVirtService
     /// <summary>Every error of loaded documents for the target (structural and semantic).</summary>
     Task<IReadOnlyList<ValidationError>> ValidateAsync(LoadResult loaded, CancellationToken cancellationToken);
 
-    /// <summary>Stores <paramref name="model"/> as the desired state; <see cref="ModelValidationException"/> when invalid.</summary>
-    Task<WriteOutcome> StoreAsync(NetworkModel model, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <paramref name="model"/> as the desired state; <see cref="ModelValidationException"/> when invalid. An
+    /// empty model does not replace a non-empty desired state unless <paramref name="allowEmpty"/>.
+    /// </summary>
+    Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What storing <paramref name="model"/> would do, with nothing stored or applied: the plan for the host and the
+    /// MACs and addresses IPAM would hand out or release (<c>apply --dry-run</c>).
+    /// </summary>
+    Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken);
+
+    /// <summary>The deployment id of the database (local, or the server's).</summary>
+    Task<string> DeploymentIdAsync(CancellationToken cancellationToken);
 
     /// <summary>The stored desired state, authored and resolved.</summary>
     Task<StoredState> LoadAsync(CancellationToken cancellationToken);

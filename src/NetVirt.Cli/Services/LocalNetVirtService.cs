@@ -24,7 +24,41 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         Task.FromResult(DocumentValidation.Validate(loaded, context.Target));
 
     /// <inheritdoc />
-    public Task<WriteOutcome> StoreAsync(NetworkModel model, CancellationToken cancellationToken) => Task.FromResult(Store.Replace(model, context.Target));
+    public Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken) =>
+        Task.FromResult(context.WritableStore.Replace(model, context.Target, allowEmpty: allowEmpty));
+
+    /// <inheritdoc />
+    public async Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
+    {
+        // A dry run creates no database: without one, it previews against a throwaway copy that starts empty, as the
+        // real database would (its MACs then start where that copy's deployment id says; the real one gets its own).
+        if (File.Exists(context.DatabasePath))
+        {
+            var (current, preview) = Store.Preview(model, context.Target, allowEmpty);
+            var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await reconciler.PlanForAsync(preview.Generation, preview.Resolved, context.ObserveHost, cancellationToken).ConfigureAwait(false);
+            return (Outcome(reconciler, plan), AllocationView.Between(current.Resolved, preview.Resolved));
+        }
+
+        var scratch = Path.Combine(Path.GetTempPath(), $"netvirt-dry-run-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            var store = NetVirtStore.Open(Path.Combine(scratch, "netvirt.db"));
+            var (current, preview) = store.Preview(model, context.Target, allowEmpty);
+            var reconciler = new Reconciler(store, await context.BackendAsync(cancellationToken).ConfigureAwait(false));
+            var plan = await reconciler.PlanForAsync(preview.Generation, preview.Resolved, context.ObserveHost, cancellationToken).ConfigureAwait(false);
+            return (Outcome(reconciler, plan), AllocationView.Between(current.Resolved, preview.Resolved));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string> DeploymentIdAsync(CancellationToken cancellationToken) => Task.FromResult(Store.DeploymentId);
 
     /// <inheritdoc />
     public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Store.Load());
@@ -55,11 +89,11 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
 
     /// <inheritdoc />
     public Task<WriteOutcome> ReserveAsync(string network, IpRange range, string? note, CancellationToken cancellationToken) =>
-        Task.FromResult(Store.Reserve(network, range, note, context.Target));
+        Task.FromResult(context.WritableStore.Reserve(network, range, note, context.Target));
 
     /// <inheritdoc />
     public Task<WriteOutcome> ReleaseAsync(string network, IpRange range, CancellationToken cancellationToken) =>
-        Task.FromResult(Store.Release(network, range, context.Target));
+        Task.FromResult(context.WritableStore.Release(network, range, context.Target));
 
     /// <inheritdoc />
     public async Task<PlanOutcome> PlanAsync(bool observeHost, bool destroy, CancellationToken cancellationToken)

@@ -33,12 +33,7 @@ public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLeng
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || !IpAddressMath.TryParsePlain(text.AsSpan(0, slash), out var address)
-            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
-        {
-            return false;
-        }
-
-        if (prefix > IpAddressMath.BitsOf(address.AddressFamily) || text.AsSpan(slash + 1).IsEmpty)
+            || !IpAddressMath.TryParsePrefixLength(text.AsSpan(slash + 1), IpAddressMath.BitsOf(address.AddressFamily), out var prefix))
         {
             return false;
         }

@@ -27,6 +27,18 @@ public sealed record MacPrefix
     public MacAddress At(ulong offset) =>
         offset < Capacity ? new MacAddress(First.Value | offset) : throw new ArgumentOutOfRangeException(nameof(offset));
 
+    /// <summary>
+    /// Where a deployment's automatic MACs start under this prefix: its deployment id (16 hex characters) read as a
+    /// number, modulo <see cref="Capacity"/>, i.e. its last hex digits. Ids are random, so two databases on one host start
+    /// at unrelated places in the prefix and count up from there; with the default 3-octet prefix (16,777,216 MACs) two
+    /// deployments of N VNICs each overlap only with a probability of about 2N / 16,777,216.
+    /// </summary>
+    public ulong OffsetFor(string deploymentId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deploymentId);
+        return ulong.Parse(deploymentId, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture) % Capacity;
+    }
+
     /// <summary>True when <paramref name="mac"/> falls under the prefix.</summary>
     public bool Contains(MacAddress mac) => mac.Value >> (8 * (6 - Octets)) == Value;
 

@@ -18,13 +18,14 @@ public sealed class AllocationRules
         ArgumentNullException.ThrowIfNull(subnet);
         Subnet = subnet;
         Range = subnet.EffectiveRange;
-        var excluded = new List<(UInt128, UInt128)>
+        var excluded = new List<(UInt128, UInt128)>();
+        if (subnet.HasReservedEnds)
         {
-            (IpAddressMath.First(subnet.Subnet), IpAddressMath.First(subnet.Subnet)),
-        };
-        if (subnet.Family == System.Net.Sockets.AddressFamily.InterNetwork && subnet.Subnet.PrefixLength <= 30)
-        {
-            excluded.Add((IpAddressMath.Last(subnet.Subnet), IpAddressMath.Last(subnet.Subnet)));
+            excluded.Add((IpAddressMath.First(subnet.Subnet), IpAddressMath.First(subnet.Subnet)));
+            if (subnet.Family == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                excluded.Add((IpAddressMath.Last(subnet.Subnet), IpAddressMath.Last(subnet.Subnet)));
+            }
         }
 
         if (subnet.Gateway is { } gateway)

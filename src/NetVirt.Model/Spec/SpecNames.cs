@@ -85,7 +85,10 @@ public static class SpecNames
             multiplier = 1_000_000m;
         }
 
-        if (!decimal.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        // A number past what a long holds (99999999999999999999G) is no bandwidth; checking before multiplying keeps
+        // the product inside decimal's range.
+        if (!decimal.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value > long.MaxValue / multiplier)
         {
             return false;
         }

@@ -57,6 +57,12 @@ public sealed partial class ModelValidator
             return;
         }
 
+        if (SpecialAddresses.CheckSubnet(subnet.Subnet) is { } special)
+        {
+            Report($"{path}.subnet", "subnet.special-purpose", $"{what}: {familyName} subnet {subnet.Subnet} {special}");
+            return;
+        }
+
         if (subnet.Gateway is { } gateway)
         {
             CheckUsableAddress($"{path}.gateway", what, subnet, gateway, "gateway", "gateway");
@@ -79,7 +85,7 @@ public sealed partial class ModelValidator
             return true;
         }
 
-        if (address.AddressFamily != subnet.Family || !subnet.Subnet.Contains(address))
+        if (!IpAddressMath.Contains(subnet.Subnet, address))
         {
             Report(path, $"{codePrefix}.outside-subnet", $"{what}: {role} {address} is outside subnet {subnet.Subnet}");
             return false;
@@ -104,35 +110,53 @@ public sealed partial class ModelValidator
         }
 
         var subnet = network.Subnets.FirstOrDefault(s => s.Family == reservation.First.AddressFamily);
-        if (subnet is null || !subnet.Subnet.Contains(reservation.First) || !subnet.Subnet.Contains(reservation.Last))
+        if (subnet is null || !IpAddressMath.Contains(subnet.Subnet, reservation.First) || !IpAddressMath.Contains(subnet.Subnet, reservation.Last))
         {
             Report(path, "reservation.outside-subnet", $"{what}: reservation {reservation.Range} is outside the network's subnets");
         }
     }
 
-    /// <summary>Two networks in one L2 domain (same lower link and VLAN) must not have overlapping subnets.</summary>
+    /// <summary>
+    /// Two networks must not have overlapping subnets of a family when they share an L2 domain (same lower link and
+    /// VLAN: their ARP/NDP space) or a router (the tenant's router, <see cref="Topology.ModelIndex.RouterOf"/>: it has a
+    /// leg in each, and two legs claiming the same addresses route neither). Networks are grouped by domain and by
+    /// router first, so the pairwise comparison stays inside a group.
+    /// </summary>
     private void ValidateSubnetOverlaps()
     {
         var networks = _model.Networks;
-        for (var i = 0; i < networks.Count; i++)
+        var reported = new HashSet<(int, AddressFamily)>();
+        var byDomain = Enumerable.Range(0, networks.Count).GroupBy(i => (networks[i].Over, networks[i].Vlan));
+        foreach (var group in byDomain)
         {
-            for (var j = i + 1; j < networks.Count; j++)
-            {
-                var a = networks[i];
-                var b = networks[j];
-                if (!string.Equals(a.Over, b.Over, StringComparison.Ordinal) || a.Vlan != b.Vlan)
-                {
-                    continue;
-                }
+            CompareWithin([.. group], (a, b, sa, sb) =>
+                $"network '{b.Name}' subnet {sb.Subnet} overlaps {sa.Subnet} of network '{a.Name}' in the same L2 domain ('{a.Over}' VLAN {a.Vlan})", "subnet.overlap");
+        }
 
-                foreach (var sa in a.Subnets)
+        var byRouter = Enumerable.Range(0, networks.Count).Where(i => Topology.ModelIndex.RouterOf(networks[i]) is not null)
+            .GroupBy(i => Topology.ModelIndex.RouterOf(networks[i])!, StringComparer.Ordinal);
+        foreach (var group in byRouter)
+        {
+            CompareWithin([.. group], (a, b, sa, sb) =>
+                $"network '{b.Name}' subnet {sb.Subnet} overlaps {sa.Subnet} of network '{a.Name}', and one router ('{Topology.ModelIndex.RouterOf(a)}') routes both: " +
+                "its two legs would claim the same addresses and zones of both would be handed the same ones; give each network of a tenant its own subnet", "subnet.overlap-router");
+        }
+
+        void CompareWithin(List<int> members, Func<NetworkSpec, NetworkSpec, SubnetSpec, SubnetSpec, string> message, string code)
+        {
+            for (var x = 0; x < members.Count; x++)
+            {
+                for (var y = x + 1; y < members.Count; y++)
                 {
-                    foreach (var sb in b.Subnets)
+                    var (a, b) = (networks[members[x]], networks[members[y]]);
+                    foreach (var sa in a.Subnets)
                     {
-                        if (sa.Family == sb.Family && Overlaps(sa.Subnet, sb.Subnet))
+                        foreach (var sb in b.Subnets)
                         {
-                            Report($"networks[{j}].{(sb.Family == AddressFamily.InterNetwork ? "ipv4" : "ipv6")}.subnet", "subnet.overlap",
-                                $"network '{b.Name}' subnet {sb.Subnet} overlaps {sa.Subnet} of network '{a.Name}' in the same L2 domain ('{a.Over}' VLAN {a.Vlan})");
+                            if (sa.Family == sb.Family && Overlaps(sa.Subnet, sb.Subnet) && reported.Add((members[y], sb.Family)))
+                            {
+                                Report($"networks[{members[y]}].{(sb.Family == AddressFamily.InterNetwork ? "ipv4" : "ipv6")}.subnet", code, message(a, b, sa, sb));
+                            }
                         }
                     }
                 }
@@ -140,5 +164,5 @@ public sealed partial class ModelValidator
         }
     }
 
-    private static bool Overlaps(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+    private static bool Overlaps(IPNetwork a, IPNetwork b) => IpAddressMath.Overlap(a, b);
 }

@@ -50,12 +50,18 @@ public sealed partial class ModelValidator
             return;
         }
 
+        if (SpecialAddresses.CheckAddress(route.Gateway) is { } special)
+        {
+            Report($"{path}.via", "route.special-purpose", $"{what}: route to {route.Destination} goes via {route.Gateway}, which {special}");
+            return;
+        }
+
         // The next hop must be on a link of the zone, or the route can never be installed.
         var onLink = zone.Vnics.Any(v =>
-            (v.Network is { } n && _networks.TryGetValue(n, out var net) && net.Subnets.Any(s => s.Family == route.Gateway.AddressFamily && s.Subnet.Contains(route.Gateway)))
+            (v.Network is { } n && _networks.TryGetValue(n, out var net) && net.Subnets.Any(s => s.Family == route.Gateway.AddressFamily && IpAddressMath.Contains(s.Subnet, route.Gateway)))
             || v.Pool is not null
             || v.Addresses.Any(a => a is { Address: not null, PrefixLength: { } plen }
-                && a.Address.AddressFamily == route.Gateway.AddressFamily && new InterfaceAddress(a.Address, plen).Network.Contains(route.Gateway)));
+                && a.Address.AddressFamily == route.Gateway.AddressFamily && IpAddressMath.Contains(new InterfaceAddress(a.Address, plen).Network, route.Gateway)));
         if (!onLink)
         {
             Report($"{path}.via", "route.gateway-unreachable", $"{what}: gateway {route.Gateway} of route to {route.Destination} is on none of the zone's networks");
@@ -119,6 +125,10 @@ public sealed partial class ModelValidator
         if (vnic.MaxBandwidth is { } bw && bw < MinBandwidth)
         {
             Report($"{path}.maxbw", "maxbw.too-low", $"{what}: maxbw {SpecNames.FormatBandwidth(bw)} is below dladm's minimum of 1200K (omit maxbw for no limit)");
+        }
+        else if (vnic.MaxBandwidth is { } high && high > MaxBandwidth)
+        {
+            Report($"{path}.maxbw", "maxbw.too-high", $"{what}: maxbw {SpecNames.FormatBandwidth(high)} is above the largest NetVirt shapes, {SpecNames.FormatBandwidth(MaxBandwidth)} (omit maxbw for no limit)");
         }
 
         var tags = new HashSet<string>(StringComparer.Ordinal);
@@ -190,7 +200,11 @@ public sealed partial class ModelValidator
 
         if (subnet is null)
         {
-            if (vnic.Network is null && vnic.Pool is null && address.PrefixLength is null)
+            if (SpecialAddresses.CheckAddress(ip) is { } special)
+            {
+                Report($"{path}.address", "address.special-purpose", $"{what}: {ip} {special}, which no zone may be given");
+            }
+            else if (vnic.Network is null && vnic.Pool is null && address.PrefixLength is null)
             {
                 Report($"{path}.address", "address.prefix-required", $"{what}: {ip} needs a prefix length (e.g. {ip}/24) because the VNIC is on no network");
             }
@@ -245,6 +259,56 @@ public sealed partial class ModelValidator
         {
             Report($"{path}.family", "address.family-required", $"{what}: 'auto' on a dual-stack network needs 'family: ipv4' or 'family: ipv6'");
         }
+        else
+        {
+            var wanted = address.Family ?? families[0];
+            CheckRoomForAuto(path, what, vnic, [.. candidates.Where(n => n.Subnets.Any(s => s.Family == wanted))], wanted);
+        }
+    }
+
+    /// <summary>
+    /// Refuses an automatic address that can never be handed out: a range with no allocatable address (a /32 whose one
+    /// address is the gateway, a range that is all reserved), or, on one network, more automatic addresses than its range
+    /// holds. Otherwise the document would validate and the store would refuse it.
+    /// </summary>
+    private void CheckRoomForAuto(string path, string what, VnicSpec vnic, List<NetworkSpec> sources, AddressFamily family)
+    {
+        var capacities = sources.Select(n => (Network: n, Usable: UsableFor(n, family))).ToList();
+        if (capacities.All(c => c.Usable == 0))
+        {
+            var where = string.Join("; ", capacities.Select(c => $"network '{c.Network.Name}' subnet {c.Network.Subnets.First(s => s.Family == family).Subnet} range {c.Network.Subnets.First(s => s.Family == family).EffectiveRange}"));
+            Report($"{path}.address", "address.auto-no-room",
+                $"{what}: 'auto' has no {SpecNames.Format(family)} address to take: {where} leaves none once the network, broadcast and gateway addresses and reservations are set aside");
+            return;
+        }
+
+        if (vnic.Network is { } name && sources.Count == 1)
+        {
+            var key = (name, family);
+            var count = _autoCount[key] = _autoCount.GetValueOrDefault(key) + 1;
+            if (count == capacities[0].Usable + 1)
+            {
+                var subnet = sources[0].Subnets.First(s => s.Family == family);
+                Report($"{path}.address", "address.auto-no-room",
+                    $"{what}: network '{name}' can hand out {capacities[0].Usable} {SpecNames.Format(family)} address{(capacities[0].Usable == 1 ? "" : "es")} (range {subnet.EffectiveRange} of {subnet.Subnet}), and this is automatic address number {count}");
+            }
+        }
+    }
+
+    private UInt128 UsableFor(NetworkSpec network, AddressFamily family)
+    {
+        if (!_usable.TryGetValue((network.Name, family), out var usable))
+        {
+            var subnet = network.Subnets.First(s => s.Family == family);
+            // An invalid range is reported on the network; count it as roomy here rather than report it twice.
+            usable = subnet.EffectiveRange is var range && range.First.AddressFamily == family && range.Last.AddressFamily == family
+                && IpAddressMath.Compare(range.First, range.Last) <= 0 && SpecialAddresses.CheckSubnet(subnet.Subnet) is null
+                ? new Ipam.AllocationRules(network, subnet).Usable
+                : UInt128.MaxValue;
+            _usable[(network.Name, family)] = usable;
+        }
+
+        return usable;
     }
 
 }

@@ -22,6 +22,12 @@ public sealed partial class ModelValidator
     /// <summary>Smallest non-zero <c>maxbw</c> dladm accepts (1200K).</summary>
     public const long MinBandwidth = 1_200_000;
 
+    /// <summary>
+    /// Largest <c>maxbw</c>: 1000G. Beyond it a limit means nothing on any NIC of today, and tc's token bucket (10 ms of
+    /// the rate, a 32-bit byte count) could no longer hold it.
+    /// </summary>
+    public const long MaxBandwidth = 1_000_000_000_000;
+
     private readonly NetworkModel _model;
     private readonly HostTarget _target;
     private readonly List<ValidationError> _errors = [];
@@ -29,6 +35,8 @@ public sealed partial class ModelValidator
     private readonly Dictionary<string, LinkSpec> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkSpec> _networks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PoolSpec> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Network, System.Net.Sockets.AddressFamily Family), UInt128> _usable = [];
+    private readonly Dictionary<(string Network, System.Net.Sockets.AddressFamily Family), UInt128> _autoCount = [];
 
     private ModelValidator(NetworkModel model, HostTarget target)
     {
@@ -64,6 +72,43 @@ public sealed partial class ModelValidator
         return validator._errors.Count == 0 ? ValidationResult.Valid : new ValidationResult(validator._errors);
     }
 
+    /// <summary>
+    /// What is valid but most likely not meant, reported beside a successful validation and never blocking a store:
+    /// a VNIC on a network or pool with subnets but without <c>addresses</c> gets no IP address and no route.
+    /// </summary>
+    /// <remarks>
+    /// A warning rather than a default address: defaulting would change what stored documents mean (every such VNIC would
+    /// get an address on the next apply, silently), and it would leave no way to ask for a layer-2-only VNIC, which is
+    /// legitimate (a zone that runs its own DHCP client or bridges traffic). <c>POST /vnics</c>, the path for
+    /// orchestrators asking for one container's NIC, does default to one automatic address per family, and says so.
+    /// </remarks>
+    public static IReadOnlyList<ValidationError> Warnings(NetworkModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var networks = model.Networks.GroupBy(n => n.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var pools = model.Pools.GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var warnings = new List<ValidationError>();
+        for (var z = 0; z < model.Zones.Count; z++)
+        {
+            var zone = model.Zones[z];
+            for (var v = 0; v < zone.Vnics.Count; v++)
+            {
+                var vnic = zone.Vnics[v];
+                var where = vnic.Network is { } n && networks.TryGetValue(n, out var network) && network.Subnets.Any() ? $"network '{n}'"
+                    : vnic.Pool is { } p && pools.TryGetValue(p, out var pool) && pool.Networks.Any(x => networks.TryGetValue(x, out var pn) && pn.Subnets.Any()) ? $"pool '{p}'"
+                    : null;
+                if (vnic.Addresses.IsEmpty && where is not null)
+                {
+                    warnings.Add(new ValidationError($"zones[{z}].vnics[{v}].addresses", "vnic.no-addresses",
+                        $"zone '{zone.Name}' vnic '{vnic.Name}' is on {where} but has no 'addresses': it gets no IP address and no route, only layer 2. " +
+                        "Add e.g. 'addresses: [{ tag: v4, address: auto }]' if it should have one"));
+                }
+            }
+        }
+
+        return warnings;
+    }
+
     private void Run()
     {
         for (var i = 0; i < _model.Etherstubs.Count; i++)
@@ -91,6 +136,7 @@ public sealed partial class ModelValidator
             ValidateZone($"zones[{i}]", _model.Zones[i]);
         }
 
+        ValidateSettings();
         ValidateUniqueNames();
         ValidateSubnetOverlaps();
         ValidateUniqueMacs();
@@ -98,6 +144,16 @@ public sealed partial class ModelValidator
     }
 
     private void Report(string path, string code, string message) => _errors.Add(new ValidationError(path, code, message));
+
+    private void ValidateSettings()
+    {
+        var prefix = _model.Settings.MacPrefix;
+        if (prefix.First.IsMulticast)
+        {
+            Report("settings.mac-prefix", "mac-prefix.multicast",
+                $"mac-prefix {prefix} has the group (multicast) bit set in its first octet, so every MAC under it would be a multicast address; a VNIC needs a unicast MAC (e.g. 2:8:20)");
+        }
+    }
 
     private void CheckMtu(string path, int? mtu, string what)
     {

@@ -53,7 +53,7 @@ public static partial class NameRules
         return digits.Length > 1 && digits[0] == '0' ? $"ends in '{digits}', a number with a leading zero" : null;
     }
 
-    /// <summary>Linux interface names: 1–15 characters, no '/', ':', whitespace, and not '.' or '..'.</summary>
+    /// <summary>Linux interface names: 1–15 characters, no '/', ':', whitespace or control characters, and not '.' or '..'.</summary>
     public static string? CheckLinuxInterfaceName(string? name)
     {
         if (string.IsNullOrEmpty(name))
@@ -66,7 +66,7 @@ public static partial class NameRules
             return $"is {name.Length} characters long; Linux interface names have at most {MaxLinuxInterfaceName}";
         }
 
-        return name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c)) ? "is not a valid Linux interface name" : null;
+        return name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)) ? "is not a valid Linux interface name" : null;
     }
 
     /// <summary>ipadm address object tags: a letter, then letters and digits, at most 31 characters.</summary>
@@ -104,15 +104,15 @@ public static partial class NameRules
     /// <summary>Names of networks, pools and tenants: like zone names.</summary>
     public static string? CheckObjectName(string? name) => CheckZoneName(name);
 
-    [GeneratedRegex("^[A-Za-z0-9_]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_]+\z")]
     private static partial Regex LinkCharacters();
 
-    [GeneratedRegex("[0-9]+$")]
+    [GeneratedRegex(@"[0-9]+\z")]
     private static partial Regex TrailingNumber();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]*\z")]
     private static partial Regex AddressTag();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex ObjectName();
 }

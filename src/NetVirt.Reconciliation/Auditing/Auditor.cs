@@ -34,6 +34,16 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
     public static Auditor ForHost(NetVirtStore store, HostTarget target, string prefix)
     {
         ArgumentNullException.ThrowIfNull(store);
+        CheckHost(target);
+        return new Auditor(store, new LibpcapCaptureEngine(), new LinuxAuditHost(), prefix);
+    }
+
+    /// <summary>
+    /// Refuses, with the reason, an audit that cannot run on this host for <paramref name="target"/> (not Linux, not
+    /// root), before anything is opened, the database included.
+    /// </summary>
+    public static void CheckHost(HostTarget target)
+    {
         if (target != HostTarget.Linux || !OperatingSystem.IsLinux())
         {
             throw new BackendUnavailableException(
@@ -44,7 +54,5 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
         {
             throw new BackendUnavailableException("the audit must run as root: it captures and sends frames inside every zone's network namespace (CAP_NET_RAW, CAP_SYS_ADMIN)");
         }
-
-        return new Auditor(store, new LibpcapCaptureEngine(), new LinuxAuditHost(), prefix);
     }
 }

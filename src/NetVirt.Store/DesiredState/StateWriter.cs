@@ -469,7 +469,7 @@ internal sealed class StateWriter
                 var networks = string.Join("; ", pool.Networks.Select(n => _index.Network(n) is { } spec
                     ? $"'{n}' ({string.Join(", ", spec.Subnets.Select(s => $"{s.Subnet} range {s.EffectiveRange}"))})"
                     : $"'{n}'"));
-                throw new NetVirtException($"zone '{first.Zone}' vnic '{first.Vnic.Name}': every network of pool '{pool.Name}' is full: {networks}");
+                throw new RequestRefusedException($"zone '{first.Zone}' vnic '{first.Vnic.Name}': every network of pool '{pool.Name}' is full: {networks}");
             }
 
             _c.Execute("UPDATE vnics SET network_id = @networkId WHERE id = @vnicId", new { networkId = _networkIds[placed], vnicId = group.Key }, _tx);

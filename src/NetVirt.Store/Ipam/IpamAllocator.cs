@@ -178,13 +178,21 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
     public void Release(long addrobjId) =>
         c.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id = @addrobjId", new { now, addrobjId }, tx);
 
-    /// <summary>The next free MAC under <paramref name="prefix"/>, skipping <paramref name="taken"/> and every MAC in the store.</summary>
+    /// <summary>
+    /// The next free MAC under <paramref name="prefix"/>, skipping <paramref name="taken"/> and every MAC in the store.
+    /// The database counts from the offset its deployment id gives (<see cref="MacPrefix.OffsetFor"/>), so another
+    /// database on the same host, counting from its own offset, does not hand out the same MACs; <c>mac_cursor</c> is how
+    /// far this one has counted.
+    /// </summary>
     public MacAddress AllocateMac(MacPrefix prefix, ISet<MacAddress> taken)
     {
-        var cursor = (ulong)c.ExecuteScalar<long>("SELECT mac_cursor FROM meta WHERE id = 1", transaction: tx);
+        var (counted, deploymentId) = c.QuerySingle<(long, string)>("SELECT mac_cursor, deployment_id FROM meta WHERE id = 1", transaction: tx);
+        var start = prefix.OffsetFor(deploymentId);
+        var cursor = (ulong)counted;
         for (ulong tried = 0; tried < prefix.Capacity; tried++)
         {
-            var offset = (cursor + tried) % prefix.Capacity;
+            var step = (cursor + tried) % prefix.Capacity;
+            var offset = (start + step) % prefix.Capacity;
             var mac = prefix.At(offset);
             if (mac.IsZero || mac.IsMulticast || taken.Contains(mac)
                 || c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE mac = @mac", new { mac = (long)mac.Value }, tx) > 0)
@@ -192,19 +200,19 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
                 continue;
             }
 
-            c.Execute("UPDATE meta SET mac_cursor = @next WHERE id = 1", new { next = (long)((offset + 1) % prefix.Capacity) }, tx);
+            c.Execute("UPDATE meta SET mac_cursor = @next WHERE id = 1", new { next = (long)((step + 1) % prefix.Capacity) }, tx);
             return mac;
         }
 
-        throw new NetVirtException($"no free MAC address is left under prefix {prefix} ({prefix.Capacity} addresses); choose a shorter settings.mac-prefix");
+        throw new RequestRefusedException($"no free MAC address is left under prefix {prefix} ({prefix.Capacity} addresses); choose a shorter settings.mac-prefix");
     }
 
-    private NetVirtException Exhausted(string network, AddressFamily family)
+    private RequestRefusedException Exhausted(string network, AddressFamily family)
     {
         var spec = networks(network)!;
         var subnet = spec.Subnets.First(s => s.Family == family);
         var usage = IpamViews.Usage(c, tx, networkIds(network), spec, subnet);
-        return new NetVirtException(
+        return new RequestRefusedException(
             $"network '{network}' has no free {SpecNames.Format(family)} address: subnet {subnet.Subnet}, range {subnet.EffectiveRange}, " +
             $"{usage.Used} of {usage.Usable} usable addresses in use ({usage.Utilisation:P0}), {usage.Reserved} reserved");
     }

@@ -22,9 +22,18 @@ public static class Migrator
     /// <summary>Schema version this build writes.</summary>
     public static int LatestVersion => Migrations[^1].Version;
 
-    /// <summary>Brings the database on <paramref name="connection"/> up to <see cref="LatestVersion"/>.</summary>
-    public static int Migrate(SqliteConnection connection)
+    /// <summary>
+    /// Brings the database on <paramref name="connection"/> up to <see cref="LatestVersion"/>. A database without a
+    /// deployment id (a new one, or one from before ids existed) gets one in the same transaction:
+    /// <paramref name="newDeploymentId"/> when given (tests that need stable MACs), else a random one.
+    /// </summary>
+    public static int Migrate(SqliteConnection connection, string? newDeploymentId = null, bool create = true)
     {
+        if (newDeploymentId is not null && !DeploymentId.IsValid(newDeploymentId))
+        {
+            throw new ArgumentException($"'{newDeploymentId}' is not a deployment id (16 lowercase hex characters)", nameof(newDeploymentId));
+        }
+
         ArgumentNullException.ThrowIfNull(connection);
         var (version, applicationId, tables) = ReadHeader(connection, null);
         if (version == LatestVersion && applicationId == ApplicationId)
@@ -33,6 +42,10 @@ public static class Migrator
         }
 
         CheckOwnership(connection, version, applicationId, tables);
+        if (!create && version == 0)
+        {
+            throw new InvalidInputException($"'{connection.DataSource}' is an empty SQLite file, not a NetVirt database; check --db or NETVIRT_DB");
+        }
 
         // Only now that the file is known to be ours (or new) may it be changed. WAL is persistent: it lets readers
         // (show, the API's GETs) run while one writer works.
@@ -54,6 +67,14 @@ public static class Migrator
             }
 
             version = number;
+        }
+
+        using (var assign = connection.CreateCommand())
+        {
+            assign.Transaction = transaction;
+            assign.CommandText = "UPDATE meta SET deployment_id = $id WHERE id = 1 AND deployment_id IS NULL";
+            assign.Parameters.AddWithValue("$id", newDeploymentId ?? DeploymentId.New());
+            assign.ExecuteNonQuery();
         }
 
         Execute(connection, transaction, $"PRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)}; PRAGMA application_id = {ApplicationId.ToString(CultureInfo.InvariantCulture)};");

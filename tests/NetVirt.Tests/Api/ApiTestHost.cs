@@ -47,6 +47,8 @@ public sealed class ApiTestHost : IAsyncDisposable
         Func<NetVirt.Store.NetVirtStore, NetVirt.Reconciliation.Auditing.Auditor>? auditor = null)
     {
         var database = new TempDatabase();
+        // The database exists before the server opens it, with the deployment id whose MACs start at 02:08:20:00:00:00.
+        database.Open(deploymentId: TempDatabase.ZeroDeployment);
         var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
         foreach (var zone in zones ?? [])
         {

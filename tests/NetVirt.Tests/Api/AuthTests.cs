@@ -49,6 +49,8 @@ public sealed class AuthTests
     [InlineData("http://*:8470")]
     [InlineData("http://192.0.2.10:8470")]
     [InlineData("http://[::]:8470")]
+    [InlineData("http://x@127.0.0.1:18471")]      // Kestrel's host is 'x@127.0.0.1': every interface
+    [InlineData("http://unix:/run/netvirt.sock")]
     public void Build_NonLoopbackWithoutToken_RefusesToStart(string url)
     {
         using var db = new TempDatabase();
@@ -64,7 +66,30 @@ public sealed class AuthTests
     [InlineData("http://[::1]:8470", true)]
     [InlineData("http://10.0.0.1:8470", false)]
     [InlineData("http://+:8470", false)]
+    [InlineData("http://x@127.0.0.1:18471", false)]
+    [InlineData("http://x:y@localhost:18471", false)]
+    [InlineData("http://127.1:8470", false)]
+    [InlineData("http://[::ffff:127.0.0.1]:8470", false)]
+    [InlineData("http://myhost:8470", false)]
+    [InlineData("http://[::1:8470", false)]
+    [InlineData("http://LOCALHOST:8470", true)]
     public void IsLoopback_TellsLoopbackFromEverythingElse(string url, bool loopback) => Assert.Equal(loopback, ApiHost.IsLoopback(url));
+
+    [Theory]
+    [InlineData("http://x@127.0.0.1:18471", "user information")]
+    [InlineData("http://[::1", "neither localhost nor an IP address")]
+    [InlineData("http://127.0.0.1:8470/api", "no path")]
+    [InlineData("http://127.0.0.1:port", "neither localhost nor an IP address")]
+    [InlineData("http://myhost:8470", "neither localhost nor an IP address")]
+    [InlineData("http://127.0.0.1:99999", "outside 0-65535")]
+    public void Build_UrlKestrelCannotBindAsWritten_IsRefusedEvenWithAToken(string url, string why)
+    {
+        using var db = new TempDatabase();
+        var ex = Assert.Throws<InvalidInputException>(() => ApiHost.Build(new ApiOptions { DatabasePath = db.Path, Urls = [url] }, new ApiTokens("w", "r"),
+            _ => throw new InvalidOperationException("not reached")));
+        Assert.Contains(why, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

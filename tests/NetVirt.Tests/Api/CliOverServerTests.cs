@@ -23,6 +23,8 @@ public sealed class CliOverServerTests : IAsyncLifetime
     {
         _api = await ApiTestHost.StartAsync(loopback: true, backend: _ => Task.FromResult<IHostBackend>(_backend),
             options: o => o with { Target = HostTarget.Linux }, tokens: new ApiTokens(ApiTestHost.WriteToken, ApiTestHost.ReadToken));
+        // Both databases have one deployment id, so both hand out the same MACs and print the same headers.
+        _local.Open(deploymentId: TempDatabase.ZeroDeployment);
         _tokenFile = Path.Combine(_local.Directory, "client.tokens");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
         await using (var writer = new StreamWriter(_tokenFile, System.Text.Encoding.UTF8, options))
@@ -119,6 +121,32 @@ public sealed class CliOverServerTests : IAsyncLifetime
         Assert.True(destroy.Exit == ExitCodes.Ok, destroy.Err + destroy.Out);
         Assert.Empty(_backend.Objects);
         Assert.Equal(ExitCodes.InvalidInput, (await Remote("plan", "--format", "script")).Exit);
+    }
+
+    [Fact]
+    public async Task DryRunOverAServerThatReconcilesAutomatically_StoresNothingAndAppliesNothing()
+    {
+        // The defect: `apply -f X --dry-run --server` stored X with PUT /state, and --reconcile auto then applied it.
+        var backend = new FakeHostBackend();
+        await using var auto = await ApiTestHost.StartAsync(loopback: true, mode: ReconcileMode.Auto, backend: _ => Task.FromResult<IHostBackend>(backend),
+            options: o => o with { Target = HostTarget.Linux }, tokens: new ApiTokens(ApiTestHost.WriteToken, ApiTestHost.ReadToken));
+        Task<(int Exit, string Out, string Err)> Auto(params string[] args) => Run(["--server", auto.Url, "--token-file", _tokenFile, .. args]);
+
+        var (exit, output, errors) = await Auto("apply", "-f", RepoPaths.MultiTenantSample, "--dry-run");
+        await Task.Delay(200); // past the service's debounce: an apply queued by a store would have started
+
+        Assert.True(exit == ExitCodes.Ok, output + errors);
+        Assert.Contains("Dry run: nothing was stored and nothing was changed on the host.", output, StringComparison.Ordinal);
+        Assert.Contains("+ acme-web1/net0  02:08:20:00:00:00 10.100.0.10/24", output, StringComparison.Ordinal);
+        Assert.Equal(0, (await auto.GetJsonAsync("/healthz")).GetProperty("generation").GetInt64());
+        Assert.Empty(backend.Objects);
+        Assert.DoesNotContain((await auto.GetJsonAsync("/runs")).EnumerateArray(), r => r.GetProperty("kind").GetString() == "apply");
+
+        // A reservation over a held address is refused over the server with the local exit code, naming the holder.
+        Assert.Equal(ExitCodes.Ok, (await Auto("apply", "--store-only", "-f", RepoPaths.MultiTenantSample)).Exit);
+        var reserve = await Auto("ip", "reserve", "acme", "10.100.0.10");
+        Assert.Equal(ExitCodes.InvalidInput, reserve.Exit);
+        Assert.Contains("zone 'acme-web1' vnic 'net0' address 'v4'", reserve.Err, StringComparison.Ordinal);
     }
 
     [Fact]

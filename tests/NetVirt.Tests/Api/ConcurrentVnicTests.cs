@@ -34,6 +34,6 @@ public sealed class ConcurrentVnicTests
         Assert.Equal(500, connection.ExecuteScalar<long>("SELECT count(DISTINCT mac) FROM vnics"));
         Assert.Equal(500, connection.ExecuteScalar<long>("SELECT count(*) FROM ip_addresses WHERE addrobj_id IS NOT NULL"));
         Assert.Equal(250, connection.ExecuteScalar<long>("SELECT count(*) FROM zones"));
-        Assert.Equal("500", (await api.GetJsonAsync("/networks/big/ips")).GetProperty("usage")[0].GetProperty("used").GetString());
+        Assert.Equal(500, (await api.GetJsonAsync("/networks/big/ips")).GetProperty("usage")[0].GetProperty("used").GetInt32());
     }
 }

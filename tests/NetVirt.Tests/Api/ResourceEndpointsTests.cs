@@ -73,7 +73,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Networks_PutWithStaleIfMatch_Is409_AndWithCurrentGenerationReplaces()
+    public async Task Networks_PutWithStaleIfMatch_Is412_AndWithCurrentGenerationReplaces()
     {
         using var get = await _api.Client.GetAsync("/networks/acme");
         var etag = get.Headers.ETag!.Tag;
@@ -84,7 +84,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
 
         using var stale = new HttpRequestMessage(HttpMethod.Put, "/networks/acme") { Content = ApiTestHost.Json(body) };
         stale.Headers.TryAddWithoutValidation("If-Match", etag);
-        await AssertProblemAsync(await _api.Client.SendAsync(stale), HttpStatusCode.Conflict);
+        await AssertProblemAsync(await _api.Client.SendAsync(stale), HttpStatusCode.PreconditionFailed);
 
         using var current = new HttpRequestMessage(HttpMethod.Put, "/networks/acme") { Content = ApiTestHost.Json(body) };
         current.Headers.TryAddWithoutValidation("If-Match", (await _api.Client.GetAsync("/networks/acme")).Headers.ETag!.Tag);
@@ -122,7 +122,7 @@ public sealed class ResourceEndpointsTests : IAsyncLifetime
     {
         await _api.PostAsync("/vnics", """{"zone": "web1", "network": "acme"}""");
         var ips = await _api.GetJsonAsync("/networks/acme/ips");
-        Assert.Equal("1", ips.GetProperty("usage")[0].GetProperty("used").GetString());
+        Assert.Equal(1, ips.GetProperty("usage")[0].GetProperty("used").GetInt32());
         Assert.Contains(ips.GetProperty("addresses").EnumerateArray(), a => a.GetProperty("address").GetString() == "10.100.0.10" && a.GetProperty("zone").GetString() == "web1");
 
         var free = await _api.GetJsonAsync("/networks/acme/ips/free?family=ipv4");

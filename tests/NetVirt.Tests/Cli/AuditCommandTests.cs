@@ -18,7 +18,7 @@ public sealed class AuditCommandTests : IDisposable
 
     public void Dispose()
     {
-        AuditCommand.AuditorFactory = context => Auditor.ForHost(context.Store, context.Target, context.BackendOptions.Prefix);
+        AuditCommand.AuditorFactory = AuditCommand.HostAuditorFactory;
         db.Dispose();
         if (Directory.Exists(reports))
         {

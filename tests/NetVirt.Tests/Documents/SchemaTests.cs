@@ -24,6 +24,8 @@ public sealed class SchemaTests
     [InlineData("etherstubs:\n  - name: stub01\n")]
     [InlineData("zones:\n  - name: z\n    vnics:\n      - name: net0\n        mac: 2:8:20\n")]
     [InlineData("networks:\n  - name: n\n")]
+    [InlineData("networks:\n  - name: n\n    over: s0\n    ipv4: { subnet: 10.1.0.0/24, gateway: 10.1.0.010 }\n")]
+    [InlineData("networks:\n  - name: n\n    over: s0\n    ipv4: { subnet: 10.1.0.0/024 }\n")]
     public void Schema_InvalidDocument_IsRejected(string yaml) =>
         Assert.NotEmpty(JsonSchemaSubset.Validate(Schema, ToJson(yaml)));
 

@@ -17,7 +17,7 @@ public sealed class IpamTests : IDisposable
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly NetVirtStore _store;
 
-    public IpamTests() => _store = _db.Open(_time);
+    public IpamTests() => _store = _db.Open(_time, TempDatabase.ZeroDeployment);
 
     public void Dispose() => _db.Dispose();
 
@@ -67,11 +67,26 @@ public sealed class IpamTests : IDisposable
     [Fact]
     public void Allocate_Exhausted_NamesNetworkRangeAndUtilisation()
     {
+        // Five automatic addresses fit the five usable addresses as far as validation can tell; the static address
+        // takes one of them first, so the store runs out and says where.
         var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
-        var ex = Assert.Throws<NetVirtException>(() => Store(WithZones(net, "a", "b", "c", "d", "e", "f")));
+        var model = WithZones(net, "a", "b", "c", "d", "e");
+        model = model with { Zones = [.. model.Zones, model.Zones[0] with { Name = "f", Vnics = [model.Zones[0].Vnics[0] with { Addresses = [new AddressSpec { Tag = "v4", Address = Models.Ip("10.0.0.6") }] }] }] };
+        var ex = Assert.Throws<RequestRefusedException>(() => Store(model));
         Assert.Contains("network 'n1' has no free ipv4 address", ex.Message, StringComparison.Ordinal);
         Assert.Contains("range 10.0.0.1-10.0.0.6", ex.Message, StringComparison.Ordinal);
         Assert.Contains("5 of 5 usable addresses in use (100", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MoreAutoAddressesThanTheRangeHolds_IsRefusedBeforeAnythingIsStored()
+    {
+        var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
+        var ex = Assert.Throws<ModelValidationException>(() => Store(WithZones(net, "a", "b", "c", "d", "e", "f")));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(("zones[5].vnics[0].addresses[0].address", "address.auto-no-room"), (error.Path, error.Code));
+        Assert.Contains("can hand out 5 ipv4 addresses (range 10.0.0.1-10.0.0.6 of 10.0.0.0/29)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _store.Generation());
     }
 
     [Fact]
@@ -98,7 +113,7 @@ public sealed class IpamTests : IDisposable
         net = net with { Networks = [net.Networks[0] with { Ipv4 = net.Networks[0].Ipv4! with { RangeStart = Models.Ip("10.0.0.100"), RangeEnd = Models.Ip("10.0.0.101") } }] };
         Store(WithZones(net, "a", "b"));
         Assert.Equal(["10.0.0.100", "10.0.0.101"], Addresses().Values);
-        Assert.Throws<NetVirtException>(() => Store(WithZones(net, "a", "b", "c")));
+        Assert.Contains(Assert.Throws<ModelValidationException>(() => Store(WithZones(net, "a", "b", "c"))).Errors, e => e.Code == "address.auto-no-room");
     }
 
     [Fact]
@@ -153,7 +168,7 @@ public sealed class IpamTests : IDisposable
         var state = _store.Load().Resolved;
         Assert.Equal(["small", "small", "big", "big"], state.Zones.Select(z => z.Vnics[0].Network));
         Assert.Equal(["10.1.0.1", "10.1.0.2", "10.2.0.1", "10.2.0.2"], state.Zones.Select(z => z.Vnics[0].Addresses[0].Address!.ToString()));
-        var ex = Assert.Throws<NetVirtException>(() => Store(WithPoolZones(5)));
+        var ex = Assert.Throws<RequestRefusedException>(() => Store(WithPoolZones(5)));
         Assert.Contains("every network of pool 'p' is full", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'small'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'big'", ex.Message, StringComparison.Ordinal);
@@ -205,14 +220,13 @@ public sealed class IpamTests : IDisposable
     public void Release_AddressHeldByAVnic_IsRefusedNamingTheHolder()
     {
         Store(WithZones(Models.OneNetwork("10.0.0.0/24", "10.0.0.1"), "a"));
-        var ex = Assert.Throws<NetVirtException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
+        var ex = Assert.Throws<RequestRefusedException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
         Assert.Contains("held by zone 'a' vnic 'net0'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Reserve_AddressHeldByAVnic_IsRefusedByValidation()
+    public void Reserve_AddressHeldByAStaticAddress_IsRefusedNamingTheHolder()
     {
-        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         var model = Models.Parse("""
             etherstubs: [{ name: stub0 }]
             networks: [{ name: n1, over: stub0, vlan: 10, ipv4: { subnet: 10.0.0.0/24 } }]
@@ -221,8 +235,45 @@ public sealed class IpamTests : IDisposable
                 vnics: [{ name: net0, network: n1, addresses: [{ tag: v4, address: 10.0.0.7 }] }]
             """);
         Store(model);
-        var ex = Assert.Throws<ModelValidationException>(() => _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.7"), Models.Ip("10.0.0.7")), null, HostTarget.Linux));
-        Assert.Contains(ex.Errors, e => e.Code == "address.reserved");
-        Assert.NotNull(net);
+        var ex = Assert.Throws<AddressHeldException>(() => _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.7"), Models.Ip("10.0.0.7")), null, HostTarget.Linux));
+        Assert.Equal("10.0.0.7: zone 'a' vnic 'net0' address 'v4'", Assert.Single(ex.Holders));
+    }
+
+    [Fact]
+    public void Reserve_RangeOverAnAutomaticAddress_IsRefusedAndTheHolderKeepsItsAddress()
+    {
+        // The defect: the reservation succeeded and silently renumbered the holder (10.0.0.3 became 10.0.0.5).
+        Store(Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3)); // z1 .2, z2 .3, z3 .4
+        var generation = _store.Generation();
+
+        var ex = Assert.Throws<AddressHeldException>(() => _store.Reserve("n1", new IpRange(Models.Ip("10.0.0.3"), Models.Ip("10.0.0.9")), "lb", HostTarget.Linux));
+
+        Assert.Equal(["10.0.0.3: zone 'z2' vnic 'net0' address 'v4'", "10.0.0.4: zone 'z3' vnic 'net0' address 'v4'"], ex.Holders);
+        Assert.Contains("cannot reserve 10.0.0.3-10.0.0.9 in network 'n1': 2 addresses are held", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(generation, _store.Generation());
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+        Assert.True(_store.Infrastructure().Networks[0].Reserved.IsEmpty);
+
+        // A free range next to them is reserved as before, and every zone keeps its address.
+        Assert.True(_store.Reserve("n1", new IpRange(Models.Ip("10.0.0.5"), Models.Ip("10.0.0.9")), "lb", HostTarget.Linux).Changed);
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+    }
+
+    [Fact]
+    public void Replace_DocumentAddingAReservationOverAHeldAddress_IsRefusedUnlessTheHolderGoesToo()
+    {
+        // The same rule through the other doors (a document, PUT /networks): a reservation never renumbers a VNIC.
+        var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3);
+        Store(net);
+        var reserved = net with { Networks = [net.Networks[0] with { Reserved = [new ReservationSpec { First = Models.Ip("10.0.0.3"), Last = Models.Ip("10.0.0.3"), Note = "vip" }] }] };
+
+        var ex = Assert.Throws<AddressHeldException>(() => Store(reserved));
+        Assert.Equal("10.0.0.3: zone 'z2' vnic 'net0' address 'v4'", Assert.Single(ex.Holders));
+        Assert.Throws<AddressHeldException>(() => _store.Preview(reserved, HostTarget.Linux));
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
+
+        // Without z2 in the same document, nothing is taken from anyone.
+        Store(reserved with { Zones = [reserved.Zones[0], reserved.Zones[2]] });
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z3"] = "10.0.0.4" }, Addresses());
     }
 }

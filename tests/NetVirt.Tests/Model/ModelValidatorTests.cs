@@ -167,6 +167,48 @@ public sealed class ModelValidatorTests
         // names of other objects
         { "zone name with space", m => Zone(m, 0, z => z with { Name = "web 1" }), "name.invalid", "zones[0].name" },
         { "tenant with slash", m => Net(m, 0, n => n with { Tenant = "a/b" }), "name.invalid", "networks[0].tenant" },
+
+        // names are whole strings: .NET's $ also matches before a final newline, which let "web1\n" through
+        { "zone name ending in newline", m => Zone(m, 0, z => z with { Name = "web1\n" }), "name.invalid", "zones[0].name" },
+        { "network name ending in newline", m => Net(m, 1, n => n with { Name = "globex\n" }), "name.invalid", "networks[1].name" },
+        { "tenant ending in newline", m => Net(m, 0, n => n with { Tenant = "acme\n" }), "name.invalid", "networks[0].tenant" },
+        { "etherstub name ending in newline", m => Stub(m, 1, s => s with { Name = "mgmt0\n" }), "name.invalid-link-name", "etherstubs[1].name" },
+        { "vnic name ending in newline", m => Vnic(m, 1, 0, v => v with { Name = "net0\n" }), "name.invalid-link-name", "zones[1].vnics[0].name" },
+        { "tag ending in newline", m => Addr(m, 0, 0, 0, a => a with { Tag = "v4\n" }), "addrobj.invalid-tag", "zones[0].vnics[0].addresses[0].tag" },
+        { "link name with control character", m => m with { Links = [new LinkSpec { Name = "eth\u00010" }] }, "name.invalid-linux-name", "links[0].name" },
+
+        // subnets that are no tenant's: /0, loopback, multicast, link-local, IPv4-mapped
+        { "ipv4 /0 subnet", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("0.0.0.0/0") } }), "subnet.special-purpose", "networks[1].ipv4.subnet" },
+        { "ipv6 /0 subnet", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("::/0") } }), "subnet.special-purpose", "networks[1].ipv6.subnet" },
+        { "loopback subnet", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("127.0.0.0/8") } }), "subnet.special-purpose", "networks[1].ipv4.subnet" },
+        { "ipv6 loopback subnet", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("::1/128") } }), "subnet.special-purpose", "networks[1].ipv6.subnet" },
+        { "multicast subnet", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("224.0.0.0/24") } }), "subnet.special-purpose", "networks[1].ipv4.subnet" },
+        { "ipv6 multicast subnet", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("ff05::/64") } }), "subnet.special-purpose", "networks[1].ipv6.subnet" },
+        { "link-local subnet", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("169.254.0.0/16") } }), "subnet.special-purpose", "networks[1].ipv4.subnet" },
+        { "ipv6 link-local subnet", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("fe80::/64") } }), "subnet.special-purpose", "networks[1].ipv6.subnet" },
+        { "ipv4-mapped subnet", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("::ffff:0:0/96") } }), "subnet.special-purpose", "networks[1].ipv6.subnet" },
+        { "ula subnet ok", m => Net(m, 1, n => n with { Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("fd10:100::/64") } }), null, null },
+        { "gateway ipv4-mapped in ipv6 subnet", m => Net(m, 0, n => n with { Ipv6 = n.Ipv6! with { Gateway = Models.Ip("::ffff:10.1.0.1") } }), "gateway.outside-subnet", "networks[0].ipv6.gateway" },
+        { "static loopback address off any network", m => Vnic(m, 1, 0, v => v with { Network = null, Over = "stub0", Vlan = 5, Addresses = [new AddressSpec { Tag = "v4", Address = Models.Ip("127.0.0.5"), PrefixLength = 8 }] }), "address.special-purpose", "zones[1].vnics[0].addresses[0].address" },
+        { "route via multicast", m => Zone(m, 0, z => z with { Routes = [new RouteSpec { Destination = IPNetwork.Parse("10.9.0.0/16"), Gateway = Models.Ip("224.0.0.1") }] }), "route.special-purpose", "zones[0].routes[0].via" },
+
+        // point-to-point and host subnets, and 'auto' where nothing is left to hand out
+        { "ipv4 /31 auto ok", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.9.0.0/31") } }) is var x ? Vnic(x, 1, 0, v => v with { Network = "globex" }) : x, null, null },
+        { "ipv4 /32 auto ok", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.9.0.7/32") } }) is var x ? Vnic(x, 1, 0, v => v with { Network = "globex" }) : x, null, null },
+        { "ipv4 /32 whose address is the gateway", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.9.0.7/32"), Gateway = Models.Ip("10.9.0.7") } }) is var x ? Vnic(x, 1, 0, v => v with { Network = "globex" }) : x, "address.auto-no-room", "zones[1].vnics[0].addresses[0].address" },
+        { "range all reserved", m => Net(m, 0, n => n with { Reserved = [new ReservationSpec { First = Models.Ip("10.1.0.10"), Last = Models.Ip("10.1.0.200") }] }) is var x ? Addr(Addr(x, 1, 0, 0, a => a with { Family = System.Net.Sockets.AddressFamily.InterNetwork }), 0, 0, 0, a => a with { Address = Models.Ip("10.1.0.220") }) : x, "address.auto-no-room", "zones[1].vnics[0].addresses[0].address" },
+        { "two autos on a /32", m => Net(m, 1, n => n with { Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.9.0.7/32") } }) is var x ? Vnic(Vnic(x, 1, 0, v => v with { Network = "globex" }), 0, 0, v => v with { Network = "globex", Addresses = [new AddressSpec { Tag = "v4", Family = System.Net.Sockets.AddressFamily.InterNetwork }] }) : x, "address.auto-no-room", "zones[1].vnics[0].addresses[0].address" },
+
+        // overlapping subnets under one router (one tenant's networks), in different L2 domains
+        { "tenant networks with the same subnet", m => Net(m, 1, n => n with { Tenant = "acme", Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.1.0.0/24"), Gateway = Models.Ip("10.1.0.1") } }), "subnet.overlap-router", "networks[1].ipv4.subnet" },
+        { "tenant networks with overlapping ipv6", m => Net(m, 1, n => n with { Tenant = "acme", Ipv4 = new SubnetSpec { Subnet = IPNetwork.Parse("10.2.0.0/24"), Gateway = Models.Ip("10.2.0.1") }, Ipv6 = new SubnetSpec { Subnet = IPNetwork.Parse("fd00:1::/48") } }), "subnet.overlap-router", "networks[1].ipv6.subnet" },
+        { "tenant networks without gateways are not routed: same subnet ok", m => Net(m, 1, n => n with { Tenant = "acme" }) is var x ? Net(x, 0, n => n with { Ipv4 = n.Ipv4! with { Gateway = null }, Ipv6 = n.Ipv6! with { Gateway = null } }) : x, null, null },
+
+        // bandwidth and MAC prefix
+        { "maxbw 1000G ok", m => Vnic(m, 0, 0, v => v with { MaxBandwidth = 1_000_000_000_000 }), null, null },
+        { "maxbw above 1000G", m => Vnic(m, 0, 0, v => v with { MaxBandwidth = long.MaxValue }), "maxbw.too-high", "zones[0].vnics[0].maxbw" },
+        { "multicast mac prefix", m => m with { Settings = new ModelSettings { MacPrefix = MacPrefix.Parse("3:0:0") } }, "mac-prefix.multicast", "settings.mac-prefix" },
+        { "one-octet mac prefix ok", m => m with { Settings = new ModelSettings { MacPrefix = MacPrefix.Parse("2") } }, null, null },
     };
 
     [Theory]
@@ -183,6 +225,20 @@ public sealed class ModelValidatorTests
             Assert.True(result.Errors.Any(e => e.Code == code && e.Path == path),
                 $"{name}: expected {code} at {path}, got:\n{string.Join("\n", result.Errors)}");
         }
+    }
+
+    [Fact]
+    public void Warnings_VnicOnASubnettedNetworkWithoutAddresses_IsNamedWithWhatItMeans()
+    {
+        var model = Vnic(Base, 1, 0, v => v with { Addresses = [] });
+        model = model with { Zones = [.. model.Zones, new ZoneSpec { Name = "l2only", Vnics = [new VnicSpec { Name = "net0", Over = "stub0", Vlan = 7 }] }] };
+
+        var warning = Assert.Single(ModelValidator.Warnings(model));
+
+        Assert.True(ModelValidator.Validate(model, HostTarget.Linux).IsValid);
+        Assert.Equal(("zones[1].vnics[0].addresses", "vnic.no-addresses"), (warning.Path, warning.Code));
+        Assert.Contains("gets no IP address and no route", warning.Message, StringComparison.Ordinal);
+        Assert.Empty(ModelValidator.Warnings(Base));
     }
 
     [Fact]

@@ -16,7 +16,13 @@ public sealed class TempDatabase : IDisposable
 
     public string Path { get; }
 
-    public NetVirtStore Open(TimeProvider? time = null) => NetVirtStore.Open(Path, time);
+    /// <summary>
+    /// A deployment id whose MAC offset is 0, so <c>mac: auto</c> hands out 02:08:20:00:00:00, :01, ... as golden files
+    /// expect; real databases get a random one.
+    /// </summary>
+    public const string ZeroDeployment = "0000000000000000";
+
+    public NetVirtStore Open(TimeProvider? time = null, string? deploymentId = null) => NetVirtStore.Open(Path, time, newDeploymentId: deploymentId);
 
     public void Dispose()
     {

@@ -34,7 +34,7 @@ public static class IllumosSampleModel
     private static NetworkModel LoadResolved()
     {
         using var database = new TempDatabase();
-        var store = database.Open();
+        var store = database.Open(deploymentId: TempDatabase.ZeroDeployment);
         store.Replace(Models.Sample(), HostTarget.Illumos);
         return store.Load().Resolved;
     }
