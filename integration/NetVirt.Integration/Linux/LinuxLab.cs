@@ -36,7 +36,7 @@ public sealed class LinuxLab : IAsyncDisposable
 
     public string Prefix { get; }
 
-    /// <summary>The deployment id the lab's backend records (as its database's would).</summary>
+    /// <summary>The deployment id of the lab's database, which its backend records.</summary>
     public string DeploymentId { get; }
 
     public NetVirtStore Store { get; }
@@ -58,15 +58,14 @@ public sealed class LinuxLab : IAsyncDisposable
     {
         Prerequisites.EnsureAvailable();
         prefix ??= TestPrefix.New();
-        var deploymentId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var yaml = yamlForPrefix?.Invoke(prefix);
         var directory = Directory.CreateTempSubdirectory("netvirt-lab-").FullName;
         var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
         var loaded = yaml is null ? DocumentLoader.LoadFiles([SamplePath]) : DocumentLoader.Load("model.yaml", yaml);
         Assert.Empty(loaded.Errors);
         store.Replace(loaded.Model, HostTarget.Linux);
-        IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = deploymentId });
-        return Task.FromResult(new LinuxLab(prefix, deploymentId, directory, store, decorate?.Invoke(backend) ?? backend));
+        IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = store.DeploymentId });
+        return Task.FromResult(new LinuxLab(prefix, store.DeploymentId, directory, store, decorate?.Invoke(backend) ?? backend));
     }
 
     public string Netns(string zone) => $"{Prefix}-z-{zone}";

@@ -76,7 +76,8 @@ public static class ServeCommand
             }
 
             var target = context.Target;
-            var backendOptions = context.BackendOptions;
+            // The server's backends act for its database's deployment (the store below opens or creates it).
+            var backendOptions = context.BackendOptions with { DeploymentId = context.WritableStore.DeploymentId };
             await using var app = ApiHost.Build(options, tokens, ct => CliContext.BackendFactory(target, backendOptions, ct));
             try
             {

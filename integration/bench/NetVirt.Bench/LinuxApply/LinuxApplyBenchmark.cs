@@ -270,9 +270,8 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             }
 
             store.Replace(loaded.Model, HostTarget.Linux);
-            // Every object records a deployment id, as for a database of its own.
-            var deployment = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = deployment, Threads = threads });
+            // Every object records the database's deployment id, as netvirt apply does.
+            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = store.DeploymentId, Threads = threads });
             return new Lab(directory, new Reconciler(store, backend), backend);
         }
 

@@ -81,11 +81,11 @@ public sealed class LinuxHarness(FakeLinuxKernel kernel, NetworkModel model, str
         string.Join('\n', kernel.Snapshot().Split('\n').Where(l => l.Contains($" {prefix}-", StringComparison.Ordinal) || l.Contains($"({prefix}-", StringComparison.Ordinal)
             || l.Contains($"/{prefix}-", StringComparison.Ordinal) || l.StartsWith($"nft table {prefix} ", StringComparison.Ordinal)));
 
-    /// <summary>Resolves a model (MACs and addresses) through a store, as apply does.</summary>
+    /// <summary>Resolves a model (MACs and addresses) through a store, as apply does; MACs from 02:08:20:00:00:00 on.</summary>
     public static NetworkModel Resolve(NetworkModel model)
     {
         using var database = new TempDatabase();
-        var store = database.Open();
+        var store = database.Open(deploymentId: TempDatabase.ZeroDeployment);
         store.Replace(model, HostTarget.Linux);
         return store.Load().Resolved;
     }
