@@ -162,8 +162,7 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(approve);
         var plan = await PlanAsync(observeHost: true, destroy, cancellationToken).ConfigureAwait(false);
-        // Shown (and refused by the approval) also when it cannot run or has nothing to do.
-        if (!approve(plan) || !plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty)
+        if (!plan.Plan.Problems.IsEmpty || plan.Plan.Steps.IsEmpty || !approve(plan))
         {
             return (plan, null);
         }

@@ -120,22 +120,10 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     {
         ArgumentNullException.ThrowIfNull(approve);
         var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
-        var asked = false;
-        bool Approve(PlanResult plan)
-        {
-            asked = true;
-            return approve(Outcome(reconciler, plan));
-        }
-
+        bool Approve(PlanResult plan) => approve(Outcome(reconciler, plan));
         var (result, report) = destroy
             ? await reconciler.DestroyAsync(options, Approve, cancellationToken).ConfigureAwait(false)
             : await reconciler.ApplyAsync(options, Approve, cancellationToken).ConfigureAwait(false);
-        if (!asked)
-        {
-            // A plan that cannot run (problems) or has nothing to do is not put to approval; the caller still shows it.
-            approve(Outcome(reconciler, result));
-        }
-
         return (Outcome(reconciler, result), report is null ? null : RunSummary.From(report));
     }
 
