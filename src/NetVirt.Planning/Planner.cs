@@ -281,7 +281,8 @@ public static class Planner
         return observed.Resources.Where(r => r is { Owned: false, Deployment: not null })
             .GroupBy(r => r.Deployment!, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new OtherDeployment(g.Key, g.Count(), Ordered(g).Take(3).Select(r => r.ToString()).ToEquatableArray()))
+            // Examples from the top of the hierarchy down (a zone's interface says more than a bare host link).
+            .Select(g => new OtherDeployment(g.Key, g.Count(), g.OrderByDescending(r => r.Kind.Rank).ThenBy(r => r.Id).Take(3).Select(r => r.ToString()).ToEquatableArray()))
             .ToEquatableArray();
     }
 
