@@ -80,7 +80,7 @@ public static class ApiHost
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
-        services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
+        services.AddSingleton(sp => NetVirtStore.Open(options.Database, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
         // A server commits all day: checkpoint the WAL on a timer instead of inside whichever write fills it.
         services.AddSingleton(sp => new BackgroundCheckpoints(sp.GetRequiredService<NetVirtStore>().Database.CheckpointInBackground(TimeSpan.FromSeconds(1))));
         services.AddSingleton(sp => new ReconcileService(

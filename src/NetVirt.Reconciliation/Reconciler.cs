@@ -49,7 +49,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         var plan = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
     }
@@ -59,7 +59,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         var generation = store.Generation();
         var plan = await PlanForAsync(generation, NetworkModel.Empty, observeHost: true, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options with { Trigger = $"{options.Trigger} destroy" }, approve, cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     public async Task<ApplyReport> UndoAsync(ApplyReport run, string trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         return await new PlanExecutor(backend, store.Journal).UndoAsync(run, store.Generation(), trigger).ConfigureAwait(false);
     }
 

@@ -32,8 +32,8 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
     public Reconciliation.Auditing.Auditor NewAuditor() =>
         (auditor ?? throw new BackendUnavailableException("this server was started without an auditor"))(store);
 
-    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database.</summary>
-    public string AuditReportRoot => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Database.Path)) ?? ".", "audits");
+    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database (NetVirt's data directory for PostgreSQL).</summary>
+    public string AuditReportRoot => Path.Combine(store.Database.Address.SideDirectory, "audits");
 
     /// <summary>Runs <paramref name="write"/> alone among this server's writes; queues an automatic apply when it changed anything.</summary>
     public async Task<(T Result, ReconcileRun? Run)> WriteAsync<T>(Func<NetVirtStore, T> write, Func<T, WriteOutcome> outcome, CancellationToken cancellationToken)

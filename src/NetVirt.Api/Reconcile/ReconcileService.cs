@@ -190,7 +190,7 @@ public sealed partial class ReconcileService : BackgroundService
         new("audit", trigger, async (context, ct) =>
         {
             ArgumentNullException.ThrowIfNull(auditor);
-            using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database.Path, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+            using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
             var generation = context.Store.Generation();
             var audit = await auditor.RunAsync(AuditOptions.Default, progress: null, ct).ConfigureAwait(false);
             // Timestamped like the CLI's folders, plus the run id: run ids restart with the server, times do not.

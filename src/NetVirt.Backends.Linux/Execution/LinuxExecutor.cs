@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Win32.SafeHandles;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Namespaces;
@@ -10,9 +11,9 @@ using NetVirt.Backends.Linux.Resources;
 using NetVirt.Backends.Linux.Tc;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
-using Microsoft.Win32.SafeHandles;
 
 namespace NetVirt.Backends.Linux.Execution;
 

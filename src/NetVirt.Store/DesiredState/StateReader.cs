@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
 using NetVirt.Model.Spec;
@@ -41,7 +41,7 @@ internal static class StateReader
     /// One stored VNIC, resolved (allocated MAC and addresses), read by its keys: two indexed queries, for answering
     /// the write that just added it. <paramref name="infrastructure"/> supplies the networks' prefix lengths.
     /// </summary>
-    public static VnicSpec ReadResolvedVnic(SqliteConnection c, SqliteTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
+    public static VnicSpec ReadResolvedVnic(DbConnection c, DbTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
     {
         var vnic = c.QuerySingle<VnicRow>($"{VnicSelect} WHERE z.name = @zoneName AND v.name = @vnicName", new { zoneName, vnicName }, tx);
         // By the VNIC's row id: the address objects' (vnic_id, tag) key.
@@ -53,7 +53,7 @@ internal static class StateReader
     /// Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and
     /// settings; with <paramref name="onlyZone"/>, those and that one zone (the API's view of one container).
     /// </summary>
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true, string? onlyZone = null)
+    public static StoredState Read(DbConnection c, DbTransaction tx, bool includeZones = true, string? onlyZone = null)
     {
         // Every zone-side query filters on the zone's name when one zone is asked for: a plain equality, so SQLite walks
         // the zones.name index and then the (zone_id, ...) keys instead of scanning every VNIC and address object.
@@ -86,7 +86,7 @@ internal static class StateReader
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
         var zones = includeZones
-            ? c.Query<ZoneRow>($"SELECT z.id AS Id, z.name AS Name, z.description AS Description, z.routes_explicit AS RoutesExplicit FROM zones z WHERE {zoneFilter} ORDER BY z.position", zoneArgs, tx).ToList()
+            ? c.Query<ZoneRow>($"SELECT z.id AS Id, z.name AS Name, z.description AS Description, z.routes_explicit AS RoutesExplicit FROM zones z WHERE {zoneFilter} ORDER BY z.position, z.id", zoneArgs, tx).ToList()
             : [];
         var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {zoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
             .ToLookup(r => r.ZoneId);
@@ -94,7 +94,7 @@ internal static class StateReader
             $"""
             {VnicSelect}
             WHERE {zoneFilter}
-            ORDER BY v.zone_id, v.position
+            ORDER BY v.zone_id, v.position, v.id
             """, zoneArgs, tx).ToLookup(v => v.ZoneId);
         var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
             $"""

@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
+using NetVirt.Store.Engines;
 using NetVirt.Store.Ipam;
 
 namespace NetVirt.Store.DesiredState;
@@ -18,20 +19,22 @@ namespace NetVirt.Store.DesiredState;
 /// </summary>
 internal sealed class StateWriter
 {
-    private readonly SqliteConnection _c;
-    private readonly SqliteTransaction _tx;
+    private readonly DbConnection _c;
+    private readonly DbTransaction _tx;
     private readonly string _now;
+    private readonly Dialect _dialect;
     private readonly Dictionary<string, long> _etherstubIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _linkIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _networkIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _poolIds = new(StringComparer.Ordinal);
     private ModelIndex _index = new(NetworkModel.Empty);
 
-    public StateWriter(SqliteConnection c, SqliteTransaction tx, string now)
+    public StateWriter(DbConnection c, DbTransaction tx, string now, Dialect dialect)
     {
         _c = c;
         _tx = tx;
         _now = now;
+        _dialect = dialect;
     }
 
     /// <summary>
@@ -125,10 +128,14 @@ internal sealed class StateWriter
         }
     }
 
+    /// <summary>Deletes the rows of <paramref name="table"/> whose names are not in <paramref name="keep"/> (a handful of switches or networks).</summary>
     private void DeleteMissing(string table, IEnumerable<string> keep)
     {
-        var names = keep.ToList();
-        _c.Execute($"DELETE FROM {table} WHERE name NOT IN (SELECT value FROM json_each(@names))", new { names = System.Text.Json.JsonSerializer.Serialize(names) }, _tx);
+        var names = keep.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in _c.Query<string>($"SELECT name FROM {table}", transaction: _tx).Where(n => !names.Contains(n)).ToList())
+        {
+            _c.Execute($"DELETE FROM {table} WHERE name = @name", new { name }, _tx);
+        }
     }
 
     private void UpsertNetworks(StoredState current, NetworkModel model)
@@ -192,8 +199,7 @@ internal sealed class StateWriter
         }
 
         // Networks that are gone take their address history with them.
-        _c.Execute("DELETE FROM networks WHERE name NOT IN (SELECT value FROM json_each(@names))",
-            new { names = System.Text.Json.JsonSerializer.Serialize(_networkIds.Keys) }, _tx);
+        DeleteMissing("networks", _networkIds.Keys);
     }
 
     private void InsertPools(NetworkModel model)
@@ -263,7 +269,7 @@ internal sealed class StateWriter
         Dictionary<string, long> Etherstubs, Dictionary<string, long> Links, Dictionary<string, long> Networks, Dictionary<string, long> Pools);
 
     /// <summary>Reads the ids of switches, links, networks and pools.</summary>
-    internal static InfrastructureIds ReadIds(SqliteConnection c, SqliteTransaction tx)
+    internal static InfrastructureIds ReadIds(DbConnection c, DbTransaction tx)
     {
         return new InfrastructureIds(Fill("etherstubs"), Fill("links"), Fill("networks"), Fill("pools"));
 
@@ -282,7 +288,7 @@ internal sealed class StateWriter
         }
     }
 
-    private IpamAllocator NewAllocator() => new(_c, _tx, _now, name => _index.Network(name), name => _networkIds[name]);
+    private IpamAllocator NewAllocator() => new(_c, _tx, _dialect, _now, name => _index.Network(name), name => _networkIds[name]);
 
     private void InsertZones(IEnumerable<ZoneSpec> zones, MacPrefix macPrefix, Holdings kept, int position)
     {
