@@ -159,7 +159,7 @@ internal sealed class StateWriter
                     description = excluded.description, v4_subnet = excluded.v4_subnet, v4_gateway = excluded.v4_gateway,
                     v4_range_start = excluded.v4_range_start, v4_range_end = excluded.v4_range_end, v6_subnet = excluded.v6_subnet,
                     v6_gateway = excluded.v6_gateway, v6_range_start = excluded.v6_range_start, v6_range_end = excluded.v6_range_end,
-                    v4_cursor = CASE WHEN @reset THEN NULL ELSE v4_cursor END, v6_cursor = CASE WHEN @reset THEN NULL ELSE v6_cursor END
+                    v4_cursor = CASE WHEN @reset THEN NULL ELSE networks.v4_cursor END, v6_cursor = CASE WHEN @reset THEN NULL ELSE networks.v6_cursor END
                 RETURNING id
                 """,
                 new
