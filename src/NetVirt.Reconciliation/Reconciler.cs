@@ -31,6 +31,12 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     public async Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken)
     {
         var state = store.Load();
+        if (!state.Resolved.Hosts.IsEmpty)
+        {
+            throw new Model.Errors.InvalidInputException(
+                $"the desired state has hosts ({string.Join(", ", state.Resolved.Hosts.Select(h => h.Name))}): each host's agent ('netvirt agent --server URL --host NAME') plans and applies its own slice; 'netvirt show hosts' shows how far each is");
+        }
+
         return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken).ConfigureAwait(false);
     }
 

@@ -153,15 +153,27 @@ public sealed class NetVirtDatabase
     /// Runs <paramref name="work"/> in one write transaction holding <paramref name="storeLock"/> (on SQLite every write
     /// is alone: BEGIN IMMEDIATE), retrying the whole unit when another writer was in the way.
     /// </summary>
-    public T Write<T>(Func<DbConnection, DbTransaction, T> work, string what, StoreLock storeLock = StoreLock.Exclusive) => Execute(
-        connection =>
+    public T Write<T>(Func<DbConnection, DbTransaction, T> work, string what, StoreLock storeLock = StoreLock.Exclusive)
+    {
+        var result = Execute(
+            connection =>
+            {
+                using var transaction = _dialect.BeginWrite(connection, storeLock);
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            },
+            what);
+        if (storeLock != StoreLock.None)
         {
-            using var transaction = _dialect.BeginWrite(connection, storeLock);
-            var result = work(connection, transaction);
-            transaction.Commit();
-            return result;
-        },
-        what);
+            Committed?.Invoke();
+        }
+
+        return result;
+    }
+
+    /// <summary>Raised after every desired-state write of this process commits (the change feed's in-process bell).</summary>
+    internal event Action? Committed;
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction and rolls it back, whatever it wrote: what a write would do,

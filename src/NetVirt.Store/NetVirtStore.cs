@@ -23,6 +23,9 @@ namespace NetVirt.Store;
 public sealed class NetVirtStore
 {
     private readonly TimeProvider _time;
+    private readonly object _feedLock = new();
+    private Hosts.HostReports? _hostReports;
+    private ChangeFeed? _changes;
     // A reference, swapped whole: readers on other threads never see a torn mix of two versions.
     private InfrastructureCache? _infrastructure;
     private FreeRangeCache? _freeRanges;
@@ -40,6 +43,34 @@ public sealed class NetVirtStore
 
     /// <summary>The apply journal.</summary>
     public JournalStore Journal { get; }
+
+    /// <summary>What each host's agent last reported.</summary>
+    public Hosts.HostReports HostReports => _hostReports ??= new Hosts.HostReports(Database, _time);
+
+    /// <summary>
+    /// The change feed of this database, started on first use (a server's; one per process is enough). Dispose the store's
+    /// feed with <see cref="StopChangeFeed"/>.
+    /// </summary>
+    public ChangeFeed Changes
+    {
+        get
+        {
+            lock (_feedLock)
+            {
+                return _changes ??= new ChangeFeed(Database);
+            }
+        }
+    }
+
+    /// <summary>Stops the change feed, if it was started.</summary>
+    public void StopChangeFeed()
+    {
+        lock (_feedLock)
+        {
+            _changes?.Dispose();
+            _changes = null;
+        }
+    }
 
     /// <summary>
     /// Opens the database at <paramref name="path"/>, creating it when it does not exist (for what stores a desired

@@ -19,6 +19,12 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
     /// <summary>The store.</summary>
     public NetVirtStore Store => store;
 
+    /// <summary>This server process's instance id, new at every start: agents see a restart said, not guessed.</summary>
+    public string ServerInstance { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The host target writes are validated for.</summary>
     public HostTarget Target => target;
 

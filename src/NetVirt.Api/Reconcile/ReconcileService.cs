@@ -112,8 +112,9 @@ public sealed partial class ReconcileService : BackgroundService
     /// </summary>
     public ReconcileRun? DesiredStateChanged(long generation)
     {
-        if (Options.Mode != ReconcileMode.Auto)
+        if (Options.Mode != ReconcileMode.Auto || !_store.Infrastructure().Hosts.IsEmpty)
         {
+            // With hosts, the hosts' agents apply their slices; this server's host is none of them.
             return null;
         }
 
