@@ -47,9 +47,7 @@ public static class HostEndpoints
 
     private static Ok<List<HostView>> List(ApiState state)
     {
-        var stored = state.Store.Load();
-        var reports = state.Store.HostReports.All().ToDictionary(r => r.Host, StringComparer.Ordinal);
-        return TypedResults.Ok(stored.Resolved.Hosts.Select(h => View(h, stored, reports.GetValueOrDefault(h.Name), state.Time)).ToList());
+        return TypedResults.Ok(Views.HostViews.List(state.Store, state.Time));
     }
 
     private static Ok<HostDetailView> Get(string name, ApiState state)
@@ -59,7 +57,7 @@ public static class HostEndpoints
         var report = state.Store.HostReports.Of(name);
         var slice = HostSlice.For(stored.Resolved, stored.Vnis.ToDictionary(v => v.Domain, v => v.Vni), name);
         return TypedResults.Ok(new HostDetailView(
-            View(host, stored, report, state.Time),
+            Views.HostViews.View(host, stored, report, state.Time),
             [.. slice.Model.Zones.Select(z => z.Name)],
             [.. slice.Overlay.Select(o => new OverlayView(o.Over, o.Vlan, o.Vni, o.Remote.Count, [.. o.Peers.Select(p => p.ToString())]))],
             report is null ? null : JsonNode.Parse(report.Report)?.AsObject()));
@@ -91,21 +89,8 @@ public static class HostEndpoints
 
         var status = await Task.Run(() => state.Store.HostReports.Report(name, new HostReportInput(
             body.AgentId, body.BootId, body.Generation, body.State, (body.Report ?? new JsonObject()).ToJsonString())), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(AgentView(status, state.Time));
+        return TypedResults.Ok(Views.HostViews.AgentView(status, state.Time));
     }
-
-    private static HostView View(Model.Spec.HostSpec host, Store.DesiredState.StoredState stored, HostStatus? report, TimeProvider time) => new(
-        host.Name,
-        host.Address.ToString(),
-        host.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
-        stored.Resolved.Zones.Count(z => z.Host == host.Name),
-        report is null ? null : AgentView(report, time) with { Converged = report.State == "converged" && report.Generation == stored.Generation },
-        host.Description);
-
-    private static HostAgentView AgentView(HostStatus status, TimeProvider time) => new(
-        status.AgentId, status.BootId, status.BootedAt, status.Restarts, status.HeartbeatAt,
-        Math.Round((time.GetUtcNow() - DateTimeOffset.Parse(status.HeartbeatAt, CultureInfo.InvariantCulture)).TotalSeconds, 1),
-        status.Generation, status.State, null);
 
     private static UnknownObjectException Unknown(string name, Store.DesiredState.StoredState stored) =>
         new($"host '{name}' is not in the desired state; {(stored.Resolved.Hosts.IsEmpty ? "the model declares no hosts" : $"declared hosts: {string.Join(", ", stored.Resolved.Hosts.Select(h => h.Name))}")}");

@@ -64,6 +64,10 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Store.Load());
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Api.Endpoints.HostView>>(Api.Views.HostViews.List(Store, TimeProvider.System));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<UsageView>> UsageAsync(string? network, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<UsageView>>([.. Store.Usage(network).Select(StateViews.Usage)]);
 
