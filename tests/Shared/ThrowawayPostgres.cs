@@ -99,6 +99,7 @@ public sealed class ThrowawayPostgres : IDisposable
             {
                 using var c = new NpgsqlConnection(cluster.AdminConnectionString);
                 c.Open();
+                cluster.StartWatchdog();
                 return cluster;
             }
             catch (Exception ex) when (ex is NpgsqlException or SocketException && DateTime.UtcNow < deadline && !server.HasExited)
@@ -162,14 +163,44 @@ public sealed class ThrowawayPostgres : IDisposable
         }
     }
 
-    private static void Stop(Process server)
+    /// <summary>The postmaster's process id (runuser, which started it as postgres, does not pass signals on).</summary>
+    private int? Postmaster
+    {
+        get
+        {
+            var pidFile = Path.Combine(Root, "data", "postmaster.pid");
+            return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && pid > 0 ? pid : null;
+        }
+    }
+
+    /// <summary>
+    /// A shell that stops the cluster and removes it when this process ends in any way (a killed test run never gets
+    /// to dispose), checking once a second.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        if (Postmaster is not { } postmaster)
+        {
+            return;
+        }
+
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; kill -INT {postmaster} 2>/dev/null; " +
+            $"while kill -0 {postmaster} 2>/dev/null; do sleep 0.2; done; rm -rf '{Root}'";
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        using var watchdog = Process.Start(start);
+    }
+
+    private void Stop(Process server)
     {
         try
         {
             if (!server.HasExited)
             {
-                // SIGINT = fast shutdown: sessions are ended, the cluster is left consistent. runuser forwards it.
-                _ = Interop.Kill(server.Id, 2);
+                // SIGINT = fast shutdown: sessions are ended, the cluster is left consistent. Sent to the postmaster
+                // itself: runuser does not pass it on.
+                _ = Interop.Kill(Postmaster ?? server.Id, 2);
                 if (!server.WaitForExit(15_000))
                 {
                     server.Kill(entireProcessTree: true);
