@@ -47,7 +47,7 @@ public static class ServeCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var options = new ApiOptions
             {
-                DatabasePath = context.DatabasePath,
+                Database = context.Database,
                 Target = context.Target,
                 Urls = result.GetValue(urls) is { Length: > 0 } given ? given : [ApiOptions.DefaultUrl],
                 Reconcile = new ReconcileOptions
@@ -64,14 +64,14 @@ public static class ServeCommand
             var tokens = ApiTokens.None;
             if (options.RequireAuth)
             {
-                (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath));
+                (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.Database));
                 if (notice is not null)
                 {
                     // Shown once, on the terminal that started the server. Where output is captured (a service's
                     // journal, a log shipper), the tokens would land in the log: say where they are instead.
                     stdout.WriteLine(stdout == Console.Out && !Console.IsOutputRedirected
                         ? notice
-                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath)} (mode 0600); read them there (they are not printed where output is captured).");
+                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.Database)} (mode 0600); read them there (they are not printed where output is captured).");
                 }
             }
 
@@ -92,7 +92,7 @@ public static class ServeCommand
                 throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {why}; choose another address or port with --urls, or stop what listens there", ex);
             }
 
-            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +
+            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.Database.Display}, target {target.ToString().ToLowerInvariant()}, " +
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
                 $"auth {(tokens.Required ? "bearer token" : "none")}); dashboard {options.Urls[0].TrimEnd('/')}/ui/; Ctrl-C stops");
             await stdout.FlushAsync(cancellationToken);
