@@ -277,8 +277,15 @@ public sealed class HostAgent
     {
         lock (_log)
         {
-            _log.WriteLine($"{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} agent {_options.Host}: {message}");
-            _log.Flush();
+            try
+            {
+                _log.WriteLine($"{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} agent {_options.Host}: {message}");
+                _log.Flush();
+            }
+            catch (IOException)
+            {
+                // Whoever read the log went away; the host still needs its agent.
+            }
         }
     }
 }
