@@ -96,7 +96,7 @@ EOF
 
   # The central server, in the hub (prefix of its own: it applies nothing to a model with hosts).
   NETVIRT_API_TOKEN="$token" NETVIRT_PREFIX="${base}s" nohup nsenter --net="/run/netns/$hub" -- \
-    dotnet "$netvirt_dll" --db "$db" serve --urls "$url" --reconcile off >"$lab_dir/server.log" 2>&1 &
+    dotnet "$netvirt_dll" --db "$db" serve --urls "$url" --reconcile off --audit-dir "$lab_dir/audits" >"$lab_dir/server.log" 2>&1 &
   echo "server_pid=$!" >>"$env_file"
   for _ in $(seq 1 100); do
     in_ns "$hub" bash -c "exec 3<>/dev/tcp/$underlay_net.254/$port" 2>/dev/null && break
@@ -178,7 +178,7 @@ down() {
     runuser -u postgres -- "$pgbin/pg_ctl" -D "$lab_dir/pg/data" -m immediate stop >/dev/null 2>&1 || true
   fi
   # Every namespace of the lab (hosts, hub, the agents' zones and routers); their interfaces go with them.
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${base}[a-z]-" || true); do
+  for ns in $(ls /run/netns 2>/dev/null | grep -E "^${base}[a-z]-" || true); do
     ip netns delete "$ns" 2>/dev/null || true
   done
   rm -rf "$lab_dir"

@@ -57,10 +57,15 @@ public static partial class Prerequisites
         try
         {
             using var p = Process.Start(new ProcessStartInfo("/usr/sbin/ip", "netns list") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            // Read both pipes while it runs: with thousands of namespaces on the machine the list fills a pipe, and a
+            // process waited for before its output is read never ends.
+            var listed = p.StandardOutput.ReadToEndAsync();
+            var error = p.StandardError.ReadToEndAsync();
             p.WaitForExit();
+            _ = listed.Result;
             if (p.ExitCode != 0)
             {
-                return $"'ip netns list' failed: {p.StandardError.ReadToEnd().Trim()}";
+                return $"'ip netns list' failed: {error.Result.Trim()}";
             }
         }
         catch (Exception ex)

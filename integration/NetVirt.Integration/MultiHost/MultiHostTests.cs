@@ -217,6 +217,58 @@ public sealed class MultiHostTests(MultiHostTests.LabFixture fixture, ITestOutpu
         Assert.Contains("is back", Lab.Log("h1"), StringComparison.Ordinal);
     }
 
+    [MultiHostFact]
+    public async Task AuditAcrossHosts_MatchesTheModel_AndFindsALeakCarriedToAnotherHost()
+    {
+        await ResetAsync();
+
+        // The audit runs where every host's zone namespaces are (the lab's machine): probes from h1 are captured on h2
+        // and h3, and the matrix follows the same rules as on one host.
+        var clean = await AuditAsync();
+        Assert.True(clean.GetProperty("clean").GetBoolean(), clean.ToString());
+        var hosts = clean.GetProperty("endpoints").EnumerateArray().ToDictionary(e => e.GetProperty("zone").GetString()!, e => e.GetProperty("host").GetString());
+        Assert.Equal("h2", hosts["acme-web2"]);
+        Assert.Equal("reached", Cell(clean, "acme-web1", "acme-web2", "icmpv4-echo")); // L2 over VXLAN, h1 → h2
+        Assert.Equal("reached", Cell(clean, "acme-web1", "acme-db1", "udpv4"));        // routed, h1 → h3
+        Assert.Equal("isolated", Cell(clean, "acme-web1", "globex-app2", "icmpv4-echo")); // other tenant, same subnet, h3
+        Assert.Equal("not crossed (allowed)", Cell(clean, "acme-web1", "acme-web2", "arp-broadcast")); // ARP answered on h1
+
+        // globex-app1's port moved onto acme-front's bridge on h1 by hand: the audit sees its frames arrive on h2 and h3.
+        var naming = new NetVirt.Backends.Linux.Resources.LinuxNaming(Lab.AgentPrefix(1));
+        var port = naming.VnicHostEnd("globex-app1", "net0");
+        Lab.InHost(1, "ip", "link", "set", port, "master", naming.Bridge("stub0", 100));
+        try
+        {
+            var leak = await AuditAsync();
+            Assert.False(leak.GetProperty("clean").GetBoolean());
+            var findings = leak.GetProperty("findings").EnumerateArray().Select(f => $"{f.GetProperty("kind").GetString()} {f.GetProperty("from").GetString()} -> {f.GetProperty("to").GetString()} {f.GetProperty("probe").GetString()}").ToList();
+            output.WriteLine(string.Join("\n", findings));
+            Assert.Contains("LEAK globex-app1/net0 -> acme-web2/net0 icmpv4-echo", findings);
+            Assert.Contains("LEAK globex-app1/net0 -> acme-web1/net0 icmpv4-echo", findings);
+        }
+        finally
+        {
+            Lab.InHost(1, "ip", "link", "set", port, "master", naming.Bridge("stub0", 200));
+        }
+    }
+
+    // POST /audit on the lab's server, then its report.
+    private async Task<JsonElement> AuditAsync()
+    {
+        using var started = await Lab.Client.PostAsync(new Uri("/audit", UriKind.Relative), null);
+        var text = await started.Content.ReadAsStringAsync();
+        Assert.True(started.IsSuccessStatusCode, text);
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetInt64();
+        var done = JsonDocument.Parse(await Lab.Client.GetStringAsync(new Uri($"/audits/{id}?wait=120", UriKind.Relative))).RootElement;
+        Assert.True(done.TryGetProperty("report", out var report) && report.ValueKind == JsonValueKind.Object, done.ToString());
+        return report.Clone();
+    }
+
+    private static string Cell(JsonElement report, string from, string to, string probe) =>
+        report.GetProperty("matrix").EnumerateArray()
+            .Single(m => m.GetProperty("from").GetString() == from + "/net0" && m.GetProperty("to").GetString() == to + "/net0")
+            .GetProperty("probes").GetProperty(probe).GetString()!;
+
     // The drift an agent reports after a resync pass that finds the host as it left it.
     private async Task<int> DriftAfterResyncAsync(int host)
     {

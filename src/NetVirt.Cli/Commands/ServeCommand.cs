@@ -28,6 +28,7 @@ public static class ServeCommand
         var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
         auth.AcceptOnlyFromAmong("token", "none");
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
+        var auditDir = new Option<string?>("--audit-dir") { Description = "Folder for the reports of audits this server runs (default: 'audits' next to the SQLite file, or in NetVirt's data directory for PostgreSQL)" };
         var logFormat = new Option<string>("--log-format") { Description = "text: one line per event with a UTC timestamp; json: one JSON object per line", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("serve", """
@@ -40,7 +41,7 @@ public static class ServeCommand
               netvirt serve --log-format json | your-log-shipper
             """)
         {
-            urls, reconcile, resync, auth, maxBody, logFormat,
+            urls, reconcile, resync, auth, maxBody, logFormat, auditDir,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -58,6 +59,7 @@ public static class ServeCommand
                 RequireAuth = result.GetValue(auth) != "none",
                 TokenFile = context.TokenFile,
                 MaxBodyBytes = result.GetValue(maxBody),
+                AuditDirectory = result.GetValue(auditDir),
                 Prefix = context.BackendOptions.Prefix,
                 LogFormat = result.GetValue(logFormat) == "json" ? Api.Observability.LogFormat.Json : Api.Observability.LogFormat.Text,
             };
