@@ -1,5 +1,5 @@
 using NetVirt.Cni;
-using NetVirt.Cni.Plugin;
+using NetVirt.Cni.Transport;
 
 // One execution per runtime call: environment + stdin in, CNI JSON out (CniPlugin), the daemon over its unix socket.
 using var stdin = Console.OpenStandardInput();

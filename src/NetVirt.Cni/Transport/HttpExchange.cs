@@ -2,15 +2,17 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace NetVirt.Cni.Plugin;
+namespace NetVirt.Cni.Transport;
 
 /// <summary>One HTTP/1.1 request with <c>Connection: close</c> and its response (Content-Length, chunked or to EOF).</summary>
-internal static class HttpExchange
+public static class HttpExchange
 {
     private const int MaxResponse = 4 << 20;
 
-    internal sealed record Response(int Status, byte[] Body);
+    /// <summary>A response: its status code and body.</summary>
+    public sealed record Response(int Status, byte[] Body);
 
+    /// <summary>Sends the request on <paramref name="socket"/> and reads the whole response.</summary>
     public static async Task<Response> PostAsync(Socket socket, string path, byte[] body, CancellationToken cancellationToken)
     {
         var head = Encoding.ASCII.GetBytes(

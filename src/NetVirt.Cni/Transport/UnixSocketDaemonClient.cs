@@ -3,13 +3,13 @@ using System.Text;
 using System.Text.Json;
 using NetVirt.Cni.Protocol;
 
-namespace NetVirt.Cni.Plugin;
+namespace NetVirt.Cni.Transport;
 
 /// <summary>
 /// The daemon over its root-only unix socket: one HTTP/1.1 <c>POST /cni/{command}</c> per execution, written and read by
 /// hand (<see cref="HttpExchange"/>): HttpClient's start-up cost more than the rest of an execution.
 /// </summary>
-internal sealed class UnixSocketDaemonClient : IDaemonClient
+public sealed class UnixSocketDaemonClient : IDaemonClient
 {
     /// <summary>Where <c>netvirt serve</c> listens by default (root).</summary>
     public const string DefaultSocket = "/run/netvirt/netvirt.sock";
@@ -17,6 +17,7 @@ internal sealed class UnixSocketDaemonClient : IDaemonClient
     // ADD realizes the attachment before answering; a whole-host apply ahead of it in the daemon's queue can take a while.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
+    /// <inheritdoc />
     public async Task<AttachmentResult?> SendAsync(string? socket, CniCommand command, AttachmentRequest request, CancellationToken cancellationToken)
     {
         var path = socket ?? Environment.GetEnvironmentVariable("NETVIRT_CNI_SOCKET") ?? DefaultSocket;
