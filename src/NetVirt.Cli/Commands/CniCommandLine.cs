@@ -21,7 +21,7 @@ public static class CniCommandLine
             Attach containers of podman, containerd or Kubernetes to NetVirt networks (the CNI plugin netvirt-cni)
 
             Examples:
-              netvirt cni install                                   # plugin to /opt/cni/bin, a conflist per network to /etc/cni/net.d
+              netvirt cni install                                   # plugin to /opt/cni/bin/netvirt, a conflist per network to /etc/cni/net.d
               netvirt cni install --dir /usr/lib/cni --conf-dir /etc/cni/net.d
               netvirt cni config acme > /etc/cni/net.d/10-acme.conflist
             """);
@@ -37,7 +37,7 @@ public static class CniCommandLine
         var plugin = new Option<string?>("--plugin") { Description = $"The plugin to install (default: {PluginFile} beside this netvirt, as scripts/setup.sh builds it; or $NETVIRT_CNI_PLUGIN)" };
         var socket = new Option<string?>("--socket") { Description = "The daemon's socket the conflists name (default: where 'netvirt serve' listens for this database)" };
         var command = new Command("install", """
-            Install the CNI plugin and write one conflist per NetVirt network (named like the network, type netvirt)
+            Install the CNI plugin (as DIR/netvirt: runtimes run the conflist's type) and write one conflist per NetVirt network
 
             Examples:
               netvirt cni install
@@ -52,9 +52,10 @@ public static class CniCommandLine
             var conflistDir = Path.GetFullPath(result.GetValue(confDir)!);
             Directory.CreateDirectory(pluginDir);
             Directory.CreateDirectory(conflistDir);
-            // Written beside and renamed over: a runtime executing the plugin or reading the list never sees half a file.
-            var target = Path.Combine(pluginDir, PluginFile);
-            var temporary = Path.Combine(pluginDir, $".{PluginFile}.{Environment.ProcessId}");
+            // Runtimes find a plugin by its conflist 'type': the executable is installed as 'netvirt'. Written beside and
+            // renamed over, so a runtime executing the plugin or reading the list never sees half a file.
+            var target = Path.Combine(pluginDir, PluginConfig.PluginType);
+            var temporary = Path.Combine(pluginDir, $".{PluginConfig.PluginType}.{Environment.ProcessId}");
             File.Copy(source, temporary, overwrite: true);
             if (!OperatingSystem.IsWindows())
             {
