@@ -18,8 +18,7 @@ public static class CniConflist
     /// <summary>
     /// The conflist of NetVirt network (or pool) <paramref name="network"/>: named like it, one <c>netvirt</c> plugin entry
     /// with the capabilities NetVirt honours (requested IPs and MAC, bandwidth), and the daemon's socket when it is not
-    /// the plugin's default. Version 1.0.0 by default: podman 4 and containerd 1.6 read up to 1.0.0 (a 1.1.0 list makes
-    /// them fail before they run the plugin).
+    /// the plugin's default. Version 1.0.0 by default (<see cref="CniVersions.Default"/>).
     /// </summary>
     public static string Write(string network, string? socket = null, string version = CniVersions.Default)
     {

@@ -6,7 +6,10 @@ public static class CniVersions
     /// <summary>The newest version: what VERSION reports as its own.</summary>
     public const string Latest = "1.1.0";
 
-    /// <summary>What <c>netvirt cni config</c> writes: runtimes of 2022 (podman 4, containerd 1.6) read up to 1.0.0.</summary>
+    /// <summary>
+    /// What <c>netvirt cni config</c> writes: podman 4.3 and containerd 1.6 were built on libcni 1.1, which predates CNI
+    /// 1.1 (they pass a 1.1.0 list to the plugin, but never call STATUS or GC).
+    /// </summary>
     public const string Default = "1.0.0";
 
     /// <summary>Every version the plugin accepts in a configuration, oldest first.</summary>

@@ -87,7 +87,7 @@ public static class CniCommandLine
     {
         var network = new Argument<string>("network") { Description = "The NetVirt network (or pool) containers attach to" };
         var socket = new Option<string?>("--socket") { Description = "The daemon's socket the conflist names (default: where 'netvirt serve' listens for this database)" };
-        var version = new Option<string>("--cni-version") { Description = $"cniVersion of the list ({string.Join(", ", CniVersions.Supported)}; 1.1.0 adds STATUS and GC, which podman 4 and containerd 1.6 cannot read)", DefaultValueFactory = _ => CniVersions.Default };
+        var version = new Option<string>("--cni-version") { Description = $"cniVersion of the list ({string.Join(", ", CniVersions.Supported)}; 1.1.0 adds STATUS and GC for runtimes that call them; podman 4 and containerd 1.6 do not)", DefaultValueFactory = _ => CniVersions.Default };
         version.AcceptOnlyFromAmong([.. CniVersions.Supported]);
         var command = new Command("config", """
             Print the conflist of one NetVirt network or pool
