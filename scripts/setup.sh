@@ -21,6 +21,7 @@ install_packages() {
   [ -e /usr/sbin/nft ] || missing+=(nftables)
   ls /usr/lib/*/libpcap.so.0.8 >/dev/null 2>&1 || ls /usr/lib/libpcap.so.0.8 >/dev/null 2>&1 || missing+=(libpcap0.8)
   [ -e /usr/bin/tcpdump ] || missing+=(tcpdump)
+  [ -e /usr/bin/tshark ] || missing+=(tshark) # reads audit evidence (pcapng) back in the integration tests
   [ -e /usr/bin/iperf3 ] || missing+=(iperf3)
   [ -e /usr/bin/ping ] || missing+=(iputils-ping)
   [ -e /usr/bin/chromium ] || missing+=(chromium)        # the dashboard's end-to-end test (Playwright drives it)

@@ -27,7 +27,7 @@ public sealed class IllumosBackend : IHostBackend
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(options);
-        Naming = new IllumosNaming(options.Prefix, options.Variant);
+        Naming = new IllumosNaming(options.Prefix, options.Variant, options.DeploymentId);
         _translator = new StepTranslator(Naming);
         _observer = new IllumosObserver(runner, Naming);
         _executor = new IllumosExecutor(runner, Naming, _translator);

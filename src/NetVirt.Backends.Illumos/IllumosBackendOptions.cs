@@ -13,6 +13,12 @@ public sealed record IllumosBackendOptions
     /// </summary>
     public string Prefix { get; init; } = DefaultPrefix;
 
+    /// <summary>
+    /// The deployment id of the database the backend acts for (16 lowercase hex digits), recorded on the host by a
+    /// marker etherstub (see README, Ownership); null: none recorded.
+    /// </summary>
+    public string? DeploymentId { get; init; }
+
     /// <summary>The variant to drive: SmartOS or upstream illumos (see <see cref="IllumosCapabilityProbe"/>).</summary>
     public IllumosVariant Variant { get; init; } = IllumosVariant.SmartOs;
 }

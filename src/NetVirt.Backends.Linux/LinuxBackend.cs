@@ -1,6 +1,8 @@
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Execution;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Observation;
 using NetVirt.Backends.Linux.Rendering;
 using NetVirt.Backends.Linux.Resources;
@@ -13,50 +15,68 @@ namespace NetVirt.Backends.Linux;
 /// <summary>
 /// The Linux backend: the model as network namespaces, per-VLAN bridges, veth pairs, macvlans, addresses and routes
 /// (netlink), tc shaping (one <c>tc -batch</c>) and an nftables bridge-family table (one <c>nft -f</c>
-/// transaction); observation from netlink dumps, <c>tc -j</c> and <c>nft -j</c>. See README.md for the kinds,
-/// ownership, protection semantics and the measurements behind the design.
+/// transaction); observation from netlink dumps, <c>tc -j</c> and <c>nft -j</c>. Every change to the host goes through
+/// three small seams (<see cref="ILinuxKernel"/>, <see cref="INftables"/>, <see cref="ITrafficControl"/>), so the
+/// whole backend runs against a fake kernel in tests. See README.md for the kinds, ownership, protection semantics and
+/// the measurements behind the design.
 /// </summary>
 public sealed class LinuxBackend : IHostBackend
 {
+    private readonly LinuxContext _context;
     private readonly LinuxObserver _observer;
     private readonly LinuxExecutor _executor;
-    private readonly LinuxCommands _commands;
     private readonly LinuxCapabilities _capabilities;
 
     /// <summary>
-    /// A backend that runs tc and nft through <paramref name="runner"/> and talks netlink directly. Render, Describe
-    /// and Review never touch the host; with <paramref name="tools"/> null the tools are looked up (and must exist).
+    /// A backend that talks netlink to this host's kernel and runs tc and nft through <paramref name="runner"/>.
+    /// Render, Describe and Review never touch the host; with <paramref name="tools"/> null the tools are looked up
+    /// (and must exist).
     /// </summary>
     public LinuxBackend(ICommandRunner runner, LinuxBackendOptions options, LinuxTools? tools = null)
+        : this(options, tools ?? LinuxTools.Resolve(), LinuxKernel.Instance, runner)
     {
-        ArgumentNullException.ThrowIfNull(runner);
+    }
+
+    private LinuxBackend(LinuxBackendOptions options, LinuxTools tools, ILinuxKernel kernel, ICommandRunner runner)
+        : this(options, tools, kernel, new ProcessNftables(runner, tools.Nft), new ProcessTrafficControl(runner, tools.Tc))
+    {
+    }
+
+    /// <summary>A backend over the given kernel, nftables and tc (a fake in tests).</summary>
+    internal LinuxBackend(LinuxBackendOptions options, LinuxTools tools, ILinuxKernel kernel, INftables nft, ITrafficControl tc)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        Naming = new LinuxNaming(options.Prefix);
-        Tools = tools ?? LinuxTools.Resolve();
+        ArgumentNullException.ThrowIfNull(tools);
+        Naming = new LinuxNaming(options.Prefix, options.DeploymentId);
+        Tools = tools;
+        _context = new LinuxContext(Naming, tools);
         _capabilities = options.Capabilities ?? LinuxCapabilities.Probe();
-        _commands = new LinuxCommands(Naming, Tools);
         var threads = Math.Max(1, options.Threads);
-        _observer = new LinuxObserver(Naming, runner, Tools, threads);
-        _executor = new LinuxExecutor(Naming, Tools, runner, _commands, threads);
+        _observer = new LinuxObserver(_context, kernel, nft, tc, threads);
+        _executor = new LinuxExecutor(_context, kernel, nft, tc, threads);
     }
 
     /// <inheritdoc />
     public string Target => "linux";
 
-    /// <summary>Host naming and the ownership rule.</summary>
+    /// <summary>Host naming, the ownership rule and the deployment id.</summary>
     public LinuxNaming Naming { get; }
 
     /// <summary>The tool paths in use.</summary>
     public LinuxTools Tools { get; }
 
     /// <inheritdoc />
-    public RenderResult Render(NetworkModel model) => LinuxRenderer.Render(model, Naming, _capabilities);
+    public RenderResult Render(NetworkModel model) => LinuxRenderer.Render(model, _context, _capabilities);
 
     /// <inheritdoc />
     public Task<HostState> ObserveAsync(CancellationToken cancellationToken) => _observer.ObserveAsync(cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<CommandSpec> Describe(PlanStep step) => _commands.Describe(step);
+    public IReadOnlyList<CommandSpec> Describe(PlanStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return LinuxKinds.Of(step.Resource.Kind).Describe(step, _context);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StepExecution>> ExecuteAsync(IReadOnlyList<PlanStep> batch, CancellationToken cancellationToken)

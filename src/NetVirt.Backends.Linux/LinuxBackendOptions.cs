@@ -9,6 +9,13 @@ public sealed record LinuxBackendOptions
     /// <summary>Ownership prefix (<see cref="Resources.LinuxNaming"/>): 1–6 letters and digits, starting with a letter.</summary>
     public string Prefix { get; init; } = DefaultPrefix;
 
+    /// <summary>
+    /// The deployment id of the database the backend acts for (16 lowercase hex digits): recorded on every object it
+    /// creates; objects of the prefix that record another id are never changed or deleted. Null: none recorded, and
+    /// only objects of the prefix without a deployment id are taken as its own.
+    /// </summary>
+    public string? DeploymentId { get; init; }
+
     /// <summary>Kernel features; null = probe the running kernel.</summary>
     public LinuxCapabilities? Capabilities { get; init; }
 

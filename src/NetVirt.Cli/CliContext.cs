@@ -124,12 +124,38 @@ public sealed class CliContext
     }
 
     /// <summary>The reconciler for <see cref="Target"/> over <see cref="Store"/>, created on first use.</summary>
-    public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken) =>
-        _reconciler ??= new Reconciliation.Reconciler(Store, await BackendAsync(cancellationToken).ConfigureAwait(false));
+    public async Task<Reconciliation.Reconciler> ReconcilerAsync(CancellationToken cancellationToken)
+    {
+        if (_reconciler is null)
+        {
+            var store = Store;
+            _reconciler = new Reconciliation.Reconciler(store, await BackendAsync(store, cancellationToken).ConfigureAwait(false));
+        }
 
-    /// <summary>The backend for <see cref="Target"/>, created on first use.</summary>
-    public async Task<Backends.Execution.IHostBackend> BackendAsync(CancellationToken cancellationToken) =>
-        _backend ??= await BackendFactory(Target, BackendOptions, cancellationToken).ConfigureAwait(false);
+        return _reconciler;
+    }
+
+    /// <summary>
+    /// The backend for <see cref="Target"/> acting for the deployment of <paramref name="store"/>: every host object it
+    /// creates records the store's deployment id, and it leaves other deployments' objects alone. Created once for
+    /// <see cref="Store"/>.
+    /// </summary>
+    public async Task<Backends.Execution.IHostBackend> BackendAsync(NetVirtStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (ReferenceEquals(store, _store) && _backend is not null)
+        {
+            return _backend;
+        }
+
+        var backend = await BackendFactory(Target, BackendOptions with { DeploymentId = store.DeploymentId }, cancellationToken).ConfigureAwait(false);
+        if (ReferenceEquals(store, _store))
+        {
+            _backend = backend;
+        }
+
+        return backend;
+    }
 
     private static readonly Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> DefaultFactory = BackendFactory;
 

@@ -12,8 +12,9 @@ namespace NetVirt.Planning;
 /// Each object is diffed in three phases: create what is missing, change what differs (in place when every
 /// differing property is mutable for its kind, else delete and recreate), delete owned extras. Deleting or
 /// replacing an object also removes the observed objects that depend on it (an IP interface before its VNIC), and
-/// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place
-/// updates, then creations by ascending rank; ties by kind and name, so plans can be golden-tested.
+/// desired ones among them are created again afterwards. Order: deletions by descending rank, then in-place updates
+/// and creations together by ascending rank (updates first within a rank), so that no step refers to an object a
+/// later step creates; ties by kind and name, so plans can be golden-tested.
 /// Foreign objects (<see cref="HostResource.Owned"/> false) are never changed or deleted; a desired foreign object
 /// is a requirement: missing, or present with properties other than the desired ones, it is a blocking problem.
 /// </remarks>
@@ -74,6 +75,12 @@ public static class Planner
             {
                 blocking.Add(new PlanProblem(want.ToString(), "required on the host but not found; NetVirt does not create it"));
             }
+            else if (want.Owned && have is { Owned: false, Deployment: { } other })
+            {
+                blocking.Add(new PlanProblem(want.ToString(),
+                    $"the name is taken by an object of deployment {other}: another NetVirt database with the same ownership prefix manages it, and this one will not change or delete it "
+                    + "(use that database, or give this one another prefix with NETVIRT_PREFIX)"));
+            }
             else if (want.Owned && have is { Owned: false })
             {
                 blocking.Add(new PlanProblem(want.ToString(), "the name is taken by an object NetVirt does not own; NetVirt will not touch it"));
@@ -89,6 +96,7 @@ public static class Planner
             }
         }
 
+        blocking.AddRange(MacsOfOtherDeployments(desired, observed));
         var drift = Diff(desired, observed);
         var changed = drift.Where(d => d.Kind == DriftKind.Changed).ToDictionary(d => d.Resource.Id, d => d.Changes);
         var creates = new Dictionary<ResourceId, string>();
@@ -140,21 +148,31 @@ public static class Planner
             });
         }
 
-        foreach (var item in updates.OrderBy(u => u.Resource.Kind.Rank).ThenBy(u => u.Resource.Id))
+        // In-place updates and creations run together by ascending rank, so that nothing is changed to refer to an
+        // object before the step that creates it (a VNIC moved onto a bridge that is itself being created, after a
+        // destroy was interrupted). Within a rank updates go first, unless they need an object of their own rank
+        // that this plan creates.
+        var forward = updates.Select(u => (Resource: u.Resource, Update: (DriftItem?)u))
+            .Concat(creates.Keys.Select(id => (Resource: desired.Find(id)!, Update: (DriftItem?)null)))
+            .OrderBy(f => f.Resource.Kind.Rank)
+            .ThenBy(f => f.Update is null ? 1 : NeedsCreatedOfSameRank(f.Resource, desired, creates) ? 2 : 0)
+            .ThenBy(f => f.Resource.Id);
+        foreach (var (resource, update) in forward)
         {
-            steps.Add(new PlanStep
+            if (update is not null)
             {
-                Index = steps.Count + 1,
-                Action = StepAction.Update,
-                Change = ChangeKind.Change,
-                Resource = item.Resource,
-                Changes = item.Changes,
-                Reason = $"{item.Resource}: {string.Join(", ", item.Changes)}",
-            });
-        }
+                steps.Add(new PlanStep
+                {
+                    Index = steps.Count + 1,
+                    Action = StepAction.Update,
+                    Change = ChangeKind.Change,
+                    Resource = resource,
+                    Changes = update.Changes,
+                    Reason = $"{resource}: {string.Join(", ", update.Changes)}",
+                });
+                continue;
+            }
 
-        foreach (var resource in creates.Keys.Select(id => desired.Find(id)!).OrderBy(r => r.Kind.Rank).ThenBy(r => r.Id))
-        {
             var replaced = deletes.TryGetValue(resource.Id, out var deleted);
             steps.Add(new PlanStep
             {
@@ -167,7 +185,7 @@ public static class Planner
             });
         }
 
-        return new Plan { Steps = steps.ToEquatableArray(), Problems = blocking.ToEquatableArray() };
+        return new Plan { Steps = steps.ToEquatableArray(), Problems = blocking.ToEquatableArray(), OtherDeployments = OtherDeployments(observed) };
     }
 
     /// <summary>
@@ -219,6 +237,57 @@ public static class Planner
             }
         }
     }
+
+    /// <summary>The property that holds an interface's MAC, in every backend's vocabulary.</summary>
+    public const string MacProperty = "mac";
+
+    /// <summary>
+    /// Desired interfaces whose MAC an interface this deployment does not own already carries on this host (the
+    /// backends report the MACs of other NetVirt deployments' interfaces): each database hands out MACs on its own, so
+    /// this check is what guarantees that two deployments never put the same MAC on one host.
+    /// </summary>
+    private static IEnumerable<PlanProblem> MacsOfOtherDeployments(HostState desired, HostState observed)
+    {
+        var taken = new Dictionary<string, HostResource>(StringComparer.Ordinal);
+        foreach (var other in observed.Resources)
+        {
+            if (!other.Owned && other.Properties[MacProperty] is { Length: > 0 } mac)
+            {
+                taken.TryAdd(mac, other);
+            }
+        }
+
+        if (taken.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var want in Ordered(desired.Resources))
+        {
+            if (want.Owned && want.Properties[MacProperty] is { Length: > 0 } mac && taken.TryGetValue(mac, out var holder))
+            {
+                var deployment = holder.Deployment ?? holder.Properties["deployment"];
+                yield return new PlanProblem(want.ToString(),
+                    $"MAC {mac} is already carried by {holder}{(string.IsNullOrEmpty(deployment) ? "" : $" of deployment {deployment}")} (another NetVirt database on this host); "
+                    + "give this VNIC another MAC (two interfaces with one MAC confuse every switch that sees both)");
+            }
+        }
+    }
+
+    /// <summary>What the observed state holds of other deployments: counts and the first few objects of each.</summary>
+    public static EquatableArray<OtherDeployment> OtherDeployments(HostState observed)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        return observed.Resources.Where(r => r is { Owned: false, Deployment: not null })
+            .GroupBy(r => r.Deployment!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            // Examples from the top of the hierarchy down (a zone's interface says more than a bare host link).
+            .Select(g => new OtherDeployment(g.Key, g.Count(), g.OrderByDescending(r => r.Kind.Rank).ThenBy(r => r.Id).Take(3).Select(r => r.ToString()).ToEquatableArray()))
+            .ToEquatableArray();
+    }
+
+    private static bool NeedsCreatedOfSameRank(HostResource resource, HostState desired, Dictionary<ResourceId, string> creates) =>
+        resource.DependsOn.Any(d => creates.ContainsKey(d) && desired.Find(d) is { } parent && parent.Kind.Rank == resource.Kind.Rank);
 
     /// <summary>True when the kernel removes <paramref name="resource"/> with a parent that is itself deleted.</summary>
     private static bool ImpliedByParentDelete(HostResource resource, IEnumerable<ResourceId> deleted) =>

@@ -35,12 +35,12 @@ public static class BackendFactory
             case HostTarget.Illumos:
                 var variant = options.IllumosVariant
                     ?? (IsNative(target) ? await IllumosCapabilityProbe.ProbeAsync(runner, cancellationToken).ConfigureAwait(false) : IllumosVariant.SmartOs);
-                return new IllumosBackend(runner, new IllumosBackendOptions { Prefix = options.Prefix, Variant = variant });
+                return new IllumosBackend(runner, new IllumosBackendOptions { Prefix = options.Prefix, DeploymentId = options.DeploymentId, Variant = variant });
             case HostTarget.Linux:
                 // Off Linux (an offline plan), Describe uses the Debian tool paths and no kernel is probed.
                 return IsNative(target)
-                    ? new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix })
-                    : new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix, Capabilities = new LinuxCapabilities() }, LinuxTools.Default);
+                    ? new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix, DeploymentId = options.DeploymentId })
+                    : new LinuxBackend(runner, new LinuxBackendOptions { Prefix = options.Prefix, DeploymentId = options.DeploymentId, Capabilities = new LinuxCapabilities() }, LinuxTools.Default);
             default:
                 throw new BackendUnavailableException($"the {target.ToString().ToLowerInvariant()} backend is not available in this build");
         }

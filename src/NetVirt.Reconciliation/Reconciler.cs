@@ -12,7 +12,8 @@ namespace NetVirt.Reconciliation;
 /// the observed state. Every reconcile is level-triggered: load the desired state, let the backend render it into
 /// host objects, observe the host, and let the pure planner compute the steps between the two. Applying runs those
 /// steps in dependency order through the backend, journaling each one; a failure undoes what this run did, and the
-/// next run starts again from what it observes, so an interrupted apply converges on the next one. Drift is the same
+/// next run starts again from what it observes, so an interrupted apply converges on the next one (and is marked
+/// interrupted in the journal as soon as the next apply or destroy holds the apply lock). Drift is the same
 /// diff without applying it; destroy is the plan towards an empty desired state. Only objects the backend reports as
 /// NetVirt's own are ever changed or deleted.
 /// </summary>
@@ -50,6 +51,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     {
         ArgumentNullException.ThrowIfNull(options);
         using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        store.Journal.MarkInterrupted();
         var plan = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
     }
@@ -60,6 +62,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     {
         ArgumentNullException.ThrowIfNull(options);
         using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        store.Journal.MarkInterrupted();
         var generation = store.Generation();
         var plan = await PlanForAsync(generation, NetworkModel.Empty, observeHost: true, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options with { Trigger = $"{options.Trigger} destroy" }, approve, cancellationToken).ConfigureAwait(false);
@@ -73,6 +76,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     {
         ArgumentNullException.ThrowIfNull(run);
         using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        store.Journal.MarkInterrupted();
         return await new PlanExecutor(backend, store.Journal).UndoAsync(run, store.Generation(), trigger).ConfigureAwait(false);
     }
 

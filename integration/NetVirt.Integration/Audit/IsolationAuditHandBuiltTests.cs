@@ -11,7 +11,7 @@ namespace NetVirt.Integration.Audit;
 public sealed class IsolationAuditHandBuiltTests
 {
     private static Task<AuditResult> AuditAsync(HandBuiltHost host) =>
-        new IsolationAudit(new LibpcapCaptureEngine(), new LinuxAuditHost()).RunAsync(host.Topology);
+        new IsolationAudit(new SharpPcapCaptureEngine(), new LinuxAuditHost()).RunAsync(host.Topology);
 
     private static string Describe(AuditResult result) => string.Join("\n", result.Findings.Select(f =>
         $"{FindingKinds.Name(f.Kind)} {result.Topology.Endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : result.Topology.Endpoints[f.Receiver].Name)} {ProbeKinds.Name(f.Probe)}: {f.Expected} / {f.Observed}"))

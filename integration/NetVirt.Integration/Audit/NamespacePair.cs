@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Integration.Infrastructure;
 
 namespace NetVirt.Integration.Audit;

@@ -1,5 +1,6 @@
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Probes;
+using NetVirt.Audit.Reports;
 using NetVirt.Audit.Runs;
 using NetVirt.Audit.Verdicts;
 using NetVirt.Backends.Execution;
@@ -20,7 +21,7 @@ namespace NetVirt.Integration.Audit;
 [Collection(HostCollection.Name)]
 public sealed class SampleAuditTests
 {
-    private static Auditor AuditorOf(LinuxLab lab) => new(lab.Store, new LibpcapCaptureEngine(), new LinuxAuditHost(), lab.Prefix);
+    private static Auditor AuditorOf(LinuxLab lab) => new(lab.Store, new SharpPcapCaptureEngine(), new LinuxAuditHost(), lab.Prefix);
 
     private static async Task<(LinuxLab Lab, AuditResult Clean)> AppliedAsync()
     {
@@ -75,8 +76,8 @@ public sealed class SampleAuditTests
             NetVirt.Audit.Expectations.PathRules.Layer2(result.Topology.Endpoints[I(result, from)], result.Topology.Endpoints[I(result, to)]),
             result.Topology.Endpoints[I(result, from)], result.Topology.Endpoints[I(result, to)]);
 
-    [LinuxRootFact]
-    public async Task Fault_VethBridgingTwoTenantBridges_IsLeakBetweenThem()
+    [LinuxRootTsharkFact]
+    public async Task Fault_VethBridgingTwoTenantBridges_IsOneCauseNamingTheVethAndEvidenceOpensInTshark()
     {
         var (lab, clean) = await AppliedAsync();
         await using var _ = lab;
@@ -91,6 +92,38 @@ public sealed class SampleAuditTests
         Assert.True(Has(result, FindingKind.Leak, "globex-app2/net0", "acme-db1/net0", ProbeKind.ArpBroadcast), Describe(result));
         Assert.DoesNotContain(result.Findings, f => f.Receiver >= 0 && result.Topology.Endpoints[f.Receiver].Zone.StartsWith("initech", StringComparison.Ordinal));
         Assert.All(result.Findings, f => Assert.Equal(FindingKind.Leak, f.Kind));
+
+        // One cause, found by reading the bridges' ports: the veth pair, both ends named.
+        var cause = Assert.Single(result.Causes);
+        Assert.Equal(CauseKind.DomainsJoined, cause.Kind);
+        Assert.Equal(result.Findings.Count, cause.Findings.Count);
+        Assert.Contains($"the veth pair {lab.Prefix}-xa (on bridge {Bridge(lab, 100)}) and {lab.Prefix}-xb (on bridge {Bridge(lab, 200)}) joins them", cause.Explanation, StringComparison.Ordinal);
+        Assert.Equal(lab.Prefix, result.Header!.Prefix);
+        Assert.Equal(lab.Store.Database.Path, result.Header.Database);
+        Assert.Equal(lab.Store.Generation(), result.Header.Generation);
+
+        // The evidence opens in tshark with the capture points named after zone/VNIC and namespace, the probe first.
+        var directory = Directory.CreateTempSubdirectory(lab.Prefix + "-reports-").FullName;
+        try
+        {
+            var reports = ReportDirectory.Write(result, directory);
+            var leak = result.Findings.First(f => f.Probe == ProbeKind.ArpUnicast && f.Frames.Count >= 2);
+            var file = Path.Combine(reports.Path, "evidence", AuditText.EvidenceName(result, leak, result.Findings.ToList().IndexOf(leak) + 1));
+            var (exit, stdout, stderr) = await Tshark.RunAsync("-r", file, "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name", "-e", "frame.comment");
+            Assert.True(exit == 0, stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var source = result.Topology.Endpoints[leak.Source];
+            var receiver = result.Topology.Endpoints[leak.Receiver];
+            Assert.Equal(leak.Frames.Count, lines.Length);
+            Assert.StartsWith($"{source.Name}@{source.Netns}|LEAK probe arp-unicast", lines[0], StringComparison.Ordinal);
+            Assert.Contains($"as sent from {source.Name}", lines[0], StringComparison.Ordinal);
+            Assert.All(lines.Skip(1), line => Assert.StartsWith($"{receiver.Name}@{receiver.Netns}|LEAK probe arp-unicast", line, StringComparison.Ordinal));
+            Assert.All(lines.Skip(1), line => Assert.Contains($"as captured at {receiver.Name}", line, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [LinuxRootFact]
@@ -108,6 +141,9 @@ public sealed class SampleAuditTests
         Assert.True(Has(result, FindingKind.Blackhole, "acme-web1/net0", "acme-web2/net0", ProbeKind.Icmpv4Echo), Describe(result));
         Assert.True(Has(result, FindingKind.Blackhole, "acme-db1/net0", "acme-web1/net0", ProbeKind.Icmpv6Echo), Describe(result));
         Assert.All(result.Findings, f => Assert.True(f.Source == I(result, "acme-web1/net0") || f.Receiver == I(result, "acme-web1/net0"), Describe(result)));
+        var cause = Assert.Single(result.Causes);
+        Assert.Equal(CauseKind.VnicOnWrongBridge, cause.Kind);
+        Assert.Equal([HostEnd(lab, "acme-web1")], cause.ForeignPorts.Select(p => p.Name));
     }
 
     [LinuxRootFact]

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using NetVirt.Audit.Capture;
-using NetVirt.Audit.Frames;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Documents;
@@ -55,8 +54,8 @@ public sealed class LinuxBackendTests
         await using var lab = await LinuxLab.CreateAsync();
         Assert.True((await lab.ApplyAsync()).Succeeded);
         var target = lab.AddressOf("acme-web2");
-        var targetMac = NetVirt.Audit.Frames.MacAddress.Parse(lab.MacOf("acme-web2").ToString());
-        var ownMac = NetVirt.Audit.Frames.MacAddress.Parse(lab.MacOf("acme-web1").ToString());
+        var targetMac = NetVirt.Model.Addressing.MacAddress.Parse(lab.MacOf("acme-web2").ToString());
+        var ownMac = NetVirt.Model.Addressing.MacAddress.Parse(lab.MacOf("acme-web1").ToString());
         var ownIp = lab.AddressOf("acme-web1");
 
         using var receiver = NetnsThread.Run(lab.Netns("acme-web2"), () =>
@@ -66,14 +65,14 @@ public sealed class LinuxBackendTests
             return socket;
         });
         var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
-        using var sender = new LibpcapCaptureEngine().Open(lab.Netns("acme-web1"), "net0");
-        bool Delivered(NetVirt.Audit.Frames.MacAddress sourceMac, IPAddress sourceIp) => LinuxLab.Receives(receiver, () =>
-            sender.Inject(FrameBuilder.BuildUdp(new EthernetHeader(targetMac, sourceMac), new Ipv4Header(sourceIp, target), 40000, port, "probe"u8)));
+        using var sender = new SharpPcapCaptureEngine().Open(lab.Netns("acme-web1"), "net0");
+        bool Delivered(NetVirt.Model.Addressing.MacAddress sourceMac, IPAddress sourceIp) => LinuxLab.Receives(receiver, () =>
+            sender.Inject(NetVirt.Integration.Audit.TestFrames.Udp(targetMac, sourceMac, sourceIp, target, port)));
 
         // The forged frames differ from a legitimate one only in the source; the legitimate one must arrive, or the
         // drops would prove nothing.
         Assert.True(Delivered(ownMac, ownIp));
-        Assert.False(Delivered(NetVirt.Audit.Frames.MacAddress.Parse("02:66:66:66:66:66"), ownIp));
+        Assert.False(Delivered(NetVirt.Model.Addressing.MacAddress.Parse("02:66:66:66:66:66"), ownIp));
         Assert.False(Delivered(ownMac, IPAddress.Parse("10.100.0.99")));
         Assert.False(Delivered(ownMac, lab.AddressOf("acme-db1")));
     }

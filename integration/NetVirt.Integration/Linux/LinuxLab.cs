@@ -16,17 +16,18 @@ namespace NetVirt.Integration.Linux;
 
 /// <summary>
 /// A NetVirt installation of its own on this host: a test prefix (<c>nvt</c> + 3 hex), a temporary database with the
-/// shipped sample (or a given model) as desired state, and a reconciler over the real Linux backend. Disposal runs
-/// destroy and then removes anything left with the prefix (namespaces, links, the nftables table), also when the
-/// test failed half-way.
+/// shipped sample (or a given model) as desired state and a deployment id of its own, and a reconciler over the real
+/// Linux backend. Disposal runs destroy and then removes anything left with the prefix (namespaces, links, the
+/// nftables table), also when the test failed half-way.
 /// </summary>
 public sealed class LinuxLab : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private LinuxLab(string prefix, string directory, NetVirtStore store, IHostBackend backend)
+    private LinuxLab(string prefix, string deploymentId, string directory, NetVirtStore store, IHostBackend backend)
     {
         Prefix = prefix;
+        DeploymentId = deploymentId;
         _directory = directory;
         Store = store;
         Backend = backend;
@@ -34,6 +35,9 @@ public sealed class LinuxLab : IAsyncDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>The deployment id of the lab's database, which its backend records.</summary>
+    public string DeploymentId { get; }
 
     public NetVirtStore Store { get; }
 
@@ -46,19 +50,22 @@ public sealed class LinuxLab : IAsyncDisposable
     public static Task<LinuxLab> CreateAsync(string? yaml = null, Func<IHostBackend, IHostBackend>? decorate = null) =>
         CreateAsync(yaml is null ? null : _ => yaml, decorate);
 
-    /// <summary>A lab whose model is written for its prefix (to name host objects the test makes itself).</summary>
-    public static Task<LinuxLab> CreateAsync(Func<string, string>? yamlForPrefix, Func<IHostBackend, IHostBackend>? decorate = null)
+    /// <summary>
+    /// A lab whose model is written for its prefix (to name host objects the test makes itself); with
+    /// <paramref name="prefix"/>, a second lab on another lab's prefix (another database of the same prefix).
+    /// </summary>
+    public static Task<LinuxLab> CreateAsync(Func<string, string>? yamlForPrefix, Func<IHostBackend, IHostBackend>? decorate = null, string? prefix = null)
     {
         Prerequisites.EnsureAvailable();
-        var prefix = TestPrefix.New();
+        prefix ??= TestPrefix.New();
         var yaml = yamlForPrefix?.Invoke(prefix);
         var directory = Directory.CreateTempSubdirectory("netvirt-lab-").FullName;
         var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
         var loaded = yaml is null ? DocumentLoader.LoadFiles([SamplePath]) : DocumentLoader.Load("model.yaml", yaml);
         Assert.Empty(loaded.Errors);
         store.Replace(loaded.Model, HostTarget.Linux);
-        IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix });
-        return Task.FromResult(new LinuxLab(prefix, directory, store, decorate?.Invoke(backend) ?? backend));
+        IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = store.DeploymentId });
+        return Task.FromResult(new LinuxLab(prefix, store.DeploymentId, directory, store, decorate?.Invoke(backend) ?? backend));
     }
 
     public string Netns(string zone) => $"{Prefix}-z-{zone}";
@@ -188,7 +195,7 @@ public sealed class LinuxLab : IAsyncDisposable
         return left;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetVirt.sln")))

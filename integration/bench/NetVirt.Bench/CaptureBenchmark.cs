@@ -2,7 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using NetVirt.Audit.Capture;
-using NetVirt.Audit.Frames;
+using NetVirt.Audit.Probes;
+using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Model.Addressing;
+using PacketDotNet;
+using SharpPcap;
+using SharpPcap.LibPcap;
 
 namespace NetVirt.Bench;
 
@@ -20,25 +25,29 @@ public sealed class CaptureBenchmark : IBenchmark
     // Frames queued per zone before the drain measurement; small enough for the default 512 KiB ring.
     private const int DrainFramesPerZone = 100;
 
+    // IEEE 802 local experimental EtherType 1: nothing else on the bridge uses it.
+    private const ushort ProbeEtherType = 0x88b5;
+
     /// <inheritdoc />
     public string Name => "capture";
 
     /// <inheritdoc />
-    public string Description => "open K capture handles in K namespaces, inject and receive probes (args: zones=50,200 frames=200)";
+    public string Description => "open K capture handles in K namespaces, inject and receive probes; compare with SharpPcap's StartCapture per device (args: zones=50,200 frames=200 library=1)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var zoneCounts = Argument(args, "zones", "50,200").Split(',').Select(int.Parse).ToArray();
         var framesPerZone = int.Parse(Argument(args, "frames", "200"), CultureInfo.InvariantCulture);
-        var engine = new LibpcapCaptureEngine();
+        var engine = new SharpPcapCaptureEngine();
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores; {framesPerZone} frames per zone");
         Console.WriteLine();
         var rows = new List<string>();
         var drainRows = new List<string>();
+        var libraryRows = new List<string>();
         foreach (var zones in zoneCounts)
         {
-            var (row, drainRow) = await MeasureAsync(engine, zones, framesPerZone, cancellationToken);
+            var (row, drainRow) = await MeasureAsync(engine, zones, framesPerZone, Argument(args, "library", "1") != "0", libraryRows, cancellationToken);
             rows.Add(row);
             drainRows.Add(drainRow);
         }
@@ -61,16 +70,26 @@ public sealed class CaptureBenchmark : IBenchmark
             Console.WriteLine(row);
         }
 
+        Console.WriteLine();
+        Console.WriteLine("The library's multiplexing for comparison: SharpPcap StartCapture/OnPacketArrival on a device per zone.");
+        Console.WriteLine();
+        Console.WriteLine("| zones | start-up | received frames/s | received / expected |");
+        Console.WriteLine("|---:|---|---:|---:|");
+        foreach (var row in libraryRows)
+        {
+            Console.WriteLine(row);
+        }
+
         return 0;
     }
 
-    private static async Task<(string Row, string DrainRow)> MeasureAsync(LibpcapCaptureEngine engine, int zones, int framesPerZone, CancellationToken cancellationToken)
+    private static async Task<(string Row, string DrainRow)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int framesPerZone, bool compareLibraryLoop, List<string> libraryRows, CancellationToken cancellationToken)
     {
         var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
         var bridge = prefix + "br";
         var namespaces = Enumerable.Range(0, zones).Select(i => $"{prefix}-z{i}").ToList();
         var targets = namespaces.Select((ns, i) => new CaptureTarget(ns, $"{prefix}z{i}")).ToList();
-        var macs = Enumerable.Range(0, zones).Select(i => new MacAddress([0x02, 0x4e, 0x56, 0x00, (byte)(i >> 8), (byte)i])).ToList();
+        var macs = Enumerable.Range(0, zones).Select(i => MacAddress.FromBytes([0x02, 0x4e, 0x56, 0x00, (byte)(i >> 8), (byte)i])).ToList();
         var handles = new List<ICaptureHandle>();
         try
         {
@@ -79,10 +98,10 @@ public sealed class CaptureBenchmark : IBenchmark
             Console.WriteLine($"[{zones} zones] topology created in {setup.Elapsed.TotalSeconds:F1} s ({prefix}*)");
 
             // Only the probe EtherType: keeps link-local noise of the bridge out of the rings.
-            var options = new CaptureOptions { Filter = $"ether proto 0x{EtherTypes.LocalExperimental1:x4}" };
+            var options = new CaptureOptions { Filter = $"ether proto 0x{ProbeEtherType:x4}" };
 
             // Baseline: one namespace-hopping thread opening (and one thread closing) every handle in turn.
-            var sequential = new LibpcapCaptureEngine { OpenParallelism = 1 };
+            var sequential = new SharpPcapCaptureEngine { OpenParallelism = 1 };
             var baselineClock = Stopwatch.StartNew();
             var baselineHandles = sequential.OpenMany(targets, options);
             var baselineOpen = baselineClock.Elapsed;
@@ -102,6 +121,12 @@ public sealed class CaptureBenchmark : IBenchmark
             var (injectRate, receiveRate, received, expected) = await InjectAndReceiveAsync(handles, macs, framesPerZone, cancellationToken);
             var (drainRate, drained, drainExpected) = await DrainQueuedAsync(handles, macs, DrainFramesPerZone, cancellationToken);
             Console.WriteLine($"[{zones} zones] multiplexer drained {drained} of {drainExpected} queued frames at {drainRate:N0} frames/s");
+            if (compareLibraryLoop)
+            {
+                var library = await LibraryLoopAsync(targets, handles, macs, framesPerZone, cancellationToken);
+                Console.WriteLine($"[{zones} zones] SharpPcap StartCapture per device: {library}");
+                libraryRows.Add(string.Create(CultureInfo.InvariantCulture, $"| {zones} | {library} |"));
+            }
             var dropped = handles.Sum(h => h.GetStatistics().Dropped);
             var closeClock = Stopwatch.StartNew();
             handles.DisposeAll();
@@ -164,11 +189,9 @@ public sealed class CaptureBenchmark : IBenchmark
             TimeSpan.FromMinutes(2),
             cancellationToken);
 
-        var buffer = new byte[FrameBuilder.MinimumFrameLength];
         for (var i = 0; i < zones; i++)
         {
-            var length = FrameBuilder.WriteEthernet(buffer, new EthernetHeader(MacAddress.Broadcast, macs[i]), EtherTypes.LocalExperimental1, new ProbeTag(WarmupBase | (uint)i).ToArray());
-            handles[i].Inject(buffer.AsSpan(0, length));
+            handles[i].Inject(Frame(MacAddress.Broadcast, macs[i], new ProbeTag(WarmupBase | (uint)i)));
         }
 
         await Task.WhenAny(warmupDone.Task, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken));
@@ -180,9 +203,7 @@ public sealed class CaptureBenchmark : IBenchmark
         {
             for (var sender = 0; sender < zones; sender++)
             {
-                var header = new EthernetHeader(macs[(sender + 1) % zones], macs[sender]);
-                var tag = new ProbeTag((ulong)((sequence * zones) + sender));
-                frames[(sequence * zones) + sender] = FrameBuilder.BuildEthernet(header, EtherTypes.LocalExperimental1, tag.ToArray());
+                frames[(sequence * zones) + sender] = Frame(macs[(sender + 1) % zones], macs[sender], new ProbeTag((ulong)((sequence * zones) + sender)));
             }
         }
 
@@ -201,6 +222,95 @@ public sealed class CaptureBenchmark : IBenchmark
         return (frames.Length / injectSeconds, received / receiveSeconds, received, measuredExpected);
     }
 
+    // The library's own way to read many devices: StartCapture on each, which runs one capture loop per device on the
+    // thread pool (poll with a 500 ms timeout, then pcap_dispatch). Frames are injected through the engine's handles.
+    private static async Task<string> LibraryLoopAsync(IReadOnlyList<CaptureTarget> targets, List<ICaptureHandle> handles, List<MacAddress> macs, int framesPerZone, CancellationToken cancellationToken)
+    {
+        const ulong LibraryBase = 1UL << 61;
+        var zones = targets.Count;
+        var byNetns = targets.ToDictionary(t => t.Netns!, t => t.InterfaceName, StringComparer.Ordinal);
+        var opened = NetnsThread.RunInEachParallel([.. byNetns.Keys], 32, netns =>
+        {
+            var device = LibPcapLiveDeviceList.New().First(d => d.Name == byNetns[netns]);
+            device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, Immediate = true, Snaplen = 2048, BufferSize = 512 * 1024, ReadTimeout = 10 });
+            device.Filter = $"inbound and ether proto 0x{ProbeEtherType:x4}";
+            return device;
+        });
+        var devices = opened.Select(o => o.Result ?? throw o.Error!).ToList();
+        long seen = 0;
+        long last = 0;
+        var expected = (long)zones * framesPerZone;
+        try
+        {
+            foreach (var device in devices)
+            {
+                device.OnPacketArrival += (sender, e) =>
+                {
+                    if (ProbeTag.TryFind(e.Data, out var tag, out _) && (tag.Id & LibraryBase) != 0 && (tag.Id & (1UL << 40)) == 0)
+                    {
+                        Interlocked.Exchange(ref last, Stopwatch.GetTimestamp());
+                        Interlocked.Increment(ref seen);
+                    }
+                };
+            }
+
+            var startClock = Stopwatch.StartNew();
+            foreach (var device in devices)
+            {
+                device.StartCapture();
+            }
+
+            // Capture loops start as the thread pool grows; wait until every device delivers a broadcast.
+            var readiness = Stopwatch.StartNew();
+            long ready = 0;
+            while (readiness.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                var before = Interlocked.Read(ref seen);
+                for (var i = 0; i < zones; i++)
+                {
+                    handles[i].Inject(Frame(MacAddress.Broadcast, macs[i], new ProbeTag(LibraryBase | (1UL << 40) | (uint)i)));
+                }
+
+                await Task.Delay(200, cancellationToken);
+                if (Interlocked.Read(ref seen) - before >= (long)zones * (zones - 1))
+                {
+                    ready = 1;
+                    break;
+                }
+            }
+
+            var readyAfter = startClock.Elapsed;
+            Interlocked.Exchange(ref seen, 0);
+            var start = Stopwatch.GetTimestamp();
+            for (var sequence = 0; sequence < framesPerZone; sequence++)
+            {
+                for (var sender = 0; sender < zones; sender++)
+                {
+                    handles[sender].Inject(Frame(macs[(sender + 1) % zones], macs[sender], new ProbeTag(LibraryBase | (uint)((sequence * zones) + sender))));
+                }
+            }
+
+            var wait = Stopwatch.StartNew();
+            while (Interlocked.Read(ref seen) < expected && wait.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+
+            var received = Interlocked.Read(ref seen);
+            var rate = received / Stopwatch.GetElapsedTime(start, Interlocked.Read(ref last)).TotalSeconds;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{(ready == 1 ? $"all capture loops running after {readyAfter.TotalMilliseconds:F0} ms" : "not all capture loops running after 60 s")} | {rate:N0} | {received} / {expected}");
+        }
+        finally
+        {
+            foreach (var device in devices)
+            {
+                device.StopCapture();
+                device.Close();
+            }
+        }
+    }
+
     private static async Task<(double Rate, long Delivered, long Expected)> DrainQueuedAsync(
         List<ICaptureHandle> handles, List<MacAddress> macs, int framesPerZone, CancellationToken cancellationToken)
     {
@@ -210,9 +320,7 @@ public sealed class CaptureBenchmark : IBenchmark
         {
             for (var sender = 0; sender < zones; sender++)
             {
-                var header = new EthernetHeader(macs[(sender + 1) % zones], macs[sender]);
-                var tag = new ProbeTag(DrainBase | (uint)((sequence * zones) + sender));
-                handles[sender].Inject(FrameBuilder.BuildEthernet(header, EtherTypes.LocalExperimental1, tag.ToArray()));
+                handles[sender].Inject(Frame(macs[(sender + 1) % zones], macs[sender], new ProbeTag(DrainBase | (uint)((sequence * zones) + sender))));
             }
         }
 
@@ -309,6 +417,17 @@ public sealed class CaptureBenchmark : IBenchmark
         await process.WaitForExitAsync(cancellationToken);
         await stdout;
         return (process.ExitCode, await stderr);
+    }
+
+    // A minimal frame of the probe EtherType carrying only the tag, padded to the 60-byte minimum.
+    private static byte[] Frame(MacAddress to, MacAddress from, ProbeTag tag)
+    {
+        var ethernet = new EthernetPacket(new System.Net.NetworkInformation.PhysicalAddress(from.ToBytes()), new System.Net.NetworkInformation.PhysicalAddress(to.ToBytes()), (EthernetType)ProbeEtherType)
+        {
+            PayloadData = tag.ToArray(),
+        };
+        var bytes = ethernet.Bytes;
+        return bytes.Length >= ProbeFrames.MinimumFrameLength ? bytes : [.. bytes, .. new byte[ProbeFrames.MinimumFrameLength - bytes.Length]];
     }
 
     private static string Argument(string[] args, string name, string fallback) =>

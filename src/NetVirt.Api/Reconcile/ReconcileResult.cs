@@ -30,7 +30,7 @@ public sealed record ReconcileResult(bool Succeeded, string Outcome, long? Gener
     [JsonIgnore]
     public string? ReportJson { get; init; }
 
-    /// <summary>For an audit: the report files it wrote on the server (JSON, JUnit, HTML, evidence pcaps).</summary>
+    /// <summary>For an audit: the report files it wrote on the server (JSON, JUnit, HTML, evidence pcapng files).</summary>
     public IReadOnlyList<string>? ReportFiles { get; init; }
 
     /// <summary>The differences a drift check found (for <c>GET /drift</c>; not part of <c>/runs</c>).</summary>

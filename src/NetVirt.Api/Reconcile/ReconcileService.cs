@@ -184,7 +184,7 @@ public sealed partial class ReconcileService : BackgroundService
     /// <summary>
     /// An active isolation audit of the host against the stored desired state. It holds the database's apply lock,
     /// so no apply (of this server or another process) changes the host while frames are in flight, and writes its
-    /// reports (JSON, JUnit, HTML, evidence pcaps) to <c>netvirt-audit-TIME-runID</c> under <paramref name="reportRoot"/>.
+    /// reports (JSON, JUnit, HTML, evidence pcapng files) to <c>netvirt-audit-TIME-runID</c> under <paramref name="reportRoot"/>.
     /// </summary>
     public static ReconcileRequest AuditRequest(string trigger, Auditor auditor, string reportRoot) =>
         new("audit", trigger, async (context, ct) =>

@@ -8,10 +8,8 @@ public enum CaptureDirection
 
     /// <summary>
     /// Only frames the interface received. The audit uses this so a zone never counts the probes it injected (or the
-    /// replies its own kernel sent) as frames it received.
+    /// replies its own kernel sent) as frames it received. What an interface sends is what its peer end receives:
+    /// to watch a veth's outbound frames, capture inbound on the other end.
     /// </summary>
     Inbound = 1,
-
-    /// <summary>Only frames the interface sent.</summary>
-    Outbound = 2,
 }

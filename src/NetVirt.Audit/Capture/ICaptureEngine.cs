@@ -1,6 +1,6 @@
 namespace NetVirt.Audit.Capture;
 
-/// <summary>Opens capture handles. The libpcap engine is <see cref="LibpcapCaptureEngine"/>; another can be dropped in.</summary>
+/// <summary>Opens capture handles. The SharpPcap engine is <see cref="SharpPcapCaptureEngine"/>; another can be dropped in.</summary>
 public interface ICaptureEngine
 {
     /// <summary>Short engine name for logs and reports, e.g. <c>libpcap 1.10.3</c>.</summary>

@@ -3,14 +3,14 @@ using NetVirt.Model.Errors;
 namespace NetVirt.Audit.Capture;
 
 /// <summary>
-/// A libpcap call failed. Carries the operation (the C function), the target it ran against, the libpcap status code
-/// and the text libpcap reported (<c>pcap_geterr</c> or the error buffer).
+/// A capture operation failed. Carries the operation, the target it ran against, the status code (a
+/// <see cref="SharpPcap.PcapError"/> value, or libpcap's return value) and the text SharpPcap or libpcap reported.
 /// </summary>
 public sealed class PcapException : NetVirtException
 {
-    /// <summary>Creates the exception; the message names operation, target, status and libpcap's text.</summary>
-    public PcapException(string operation, CaptureTarget target, int statusCode, string pcapError)
-        : base(BuildMessage(operation, target, statusCode, pcapError))
+    /// <summary>Creates the exception; the message names operation, target, status and the error text.</summary>
+    public PcapException(string operation, CaptureTarget target, int statusCode, string pcapError, Exception? innerException = null)
+        : base(BuildMessage(operation, target, statusCode, pcapError), innerException)
     {
         Operation = operation;
         Target = target;
@@ -18,20 +18,20 @@ public sealed class PcapException : NetVirtException
         PcapError = pcapError;
     }
 
-    /// <summary>The libpcap function that failed, e.g. <c>pcap_activate</c>.</summary>
+    /// <summary>What failed: <c>open</c>, <c>send</c>, <c>read</c>, <c>set filter</c>, <c>statistics</c>.</summary>
     public string Operation { get; }
 
     /// <summary>Namespace and interface of the handle.</summary>
     public CaptureTarget Target { get; }
 
-    /// <summary>libpcap's return value (PCAP_ERROR_* for activation, -1 otherwise).</summary>
+    /// <summary>The status: a <see cref="SharpPcap.PcapError"/> value (negative) or libpcap's return value.</summary>
     public int StatusCode { get; }
 
-    /// <summary>The error text from libpcap.</summary>
+    /// <summary>The error text.</summary>
     public string PcapError { get; }
 
-    /// <summary>True when the interface does not exist in that namespace (PCAP_ERROR_NO_SUCH_DEVICE).</summary>
-    public bool IsNoSuchDevice => StatusCode == Interop.Pcap.ErrorNoSuchDevice;
+    /// <summary>True when the interface does not exist in that namespace.</summary>
+    public bool IsNoSuchDevice => StatusCode == (int)SharpPcap.PcapError.NoSuchDevice;
 
     private static string BuildMessage(string operation, CaptureTarget target, int statusCode, string pcapError)
     {

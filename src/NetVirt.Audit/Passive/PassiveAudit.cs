@@ -6,8 +6,9 @@ using NetVirt.Audit.Topology;
 namespace NetVirt.Audit.Passive;
 
 /// <summary>
-/// Passive mode: sends nothing. Opens two captures per VNIC inside its zone, one for what it sends and one for what
-/// it receives, reads them all in one <see cref="CaptureSet"/> run for the given time and flags every frame that
+/// Passive mode: sends nothing. Opens two captures per VNIC: what it receives, inbound on the zone's end of the veth,
+/// and what it sends, inbound on the host end (where the zone's frames arrive before the bridge and its nftables
+/// protection see them). A macvlan VNIC has no host end; only what it receives is watched. Reads them all in one <see cref="CaptureSet"/> run for the given time and flags every frame that
 /// <see cref="PassiveRules"/> rejects, grouped by VNIC, direction and offending source, with the first frames as evidence.
 /// </summary>
 public sealed class PassiveAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
@@ -33,11 +34,12 @@ public sealed class PassiveAudit(ICaptureEngine engine, IAuditHost host, TimePro
 
         progress?.Report(new AuditProgress(AuditPhase.Opening, 0, endpoints.Count * 2));
         var targets = endpoints.Select(e => new CaptureTarget(e.Netns, e.Interface)).ToList();
+        var senders = endpoints.Where(e => e.HostEnd is not null).ToList();
         var inbound = engine.OpenMany(targets, new CaptureOptions { Direction = CaptureDirection.Inbound });
         IReadOnlyList<ICaptureHandle> outbound = [];
         try
         {
-            outbound = engine.OpenMany(targets, new CaptureOptions { Direction = CaptureDirection.Outbound });
+            outbound = engine.OpenMany([.. senders.Select(e => new CaptureTarget(null, e.HostEnd!))], new CaptureOptions { Direction = CaptureDirection.Inbound });
             var rules = new PassiveRules(topology);
             var groups = new Dictionary<(int Endpoint, bool Outbound, string Source), (Verdicts.FindingKind Kind, int Sender, string Expected, int Count, List<(long, byte[])> Frames)>();
             var n = endpoints.Count;
@@ -46,8 +48,8 @@ public sealed class PassiveAudit(ICaptureEngine engine, IAuditHost host, TimePro
             var clock = Stopwatch.StartNew();
             var run = set.RunAsync((id, frame, info) =>
             {
-                var endpoint = id % n;
                 var isOutbound = id >= n;
+                var endpoint = isOutbound ? senders[id - n].Index : id;
                 if (rules.Check(endpoint, isOutbound, frame) is not { } bad)
                 {
                     return;
@@ -76,7 +78,9 @@ public sealed class PassiveAudit(ICaptureEngine engine, IAuditHost host, TimePro
             var summary = await run.ConfigureAwait(false);
             var findings = groups.Select(g => new PassiveFinding(g.Value.Kind, g.Key.Endpoint, g.Value.Sender, g.Key.Outbound, g.Key.Source, g.Value.Expected, g.Value.Count, g.Value.Frames))
                 .OrderBy(f => f.Endpoint).ThenBy(f => f.Outbound).ThenBy(f => f.Source, StringComparer.Ordinal).ToList();
-            var notes = topology.Skipped.Select(s => $"not watched: {s}").Concat(summary.Failures.Select(f => $"capture on {f.Target} failed: {f.Error.Message}")).ToList();
+            var notes = topology.Skipped.Select(s => $"not watched: {s}")
+                .Concat(endpoints.Where(e => e.HostEnd is null).Select(e => $"what {e.Name} sends is not watched: a macvlan VNIC has no host end to capture on"))
+                .Concat(summary.Failures.Select(f => $"capture on {f.Target} failed: {f.Error.Message}")).ToList();
             return new PassiveResult(topology, findings, started, clock.Elapsed, summary.FramesDelivered, notes);
         }
         finally

@@ -1,7 +1,8 @@
 using System.Net;
-using NetVirt.Audit.Frames;
 using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
+using NetVirt.Model.Addressing;
+using PacketDotNet;
 
 namespace NetVirt.Audit.Passive;
 
@@ -33,19 +34,40 @@ public sealed class PassiveRules
     /// </summary>
     public (FindingKind Kind, int Sender, string Source, string Expected)? Check(int endpoint, bool outbound, ReadOnlySpan<byte> frame)
     {
-        var parsed = FrameParser.Parse(frame);
-        if (parsed.Error == FrameError.EthernetTruncated)
+        if (frame.Length < 14)
+        {
+            return null; // not even an Ethernet header
+        }
+
+        if (Probes.ProbeSignature.TryDecode(frame) is not EthernetPacket ethernet)
         {
             return null;
         }
 
+        try
+        {
+            return Check(endpoint, outbound, ethernet);
+        }
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
+        {
+            return null; // PacketDotNet decodes lazily: a layer that lies about its length fails here, not above
+        }
+    }
+
+    private (FindingKind Kind, int Sender, string Source, string Expected)? Check(int endpoint, bool outbound, EthernetPacket ethernet)
+    {
+        Packet packet = ethernet;
+
         var at = topology.Endpoints[endpoint];
-        var source = SourceAddress(parsed);
+        var arp = SafeExtract<ArpPacket>(packet);
+        var sourceMac = Mac(ethernet.SourceHardwareAddress);
+        var source = SourceAddress(packet, arp);
         if (outbound)
         {
-            if (parsed.Source != at.Mac || (parsed.Network == NetworkLayer.Arp && parsed.ArpSenderHardwareAddress != at.Mac))
+            var arpSender = arp is null ? sourceMac : Mac(arp.SenderHardwareAddress);
+            if (sourceMac != at.Mac || arpSender != at.Mac)
             {
-                var mac = parsed.Source != at.Mac ? parsed.Source : parsed.ArpSenderHardwareAddress;
+                var mac = sourceMac != at.Mac ? sourceMac : arpSender;
                 return (FindingKind.ForeignSource, endpoint, $"MAC {mac}", $"{at.Name} sends only from its own MAC {at.Mac}");
             }
 
@@ -54,7 +76,7 @@ public sealed class PassiveRules
                 : null;
         }
 
-        if (byMac.TryGetValue(parsed.Source, out var sender))
+        if (byMac.TryGetValue(sourceMac, out var sender))
         {
             var from = topology.Endpoints[sender];
             if (sender == endpoint)
@@ -64,7 +86,7 @@ public sealed class PassiveRules
 
             if (from.Domain != at.Domain)
             {
-                return (FindingKind.Leak, sender, $"MAC {parsed.Source} ({from.Name})", $"isolated: {from.DomainText} vs {at.DomainText}");
+                return (FindingKind.Leak, sender, $"MAC {sourceMac} ({from.Name})", $"isolated: {from.DomainText} vs {at.DomainText}");
             }
 
             return source is not null && !Unspecified(source) && !from.IsAllowedSource(source)
@@ -81,16 +103,36 @@ public sealed class PassiveRules
         var inOwnSubnet = at.Network.Subnets.Any(s => s.Subnet.Contains(source));
         var known = at.Network.Subnets.Any(s => source.Equals(s.Gateway)) || topology.Endpoints.Any(e => e.Network == at.Network && e.IsAllowedSource(source));
         return inOwnSubnet && !known
-            ? (FindingKind.ForeignSource, -1, $"{Family(source)} {source} from MAC {parsed.Source}", $"only VNICs of network {at.Network.Name} and its gateway use addresses of {string.Join(", ", at.Network.Subnets.Select(s => s.Subnet))}")
+            ? (FindingKind.ForeignSource, -1, $"{Family(source)} {source} from MAC {sourceMac}", $"only VNICs of network {at.Network.Name} and its gateway use addresses of {string.Join(", ", at.Network.Subnets.Select(s => s.Subnet))}")
             : null;
     }
 
-    private static IPAddress? SourceAddress(in ParsedFrame parsed) => parsed.Network switch
+    // A truncated frame decodes lazily; a layer that cannot be read counts as absent.
+    private static T? SafeExtract<T>(Packet packet) where T : Packet
     {
-        NetworkLayer.Arp when !parsed.ArpSenderProtocolAddress.IsEmpty => new IPAddress(parsed.ArpSenderProtocolAddress),
-        NetworkLayer.Ipv4 or NetworkLayer.Ipv6 when !parsed.SourceAddress.IsEmpty => new IPAddress(parsed.SourceAddress),
-        _ => null,
-    };
+        try
+        {
+            return packet.Extract<T>();
+        }
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
+        {
+            return null;
+        }
+    }
+
+    private static IPAddress? SourceAddress(Packet packet, ArpPacket? arp)
+    {
+        try
+        {
+            return arp is not null ? arp.SenderProtocolAddress : SafeExtract<IPPacket>(packet)?.SourceAddress;
+        }
+        catch (Exception ex) when (Probes.ProbeSignature.IsDecodeError(ex))
+        {
+            return null;
+        }
+    }
+
+    private static MacAddress Mac(System.Net.NetworkInformation.PhysicalAddress address) => MacAddress.FromBytes(address.GetAddressBytes());
 
     private static bool Unspecified(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 

@@ -1,4 +1,3 @@
-using NetVirt.Audit.Frames;
 
 namespace NetVirt.Audit.Probes;
 

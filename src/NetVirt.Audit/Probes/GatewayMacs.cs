@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 
 namespace NetVirt.Audit.Probes;
 

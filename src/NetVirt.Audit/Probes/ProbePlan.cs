@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
 using NetVirt.Audit.Topology;
 
 namespace NetVirt.Audit.Probes;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Audit.Topology;
 using NetVirt.Model.Spec;
 
@@ -75,13 +75,14 @@ public static class ProbePlanner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(gateways);
         var endpoints = plan.Topology.Endpoints;
+        var frames = new ProbeFrameBuilder();
         foreach (var s in endpoints)
         {
             foreach (var t in endpoints)
             {
                 if (s.Index != t.Index)
                 {
-                    AddPairProbes(plan, gateways, s, t);
+                    AddPairProbes(plan, gateways, frames, s, t);
                 }
             }
         }
@@ -95,13 +96,13 @@ public static class ProbePlanner
         plan.Publish();
     }
 
-    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, AuditEndpoint s, AuditEndpoint t)
+    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, ProbeFrameBuilder frames, AuditEndpoint s, AuditEndpoint t)
     {
         var sv4 = s.AddressOf(AddressFamily.InterNetwork);
         var tv4 = t.AddressOf(AddressFamily.InterNetwork);
         if (sv4 is not null)
         {
-            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => ProbeFrames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, tv4 ?? sv4, tag));
+            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => frames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, tv4 ?? sv4, tag));
         }
 
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
@@ -117,14 +118,14 @@ public static class ProbePlanner
             var next = via && gateways.TryGet(s.Network!.Name, family, out var gatewayMac) ? gatewayMac : t.Mac;
             if (family == AddressFamily.InterNetwork)
             {
-                plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => ProbeFrames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => ProbeFrames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
             }
             else
             {
-                plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => ProbeFrames.NeighborSolicitation(d, s.Mac, from, to, tag));
-                plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => ProbeFrames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => ProbeFrames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, to, tag));
+                plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
+                plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
             }
         }
     }
@@ -177,8 +178,8 @@ public static class ProbePlanner
             .Distinct();
         foreach (var vlan in foreignVlans)
         {
-            var single = new VlanTagList(VlanTag.Customer((ushort)vlan));
-            var doubled = new VlanTagList(VlanTag.Customer((ushort)s.Domain.Vlan), VlanTag.Customer((ushort)vlan));
+            ushort[] single = [(ushort)vlan];
+            ushort[] doubled = [(ushort)s.Domain.Vlan, (ushort)vlan];
             plan.Add(ProbeKind.VlanTagged, s.Index, -1, (d, tag) => ProbeFrames.Arp(d, s.Mac, MacAddress.Broadcast, s.Mac, sender, sender, tag, single), vlan,
                 detail: $"802.1Q tag {vlan}");
             plan.Add(ProbeKind.VlanDoubleTagged, s.Index, -1, (d, tag) => ProbeFrames.Arp(d, s.Mac, MacAddress.Broadcast, s.Mac, sender, sender, tag, doubled), vlan,

@@ -29,6 +29,32 @@ public static class AuditText
         _ => "not probed",
     };
 
+    /// <summary><c>vnic-on-wrong-bridge</c>, <c>domains-joined</c>, ...: a cause kind in the documents' words.</summary>
+    public static string Cause(CauseKind kind) => kind switch
+    {
+        CauseKind.VnicOnWrongBridge => "vnic-on-wrong-bridge",
+        CauseKind.DomainsJoined => "domains-joined",
+        CauseKind.RoutedBetweenNetworks => "routed-between-networks",
+        CauseKind.VlanTagsCross => "vlan-tags-cross",
+        CauseKind.ProtectionNotEnforced => "protection-not-enforced",
+        CauseKind.Unreachable => "unreachable",
+        _ => "foreign-addresses",
+    };
+
+    /// <summary>The header as <c>(label, value)</c> pairs for the text reports, in a fixed order.</summary>
+    public static IReadOnlyList<(string Label, string Value)> HeaderFields(AuditHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return
+        [
+            ("host", header.Host),
+            ("prefix", header.Prefix),
+            ("database", header.Database),
+            ("generation", header.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("netvirt-version", header.Version),
+        ];
+    }
+
     /// <summary>Stable evidence file name for finding number <paramref name="number"/> (1-based).</summary>
     public static string EvidenceName(AuditResult result, AuditFinding finding, int number)
     {
@@ -36,7 +62,7 @@ public static class AuditText
         ArgumentNullException.ThrowIfNull(finding);
         var endpoints = result.Topology.Endpoints;
         var to = finding.Receiver < 0 ? "zone" : Safe(endpoints[finding.Receiver].Name);
-        return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcap";
+        return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcapng";
     }
 
     private static string Safe(string name) => name.Replace('/', '.');

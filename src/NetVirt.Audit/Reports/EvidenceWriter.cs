@@ -1,12 +1,14 @@
-using NetVirt.Audit.Capture;
+using NetVirt.Audit.Probes;
+using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
 
 namespace NetVirt.Audit.Reports;
 
 /// <summary>
-/// Writes one pcap per finding (openable in Wireshark): the probe as sent first, then what was captured at the
-/// receiver. A BLACKHOLE's file holds only the probe that never arrived; a FOREIGN_ADDRESS's the probe sent from
-/// the foreign address, when there was one.
+/// Writes one pcapng file per finding (openable in Wireshark): one interface per capture point, named after the
+/// zone/VNIC and its namespace, then the probe as sent and every copy as captured, each with a comment saying where
+/// and what the model expected there. A BLACKHOLE's file holds only the probe that never arrived; a
+/// FOREIGN_ADDRESS's the probe sent from the foreign address, when there was one.
 /// </summary>
 public static class EvidenceWriter
 {
@@ -28,17 +30,42 @@ public static class EvidenceWriter
             }
 
             var name = AuditText.EvidenceName(result, finding, i + 1);
-            using (var writer = PcapFileWriter.Create(Path.Combine(directory, name)))
+            using (var writer = PcapNgWriter.Create(Path.Combine(directory, name)))
             {
-                foreach (var (timestamp, frame) in finding.Frames)
-                {
-                    writer.WriteRecord(frame, timestamp);
-                }
+                Write(writer, result.Topology, finding);
             }
 
             names[i] = name;
         }
 
         return names;
+    }
+
+    /// <summary>The interface name of a capture point: <c>zone/vnic@netns</c>.</summary>
+    public static string InterfaceName(AuditEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return $"{endpoint.Name}@{endpoint.Netns}";
+    }
+
+    private static void Write(PcapNgWriter writer, AuditTopology topology, AuditFinding finding)
+    {
+        var interfaces = new Dictionary<int, int>();
+        foreach (var frame in finding.Frames)
+        {
+            var endpoint = topology.Endpoints[frame.Endpoint];
+            if (!interfaces.TryGetValue(frame.Endpoint, out var id))
+            {
+                interfaces[frame.Endpoint] = id = writer.AddInterface(
+                    InterfaceName(endpoint),
+                    $"zone {endpoint.Zone}, VNIC {endpoint.Vnic} (interface {endpoint.Interface} in network namespace {endpoint.Netns}), {endpoint.DomainText}");
+            }
+
+            var probe = $"{FindingKinds.Name(finding.Kind)} probe {ProbeKinds.Name(finding.Probe)}" + (finding.ProbeIndex >= 0 ? $" #{finding.ProbeIndex}" : "");
+            var comment = frame.Sent
+                ? $"{probe} as sent from {endpoint.Name} (injected on {endpoint.Interface} in {endpoint.Netns})"
+                : $"{probe} as captured at {endpoint.Name} (on {endpoint.Interface} in {endpoint.Netns}); expected: {finding.Expected}";
+            writer.WriteFrame(id, frame.Frame, frame.TimestampMicroseconds, comment);
+        }
     }
 }

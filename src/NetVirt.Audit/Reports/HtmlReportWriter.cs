@@ -10,7 +10,8 @@ namespace NetVirt.Audit.Reports;
 /// <summary>
 /// A self-contained HTML report (no external file, font or script): the summary, the matrix of every ordered pair as
 /// a coloured heat map (hover a cell for the pair, its status and the model's explanation), the matrix by network,
-/// and every finding with what the model expects, what was seen and a link to its pcap evidence.
+/// and the findings grouped by likely cause, each with what the model expects, what was seen and a link to its pcapng
+/// evidence. The header names host, prefix, database, generation and NetVirt version.
 /// </summary>
 public static class HtmlReportWriter
 {
@@ -91,10 +92,12 @@ public static class HtmlReportWriter
             table.groups { border-collapse: collapse; } table.groups td, table.groups th { border: 1px solid #c8ced6; padding: 4px 8px; text-align: center; }
             table.groups th { background: #f2f4f7; }
             .finding { border-left: 5px solid; padding: 6px 12px; margin: 8px 0; background: #fafbfc; }
+            .cause { border: 1px solid #c8ced6; border-radius: 4px; padding: 8px 12px; margin: 12px 0; } .cause h3 { font-size: 15px; margin: 0 0 4px; }
             .finding b { font-family: ui-monospace, monospace; } code { font-family: ui-monospace, monospace; font-size: 12.5px; }
             </style></head><body>
             <h1>{{E(title)}}</h1>
             <div class="muted">{{result.Run.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss}} UTC · {{E(result.Run.Engine)}}</div>
+            {{HeaderTable(result.Header)}}
             <p><span class="verdict" style="background:{{verdictColour}}">{{verdictText}}</span>
             {{badges}}</p>
             <table class="facts">
@@ -153,27 +156,53 @@ public static class HtmlReportWriter
         h.Append("</table>\n");
     }
 
+    private static string HeaderTable(AuditHeader? header) => header is null
+        ? ""
+        : "<table class=\"facts\">" + string.Concat(AuditText.HeaderFields(header).Select(f => $"<tr><td>{E(f.Label)}</td><td><code>{E(f.Value)}</code></td></tr>")) + "</table>";
+
     private static void WriteFindings(StringBuilder h, AuditResult result, IReadOnlyList<string?>? evidence)
     {
-        var endpoints = result.Topology.Endpoints;
-        h.Append(CultureInfo.InvariantCulture, $"<h2>Findings ({result.Findings.Count})</h2>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<h2>Findings ({result.Findings.Count}) by likely cause ({result.Causes.Count})</h2>\n");
         if (result.IsClean)
         {
             h.Append("<p>None: every probe crossed exactly where the model says it must, and nowhere else.</p>\n");
         }
 
-        for (var i = 0; i < result.Findings.Count; i++)
+        var listed = new bool[result.Findings.Count];
+        foreach (var cause in result.Causes)
         {
-            var f = result.Findings[i];
-            var to = f.Receiver < 0 ? "" : $" → {E(endpoints[f.Receiver].Name)}";
-            var file = evidence is not null && i < evidence.Count ? evidence[i] : null;
-            var link = file is null ? "" : $"<div>evidence: <a href=\"evidence/{Uri.EscapeDataString(file)}\">{E(file)}</a></div>";
-            h.Append(CultureInfo.InvariantCulture, $"""
-                <div class="finding" style="border-color:{Colour(StatusOf(f.Kind))}"><b>{FindingKinds.Name(f.Kind)}</b> {E(endpoints[f.Source].Name)}{to} <code>{ProbeKinds.Name(f.Probe)}</code>
-                <div>expected: {E(f.Expected)}</div><div>observed: {E(f.Observed)}</div>{link}</div>
+            h.Append(CultureInfo.InvariantCulture, $"<div class=\"cause\"><h3>{E(cause.Title)}</h3><div>{E(cause.Explanation)}</div>");
+            h.Append(CultureInfo.InvariantCulture, $"<div class=\"muted\">{AuditText.Cause(cause.Kind)} · {cause.Findings.Count} finding{(cause.Findings.Count == 1 ? "" : "s")}</div>\n");
+            foreach (var i in cause.Findings.Where(i => i < listed.Length))
+            {
+                listed[i] = true;
+                WriteFinding(h, result, i, evidence);
+            }
 
-                """);
+            h.Append("</div>\n");
         }
+
+        for (var i = 0; i < listed.Length; i++)
+        {
+            if (!listed[i])
+            {
+                WriteFinding(h, result, i, evidence);
+            }
+        }
+    }
+
+    private static void WriteFinding(StringBuilder h, AuditResult result, int i, IReadOnlyList<string?>? evidence)
+    {
+        var endpoints = result.Topology.Endpoints;
+        var f = result.Findings[i];
+        var to = f.Receiver < 0 ? "" : $" → {E(endpoints[f.Receiver].Name)}";
+        var file = evidence is not null && i < evidence.Count ? evidence[i] : null;
+        var link = file is null ? "" : $"<div>evidence: <a href=\"evidence/{Uri.EscapeDataString(file)}\">{E(file)}</a></div>";
+        h.Append(CultureInfo.InvariantCulture, $"""
+            <div class="finding" style="border-color:{Colour(StatusOf(f.Kind))}"><b>{FindingKinds.Name(f.Kind)}</b> {E(endpoints[f.Source].Name)}{to} <code>{ProbeKinds.Name(f.Probe)}</code>
+            <div>expected: {E(f.Expected)}</div><div>observed: {E(f.Observed)}</div>{link}</div>
+
+            """);
     }
 
     private static PairStatus StatusOf(FindingKind kind) => kind switch

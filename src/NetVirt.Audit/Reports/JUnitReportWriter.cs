@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 using NetVirt.Audit.Probes;
 using NetVirt.Audit.Verdicts;
@@ -6,10 +7,12 @@ using NetVirt.Audit.Verdicts;
 namespace NetVirt.Audit.Reports;
 
 /// <summary>
-/// JUnit XML for CI systems: a suite per probe category; in "reachability" one test case per ordered pair and probe
-/// kind that was sent (<c>acme-web1/net0 -> globex-app1/net0 [icmpv4-echo]</c>), failing with the finding's kind and
-/// explanation; in "spoofing" and "vlan-hopping" one case per source and probe kind, failing with every receiver the
-/// frame reached. Configuration findings (FOREIGN_ADDRESS) are one case per VNIC in "configuration".
+/// JUnit XML for CI systems, UTF-8 without a byte-order mark. One failing test case per finding, so the failure count
+/// is the finding count: in "reachability" one case per ordered pair and probe kind that was sent
+/// (<c>acme-web1/net0 -> globex-app1/net0 [icmpv4-echo]</c>); in "spoofing" and "vlan-hopping" one passing case per
+/// source and probe kind that found nothing, else one failing case per receiver the frame reached; in "configuration"
+/// one case per VNIC, or one per foreign address. Every suite carries the report header as properties, and the
+/// totals are on each suite and on <c>testsuites</c>. A failure names the finding's likely cause.
 /// </summary>
 public static class JUnitReportWriter
 {
@@ -20,19 +23,17 @@ public static class JUnitReportWriter
         ArgumentNullException.ThrowIfNull(result);
         var endpoints = result.Topology.Endpoints;
         var n = endpoints.Count;
-        var byPair = result.Findings.Where(f => f.Receiver >= 0 && ProbeKinds.Category(f.Probe) == ProbeCategory.Reachability)
-            .ToLookup(f => (f.Source, f.Receiver, f.Probe));
-        var bySource = result.Findings.Where(f => ProbeKinds.Category(f.Probe) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping && f.Kind != FindingKind.ForeignAddress)
-            .ToLookup(f => (f.Source, f.Probe));
+        var causeOf = FindingCauses.CauseOfEach(result.Causes, result.Findings.Count);
+        var indexed = result.Findings.Select((f, i) => (Finding: f, Index: i)).ToList();
+        var byPair = indexed.Where(x => x.Finding.Receiver >= 0 && ProbeKinds.Category(x.Finding.Probe) == ProbeCategory.Reachability)
+            .ToLookup(x => (x.Finding.Source, x.Finding.Receiver, x.Finding.Probe));
+        var bySource = indexed.Where(x => ProbeKinds.Category(x.Finding.Probe) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping && x.Finding.Kind != FindingKind.ForeignAddress)
+            .ToLookup(x => (x.Finding.Source, x.Finding.Probe));
         var seconds = result.Run.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        using var w = XmlWriter.Create(stream, new XmlWriterSettings { Indent = true });
-        w.WriteStartDocument();
-        w.WriteStartElement("testsuites");
-        w.WriteAttributeString("name", "netvirt audit");
-        w.WriteAttributeString("time", seconds);
+        var suites = new List<(string Name, List<Case> Cases)>();
 
-        // Reachability: one case per ordered pair and kind that was probed.
-        var cases = new List<(string Name, string Class, IReadOnlyList<AuditFinding> Failures)>();
+        // Reachability: one case per ordered pair and kind that was probed (and one per finding beyond the first).
+        var reachability = new List<Case>();
         for (var s = 0; s < n; s++)
         {
             for (var r = 0; r < n; r++)
@@ -50,37 +51,77 @@ public static class JUnitReportWriter
                     }
 
                     var kind = ProbeKinds.Reachability[k];
-                    cases.Add(($"{endpoints[s].Name} -> {endpoints[r].Name} [{ProbeKinds.Name(kind)}]", endpoints[s].Name, [.. byPair[(s, r, kind)]]));
+                    var name = $"{endpoints[s].Name} -> {endpoints[r].Name} [{ProbeKinds.Name(kind)}]";
+                    AddCases(reachability, name, endpoints[s].Name, [.. byPair[(s, r, kind)].Select(x => x.Index)], _ => name);
                 }
             }
         }
 
-        WriteSuite(w, "reachability", cases, result, seconds);
-
+        suites.Add(("reachability", reachability));
         foreach (var (suite, category) in new[] { ("spoofing", ProbeCategory.Spoofing), ("vlan-hopping", ProbeCategory.VlanHopping) })
         {
-            var sent = result.Findings.Count == 0 ? [] : bySource.Select(g => g.Key).ToHashSet();
-            var list = new List<(string, string, IReadOnlyList<AuditFinding>)>();
+            var list = new List<Case>();
             foreach (var e in endpoints)
             {
                 foreach (var kind in ProbeKinds.Judged.Where(k => ProbeKinds.Category(k) == category && k != ProbeKind.SpoofConfiguredAddress))
                 {
-                    if (ProbeApplies(e, kind, result) || sent.Contains((e.Index, kind)))
+                    var found = bySource[(e.Index, kind)].Select(x => x.Index).ToList();
+                    if (ProbeApplies(e, kind, result) || found.Count > 0)
                     {
-                        list.Add(($"{e.Name} [{ProbeKinds.Name(kind)}]", e.Name, [.. bySource[(e.Index, kind)]]));
+                        var name = $"{e.Name} [{ProbeKinds.Name(kind)}]";
+                        AddCases(list, name, e.Name, found, i => result.Findings[i].Receiver < 0 ? name : $"{name} -> {endpoints[result.Findings[i].Receiver].Name}");
                     }
                 }
             }
 
-            WriteSuite(w, suite, list, result, seconds);
+            suites.Add((suite, list));
         }
 
-        var configuration = endpoints.Select(e => ($"{e.Name} [allowed addresses]", e.Name,
-            (IReadOnlyList<AuditFinding>)[.. result.Findings.Where(f => f.Kind == FindingKind.ForeignAddress && f.Source == e.Index)])).ToList();
-        WriteSuite(w, "configuration", configuration, result, seconds);
+        var configuration = new List<Case>();
+        foreach (var e in endpoints)
+        {
+            var name = $"{e.Name} [allowed addresses]";
+            var found = indexed.Where(x => x.Finding.Kind == FindingKind.ForeignAddress && x.Finding.Source == e.Index).Select(x => x.Index).ToList();
+            AddCases(configuration, name, e.Name, found, i => $"{name} #{found.IndexOf(i) + 1}");
+        }
+
+        suites.Add(("configuration", configuration));
+
+        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) };
+        using var w = XmlWriter.Create(stream, settings);
+        w.WriteStartDocument();
+        w.WriteStartElement("testsuites");
+        w.WriteAttributeString("name", "netvirt audit");
+        w.WriteAttributeString("tests", suites.Sum(x => x.Cases.Count).ToString(CultureInfo.InvariantCulture));
+        w.WriteAttributeString("failures", suites.Sum(x => x.Cases.Count(c => c.Finding >= 0)).ToString(CultureInfo.InvariantCulture));
+        w.WriteAttributeString("errors", "0");
+        w.WriteAttributeString("skipped", "0");
+        w.WriteAttributeString("time", seconds);
+        w.WriteAttributeString("timestamp", Timestamp(result));
+        foreach (var (name, cases) in suites)
+        {
+            WriteSuite(w, name, cases, result, causeOf, seconds);
+        }
+
         w.WriteEndElement();
         w.WriteEndDocument();
     }
+
+    // A passing case when nothing was found, else one failing case per finding.
+    private static void AddCases(List<Case> cases, string name, string className, IReadOnlyList<int> findings, Func<int, string> nameOf)
+    {
+        if (findings.Count == 0)
+        {
+            cases.Add(new Case(name, className, -1));
+            return;
+        }
+
+        cases.AddRange(findings.Select(i => new Case(nameOf(i), className, i)));
+    }
+
+    private static string Timestamp(AuditResult result) => result.Run.Started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+
+    private sealed record Case(string Name, string Class, int Finding);
 
     // Which per-source probes the planner sends to an endpoint (it follows the endpoint's protection and VLANs).
     private static bool ProbeApplies(Topology.AuditEndpoint e, ProbeKind kind, AuditResult result) => kind switch
@@ -92,28 +133,47 @@ public static class JUnitReportWriter
         _ => false,
     };
 
-    private static void WriteSuite(XmlWriter w, string name, IReadOnlyList<(string Name, string Class, IReadOnlyList<AuditFinding> Failures)> cases, AuditResult result, string seconds)
+    private static void WriteSuite(XmlWriter w, string name, List<Case> cases, AuditResult result, int[] causeOf, string seconds)
     {
+        var endpoints = result.Topology.Endpoints;
         w.WriteStartElement("testsuite");
         w.WriteAttributeString("name", name);
         w.WriteAttributeString("tests", cases.Count.ToString(CultureInfo.InvariantCulture));
-        w.WriteAttributeString("failures", cases.Count(c => c.Failures.Count > 0).ToString(CultureInfo.InvariantCulture));
+        w.WriteAttributeString("failures", cases.Count(c => c.Finding >= 0).ToString(CultureInfo.InvariantCulture));
         w.WriteAttributeString("errors", "0");
+        w.WriteAttributeString("skipped", "0");
         w.WriteAttributeString("time", seconds);
-        w.WriteAttributeString("timestamp", result.Run.Started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
-        foreach (var (caseName, className, failures) in cases)
+        w.WriteAttributeString("timestamp", Timestamp(result));
+        if (result.Header is { } header)
+        {
+            w.WriteAttributeString("hostname", header.Host);
+        }
+
+        w.WriteStartElement("properties");
+        foreach (var (label, value) in (result.Header is { } h ? AuditText.HeaderFields(h) : []).Append(("engine", result.Run.Engine)))
+        {
+            w.WriteStartElement("property");
+            w.WriteAttributeString("name", label);
+            w.WriteAttributeString("value", value);
+            w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+        foreach (var c in cases)
         {
             w.WriteStartElement("testcase");
-            w.WriteAttributeString("name", caseName);
-            w.WriteAttributeString("classname", className);
+            w.WriteAttributeString("name", c.Name);
+            w.WriteAttributeString("classname", c.Class);
             w.WriteAttributeString("time", "0");
-            if (failures.Count > 0)
+            if (c.Finding >= 0)
             {
+                var f = result.Findings[c.Finding];
+                var cause = causeOf[c.Finding] >= 0 ? result.Causes[causeOf[c.Finding]] : null;
                 w.WriteStartElement("failure");
-                w.WriteAttributeString("type", string.Join(",", failures.Select(f => FindingKinds.Name(f.Kind)).Distinct()));
-                w.WriteAttributeString("message", failures[0].Expected);
-                w.WriteString(string.Join("\n", failures.Select(f =>
-                    $"{FindingKinds.Name(f.Kind)} {result.Topology.Endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : result.Topology.Endpoints[f.Receiver].Name)}: expected {f.Expected}; observed {f.Observed}")));
+                w.WriteAttributeString("type", FindingKinds.Name(f.Kind));
+                w.WriteAttributeString("message", cause is null ? f.Expected : $"{f.Expected} (likely cause: {cause.Title})");
+                w.WriteString($"{FindingKinds.Name(f.Kind)} {endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : endpoints[f.Receiver].Name)} [{ProbeKinds.Name(f.Probe)}]: expected {f.Expected}; observed {f.Observed}"
+                    + (cause is null ? "" : $"\nlikely cause: {cause.Title}: {cause.Explanation}"));
                 w.WriteEndElement();
             }
 

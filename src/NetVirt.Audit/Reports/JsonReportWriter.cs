@@ -5,9 +5,10 @@ using NetVirt.Audit.Verdicts;
 namespace NetVirt.Audit.Reports;
 
 /// <summary>
-/// The audit as JSON (kebab-case keys, as NetVirt's documents): run facts, endpoints, the full matrix (every ordered
-/// pair with its status, the model's explanation and the outcome of each reachability kind) and the findings with
-/// their evidence file. Streamed, so 200 zones (39,800 pairs) do not build a document tree in memory.
+/// The audit as JSON in the documents' words (kebab-case keys and values: <c>mac-nospoof</c>, <c>domains-joined</c>):
+/// the header (host, prefix, database, generation, NetVirt version), run facts, endpoints, the full matrix (every
+/// ordered pair with its status, the model's explanation and the outcome of each reachability kind), the likely causes
+/// and the findings, each with its cause and evidence file. Streamed, so 200 zones (39,800 pairs) do not build a document tree in memory.
 /// </summary>
 public static class JsonReportWriter
 {
@@ -26,6 +27,7 @@ public static class JsonReportWriter
         w.WriteString("started", result.Run.Started);
         w.WriteNumber("duration-seconds", Math.Round(result.Run.Duration.TotalSeconds, 3));
         w.WriteString("engine", result.Run.Engine);
+        WriteHeader(w, result.Header);
         w.WriteStartObject("summary");
         w.WriteNumber("endpoints", n);
         w.WriteNumber("pairs", result.Topology.PairCount);
@@ -63,7 +65,7 @@ public static class JsonReportWriter
             w.WriteString("domain", e.DomainText);
             w.WriteString("network", e.Network?.Name);
             w.WriteString("router", e.Router);
-            w.WriteString("protection", e.Protection.ToString());
+            WriteStrings(w, "protection", Model.Spec.SpecNames.Names(e.Protection));
             WriteStrings(w, "ipv4", e.Ipv4.Select(a => a.ToString()));
             WriteStrings(w, "ipv6", e.Ipv6.Select(a => a.ToString()));
             w.WriteEndObject();
@@ -104,11 +106,53 @@ public static class JsonReportWriter
 
         w.WriteEndArray();
 
+        w.WriteStartArray("causes");
+        foreach (var cause in result.Causes)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", AuditText.Cause(cause.Kind));
+            w.WriteString("title", cause.Title);
+            w.WriteString("explanation", cause.Explanation);
+            w.WriteStartArray("foreign-ports");
+            foreach (var port in cause.ForeignPorts)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", port.Name);
+                w.WriteString("bridge", port.Bridge);
+                w.WriteNumber("ifindex", port.Index);
+                w.WriteNumber("peer-ifindex", port.PeerIndex);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("findings");
+            foreach (var i in cause.Findings)
+            {
+                w.WriteNumberValue(i);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        var causeOf = FindingCauses.CauseOfEach(result.Causes, result.Findings.Count);
         w.WriteStartArray("findings");
         for (var i = 0; i < result.Findings.Count; i++)
         {
             var f = result.Findings[i];
             w.WriteStartObject();
+            w.WriteNumber("index", i);
+            if (causeOf[i] >= 0)
+            {
+                w.WriteNumber("cause", causeOf[i]);
+            }
+            else
+            {
+                w.WriteNull("cause");
+            }
+
             w.WriteString("kind", FindingKinds.Name(f.Kind));
             w.WriteString("from", endpoints[f.Source].Name);
             w.WriteString("to", f.Receiver < 0 ? null : endpoints[f.Receiver].Name);
@@ -121,6 +165,25 @@ public static class JsonReportWriter
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The header object (host, prefix, database, generation, NetVirt version), or null when unknown.</summary>
+    public static void WriteHeader(Utf8JsonWriter w, AuditHeader? header)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (header is null)
+        {
+            w.WriteNull("header");
+            return;
+        }
+
+        w.WriteStartObject("header");
+        w.WriteString("host", header.Host);
+        w.WriteString("prefix", header.Prefix);
+        w.WriteString("database", header.Database);
+        w.WriteNumber("generation", header.Generation);
+        w.WriteString("netvirt-version", header.Version);
         w.WriteEndObject();
     }
 

@@ -5,7 +5,7 @@ namespace NetVirt.Audit.Reports;
 
 /// <summary>
 /// The files of one audit, kept together as evidence: <c>report.json</c>, <c>junit.xml</c>, <c>report.html</c> and
-/// <c>evidence/*.pcap</c> (one per finding). The default folder is timestamped, so runs never overwrite each other.
+/// <c>evidence/*.pcapng</c> (one per finding). The default folder is timestamped, so runs never overwrite each other.
 /// </summary>
 public sealed record ReportDirectory(string Path, string Json, string JUnit, string Html, int EvidenceFiles)
 {

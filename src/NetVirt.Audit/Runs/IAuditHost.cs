@@ -5,7 +5,7 @@ namespace NetVirt.Audit.Runs;
 
 /// <summary>
 /// What an audit reads from the host besides frames: which zone namespaces exist, and which addresses each VNIC has
-/// configured inside its zone. Read only; <see cref="LinuxAuditHost"/> is the real one, tests use fakes.
+/// configured inside its zone, and which ports sit on NetVirt's bridges. Read only; <see cref="LinuxAuditHost"/> is the real one, tests use fakes.
 /// </summary>
 public interface IAuditHost
 {
@@ -14,4 +14,10 @@ public interface IAuditHost
 
     /// <summary>The addresses configured on each endpoint's interface, by endpoint index.</summary>
     IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> ConfiguredAddresses(AuditTopology topology);
+
+    /// <summary>
+    /// The ports on NetVirt's bridges (<see cref="AuditTopology.Bridges"/>) that the desired state does not put there:
+    /// what explains a leak between two domains. Bridges that do not exist are skipped.
+    /// </summary>
+    IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology);
 }

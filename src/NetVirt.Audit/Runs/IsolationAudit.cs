@@ -4,10 +4,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
 using NetVirt.Audit.Probes;
 using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
+using NetVirt.Model.Addressing;
+using PacketDotNet;
 
 namespace NetVirt.Audit.Runs;
 
@@ -17,7 +18,8 @@ namespace NetVirt.Audit.Runs;
 /// leave the zone by the VNIC, as the zone's kernel would send them), and records which endpoint saw which probe by
 /// its tag. Discovery comes first (each source's ARP broadcast, which also teaches the bridges every MAC, and the
 /// gateway queries), then every other probe back to back. The run waits until every required arrival has been seen
-/// plus a grace period for stray frames, or until the deadline; then <see cref="AuditJudge"/> compares with the model.
+/// plus a grace period for stray frames, or until the deadline; then <see cref="AuditJudge"/> compares with the model
+/// and <see cref="FindingCauses"/> groups the findings by cause, with what the host's bridges show.
 /// </summary>
 public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
 {
@@ -111,7 +113,8 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 Engine = engine.Name,
                 Notes = notes,
             };
-            return AuditJudge.Judge(plan, recorder.Arrivals, recorder.Gateways, foreign, info);
+            var result = AuditJudge.Judge(plan, recorder.Arrivals, recorder.Gateways, foreign, info);
+            return result.IsClean ? result : result with { Causes = FindingCauses.Group(result, host.UnexpectedBridgePorts(topology)) };
         }
         finally
         {
@@ -120,7 +123,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     }
 
     /// <summary>Addresses configured on each endpoint that its allowed sources do not cover.</summary>
-    public static Dictionary<int, IReadOnlyList<IPAddress>> ForeignAddresses(AuditTopology topology, IReadOnlyDictionary<int, IReadOnlyList<Model.Addressing.InterfaceAddress>> configured)
+    public static Dictionary<int, IReadOnlyList<IPAddress>> ForeignAddresses(AuditTopology topology, IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> configured)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(configured);
@@ -130,7 +133,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             var endpoint = topology.Endpoints[index];
             // The kernel gives every interface the link-local address of its MAC; that one is the VNIC's own even when
             // the model has no IPv6 for it (ip-nospoof then drops it with the rest of IPv6).
-            var ownLinkLocal = Model.Addressing.Eui64.LinkLocal(Model.Addressing.MacAddress.FromBytes(endpoint.Mac.ToArray()));
+            var ownLinkLocal = Eui64.LinkLocal(endpoint.Mac);
             var foreign = addresses.Select(a => a.Address).Where(a => !a.Equals(ownLinkLocal) && !endpoint.IsAllowedSource(a)).Distinct().ToList();
             if (foreign.Count > 0)
             {
@@ -227,8 +230,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             }
 
             var probe = plan.Probes[index];
-            var parsed = FrameParser.Parse(frame);
-            if (!ProbeSignature.Matches(probe.Kind, parsed))
+            if (!ProbeSignature.Matches(probe.Kind, frame, plan.FrameOf(index)))
             {
                 return; // a reply quoting the probe, not the probe
             }
@@ -244,22 +246,39 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         private void LearnGateway(int receiver, ReadOnlySpan<byte> frame, IReadOnlyList<GatewayQuery> queries)
         {
-            var parsed = FrameParser.Parse(frame);
-            Span<byte> gateway = stackalloc byte[16];
+            if (!queries.Any(q => q.Asker == receiver))
+            {
+                return;
+            }
+
+            ArpPacket? arp;
+            IPAddress? advertised;
+            EthernetPacket? ethernet;
+            try
+            {
+                var packet = ProbeSignature.Decode(frame);
+                ethernet = packet as EthernetPacket;
+                arp = packet.Extract<ArpPacket>();
+                advertised = packet.Extract<NdpNeighborAdvertisementPacket>()?.TargetAddress;
+            }
+            catch (Exception ex) when (ProbeSignature.IsDecodeError(ex))
+            {
+                return; // not an answer anyone could read; zones can send anything
+            }
+
+            if (ethernet is null || (arp is null && advertised is null))
+            {
+                return;
+            }
+
             foreach (var q in queries)
             {
-                if (q.Asker != receiver)
-                {
-                    continue;
-                }
-
-                q.Gateway.TryWriteBytes(gateway, out var length);
                 var answered = q.Family == AddressFamily.InterNetwork
-                    ? parsed.Network == NetworkLayer.Arp && parsed.ArpOperation == ArpOperation.Reply && parsed.ArpSenderProtocolAddress.SequenceEqual(gateway[..length])
-                    : parsed.Transport == TransportLayer.Icmpv6 && parsed.IcmpType == IcmpTypes.NeighborAdvertisement && parsed.NeighborTargetAddress.SequenceEqual(gateway[..length]);
-                if (answered)
+                    ? arp is { Operation: ArpOperation.Response } && arp.SenderProtocolAddress.Equals(q.Gateway)
+                    : q.Gateway.Equals(advertised);
+                if (q.Asker == receiver && answered)
                 {
-                    gateways.Set(q.Network, q.Family, parsed.Source);
+                    gateways.Set(q.Network, q.Family, MacAddress.FromBytes(ethernet.SourceHardwareAddress.GetAddressBytes()));
                 }
             }
         }

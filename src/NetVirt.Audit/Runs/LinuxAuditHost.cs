@@ -12,6 +12,7 @@ namespace NetVirt.Audit.Runs;
 public sealed class LinuxAuditHost : IAuditHost
 {
     private const int Parallelism = 8;
+    private const string SysClassNet = "/sys/class/net";
 
     /// <inheritdoc />
     public IReadOnlyList<string> MissingNamespaces(AuditTopology topology)
@@ -47,5 +48,50 @@ public sealed class LinuxAuditHost : IAuditHost
         }
 
         return result;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology) =>
+        UnexpectedBridgePorts(topology, SysClassNet);
+
+    /// <summary>
+    /// Reads <c>&lt;root&gt;/&lt;bridge&gt;/brif</c> (one entry per port) and each port's <c>ifindex</c> and <c>iflink</c>.
+    /// The process's sysfs shows the host namespace, where the bridges live.
+    /// </summary>
+    public static IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology, string root)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var found = new List<BridgePort>();
+        foreach (var bridge in topology.Bridges)
+        {
+            var brif = Path.Combine(root, bridge.Name, "brif");
+            if (!Directory.Exists(brif))
+            {
+                continue;
+            }
+
+            foreach (var port in Directory.GetFileSystemEntries(brif).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            {
+                if (!bridge.ExpectedPorts.Contains(port))
+                {
+                    var index = ReadInt(Path.Combine(root, port, "ifindex")) ?? 0;
+                    found.Add(new BridgePort(port, bridge.Name, bridge.Domain, index, ReadInt(Path.Combine(root, port, "iflink")) ?? index));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static int? ReadInt(string path)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(path).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+        catch (IOException)
+        {
+            return null; // the port went away while we looked
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
 
@@ -27,6 +27,12 @@ public sealed record AuditEndpoint
 
     /// <summary>Interface inside <see cref="Netns"/>.</summary>
     public required string Interface { get; init; }
+
+    /// <summary>
+    /// The host end of the VNIC's veth pair (a port of its bridge, in the host namespace), or null for a VNIC that is
+    /// not a veth (a macvlan over a link). What the zone sends arrives there.
+    /// </summary>
+    public string? HostEnd { get; init; }
 
     /// <summary>The VNIC's MAC.</summary>
     public required MacAddress Mac { get; init; }

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
@@ -15,10 +15,11 @@ public sealed class AuditTopology
 {
     private readonly Dictionary<L2Domain, List<int>> byDomain = [];
 
-    private AuditTopology(IReadOnlyList<AuditEndpoint> endpoints, IReadOnlyList<string> skipped)
+    private AuditTopology(IReadOnlyList<AuditEndpoint> endpoints, IReadOnlyList<string> skipped, IReadOnlyList<AuditBridge> bridges)
     {
         Endpoints = endpoints;
         Skipped = skipped;
+        Bridges = bridges;
         foreach (var e in endpoints)
         {
             if (!byDomain.TryGetValue(e.Domain, out var list))
@@ -35,6 +36,9 @@ public sealed class AuditTopology
 
     /// <summary>VNICs the audit cannot probe, each with the reason.</summary>
     public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>NetVirt's bridges (one per L2 domain on an etherstub) with the ports the desired state puts on them.</summary>
+    public IReadOnlyList<AuditBridge> Bridges { get; }
 
     /// <summary>Number of ordered pairs of distinct endpoints.</summary>
     public long PairCount => (long)Endpoints.Count * Math.Max(0, Endpoints.Count - 1);
@@ -79,7 +83,8 @@ public sealed class AuditTopology
                     Vnic = vnic.Name,
                     Netns = naming.ZoneNetns(zone.Name),
                     Interface = vnic.Name,
-                    Mac = new MacAddress(mac.ToBytes()),
+                    HostEnd = index.IsEtherstub(domain.Over) ? naming.VnicHostEnd(zone.Name, vnic.Name) : null,
+                    Mac = mac,
                     Domain = domain,
                     Switch = (index.IsEtherstub(domain.Over) ? "etherstub " : "link ") + domain.Over,
                     Network = network,
@@ -93,6 +98,35 @@ public sealed class AuditTopology
             }
         }
 
-        return new AuditTopology(endpoints, skipped);
+        // Every bridge of the model with its expected ports: VNIC host ends and router legs (as LinuxRenderer makes them).
+        var ports = new Dictionary<L2Domain, HashSet<string>>();
+        foreach (var e in endpoints.Where(e => e.HostEnd is not null))
+        {
+            Ports(ports, e.Domain).Add(e.HostEnd!);
+        }
+
+        foreach (var network in model.Networks.Where(n => index.IsEtherstub(n.Over)))
+        {
+            var domain = new L2Domain(network.Over, network.Vlan);
+            var ownPorts = Ports(ports, domain);
+            if (ModelIndex.RouterOf(network) is { } router)
+            {
+                ownPorts.Add(naming.RouterLegHostEnd(router, network.Over, network.Vlan));
+            }
+        }
+
+        var bridges = ports.OrderBy(p => p.Key.Over, StringComparer.Ordinal).ThenBy(p => p.Key.Vlan)
+            .Select(p => new AuditBridge(naming.Bridge(p.Key.Over, p.Key.Vlan), p.Key, p.Value)).ToList();
+        return new AuditTopology(endpoints, skipped, bridges);
+    }
+
+    private static HashSet<string> Ports(Dictionary<L2Domain, HashSet<string>> ports, L2Domain domain)
+    {
+        if (!ports.TryGetValue(domain, out var set))
+        {
+            ports[domain] = set = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return set;
     }
 }

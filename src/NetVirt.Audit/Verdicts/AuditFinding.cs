@@ -33,9 +33,9 @@ public sealed record AuditFinding
     /// <summary>What was observed: <c>arrived 2 times</c>, <c>never arrived within 1.2 s</c>.</summary>
     public required string Observed { get; init; }
 
-    /// <summary>Evidence frames with their timestamps (microseconds since the epoch).</summary>
-    public IReadOnlyList<(long TimestampMicroseconds, byte[] Frame)> Frames { get; init; } = [];
+    /// <summary>Evidence: the probe as sent, then the copies captured, each with where and when it was seen.</summary>
+    public IReadOnlyList<EvidenceFrame> Frames { get; init; } = [];
 
-    /// <summary>File name of the evidence pcap, once written.</summary>
+    /// <summary>File name of the evidence pcapng, once written.</summary>
     public string? EvidenceFile { get; init; }
 }

@@ -131,7 +131,7 @@ public static class AuditJudge
 
             if (a.Frame is not null && group.Frames.Count < EvidenceFramesPerFinding)
             {
-                group.Frames.Add((a.TimestampMicroseconds, a.Frame));
+                group.Frames.Add(new EvidenceFrame(a.TimestampMicroseconds, a.Frame, a.Receiver, Sent: false));
             }
         }
 
@@ -295,7 +295,7 @@ public static class AuditJudge
                 break;
         }
 
-        var frames = new List<(long, byte[])> { (run.SentAtMicroseconds, plan.FrameOf(probe.Index).ToArray()) };
+        var frames = new List<EvidenceFrame> { new(run.SentAtMicroseconds, plan.FrameOf(probe.Index).ToArray(), source, Sent: true) };
         frames.AddRange(group.Frames);
         return new AuditFinding
         {
@@ -326,6 +326,6 @@ public static class AuditJudge
 
         public int Addressed { get; set; }
 
-        public List<(long, byte[])> Frames { get; } = [];
+        public List<EvidenceFrame> Frames { get; } = [];
     }
 }

@@ -8,7 +8,7 @@ namespace NetVirt.Audit.Verdicts;
 /// The verdicts of one audit: the observed matrix (per ordered pair and reachability kind, and a per-pair summary),
 /// the findings, and the run's facts. Pure data; reports are written from it.
 /// </summary>
-public sealed class AuditResult
+public sealed record AuditResult
 {
     private readonly CellState[] cells;
     private readonly PairStatus[] pairs;
@@ -39,6 +39,12 @@ public sealed class AuditResult
 
     /// <summary>Facts about the run.</summary>
     public AuditRunInfo Run { get; }
+
+    /// <summary>The likely causes of <see cref="Findings"/>, each with its symptoms (<see cref="FindingCauses"/>).</summary>
+    public IReadOnlyList<FindingCause> Causes { get; init; } = [];
+
+    /// <summary>Which host, prefix, database and desired-state generation was audited, by which NetVirt; null when the caller did not say.</summary>
+    public AuditHeader? Header { get; init; }
 
     /// <summary>True when nothing was found.</summary>
     public bool IsClean => Findings.Count == 0;

@@ -18,6 +18,9 @@ internal sealed class StepTranslator(IllumosNaming naming)
         return r.Kind.Name switch
         {
             "etherstub" => Etherstub(step, r),
+            "marker" => step.Action == StepAction.Delete
+                ? [new(IllumosCommands.DeleteEtherstub(r.Name), Tolerance.Missing)]
+                : [new(IllumosCommands.CreateEtherstub(r.Name), Tolerance.Exists)],
             "vnic" => Vnic(step, r),
             "ip-if" => IpInterface(step, r),
             "addrobj" => AddrObj(step, r),

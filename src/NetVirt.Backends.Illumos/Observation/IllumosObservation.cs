@@ -43,9 +43,15 @@ public static class IllumosObservation
         }
 
         var ownedEtherstubs = new HashSet<string>(StringComparer.Ordinal);
+        var markers = new List<string>();
         foreach (var link in observed.Links.Where(l => l.Class != "vnic"))
         {
-            if (link.Class == "etherstub" && naming.IsOwned(link.Link))
+            if (link.Class == "etherstub" && naming.MarkedDeployment(link.Link) is { } marked)
+            {
+                markers.Add(marked);
+                Add(new HostResource { Kind = IllumosKinds.Marker, Name = link.Link, Deployment = marked, Owned = naming.IsOurs(marked) });
+            }
+            else if (link.Class == "etherstub" && naming.IsOwned(link.Link))
             {
                 ownedEtherstubs.Add(link.Link);
                 Add(new HostResource
@@ -98,6 +104,13 @@ public static class IllumosObservation
         foreach (var (zone, stack) in observed.IpStacks.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             AddIpStack(naming, zone, stack, Add);
+        }
+
+        // A marker of another deployment says that the prefix's objects are that database's: none of them is this
+        // one's to change or delete (its own marker, if both are there, it may remove).
+        if (markers.FirstOrDefault(m => !naming.IsOurs(m)) is { } other)
+        {
+            return new HostState(resources.Select(r => r.Owned && r.Kind != IllumosKinds.Marker ? r with { Owned = false, Deployment = other } : r));
         }
 
         return new HostState(resources);

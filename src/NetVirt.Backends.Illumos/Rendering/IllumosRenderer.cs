@@ -85,9 +85,25 @@ public sealed class IllumosRenderer
 
     private void Run()
     {
+        // The deployment's marker, while it has anything on the host (so that destroy removes it last).
+        if (_naming.DeploymentId is { } deployment && (_model.Etherstubs.Count > 0 || _model.Zones.Count > 0 || _model.Networks.Count > 0))
+        {
+            var marker = _naming.Marker(deployment);
+            if (ClaimGlobalLink(marker, "the deployment marker"))
+            {
+                Add(new HostResource { Kind = IllumosKinds.Marker, Name = marker });
+            }
+        }
+
         foreach (var etherstub in _model.Etherstubs)
         {
             var host = _naming.Etherstub(etherstub.Name);
+            if (_naming.MarkedDeployment(host) is not null)
+            {
+                _rendered.Problem($"etherstub {etherstub.Name}", $"its host name {host} has the form of a deployment marker ({_naming.OwnerMark}<16 hex digits>_1); rename it");
+                continue;
+            }
+
             if (CheckLinkName(host, $"etherstub {etherstub.Name}") && ClaimGlobalLink(host, $"etherstub {etherstub.Name}"))
             {
                 Add(new HostResource

@@ -15,6 +15,12 @@ public static class IllumosKinds
     /// <summary>A zone (created with zonecfg/vmadm by someone else) that must be running with exclusive IP.</summary>
     public static readonly ResourceKind Zone = ResourceKind.Create("zone", 0, []);
 
+    /// <summary>
+    /// The marker etherstub <c>{prefix}_{deployment id}_1</c> that records which database the objects of the prefix
+    /// belong to: created before anything else, deleted after everything else.
+    /// </summary>
+    public static readonly ResourceKind Marker = ResourceKind.Create("marker", 5, []);
+
     /// <summary><c>dladm create-etherstub</c>; its MTU is a link property.</summary>
     public static readonly ResourceKind Etherstub = ResourceKind.Create("etherstub", 10, [IllumosProperties.Mtu]);
 
@@ -39,5 +45,5 @@ public static class IllumosKinds
     public static readonly ResourceKind Route = ResourceKind.Create("route", 60, []);
 
     /// <summary>Every kind, by rank.</summary>
-    public static IReadOnlyList<ResourceKind> All { get; } = [Link, Zone, Etherstub, Vnic, IpInterface, AddrObj, Route];
+    public static IReadOnlyList<ResourceKind> All { get; } = [Link, Zone, Marker, Etherstub, Vnic, IpInterface, AddrObj, Route];
 }

@@ -19,6 +19,64 @@ public static class NetnsMounts
             ? [.. Directory.EnumerateFiles(NetnsThread.NetnsDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
             : [];
 
+    /// <summary>
+    /// What each name in <c>/run/netns</c> is, from <c>/proc/self/mountinfo</c>: <c>nsfs</c> when a network namespace
+    /// is mounted on it, <c>none</c> when nothing is (an empty file: a crash between creating the file and mounting
+    /// on it, or between unmounting and unlinking), else the file system type of whatever is mounted there. Pure.
+    /// </summary>
+    internal static IReadOnlyList<Kernel.NetnsEntry> Classify(IReadOnlyList<string> names, string mountinfo)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(mountinfo);
+        var prefix = NetnsThread.NetnsDirectory + "/";
+        var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS (proc(5)).
+            var fields = line.Split(' ');
+            var separator = Array.IndexOf(fields, "-", 6);
+            if (fields.Length < 7 || separator < 0 || separator + 1 >= fields.Length)
+            {
+                continue;
+            }
+
+            var mountPoint = Unescape(fields[4]);
+            if (mountPoint.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                // A later line is mounted on top of an earlier one on the same point.
+                var type = fields[separator + 1];
+                mounts[mountPoint[prefix.Length..]] = type == Kernel.NetnsEntry.Nsfs && !fields[3].StartsWith("net:", StringComparison.Ordinal) ? "nsfs (not a network namespace)" : type;
+            }
+        }
+
+        return [.. names.Select(n => new Kernel.NetnsEntry(n, mounts.TryGetValue(n, out var type) ? type : Kernel.NetnsEntry.None))];
+    }
+
+    // mountinfo writes space, tab, newline and backslash in a path as \040, \011, \012 and \134.
+    private static string Unescape(string path)
+    {
+        if (!path.Contains('\\', StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        var text = new System.Text.StringBuilder(path.Length);
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '\\' && i + 3 < path.Length && path.AsSpan(i + 1, 3).IndexOfAnyExceptInRange('0', '7') < 0)
+            {
+                text.Append((char)Convert.ToInt32(path.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                text.Append(path[i]);
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Creates <c>/run/netns</c> and makes it a shared mount point, once per process.</summary>
     public static void EnsureRunDirectory()
     {
@@ -69,8 +127,9 @@ public static class NetnsMounts
     }
 
     /// <summary>
-    /// Removes the name <paramref name="netns"/> (lazy unmount and unlink). The kernel destroys the namespace, and
-    /// every interface in it, once nothing else holds it. Returns false when there was no such name.
+    /// Removes the name <paramref name="netns"/> (lazy unmount and unlink; a name nothing is mounted on is just
+    /// unlinked). The kernel destroys the namespace, and every interface in it, once nothing else holds it. Returns
+    /// false when there was no such name.
     /// </summary>
     public static bool Delete(string netns)
     {
@@ -80,7 +139,11 @@ public static class NetnsMounts
             return false;
         }
 
-        Interop.Umount2(path, Interop.MNT_DETACH);
+        // Every mount stacked on the name goes (normally one; none when a crash left only the file).
+        for (var i = 0; i < 8 && Interop.Umount2(path, Interop.MNT_DETACH) == 0; i++)
+        {
+        }
+
         File.Delete(path);
         return true;
     }

@@ -68,7 +68,8 @@ public static partial class NetnsThread
         return results;
     }
 
-    // A name that exists but does not enter (an empty file left by a crash half-way through naming) is removed.
+    // A name that exists but does not enter (an empty file left by a crash half-way through naming, or something
+    // else mounted on it) is unmounted and removed, so the namespace can be created under it.
     private static bool TryEnterExisting(string netns)
     {
         if (!File.Exists(PathOf(netns)))
@@ -83,7 +84,7 @@ public static partial class NetnsThread
         }
         catch (IOException)
         {
-            File.Delete(PathOf(netns));
+            NetnsMounts.Delete(netns);
             return false;
         }
     }

@@ -23,6 +23,7 @@ public static class NftJson
         var sets = new List<string>();
         var elements = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
         string? chain = null;
+        string? comment = null;
         var rules = new List<string>();
         foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
         {
@@ -33,6 +34,11 @@ public static class NftJson
                 var typeText = type.ValueKind == JsonValueKind.Array ? string.Join(" . ", type.EnumerateArray().Select(t => t.GetString())) : type.GetString();
                 var flags = set.TryGetProperty("flags", out var f) ? string.Join(",", f.EnumerateArray().Select(x => x.GetString())) : "";
                 sets.Add($"{name}:{typeText}:{flags}");
+                if (name == NftRuleset.Vnics && set.TryGetProperty("comment", out var c0))
+                {
+                    comment = c0.GetString();
+                }
+
                 elements[name] = set.TryGetProperty("elem", out var elem) ? [.. elem.EnumerateArray().Select(e => e.Clone())] : [];
             }
             else if (item.TryGetProperty("chain", out var c) && c.GetProperty("name").GetString() == NftRuleset.Chain)
@@ -52,6 +58,7 @@ public static class NftJson
             Sets = string.Join(',', sets.Order(StringComparer.Ordinal)),
             Rules = chain is null ? "(no base chain)" : NftRuleset.Digest(chain, rules),
             RuleText = rules,
+            Comment = comment,
             Ports = Ports(elements),
         };
     }
@@ -121,7 +128,9 @@ public static class NftJson
             var (value, comment) = Unwrap(element);
             if (value.ValueKind == JsonValueKind.String)
             {
-                Port(value.GetString()!).Identity = comment;
+                var port = Port(value.GetString()!);
+                port.Listed = true;
+                port.Identity = comment;
             }
         }
 
@@ -204,6 +213,9 @@ public sealed record NftTableObserved
     /// <summary>The base chain's rules in canonical syntax.</summary>
     public required IReadOnlyList<string> RuleText { get; init; }
 
+    /// <summary>The comment of the <c>vnics</c> set: who made the table (<c>netvirt table NAME deployment ID</c>).</summary>
+    public string? Comment { get; init; }
+
     /// <summary>Per port (host end name): the elements naming it.</summary>
     public required IReadOnlyDictionary<string, NftPortObserved> Ports { get; init; }
 }
@@ -213,6 +225,9 @@ public sealed class NftPortObserved(string port)
 {
     /// <summary>The port (host end name).</summary>
     public string Port { get; } = port;
+
+    /// <summary>True when the port is in the <c>vnics</c> set.</summary>
+    public bool Listed { get; set; }
 
     /// <summary>The protection resource the <c>vnics</c> element's comment names, if any.</summary>
     public string? Identity { get; set; }

@@ -98,13 +98,20 @@ public static class NftRuleset
         return $"{rules.Count} rules sha256:{hash}";
     }
 
-    /// <summary>The commands that create the table, its sets and its chain, and (re)write the chain's rules.</summary>
-    public static IEnumerable<string> CreateTable(string table)
+    /// <summary>
+    /// The commands that create the table, its sets and its chain, and (re)write the chain's rules. The table and its
+    /// <c>vnics</c> set carry <paramref name="mark"/> as their comment (who made the table; <c>nft -j</c> shows set
+    /// comments, not table comments, so the set's is the one read back).
+    /// </summary>
+    public static IEnumerable<string> CreateTable(string table, string mark)
     {
-        yield return $"add table bridge {table}";
+        ArgumentNullException.ThrowIfNull(mark);
+        yield return $"add table bridge {table} {{ comment {Quote(mark)}; }}";
         foreach (var (name, declaration, _) in Sets)
         {
-            yield return $"add set bridge {table} {name} {{ {declaration} }}";
+            yield return name == Vnics
+                ? $"add set bridge {table} {name} {{ {declaration} comment {Quote(mark)}; }}"
+                : $"add set bridge {table} {name} {{ {declaration} }}";
         }
 
         yield return $"add chain bridge {table} {Chain} {{ {ChainDeclaration} }}";
@@ -140,7 +147,7 @@ public static class NftRuleset
             }
         }
 
-        if (properties[LinuxProperties.Mac] is { Length: > 0 } mac)
+        if (properties[LinuxProperties.AllowedMac] is { Length: > 0 } mac)
         {
             yield return (Macs, $"{quoted} . {mac}");
         }
@@ -155,6 +162,53 @@ public static class NftRuleset
             var network = IPNetwork.Parse(prefix);
             yield return (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Allowed4 : Allowed6, $"{quoted} . {network}");
         }
+    }
+
+    /// <summary>The elements the table holds for one port, exactly as listed (so that a delete names only what is there).</summary>
+    public static IEnumerable<(string Set, string Element)> Elements(NftPortObserved port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        var quoted = Quote(port.Port);
+        if (port.Listed)
+        {
+            yield return (Vnics, port.Identity is { } identity ? $"{quoted} comment {Quote(identity)}" : quoted);
+        }
+
+        foreach (var (flag, set) in FlagSets)
+        {
+            if (port.Flags.HasFlag(flag))
+            {
+                yield return (set, quoted);
+            }
+        }
+
+        foreach (var mac in port.Macs.Distinct(StringComparer.Ordinal))
+        {
+            yield return (Macs, $"{quoted} . {mac}");
+        }
+
+        foreach (var chaddr in port.Chaddrs.Distinct(StringComparer.Ordinal))
+        {
+            yield return (Chaddr, $"{quoted} . 0x{MacAddress.Parse(chaddr).Value:x12}");
+        }
+
+        foreach (var prefix in port.Allowed.Distinct(StringComparer.Ordinal))
+        {
+            var network = IPNetwork.Parse(prefix);
+            yield return (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Allowed4 : Allowed6, $"{quoted} . {network}");
+        }
+    }
+
+    /// <summary>
+    /// The commands that take the elements of one port from <paramref name="present"/> to <paramref name="wanted"/>:
+    /// delete what is there and not wanted, add what is wanted and not there. Nothing absent is ever deleted (nft fails
+    /// the whole transaction on that). Comments count: an element whose comment differs is deleted and added again.
+    /// </summary>
+    public static IReadOnlyList<string> Reconcile(string table, IEnumerable<(string Set, string Element)> present, IEnumerable<(string Set, string Element)> wanted)
+    {
+        var have = present.ToHashSet();
+        var want = wanted.ToHashSet();
+        return [.. ElementCommands("delete", table, have.Except(want)), .. ElementCommands("add", table, want.Except(have))];
     }
 
     /// <summary>Commands adding (or deleting) elements, one command per set.</summary>

@@ -1,64 +1,61 @@
-using System.Globalization;
+using System.Text.RegularExpressions;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Backends.Linux.Nftables;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Backends.Linux.Tc;
+using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
-using NetVirt.Model.Spec;
 using NetVirt.Planning.Resources;
 
 namespace NetVirt.Backends.Linux.Observation;
 
 /// <summary>
-/// Turns what the kernel, tc and nft reported into host resources named and normalised exactly as
-/// <see cref="Rendering.LinuxRenderer"/> names them. Pure. Ownership: namespaces and host interfaces whose names
-/// carry the ownership mark, interfaces inside owned namespaces that carry a NetVirt alias, the addresses and
-/// <c>proto static</c> routes on those, and the nftables table named as the prefix. Every other host interface is
-/// reported as a foreign <c>link</c> (a requirement at most), never as something to change.
+/// Turns what the kernel, tc and nft reported into host resources named and normalised exactly as the renderer names
+/// them (each kind's <c>Observed</c>). Pure. What is this deployment's: namespaces and host interfaces whose names
+/// carry the ownership mark and that record this deployment's id or none (<see cref="LinuxNaming.IsOurs"/>),
+/// interfaces inside those namespaces that carry a NetVirt alias, the addresses and <c>proto static</c> routes on
+/// those, and the nftables table named as the prefix. Objects of the prefix that record another deployment's id are
+/// reported as not owned, with that id, and so is everything inside such a namespace; every other host interface is a
+/// foreign <c>link</c> (a requirement at most). A bridge's ports that are not this deployment's are its
+/// <c>foreign-ports</c>.
 /// </summary>
-internal static class LinuxObservation
+internal static partial class LinuxObservation
 {
-    /// <summary>Alias kind of a zone VNIC's two ends; identity <c>{zone}/{vnic}</c>.</summary>
-    public const string VnicAlias = "vnic";
-
-    /// <summary>Alias kind of a router leg's two ends; identity <c>{router}/{router end name}</c>.</summary>
-    public const string LegAlias = "leg";
-
-    /// <summary>Alias kind of a shaping ifb; identity <c>{zone}/{vnic}</c>.</summary>
-    public const string IfbAlias = "ifb";
-
-    /// <summary>Alias kind of a bridge; identity <c>{over}/{vlan}</c>.</summary>
-    public const string BridgeAlias = "bridge";
-
+    /// <summary>
+    /// Builds the observed state. <paramref name="entries"/> are the names of the prefix in <c>/run/netns</c>,
+    /// <paramref name="namespaces"/> what was read in those that are namespaces, <paramref name="otherZones"/> the
+    /// links of other prefixes' zone namespaces (only their marked interfaces are kept, for their MACs).
+    /// </summary>
     public static HostState Build(
-        LinuxNaming naming, IReadOnlyList<LinkObserved> hostLinks, IReadOnlyList<NamespaceObserved> namespaces, TcObserved tc, NftTableObserved? nft)
+        LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, IReadOnlyList<NetnsEntry> entries, IReadOnlyList<NamespaceObserved> namespaces,
+        IReadOnlyList<NamespaceObserved> otherZones, TcObserved tc, NftTableObserved? nft)
     {
+        var naming = context.Naming;
         var resources = new List<HostResource>();
         var hostByName = hostLinks.GroupBy(l => l.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var hostByIndex = hostLinks.GroupBy(l => l.Index).ToDictionary(g => g.Key, g => g.First());
+        var read = namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         var vethIds = new Dictionary<string, ResourceId>(StringComparer.Ordinal);
         var addressSeen = new HashSet<ResourceId>();
 
-        foreach (var ns in namespaces)
+        foreach (var entry in entries)
         {
-            var zone = naming.ZoneOfNetns(ns.Name);
-            var netnsId = new ResourceId(LinuxKinds.Netns.Name, ns.Name);
-            resources.Add(new HostResource { Kind = LinuxKinds.Netns, Name = ns.Name, Zone = zone });
-            if (ns.Error is not null)
+            var zone = naming.ZoneOfNetns(entry.Name);
+            var ns = read.GetValueOrDefault(entry.Name);
+            var loopback = ns?.Links.FirstOrDefault(l => l.Name == "lo");
+            var netns = NetnsKind.Observed(entry, zone, loopback, context);
+            resources.Add(netns);
+            if (ns is null || ns.Error is not null)
             {
                 continue;
             }
 
-            if (ns.Forwarding is { } forwarding)
+            if (ns.Forwarding is { } forwarding && netns.Owned)
             {
-                resources.Add(new HostResource
-                {
-                    Kind = LinuxKinds.Forwarding,
-                    Name = ns.Name,
-                    Properties = PropertyBag.Of((LinuxProperties.Ipv4, forwarding.Ipv4), (LinuxProperties.Ipv6, forwarding.Ipv6)),
-                    DependsOn = [netnsId],
-                });
+                resources.Add(ForwardingKind.Observed(ns.Name, forwarding, netns.Id));
             }
 
             var interfaces = new Dictionary<int, HostResource>();
@@ -71,9 +68,12 @@ internal static class LinuxObservation
 
                 var resource = alias.Kind switch
                 {
-                    VnicAlias when zone is not null && link.Kind == "veth" => Veth(zone, ns.Name, link, hostByIndex, claimed),
-                    VnicAlias when zone is not null && link.Kind == "macvlan" => Macvlan(zone, ns.Name, link, hostByIndex),
-                    LegAlias when link.Kind == "veth" => Leg(ns.Name, link, hostByIndex, claimed),
+                    _ when alias.Kind == VethKind.Vnic.AliasKind && zone is not null && link.Kind == "veth" =>
+                        Pair(VethKind.Vnic, ns.Name, zone, link, alias, hostByIndex, claimed, netns.Id, context),
+                    _ when alias.Kind == VethKind.Vnic.AliasKind && zone is not null && link.Kind == "macvlan" =>
+                        MacvlanKind.Observed(ns.Name, zone, link, alias, link.LinkNetnsId is not null && hostByIndex.TryGetValue(link.Link, out var lower) ? lower.Name : "", netns.Id, context),
+                    _ when alias.Kind == VethKind.Leg.AliasKind && link.Kind == "veth" =>
+                        Pair(VethKind.Leg, ns.Name, null, link, alias, hostByIndex, claimed, netns.Id, context),
                     _ => null,
                 };
                 if (resource is null)
@@ -81,28 +81,27 @@ internal static class LinuxObservation
                     continue;
                 }
 
-                resource = resource with { DependsOn = [netnsId, .. resource.DependsOn] };
+                // Everything in another deployment's namespace is that deployment's.
+                resource = netns.Owned ? resource : resource with { Owned = false, Deployment = netns.Deployment };
                 resources.Add(resource);
                 interfaces[link.Index] = resource;
                 vethIds[resource.Name] = resource.Id;
             }
 
-            var addressIds = new List<(Model.Addressing.InterfaceAddress Address, int Index, ResourceId Id)>();
+            if (!netns.Owned)
+            {
+                continue;
+            }
+
+            var addressIds = new List<(InterfaceAddress Address, int Index, ResourceId Id)>();
             foreach (var address in ns.Addresses)
             {
-                if (address.Scope != Rtnl.RT_SCOPE_UNIVERSE || !interfaces.TryGetValue(address.Index, out var owner))
+                if (address.Scope != Rtnl.RT_SCOPE_UNIVERSE || !interfaces.TryGetValue(address.Index, out var owner) || !owner.Owned)
                 {
                     continue;
                 }
 
-                var ifname = LinuxNames.Split(owner.Name).Remainder;
-                var resource = new HostResource
-                {
-                    Kind = LinuxKinds.Address,
-                    Name = LinuxNames.Address(ns.Name, ifname, address.Address.ToString()),
-                    Zone = zone,
-                    DependsOn = [netnsId, owner.Id],
-                };
+                var resource = AddressKind.Of(ns.Name, LinuxNames.Split(owner.Name).Remainder, address.Address, zone, netns.Id, owner.Id);
                 if (addressSeen.Add(resource.Id))
                 {
                     resources.Add(resource);
@@ -117,28 +116,27 @@ internal static class LinuxObservation
                     continue;
                 }
 
-                var dependsOn = new List<ResourceId> { netnsId };
+                var dependsOn = new List<ResourceId> { netns.Id };
                 if (interfaces.TryGetValue(route.OutputIndex, out var through))
                 {
                     dependsOn.Add(through.Id);
                 }
 
                 dependsOn.AddRange(addressIds.Where(a => a.Index == route.OutputIndex && a.Address.Network.Contains(route.Gateway)).Select(a => a.Id).Take(1));
-                resources.Add(new HostResource
-                {
-                    Kind = LinuxKinds.Route,
-                    Name = LinuxNames.Route(ns.Name, route.Destination.ToString()),
-                    Zone = zone,
-                    Properties = PropertyBag.Of((LinuxProperties.Via, route.Gateway.ToString())),
-                    DependsOn = dependsOn.ToEquatableArray(),
-                });
+                resources.Add(RouteKind.Of(ns.Name, route.Destination, route.Gateway, zone, dependsOn));
             }
         }
 
-        AddHostLinks(naming, hostLinks, hostByName, claimed, tc, vethIds, resources);
+        AddOtherPrefixes(otherZones, resources);
+        AddHostLinks(context, hostLinks, hostByName, hostByIndex, claimed, tc, vethIds, resources);
         if (nft is not null)
         {
-            AddNft(naming, nft, resources);
+            var table = NftTableKind.Observed(nft, context);
+            resources.Add(table);
+            if (table.Owned)
+            {
+                resources.AddRange(nft.Ports.Values.Select(port => ProtectionKind.Observed(port, naming, table.Id)));
+            }
         }
 
         // Two observed objects can only share an identity if the host was changed by hand in a contradictory way
@@ -146,112 +144,87 @@ internal static class LinuxObservation
         return new HostState(resources.GroupBy(r => r.Id).Select(g => g.First()));
     }
 
-    // The host end is the zone end's peer: IFLA_LINK on each side names the other's index.
-    private static LinkObserved? HostEnd(LinkObserved inside, Dictionary<int, LinkObserved> hostByIndex, HashSet<string> claimed)
+    /// <summary>The mark on a namespace's loopback, from its links.</summary>
+    public static OwnerAlias? MarkOf(string netns, IReadOnlyList<LinkObserved> links) =>
+        LinuxNaming.ParseAlias(links.FirstOrDefault(l => l.Name == "lo")?.Alias) is { Kind: NetnsKind.AliasKind } mark && mark.Identity == netns ? mark : null;
+
+    /// <summary>True for a zone namespace of some NetVirt prefix (<c>{prefix}-z-{zone}</c>).</summary>
+    public static bool IsOtherPrefixZone(string netns) => ZoneNamespace().IsMatch(netns);
+
+    // The interfaces another prefix's deployments made in their zones: kept (not owned, their deployment a property
+    // rather than a claim on this prefix) for their MACs only.
+    private static void AddOtherPrefixes(IReadOnlyList<NamespaceObserved> otherZones, List<HostResource> resources)
     {
-        if (inside.LinkNetnsId is null || !hostByIndex.TryGetValue(inside.Link, out var host) || host.Link != inside.Index || host.Kind != "veth")
+        foreach (var ns in otherZones)
         {
-            return null;
+            foreach (var link in ns.Links)
+            {
+                if (LinuxNaming.ParseAlias(link.Alias) is { Deployment: { } deployment } && link.Mac is { } mac)
+                {
+                    resources.Add(new HostResource
+                    {
+                        Kind = LinkKind.Definition,
+                        Name = LinuxNames.Interface(ns.Name, link.Name),
+                        Owned = false,
+                        Properties = PropertyBag.Of((LinuxProperties.Mac, mac.ToString()), (LinuxProperties.Deployment, deployment)),
+                    });
+                }
+            }
+        }
+    }
+
+    // The host end is the zone end's peer: IFLA_LINK on each side names the other's index.
+    private static HostResource Pair(
+        VethKind kind, string netns, string? zone, LinkObserved inside, OwnerAlias mark, Dictionary<int, LinkObserved> hostByIndex, HashSet<string> claimed, ResourceId netnsId, LinuxContext context)
+    {
+        LinkObserved? hostEnd = null;
+        if (inside.LinkNetnsId is not null && hostByIndex.TryGetValue(inside.Link, out var host) && host.Link == inside.Index && host.Kind == "veth")
+        {
+            claimed.Add(host.Name);
+            hostEnd = host;
         }
 
-        claimed.Add(host.Name);
-        return host;
-    }
-
-    private static string BridgeOf(LinkObserved? hostEnd, Dictionary<int, LinkObserved> hostByIndex) =>
-        hostEnd is not null && hostEnd.Master != 0 && hostByIndex.TryGetValue(hostEnd.Master, out var bridge) ? bridge.Name : "";
-
-    private static HostResource Veth(string zone, string netns, LinkObserved zoneEnd, Dictionary<int, LinkObserved> hostByIndex, HashSet<string> claimed)
-    {
-        var hostEnd = HostEnd(zoneEnd, hostByIndex, claimed);
-        var bridge = BridgeOf(hostEnd, hostByIndex);
-        return new HostResource
-        {
-            Kind = LinuxKinds.Veth,
-            Name = LinuxNames.Interface(netns, zoneEnd.Name),
-            Zone = zone,
-            Properties = PropertyBag.Of(
-                (LinuxProperties.HostEnd, hostEnd?.Name ?? ""),
-                (LinuxProperties.Bridge, bridge),
-                (LinuxProperties.Mac, zoneEnd.Mac?.ToString() ?? ""),
-                (LinuxProperties.Mtu, Mtu(zoneEnd, hostEnd)),
-                (LinuxProperties.State, zoneEnd.IsUp && hostEnd?.IsUp == true ? "up" : "down")),
-            DependsOn = bridge.Length > 0 ? [new ResourceId(LinuxKinds.Bridge.Name, bridge)] : [],
-        };
-    }
-
-    private static HostResource Leg(string netns, LinkObserved inside, Dictionary<int, LinkObserved> hostByIndex, HashSet<string> claimed)
-    {
-        var hostEnd = HostEnd(inside, hostByIndex, claimed);
-        var bridge = BridgeOf(hostEnd, hostByIndex);
-        return new HostResource
-        {
-            Kind = LinuxKinds.Leg,
-            Name = LinuxNames.Interface(netns, inside.Name),
-            Properties = PropertyBag.Of(
-                (LinuxProperties.HostEnd, hostEnd?.Name ?? ""),
-                (LinuxProperties.Bridge, bridge),
-                (LinuxProperties.Mtu, Mtu(inside, hostEnd)),
-                (LinuxProperties.State, inside.IsUp && hostEnd?.IsUp == true ? "up" : "down")),
-            DependsOn = bridge.Length > 0 ? [new ResourceId(LinuxKinds.Bridge.Name, bridge)] : [],
-        };
-    }
-
-    private static HostResource Macvlan(string zone, string netns, LinkObserved link, Dictionary<int, LinkObserved> hostByIndex)
-    {
-        var lower = link.LinkNetnsId is not null && hostByIndex.TryGetValue(link.Link, out var l) ? l.Name : "";
-        return new HostResource
-        {
-            Kind = LinuxKinds.Macvlan,
-            Name = LinuxNames.Interface(netns, link.Name),
-            Zone = zone,
-            Properties = PropertyBag.Of(
-                (LinuxProperties.Lower, lower),
-                (LinuxProperties.Mac, link.Mac?.ToString() ?? ""),
-                (LinuxProperties.Mtu, Integer(link.Mtu)),
-                (LinuxProperties.State, link.IsUp ? "up" : "down")),
-            DependsOn = lower.Length > 0 ? [new ResourceId(LinuxKinds.Link.Name, lower)] : [],
-        };
+        var bridge = hostEnd is not null && hostEnd.Master != 0 && hostByIndex.TryGetValue(hostEnd.Master, out var b) ? b.Name : "";
+        return kind.Observed(netns, zone, inside, mark, hostEnd, bridge, netnsId, context);
     }
 
     private static void AddHostLinks(
-        LinuxNaming naming, IReadOnlyList<LinkObserved> hostLinks, Dictionary<string, LinkObserved> hostByName, HashSet<string> claimed,
-        TcObserved tc, Dictionary<string, ResourceId> vethIds, List<HostResource> resources)
+        LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, Dictionary<string, LinkObserved> hostByName, Dictionary<int, LinkObserved> hostByIndex,
+        HashSet<string> claimed, TcObserved tc, Dictionary<string, ResourceId> vethIds, List<HostResource> resources)
     {
-        var shaped = new Dictionary<string, (string Zone, string Vnic)>(StringComparer.Ordinal);
+        var naming = context.Naming;
+        bool Ours(LinkObserved link) => naming.IsOwned(link.Name) && naming.IsOurs(LinuxNaming.ParseAlias(link.Alias)?.Deployment);
+        var ports = hostLinks.Where(l => l.Master != 0).GroupBy(l => l.Master).ToDictionary(g => g.Key, g => g.ToList());
+        var shaped = new Dictionary<(string Zone, string Vnic), (string Ifb, OwnerAlias Mark)>();
         foreach (var link in hostLinks)
         {
             if (!naming.IsOwned(link.Name))
             {
-                resources.Add(new HostResource { Kind = LinuxKinds.Link, Name = link.Name, Owned = false });
+                resources.Add(LinkKind.Observed(link, prefixed: false, context));
                 continue;
             }
 
             var alias = LinuxNaming.ParseAlias(link.Alias);
             if (link.Kind == "bridge")
             {
-                resources.Add(new HostResource { Kind = LinuxKinds.Bridge, Name = link.Name, Properties = PropertyBag.Of((LinuxProperties.State, link.IsUp ? "up" : "down")) });
+                var foreign = ports.GetValueOrDefault(link.Index, []).Where(p => !Ours(p)).Select(p => p.Name);
+                resources.Add(BridgeKind.Observed(link, foreign, context));
             }
-            else if (link.Kind == "ifb" && alias is { Kind: IfbAlias } ifbAlias && SplitPair(ifbAlias.Identity) is { } ifbOf)
+            else if (link.Kind == "ifb" && alias is { Kind: ShapingKind.AliasKind } && SplitPair(alias.Identity) is { } ifbOf && naming.IsOurs(alias.Deployment))
             {
-                shaped[link.Name] = ifbOf;
+                shaped[ifbOf] = (link.Name, alias);
             }
             else if (!claimed.Contains(link.Name))
             {
-                resources.Add(Stray(link));
+                resources.Add(LinkKind.Observed(link, prefixed: true, context));
             }
         }
 
         // Shaping per VNIC that has an ifb, or a shaped host end (whose ifb may be gone).
-        var byVnic = new Dictionary<(string Zone, string Vnic), string?>();
-        foreach (var (ifb, vnic) in shaped)
+        var byVnic = shaped.ToDictionary(s => s.Key, s => ((string Ifb, OwnerAlias Mark)?)s.Value);
+        foreach (var link in hostLinks.Where(l => Ours(l) && l.Kind == "veth" && tc.TbfRates.ContainsKey(l.Name)))
         {
-            byVnic[vnic] = ifb.Length > 0 ? ifb : byVnic.GetValueOrDefault(vnic);
-        }
-
-        foreach (var link in hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth" && tc.TbfRates.ContainsKey(l.Name)))
-        {
-            if (LinuxNaming.ParseAlias(link.Alias) is { Kind: VnicAlias } a && SplitPair(a.Identity) is { } vnic)
+            if (LinuxNaming.ParseAlias(link.Alias) is { } a && a.Kind == VethKind.Vnic.AliasKind && SplitPair(a.Identity) is { } vnic)
             {
                 byVnic.TryAdd(vnic, null);
             }
@@ -261,55 +234,13 @@ internal static class LinuxObservation
         {
             var hostEndName = naming.VnicHostEnd(zone, vnic);
             var hostEnd = hostByName.ContainsKey(hostEndName) ? hostEndName : "";
-            var egress = hostEnd.Length > 0 && tc.TbfRates.TryGetValue(hostEnd, out var e) ? Rate(e) : "";
-            var ingress = hostEnd.Length > 0 && ifb is not null && tc.Redirects.TryGetValue(hostEnd, out var target) && target == ifb
-                && tc.TbfRates.TryGetValue(ifb, out var i) ? Rate(i) : "";
+            var egress = hostEnd.Length > 0 && tc.TbfRates.TryGetValue(hostEnd, out var e) ? ShapingKind.Rate(e) : "";
+            var ingress = hostEnd.Length > 0 && ifb is { } i && tc.Redirects.TryGetValue(hostEnd, out var target) && target == i.Ifb
+                && tc.TbfRates.TryGetValue(i.Ifb, out var rate) ? ShapingKind.Rate(rate) : "";
             var name = LinuxNames.Interface(naming.ZoneNetns(zone), vnic);
-            resources.Add(new HostResource
-            {
-                Kind = LinuxKinds.Shaping,
-                Name = name,
-                Zone = zone,
-                Properties = PropertyBag.Of(
-                    (LinuxProperties.HostEnd, hostEnd),
-                    (LinuxProperties.Ifb, ifb ?? ""),
-                    (LinuxProperties.Egress, egress),
-                    (LinuxProperties.Ingress, ingress)),
-                DependsOn = vethIds.TryGetValue(name, out var veth) ? [veth] : [],
-            });
+            resources.Add(ShapingKind.Observed(name, zone, hostEnd, ifb?.Ifb ?? "", egress, ingress, ifb?.Mark, vethIds.TryGetValue(name, out var veth) ? veth : null, context));
         }
     }
-
-    private static void AddNft(LinuxNaming naming, NftTableObserved nft, List<HostResource> resources)
-    {
-        var table = new HostResource
-        {
-            Kind = LinuxKinds.NftTable,
-            Name = LinuxNames.Table(naming.NftTable),
-            Properties = PropertyBag.Of((LinuxProperties.Sets, nft.Sets), (LinuxProperties.Rules, nft.Rules)),
-        };
-        resources.Add(table);
-        foreach (var port in nft.Ports.Values)
-        {
-            var name = port.Identity ?? LinuxNames.Interface("-", port.Port);
-            var netns = port.Identity is not null ? LinuxNames.Split(port.Identity).Netns : "";
-            resources.Add(new HostResource
-            {
-                Kind = LinuxKinds.Protection,
-                Name = name,
-                Zone = naming.ZoneOfNetns(netns),
-                Properties = PropertyBag.Of(
-                    (LinuxProperties.Port, port.Port),
-                    (LinuxProperties.Flags, SpecNames.Format(port.Flags)),
-                    (LinuxProperties.Mac, NftPortObserved.Join(port.Macs)),
-                    (LinuxProperties.DhcpChaddr, NftPortObserved.Join(port.Chaddrs)),
-                    (LinuxProperties.AllowedIps, NftPortObserved.Join(port.Allowed))),
-                DependsOn = [table.Id],
-            });
-        }
-    }
-
-    private static HostResource Stray(LinkObserved link) => new() { Kind = LinuxKinds.Link, Name = link.Name, Properties = PropertyBag.Of(("type", link.Kind ?? "")) };
 
     private static (string Zone, string Vnic)? SplitPair(string identity)
     {
@@ -317,11 +248,6 @@ internal static class LinuxObservation
         return slash > 0 && slash < identity.Length - 1 ? (identity[..slash], identity[(slash + 1)..]) : null;
     }
 
-    private static string Mtu(LinkObserved inside, LinkObserved? hostEnd) =>
-        hostEnd is null || hostEnd.Mtu == inside.Mtu ? Integer(inside.Mtu) : $"{Integer(inside.Mtu)} (host end {Integer(hostEnd.Mtu)})";
-
-    /// <summary>A tbf rate in bytes per second as <c>maxbw</c> text.</summary>
-    public static string Rate(long bytesPerSecond) => SpecNames.FormatBandwidth(bytesPerSecond * 8);
-
-    private static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,5}-z-")]
+    private static partial Regex ZoneNamespace();
 }

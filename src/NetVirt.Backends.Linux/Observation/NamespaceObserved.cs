@@ -1,9 +1,10 @@
-using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
 
 namespace NetVirt.Backends.Linux.Observation;
 
-/// <summary>What one owned namespace holds: its links, addresses and main-table routes, and (router) its forwarding sysctls.</summary>
+/// <summary>What one namespace holds: its links, addresses and main-table routes, and (router) its forwarding sysctls.</summary>
 internal sealed record NamespaceObserved(string Name)
 {
     /// <summary>Links.</summary>
@@ -21,40 +22,25 @@ internal sealed record NamespaceObserved(string Name)
     /// <summary>Why the namespace could not be read, if it could not.</summary>
     public string? Error { get; init; }
 
-    /// <summary>Reads the namespace the calling (dedicated) thread is in.</summary>
-    public static NamespaceObserved Read(string name, bool router)
+    /// <summary>
+    /// Reads the namespace <paramref name="inside"/> is in: its links, and unless <paramref name="linksOnly"/> says
+    /// otherwise for those links (another deployment's namespace: only its interfaces matter), addresses, routes and
+    /// (router) forwarding.
+    /// </summary>
+    public static NamespaceObserved Read(INamespaceKernel inside, bool router, Func<IReadOnlyList<LinkObserved>, bool> linksOnly)
     {
-        using var socket = NetlinkSocket.Open();
-        var links = new List<LinkObserved>();
-        var addresses = new List<AddressObserved>();
-        var routes = new List<RouteObserved>();
-        socket.Dump(Rtnl.RTM_GETLINK, b => { b.IfInfo(); b.U32(Rtnl.IFLA_EXT_MASK, Rtnl.RTEXT_FILTER_SKIP_STATS); }, (_, p) =>
+        var links = inside.Links();
+        if (linksOnly(links))
         {
-            if (RtnlDecoder.Link(p) is { } link)
-            {
-                links.Add(link);
-            }
-        });
-        socket.Dump(Rtnl.RTM_GETADDR, b => b.IfAddr(Rtnl.AF_UNSPEC, 0, 0, 0), (_, p) =>
-        {
-            if (RtnlDecoder.Address(p) is { } address)
-            {
-                addresses.Add(address);
-            }
-        });
-        socket.Dump(Rtnl.RTM_GETROUTE, b => b.RtMsg(Rtnl.AF_UNSPEC, 0, 0, 0, 0), (_, p) =>
-        {
-            if (RtnlDecoder.Route(p) is { } route)
-            {
-                routes.Add(route);
-            }
-        });
-        return new NamespaceObserved(name)
+            return new NamespaceObserved(inside.Name) { Links = links };
+        }
+
+        return new NamespaceObserved(inside.Name)
         {
             Links = links,
-            Addresses = addresses,
-            Routes = routes,
-            Forwarding = router ? (Sysctl.Read("net/ipv4/ip_forward"), Sysctl.Read("net/ipv6/conf/all/forwarding")) : null,
+            Addresses = inside.Addresses(),
+            Routes = inside.Routes(),
+            Forwarding = router ? (inside.ReadSysctl(ForwardingKind.Sysctls[0].Key), inside.ReadSysctl(ForwardingKind.Sysctls[1].Key)) : null,
         };
     }
 }

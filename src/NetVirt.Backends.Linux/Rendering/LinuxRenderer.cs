@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NetVirt.Backends.Execution;
-using NetVirt.Backends.Linux.Nftables;
+using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
@@ -18,33 +18,36 @@ namespace NetVirt.Backends.Linux.Rendering;
 /// end), with its protection as elements of the nftables table and its <c>maxbw</c> as tc shaping; a VNIC over a
 /// physical link a bridge-mode macvlan inside the zone. Networks of one router (<see cref="ModelIndex.RouterOf"/>)
 /// share a router namespace with a leg into each of their bridges carrying the gateway addresses, and forwarding on
-/// in that namespace only. What the host cannot realise becomes a <see cref="PlanProblem"/>.
+/// in that namespace only. What the host cannot realise becomes a <see cref="PlanProblem"/>. Each kind builds its own
+/// resources (<see cref="LinuxKind"/>); this class walks the model.
 /// </summary>
-public sealed class LinuxRenderer
+internal sealed class LinuxRenderer
 {
     private readonly NetworkModel _model;
     private readonly ModelIndex _index;
+    private readonly LinuxContext _context;
     private readonly LinuxNaming _naming;
     private readonly LinuxCapabilities _capabilities;
     private readonly RenderedResources _rendered = new();
     private readonly HashSet<string> _hostNames = new(StringComparer.Ordinal);
     private HostResource? _table;
 
-    private LinuxRenderer(NetworkModel model, LinuxNaming naming, LinuxCapabilities capabilities)
+    private LinuxRenderer(NetworkModel model, LinuxContext context, LinuxCapabilities capabilities)
     {
         _model = model;
         _index = new ModelIndex(model);
-        _naming = naming;
+        _context = context;
+        _naming = context.Naming;
         _capabilities = capabilities;
     }
 
     /// <summary>Renders <paramref name="model"/>.</summary>
-    public static RenderResult Render(NetworkModel model, LinuxNaming naming, LinuxCapabilities capabilities)
+    public static RenderResult Render(NetworkModel model, LinuxContext context, LinuxCapabilities capabilities)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(naming);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(capabilities);
-        var renderer = new LinuxRenderer(model, naming, capabilities);
+        var renderer = new LinuxRenderer(model, context, capabilities);
         renderer.Run();
         return renderer._rendered.ToResult();
     }
@@ -57,12 +60,18 @@ public sealed class LinuxRenderer
             .Where(d => _index.IsEtherstub(d.Over))
             .Distinct()
             .OrderBy(d => d.Over, StringComparer.Ordinal).ThenBy(d => d.Vlan);
+        // The bridge's MTU: the largest of its ports' (VNICs and router legs), which only matters for frames the
+        // bridge itself would send (none); set explicitly so that it does not follow the smallest port.
+        var mtus = _model.Networks.Select(n => (Domain: new L2Domain(n.Over, n.Vlan), Mtu: n.EffectiveMtu))
+            .Concat(_model.Zones.SelectMany(z => z.Vnics).Where(v => _index.DomainOf(v) is not null).Select(v => (Domain: _index.DomainOf(v)!.Value, Mtu: _index.EffectiveMtu(v))))
+            .GroupBy(d => d.Domain)
+            .ToDictionary(g => g.Key, g => g.Max(d => d.Mtu));
         foreach (var domain in domains)
         {
             var name = _naming.Bridge(domain.Over, domain.Vlan);
             if (ClaimHostName(name, $"bridge for {domain}"))
             {
-                Add(new HostResource { Kind = LinuxKinds.Bridge, Name = name, Properties = PropertyBag.Of((LinuxProperties.State, "up")) });
+                Add(BridgeKind.Desired(name, mtus.GetValueOrDefault(domain, _index.MtuOfLower(domain.Over)), _context));
             }
         }
 
@@ -73,12 +82,7 @@ public sealed class LinuxRenderer
         }
     }
 
-    private HostResource Table() => _table ??= Add(new HostResource
-    {
-        Kind = LinuxKinds.NftTable,
-        Name = LinuxNames.Table(_naming.NftTable),
-        Properties = PropertyBag.Of((LinuxProperties.Sets, NftRuleset.SetsProperty), (LinuxProperties.Rules, NftRuleset.RulesProperty)),
-    })!;
+    private HostResource Table() => _table ??= Add(NftTableKind.Desired(_context))!;
 
     private void RenderRouters()
     {
@@ -89,19 +93,13 @@ public sealed class LinuxRenderer
         foreach (var router in routed)
         {
             var netns = _naming.RouterNetns(router.Key);
-            var netnsResource = Add(new HostResource { Kind = LinuxKinds.Netns, Name = netns }, $"router {router.Key}");
+            var netnsResource = Add(NetnsKind.Desired(netns, null, _context), $"router {router.Key}");
             if (netnsResource is null)
             {
                 continue;
             }
 
-            Add(new HostResource
-            {
-                Kind = LinuxKinds.Forwarding,
-                Name = netns,
-                Properties = PropertyBag.Of((LinuxProperties.Ipv4, "1"), (LinuxProperties.Ipv6, "1")),
-                DependsOn = [netnsResource.Id],
-            });
+            Add(ForwardingKind.Desired(netns, netnsResource.Id));
             foreach (var domain in router.GroupBy(n => new L2Domain(n.Over, n.Vlan)).OrderBy(g => g.Key.Over, StringComparer.Ordinal).ThenBy(g => g.Key.Vlan))
             {
                 var subject = $"router {router.Key} leg into {domain.Key}";
@@ -113,17 +111,7 @@ public sealed class LinuxRenderer
                 }
 
                 var bridge = _naming.Bridge(domain.Key.Over, domain.Key.Vlan);
-                var leg = Add(new HostResource
-                {
-                    Kind = LinuxKinds.Leg,
-                    Name = LinuxNames.Interface(netns, inside),
-                    Properties = PropertyBag.Of(
-                        (LinuxProperties.HostEnd, hostEnd),
-                        (LinuxProperties.Bridge, bridge),
-                        (LinuxProperties.Mtu, Integer(domain.Max(n => n.EffectiveMtu))),
-                        (LinuxProperties.State, "up")),
-                    DependsOn = [netnsResource.Id, new ResourceId(LinuxKinds.Bridge.Name, bridge)],
-                }, subject);
+                var leg = Add(VethKind.Leg.Desired(LinuxNames.Interface(netns, inside), null, hostEnd, bridge, null, domain.Max(n => n.EffectiveMtu), netnsResource.Id, _context), subject);
                 if (leg is null)
                 {
                     continue;
@@ -134,12 +122,7 @@ public sealed class LinuxRenderer
                     foreach (var subnet in network.Subnets.Where(s => s.Gateway is not null))
                     {
                         var address = new InterfaceAddress(subnet.Gateway!, subnet.Subnet.PrefixLength);
-                        Add(new HostResource
-                        {
-                            Kind = LinuxKinds.Address,
-                            Name = LinuxNames.Address(netns, inside, address.ToString()),
-                            DependsOn = [netnsResource.Id, leg.Id],
-                        }, $"gateway {subnet.Gateway} of network {network.Name}");
+                        Add(AddressKind.Of(netns, inside, address, null, netnsResource.Id, leg.Id), $"gateway {subnet.Gateway} of network {network.Name}");
                     }
                 }
             }
@@ -149,7 +132,7 @@ public sealed class LinuxRenderer
     private void RenderZone(ZoneSpec zone)
     {
         var netns = _naming.ZoneNetns(zone.Name);
-        var netnsResource = Add(new HostResource { Kind = LinuxKinds.Netns, Name = netns, Zone = zone.Name }, $"zone {zone.Name}");
+        var netnsResource = Add(NetnsKind.Desired(netns, zone.Name, _context), $"zone {zone.Name}");
         if (netnsResource is null)
         {
             return;
@@ -175,13 +158,7 @@ public sealed class LinuxRenderer
 
             foreach (var (spec, address) in _index.InterfaceAddresses(vnic))
             {
-                var resource = Add(new HostResource
-                {
-                    Kind = LinuxKinds.Address,
-                    Name = LinuxNames.Address(netns, vnic.Name, address.ToString()),
-                    Zone = zone.Name,
-                    DependsOn = [netnsResource.Id, link.Id],
-                }, $"{subject} address {spec.Tag}");
+                var resource = Add(AddressKind.Of(netns, vnic.Name, address, zone.Name, netnsResource.Id, link.Id), $"{subject} address {spec.Tag}");
                 if (resource is not null)
                 {
                     onLink.Add((address, link, resource));
@@ -204,14 +181,7 @@ public sealed class LinuxRenderer
                 continue;
             }
 
-            Add(new HostResource
-            {
-                Kind = LinuxKinds.Route,
-                Name = LinuxNames.Route(netns, route.Destination.ToString()),
-                Zone = zone.Name,
-                Properties = PropertyBag.Of((LinuxProperties.Via, route.Gateway.ToString())),
-                DependsOn = [netnsResource.Id, via.Interface.Id, via.AddressResource.Id],
-            }, subject);
+            Add(RouteKind.Of(netns, route.Destination, route.Gateway, zone.Name, [netnsResource.Id, via.Interface.Id, via.AddressResource.Id]), subject);
         }
     }
 
@@ -224,7 +194,7 @@ public sealed class LinuxRenderer
 
         var (domain, mac) = resolved;
 
-        var mtu = Integer(_index.EffectiveMtu(vnic));
+        var mtu = _index.EffectiveMtu(vnic);
         var name = LinuxNames.Interface(netns, vnic.Name);
         if (!_index.IsEtherstub(domain.Over))
         {
@@ -238,19 +208,7 @@ public sealed class LinuxRenderer
         }
 
         var bridge = _naming.Bridge(domain.Over, domain.Vlan);
-        var veth = Add(new HostResource
-        {
-            Kind = LinuxKinds.Veth,
-            Name = name,
-            Zone = zone.Name,
-            Properties = PropertyBag.Of(
-                (LinuxProperties.HostEnd, hostEnd),
-                (LinuxProperties.Bridge, bridge),
-                (LinuxProperties.Mac, mac.ToString()),
-                (LinuxProperties.Mtu, mtu),
-                (LinuxProperties.State, "up")),
-            DependsOn = [netnsResource.Id, new ResourceId(LinuxKinds.Bridge.Name, bridge)],
-        }, subject);
+        var veth = Add(VethKind.Vnic.Desired(name, zone.Name, hostEnd, bridge, mac, mtu, netnsResource.Id, _context), subject);
         if (veth is null)
         {
             return null;
@@ -261,46 +219,22 @@ public sealed class LinuxRenderer
         {
             var table = Table();
             var allowed = protection.HasFlag(Protection.IpNospoof) ? Collapse(_index.AllowedSources(vnic)) : [];
-            Add(new HostResource
-            {
-                Kind = LinuxKinds.Protection,
-                Name = name,
-                Zone = zone.Name,
-                Properties = PropertyBag.Of(
-                    (LinuxProperties.Port, hostEnd),
-                    (LinuxProperties.Flags, SpecNames.Format(protection)),
-                    (LinuxProperties.Mac, protection.HasFlag(Protection.MacNospoof) ? mac.ToString() : ""),
-                    (LinuxProperties.DhcpChaddr, protection.HasFlag(Protection.DhcpNospoof) ? mac.ToString() : ""),
-                    (LinuxProperties.AllowedIps, string.Join(',', allowed.Select(p => p.ToString()).Order(StringComparer.Ordinal)))),
-                DependsOn = [table.Id],
-            }, subject);
+            Add(ProtectionKind.Desired(name, zone.Name, hostEnd, protection, mac.ToString(), string.Join(',', allowed.Select(p => p.ToString()).Order(StringComparer.Ordinal)), table.Id), subject);
         }
 
         if (vnic.MaxBandwidth is { } bits)
         {
-            var rate = SpecNames.FormatBandwidth(bits);
             var ifb = _naming.VnicIfb(zone.Name, vnic.Name);
             if (ClaimHostName(ifb, subject))
             {
-                Add(new HostResource
-                {
-                    Kind = LinuxKinds.Shaping,
-                    Name = name,
-                    Zone = zone.Name,
-                    Properties = PropertyBag.Of(
-                        (LinuxProperties.HostEnd, hostEnd),
-                        (LinuxProperties.Ifb, ifb),
-                        (LinuxProperties.Egress, rate),
-                        (LinuxProperties.Ingress, rate)),
-                    DependsOn = [veth.Id],
-                }, subject);
+                Add(ShapingKind.Desired(name, zone.Name, hostEnd, ifb, bits, veth.Id, _context), subject);
             }
         }
 
         return veth;
     }
 
-    private HostResource? RenderMacvlan(ZoneSpec zone, VnicSpec vnic, L2Domain domain, string name, MacAddress mac, string mtu, HostResource netnsResource, string subject)
+    private HostResource? RenderMacvlan(ZoneSpec zone, VnicSpec vnic, L2Domain domain, string name, MacAddress mac, int mtu, HostResource netnsResource, string subject)
     {
         if (domain.Vlan != 0)
         {
@@ -318,21 +252,9 @@ public sealed class LinuxRenderer
             return null;
         }
 
-        var link = new HostResource { Kind = LinuxKinds.Link, Name = domain.Over, Owned = false };
+        var link = LinkKind.Required(domain.Over);
         _rendered.AddOnce(link);
-
-        return Add(new HostResource
-        {
-            Kind = LinuxKinds.Macvlan,
-            Name = name,
-            Zone = zone.Name,
-            Properties = PropertyBag.Of(
-                (LinuxProperties.Lower, domain.Over),
-                (LinuxProperties.Mac, mac.ToString()),
-                (LinuxProperties.Mtu, mtu),
-                (LinuxProperties.State, "up")),
-            DependsOn = [netnsResource.Id, link.Id],
-        }, subject);
+        return Add(MacvlanKind.Desired(name, zone.Name, domain.Over, mac, mtu, netnsResource.Id, link.Id, _context), subject);
     }
 
     /// <summary>Drops prefixes another one of the list covers (nft interval sets refuse overlaps), sorted.</summary>
@@ -369,6 +291,4 @@ public sealed class LinuxRenderer
     }
 
     private HostResource? Add(HostResource resource, string? subject = null) => _rendered.Add(resource, subject);
-
-    private static string Integer(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -5,12 +5,14 @@ using System.Text.RegularExpressions;
 namespace NetVirt.Backends.Linux.Resources;
 
 /// <summary>
-/// Host names of the objects the Linux backend creates, and the ownership rule: an interface, network namespace or
-/// nftables table is NetVirt's exactly when its name starts with <see cref="OwnerMark"/> (<c>{prefix}-</c>). The
+/// Host names of the objects the Linux backend creates, and the ownership rule. An interface, network namespace or
+/// nftables table can be NetVirt's only when its name starts with <see cref="OwnerMark"/> (<c>{prefix}-</c>). The
 /// separator matters: prefixes are letters and digits only, so the objects of prefix <c>nv</c> (<c>nv-…</c>) and of a
-/// test prefix such as <c>nvt3fa</c> (<c>nvt3fa-…</c>) can never be mistaken for each other. Interface names carry
-/// at most 15 characters (IFNAMSIZ), so names that would be longer are hashed; the interface alias
-/// (<see cref="Alias"/>) keeps the model identity readable in <c>ip link</c>. See the backend README for the scheme.
+/// test prefix such as <c>nvt3fa</c> (<c>nvt3fa-…</c>) can never be mistaken for each other. Among those, the ones
+/// another database made are not this deployment's (<see cref="IsOurs"/>): every object records the deployment id of
+/// the database that made it (<see cref="Alias"/>). Interface names carry at most 15 characters (IFNAMSIZ), so names
+/// that would be longer are hashed; the alias keeps the model identity readable in <c>ip link</c>. See the backend
+/// README for the scheme.
 /// </summary>
 public sealed partial class LinuxNaming
 {
@@ -23,8 +25,11 @@ public sealed partial class LinuxNaming
     /// <summary>Start of every alias NetVirt writes on an interface it owns.</summary>
     public const string AliasMark = "netvirt";
 
-    /// <summary>Creates the naming scheme for <paramref name="prefix"/>.</summary>
-    public LinuxNaming(string prefix)
+    /// <summary>Word in an alias before the deployment id.</summary>
+    public const string DeploymentWord = "deployment";
+
+    /// <summary>Creates the naming scheme for <paramref name="prefix"/>, for the deployment <paramref name="deploymentId"/> (null: none recorded).</summary>
+    public LinuxNaming(string prefix, string? deploymentId = null)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         if (!PrefixPattern().IsMatch(prefix))
@@ -32,8 +37,27 @@ public sealed partial class LinuxNaming
             throw new ArgumentException($"ownership prefix '{prefix}' must be 1–{MaxPrefix} letters and digits, starting with a letter (Linux interface names have at most {MaxInterfaceName} characters)", nameof(prefix));
         }
 
+        if (deploymentId is not null && !DeploymentPattern().IsMatch(deploymentId))
+        {
+            throw new ArgumentException($"deployment id '{deploymentId}' must be 16 lowercase hex digits", nameof(deploymentId));
+        }
+
         Prefix = prefix;
+        DeploymentId = deploymentId;
     }
+
+    /// <summary>
+    /// The deployment (database) this backend acts for, recorded on every object it creates; null when the caller
+    /// has none (then nothing is recorded and only unmarked objects of the prefix are taken as its own).
+    /// </summary>
+    public string? DeploymentId { get; }
+
+    /// <summary>
+    /// True when an object of the prefix that recorded <paramref name="recorded"/> (null: nothing, an object made
+    /// before deployment ids existed or interrupted before its mark was written) belongs to this deployment: it
+    /// recorded this deployment's id, or none (such objects are adopted and marked by the next apply).
+    /// </summary>
+    public bool IsOurs(string? recorded) => recorded is null || recorded == DeploymentId;
 
     /// <summary>The ownership prefix.</summary>
     public string Prefix { get; }
@@ -87,20 +111,25 @@ public sealed partial class LinuxNaming
     /// <summary>The nftables table (bridge family) that holds the anti-spoofing rules: the prefix itself.</summary>
     public string NftTable => Prefix;
 
-    /// <summary>The alias written on an owned interface: <c>netvirt vnic acme-web1/net0</c>.</summary>
-    public static string Alias(string kind, string identity) => $"{AliasMark} {kind} {identity}";
+    /// <summary>The alias written on an owned interface: <c>netvirt vnic acme-web1/net0 deployment 0123456789abcdef</c>.</summary>
+    public string Alias(string kind, string identity) =>
+        DeploymentId is null ? $"{AliasMark} {kind} {identity}" : $"{AliasMark} {kind} {identity} {DeploymentWord} {DeploymentId}";
 
-    /// <summary>The kind and identity of an alias NetVirt wrote, or null for any other alias.</summary>
-    public static (string Kind, string Identity)? ParseAlias(string? alias)
+    /// <summary>The kind, identity and deployment (null when none is recorded) of an alias NetVirt wrote, or null for any other alias.</summary>
+    public static OwnerAlias? ParseAlias(string? alias)
     {
         if (alias is null || !alias.StartsWith(AliasMark + " ", StringComparison.Ordinal))
         {
             return null;
         }
 
-        var rest = alias[(AliasMark.Length + 1)..];
-        var space = rest.IndexOf(' ', StringComparison.Ordinal);
-        return space <= 0 ? null : (rest[..space], rest[(space + 1)..]);
+        var words = alias.Split(' ');
+        return words.Length switch
+        {
+            3 when words[1].Length > 0 && words[2].Length > 0 => new OwnerAlias(words[1], words[2], null),
+            5 when words[1].Length > 0 && words[2].Length > 0 && words[3] == DeploymentWord && words[4].Length > 0 => new OwnerAlias(words[1], words[2], words[4]),
+            _ => null,
+        };
     }
 
     private string Readable(string candidate, char kind, string identity) =>
@@ -114,4 +143,10 @@ public sealed partial class LinuxNaming
 
     [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9]{0,5}\z")]
     private static partial Regex PrefixPattern();
+
+    [GeneratedRegex("^[0-9a-f]{16}$")]
+    private static partial Regex DeploymentPattern();
 }
+
+/// <summary>What an alias NetVirt wrote says: the object's kind and identity, and the deployment that made it (null: none recorded).</summary>
+public sealed record OwnerAlias(string Kind, string Identity, string? Deployment);

@@ -43,6 +43,9 @@ public static class LinuxProperties
     public const string Flags = "protection";
 
     /// <summary>The MAC mac-nospoof allows as Ethernet and ARP sender address (empty without mac-nospoof).</summary>
+    public const string AllowedMac = "allowed-mac";
+
+    /// <summary>The MAC a DHCP client's chaddr must carry under dhcp-nospoof (empty without it).</summary>
     public const string DhcpChaddr = "dhcp-chaddr";
 
     /// <summary>Allowed IPv4/IPv6 source prefixes for ip-nospoof, sorted, comma-separated.</summary>
@@ -56,4 +59,19 @@ public static class LinuxProperties
 
     /// <summary>Gateway of a route.</summary>
     public const string Via = "via";
+
+    /// <summary>
+    /// The deployment id the object records (interface alias, the loopback alias of a namespace, the comment of the
+    /// nftables table); rendered only when the backend has a deployment id.
+    /// </summary>
+    public const string Deployment = "deployment";
+
+    /// <summary>What is mounted on a namespace's name: <c>nsfs</c> for a network namespace (else <c>none</c> or a file system type: half-made).</summary>
+    public const string Mount = "mount";
+
+    /// <summary><c>yes</c> once a namespace is set up (loopback up, no DAD) and marked: the mark is written last.</summary>
+    public const string Ready = "ready";
+
+    /// <summary>Interfaces NetVirt does not own that are enslaved to an owned bridge, sorted, comma-separated (desired: none).</summary>
+    public const string ForeignPorts = "foreign-ports";
 }

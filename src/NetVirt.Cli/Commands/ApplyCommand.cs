@@ -261,7 +261,11 @@ public static class ApplyCommand
         }
 
         var introduced = outcome.Introduced;
-        out_.WriteLine($"verify: ROLLED BACK: this run introduced {introduced.Count} isolation breach(es) that the audit before it did not find, first {Describe(introduced[0])}.");
+        var causeOf = FindingCauses.CauseOfEach(audit.Causes, audit.Findings.Count);
+        var all = audit.Findings.ToList();
+        var causes = introduced.Select(f => all.IndexOf(f)).Where(i => i >= 0 && causeOf[i] >= 0).Select(i => audit.Causes[causeOf[i]].Title).Distinct(StringComparer.Ordinal).ToList();
+        out_.WriteLine($"verify: ROLLED BACK: this run introduced {introduced.Count} isolation breach(es) that the audit before it did not find, first {Describe(introduced[0])}."
+            + (causes.Count > 0 ? $" Likely cause{(causes.Count == 1 ? "" : "s")}: {string.Join("; ", causes)}." : ""));
         out_.WriteLine(rollback.Undo is { } undo
             ? $"verify: undid {undo.Executions.Count} step(s) of run {outcome.Apply!.RunId} (undo run {undo.RunId}: {undo.Outcome.ToString().ToLowerInvariant()})."
             : "verify: this apply changed nothing on the host; nothing to undo there.");

@@ -30,7 +30,7 @@ public static class AuditCommand
     {
         var passive = new Option<bool>("--passive") { Description = "Send nothing: capture on every VNIC and flag frames whose source MAC or IP is not the VNIC's own or allowed" };
         var seconds = new Option<int>("--seconds") { Description = "How long --passive captures", DefaultValueFactory = _ => 10 };
-        var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.html, report.json, junit.xml and evidence pcaps (default: ./netvirt-audit-<UTC time>)" };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.html, report.json, junit.xml and evidence pcapng files (default: ./netvirt-audit-<UTC time>)" };
         var noReports = new Option<bool>("--no-reports") { Description = "Write no report files (terminal or JSON output only)" };
         var command = new Command("audit", """
             Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference

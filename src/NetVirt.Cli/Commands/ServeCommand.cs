@@ -87,8 +87,10 @@ public static class ServeCommand
             }
 
             var target = context.Target;
+            // The server's backends act for its database's deployment; asked for only once the server runs (and the
+            // database exists), so a refused URL creates no database.
             var backendOptions = context.BackendOptions;
-            await using var app = ApiHost.Build(options, tokens, ct => CliContext.BackendFactory(target, backendOptions, ct));
+            await using var app = ApiHost.Build(options, tokens, ct => CliContext.BackendFactory(target, backendOptions with { DeploymentId = context.WritableStore.DeploymentId }, ct));
             try
             {
                 await app.StartAsync(cancellationToken);

@@ -25,6 +25,11 @@ public static class AuditPrinter
         ArgumentNullException.ThrowIfNull(result);
         var endpoints = result.Topology.Endpoints;
         var run = result.Run;
+        if (result.Header is { } header)
+        {
+            console.MarkupLineInterpolated($"[grey]{string.Join("  ", AuditText.HeaderFields(header).Select(f => $"{f.Label} {f.Value}"))}[/]");
+        }
+
         console.MarkupLine($"Audited [bold]{endpoints.Count}[/] VNICs, {result.Topology.PairCount:N0} ordered pairs: {run.ProbesSent:N0} probes sent, {run.FramesCaptured:N0} frames captured, {run.Arrivals:N0} probe arrivals in {run.Duration.TotalSeconds:0.00} s.");
         console.WriteLine();
         if (endpoints.Count <= FullMatrixLimit)
@@ -46,7 +51,7 @@ public static class AuditPrinter
 
         if (reports is not null)
         {
-            console.MarkupLineInterpolated($"Reports in {reports.Path}: report.html, report.json, junit.xml, {reports.EvidenceFiles} evidence pcap(s)");
+            console.MarkupLineInterpolated($"Reports in {reports.Path}: report.html, report.json, junit.xml, {reports.EvidenceFiles} evidence pcapng file(s)");
         }
 
         var counts = result.CountByKind();
@@ -124,19 +129,43 @@ public static class AuditPrinter
         console.Write(table);
     }
 
+    // Findings under their likely cause; the reports have all of them.
     private static void PrintFindings(IAnsiConsole console, AuditResult result, ReportDirectory? reports)
     {
         var endpoints = result.Topology.Endpoints;
-        for (var i = 0; i < result.Findings.Count && i < FindingsShown; i++)
+        var shown = 0;
+        IReadOnlyList<(FindingCause? Cause, IReadOnlyList<int> Findings)> groups = result.Causes.Count > 0
+            ? [.. result.Causes.Select(c => ((FindingCause?)c, c.Findings))]
+            : [(null, Enumerable.Range(0, result.Findings.Count).ToList())];
+        if (result.Causes.Count > 0)
         {
-            var f = result.Findings[i];
-            var to = f.Receiver < 0 ? "" : $" -> {endpoints[f.Receiver].Name}";
-            console.MarkupLineInterpolated($"[red bold]{FindingKinds.Name(f.Kind)}[/] {endpoints[f.Source].Name}{to} [grey][[{ProbeKinds.Name(f.Probe)}]][/]");
-            console.MarkupLineInterpolated($"    expected {f.Expected}");
-            console.MarkupLineInterpolated($"    observed {f.Observed}");
-            if (reports is not null && f.Frames.Count > 0 && i < EvidenceWriter.MaxFiles)
+            console.MarkupLineInterpolated($"[bold]{result.Findings.Count} finding(s) from {result.Causes.Count} likely cause(s):[/]");
+        }
+
+        foreach (var (cause, findings) in groups)
+        {
+            if (cause is not null)
             {
-                console.MarkupLineInterpolated($"    [grey]evidence {Path.Combine(reports.Path, "evidence", AuditText.EvidenceName(result, f, i + 1))}[/]");
+                console.MarkupLineInterpolated($"[bold]CAUSE[/] {cause.Title} [grey]({AuditText.Cause(cause.Kind)}, {cause.Findings.Count} finding(s))[/]");
+                console.MarkupLineInterpolated($"    {cause.Explanation}");
+            }
+
+            foreach (var i in findings)
+            {
+                if (shown++ >= FindingsShown)
+                {
+                    continue;
+                }
+
+                var f = result.Findings[i];
+                var to = f.Receiver < 0 ? "" : $" -> {endpoints[f.Receiver].Name}";
+                console.MarkupLineInterpolated($"  [red bold]{FindingKinds.Name(f.Kind)}[/] {endpoints[f.Source].Name}{to} [grey][[{ProbeKinds.Name(f.Probe)}]][/]");
+                console.MarkupLineInterpolated($"      expected {f.Expected}");
+                console.MarkupLineInterpolated($"      observed {f.Observed}");
+                if (reports is not null && f.Frames.Count > 0 && i < EvidenceWriter.MaxFiles)
+                {
+                    console.MarkupLineInterpolated($"      [grey]evidence {Path.Combine(reports.Path, "evidence", AuditText.EvidenceName(result, f, i + 1))}[/]");
+                }
             }
         }
 

@@ -29,6 +29,12 @@ public static class PlanPrinter
             writer.WriteLine($"note: the {result.Target} host was not observed; this plan assumes its zones and links exist and builds everything else from scratch.");
         }
 
+        foreach (var other in plan.OtherDeployments)
+        {
+            // Objects of the prefix another database made: never changed or deleted by this one.
+            writer.WriteLine($"note: {other}.");
+        }
+
         if (!plan.Problems.IsEmpty)
         {
             writer.WriteLine($"The plan cannot be applied ({plan.Problems.Count} problem{(plan.Problems.Count == 1 ? "" : "s")}):");

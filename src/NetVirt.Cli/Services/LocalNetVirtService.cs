@@ -46,7 +46,7 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         {
             var store = NetVirtStore.Open(Path.Combine(scratch, "netvirt.db"));
             var (current, preview) = store.Preview(model, context.Target, allowEmpty);
-            var reconciler = new Reconciler(store, await context.BackendAsync(cancellationToken).ConfigureAwait(false));
+            var reconciler = new Reconciler(store, await context.BackendAsync(store, cancellationToken).ConfigureAwait(false));
             var plan = await reconciler.PlanForAsync(preview.Generation, preview.Resolved, context.ObserveHost, cancellationToken).ConfigureAwait(false);
             return (Outcome(reconciler, plan), AllocationView.Between(current.Resolved, preview.Resolved));
         }

@@ -14,6 +14,12 @@ public sealed record Plan
     /// <summary>Problems that block applying the plan.</summary>
     public EquatableArray<PlanProblem> Problems { get; init; } = [];
 
+    /// <summary>
+    /// Objects with the ownership prefix that another deployment (another database) made, by deployment: never
+    /// changed or deleted by this plan.
+    /// </summary>
+    public EquatableArray<OtherDeployment> OtherDeployments { get; init; } = [];
+
     /// <summary>An empty plan.</summary>
     public static Plan Empty { get; } = new();
 

@@ -6,7 +6,8 @@ namespace NetVirt.Planning.Plans;
 
 /// <summary>
 /// The plan as JSON, one shape for <c>netvirt plan --output json</c>, the API and the journal:
-/// <c>{"summary": {...}, "disrupts": [...], "problems": [...], "steps": [{"index", "action", "change", "kind",
+/// <c>{"summary": {...}, "disrupts": [...], "problems": [...], "otherDeployments": [{"id", "objects", "examples"}] (when
+/// any), "steps": [{"index", "action", "change", "kind",
 /// "name", "zone", "reason", "changes": [{"property", "from", "to"}], "properties": {...}, "commands": [...]}]}</c>.
 /// </summary>
 public static class PlanJson
@@ -41,6 +42,27 @@ public static class PlanJson
         }
 
         writer.WriteEndArray();
+        if (!plan.OtherDeployments.IsEmpty)
+        {
+            writer.WriteStartArray("otherDeployments");
+            foreach (var other in plan.OtherDeployments)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", other.Id);
+                writer.WriteNumber("objects", other.Objects);
+                writer.WriteStartArray("examples");
+                foreach (var example in other.Examples)
+                {
+                    writer.WriteStringValue(example);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteStartArray("steps");
         foreach (var step in plan.Steps)
         {
@@ -146,7 +168,10 @@ public static class PlanJson
 
         var problems = root.GetProperty("problems").EnumerateArray()
             .Select(p => new PlanProblem(p.GetProperty("subject").GetString()!, p.GetProperty("message").GetString()!));
-        return (new Plan { Steps = [.. steps], Problems = [.. problems] }, commands);
+        var others = root.TryGetProperty("otherDeployments", out var o)
+            ? o.EnumerateArray().Select(d => new OtherDeployment(d.GetProperty("id").GetString()!, d.GetProperty("objects").GetInt32(), [.. d.GetProperty("examples").EnumerateArray().Select(e => e.GetString()!)]))
+            : [];
+        return (new Plan { Steps = [.. steps], Problems = [.. problems], OtherDeployments = [.. others] }, commands);
     }
 
     /// <summary>Lowercase name of an action.</summary>

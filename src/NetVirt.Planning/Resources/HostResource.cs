@@ -29,6 +29,13 @@ public sealed record HostResource
     /// </summary>
     public bool Owned { get; init; } = true;
 
+    /// <summary>
+    /// For an observed object: the deployment (database) id it records as its maker, when it records one. An object
+    /// that carries the ownership prefix but another deployment's id is not <see cref="Owned"/>: it belongs to
+    /// another NetVirt database on this host.
+    /// </summary>
+    public string? Deployment { get; init; }
+
     /// <summary>Identity.</summary>
     public ResourceId Id => new(Kind.Name, Name);
 

@@ -19,9 +19,20 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
     /// <summary>The endpoints of the stored desired state.</summary>
     public AuditTopology Topology() => AuditTopology.FromModel(store.Load().Resolved, new LinuxNaming(prefix));
 
-    /// <summary>Runs an active audit of the stored desired state.</summary>
-    public Task<AuditResult> RunAsync(AuditOptions? options, IProgress<AuditProgress>? progress, CancellationToken cancellationToken) =>
-        new IsolationAudit(engine, host, timeProvider).RunAsync(Topology(), options, progress, cancellationToken);
+    /// <summary>Runs an active audit of the stored desired state; the result's header names host, prefix, database and generation.</summary>
+    public async Task<AuditResult> RunAsync(AuditOptions? options, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
+    {
+        var state = store.Load();
+        var result = await new IsolationAudit(engine, host, timeProvider)
+            .RunAsync(AuditTopology.FromModel(state.Resolved, new LinuxNaming(prefix)), options, progress, cancellationToken).ConfigureAwait(false);
+        return result with { Header = new AuditHeader(Environment.MachineName, prefix, store.Database.Path, state.Generation, Version) };
+    }
+
+    /// <summary>The NetVirt version reports name: the informational version (with the commit it was built from).</summary>
+    public static string Version { get; } =
+        typeof(Auditor).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(Auditor).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Runs a passive audit: captures on every VNIC for <paramref name="duration"/>.</summary>
     public Task<PassiveResult> RunPassiveAsync(TimeSpan duration, IProgress<AuditProgress>? progress, CancellationToken cancellationToken) =>
@@ -35,7 +46,7 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
     {
         ArgumentNullException.ThrowIfNull(store);
         CheckHost(target);
-        return new Auditor(store, new LibpcapCaptureEngine(), new LinuxAuditHost(), prefix);
+        return new Auditor(store, new SharpPcapCaptureEngine(), new LinuxAuditHost(), prefix);
     }
 
     /// <summary>

@@ -9,7 +9,9 @@ namespace NetVirt.Store.Journal;
 /// <summary>
 /// The apply journal in SQLite: every run with the generation it applied and its plan, every step (apply and
 /// rollback) with commands, exit codes, stderr and durations, and how the run ended. A run left <c>running</c> by a
-/// process that no longer exists is marked <c>interrupted</c> when the next run starts.
+/// process that died (kill -9, power loss) is marked <c>interrupted</c> when the next apply or destroy of the database
+/// starts (<see cref="MarkInterrupted"/>, under the apply lock), whether or not that one has anything to do; until
+/// then the history already shows it as interrupted once its process is gone.
 /// </summary>
 public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : IApplyJournal
 {
@@ -20,15 +22,7 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
         var planJson = PlanJson.ToJson(start.Plan, indented: false);
         var id = database.Write((c, tx) =>
         {
-            foreach (var (runId, pid) in c.Query<(long, long)>("SELECT id, pid FROM apply_runs WHERE outcome = 'running'", transaction: tx).ToList())
-            {
-                if (!ProcessExists(pid))
-                {
-                    c.Execute("UPDATE apply_runs SET outcome = 'interrupted', finished_at = @now, error = 'the process running this apply ended before it finished' WHERE id = @runId",
-                        new { now = Now(), runId }, tx);
-                }
-            }
-
+            MarkRunning(c, tx, onlyDeadProcesses: true);
             return c.ExecuteScalar<long>(
                 """
                 INSERT INTO apply_runs (generation, target, trigger, pid, started_at, outcome, plan_summary, plan_json)
@@ -38,6 +32,28 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
                 tx);
         }, "record the start of an apply run");
         return Task.FromResult(id);
+    }
+
+    /// <summary>
+    /// Marks every run still recorded as <c>running</c> as <c>interrupted</c>. The caller holds the database's apply
+    /// lock, which the kernel releases when its holder dies: no run of this database can still be going on. Returns
+    /// how many runs were marked.
+    /// </summary>
+    public int MarkInterrupted() => database.Write((c, tx) => MarkRunning(c, tx, onlyDeadProcesses: false), "mark interrupted apply runs");
+
+    private int MarkRunning(System.Data.IDbConnection c, System.Data.IDbTransaction tx, bool onlyDeadProcesses)
+    {
+        var marked = 0;
+        foreach (var (runId, pid) in c.Query<(long, long)>("SELECT id, pid FROM apply_runs WHERE outcome = 'running'", transaction: tx).ToList())
+        {
+            if (!onlyDeadProcesses || !ProcessExists(pid))
+            {
+                marked += c.Execute($"UPDATE apply_runs SET outcome = 'interrupted', finished_at = @now, error = '{InterruptedError}' WHERE id = @runId",
+                    new { now = Now(), runId }, tx);
+            }
+        }
+
+        return marked;
     }
 
     /// <inheritdoc />
@@ -105,12 +121,17 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
     }
 
     /// <summary>The most recent runs, newest first.</summary>
-    public IReadOnlyList<RunRecord> Runs(int limit = 20) => database.Read((c, tx) => c.Query<RunRecord>(
-        """
-        SELECT id AS Id, generation AS Generation, target AS Target, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
-               outcome AS Outcome, error AS Error, plan_summary AS PlanSummary
-        FROM apply_runs ORDER BY id DESC LIMIT @limit
-        """, new { limit }, tx).ToList(), "read the apply history");
+    public IReadOnlyList<RunRecord> Runs(int limit = 20) => database.Read((c, tx) =>
+    {
+        var runs = c.Query<RunRecord>(
+            """
+            SELECT id AS Id, generation AS Generation, target AS Target, trigger AS Trigger, started_at AS StartedAt, finished_at AS FinishedAt,
+                   outcome AS Outcome, error AS Error, plan_summary AS PlanSummary
+            FROM apply_runs ORDER BY id DESC LIMIT @limit
+            """, new { limit }, tx).ToList();
+        var running = RunningPids(c, tx);
+        return runs.Select(r => AsSeen(r, running)).ToList();
+    }, "read the apply history");
 
     /// <summary>One run with its plan, or an error naming the missing run.</summary>
     public RunRecord Run(long id) => database.Read((c, tx) =>
@@ -122,7 +143,9 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
                    outcome AS Outcome, error AS Error, plan_summary AS PlanSummary
             FROM apply_runs WHERE id = @id
             """, new { id }, tx);
-        return record is null ? null : record with { PlanJson = c.ExecuteScalar<string>("SELECT plan_json FROM apply_runs WHERE id = @id", new { id }, tx)! };
+        return record is null
+            ? null
+            : AsSeen(record, RunningPids(c, tx)) with { PlanJson = c.ExecuteScalar<string>("SELECT plan_json FROM apply_runs WHERE id = @id", new { id }, tx)! };
     }, "read an apply run") ?? throw new UnknownObjectException($"there is no apply run {id}; 'netvirt history' lists the runs");
 
     /// <summary>The steps of a run, in the order they ran.</summary>
@@ -153,6 +176,15 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
         StepOutcome.Cancelled => "cancelled",
         _ => "rolled-back",
     };
+
+    private static Dictionary<long, long> RunningPids(System.Data.IDbConnection c, System.Data.IDbTransaction tx) =>
+        c.Query<(long Id, long Pid)>("SELECT id, pid FROM apply_runs WHERE outcome = 'running'", transaction: tx).ToDictionary(r => r.Id, r => r.Pid);
+
+    // A run whose process is gone reads as interrupted even before the next apply marks it so.
+    private static RunRecord AsSeen(RunRecord run, Dictionary<long, long> runningPids) =>
+        runningPids.TryGetValue(run.Id, out var pid) && !ProcessExists(pid) ? run with { Outcome = "interrupted", Error = InterruptedError } : run;
+
+    private const string InterruptedError = "the process running this apply ended before it finished";
 
     private static bool ProcessExists(long pid) => pid == Environment.ProcessId || Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
 

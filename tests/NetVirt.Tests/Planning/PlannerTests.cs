@@ -51,6 +51,91 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_UpdateOfAnObjectNeedingWhatThePlanCreates_ComesAfterThatCreate()
+    {
+        // A destroy killed half-way (the Linux case: a veth left whose bridge is gone): the switch is gone, a port that
+        // needs it is left with a property to change. Re-applying must create the switch before it changes the port.
+        var leftOver = P1 with { Properties = P1.Properties.With("speed", "5"), DependsOn = [] };
+
+        var plan = Planner.Plan(State(Sw, P1), State(leftOver));
+
+        Assert.Equal(
+        [
+            "1. create switch sw0: switch sw0: not on the host",
+            "2. update port p1: port p1: speed 5 → 10",
+        ], Lines(plan));
+        AssertNoStepRefersToALaterCreate(plan, State(Sw, P1));
+    }
+
+    [Fact]
+    public void Plan_UpdateNeedingACreateOfItsOwnRank_ComesAfterTheCreatesOfThatRank()
+    {
+        var p0 = Res(Port, "p0") with { DependsOn = [Sw.Id] };
+        var p9 = Res(Port, "p9", ("speed", "20")) with { DependsOn = [Sw.Id, p0.Id] };
+        var p2 = Res(Port, "p2", ("speed", "20")) with { DependsOn = [Sw.Id] };
+
+        var plan = Planner.Plan(State(Sw, p0, p2, p9), State(Sw, p2 with { Properties = PropertyBag.Of(("speed", "10")) }, p9 with { Properties = PropertyBag.Of(("speed", "10")) }));
+
+        Assert.Equal(
+        [
+            "1. update port p2: port p2: speed 10 → 20",
+            "2. create port p0: port p0: not on the host",
+            "3. update port p9: port p9: speed 10 → 20",
+        ], Lines(plan));
+        AssertNoStepRefersToALaterCreate(plan, State(Sw, p0, p2, p9));
+    }
+
+    [Fact]
+    public void Plan_ObjectsOfAnotherDeployment_AreNeverTouchedAndAreNamed()
+    {
+        var theirs = Res(Switch, "sw9") with { Owned = false, Deployment = "ffeeddccbbaa9988" };
+
+        var plan = Planner.Plan(HostState.Empty, State(Sw, theirs));
+
+        Assert.Equal(["1. delete switch sw0: switch sw0: not in the desired state"], Lines(plan));
+        var other = Assert.Single(plan.OtherDeployments);
+        Assert.Equal(("ffeeddccbbaa9988", 1), (other.Id, other.Objects));
+        Assert.Equal("1 object of deployment ffeeddccbbaa9988 (another database), left alone: switch sw9", other.ToString());
+    }
+
+    [Fact]
+    public void Plan_DesiredObjectAnotherDeploymentHolds_IsAProblemNamingThatDeployment()
+    {
+        var plan = Planner.Plan(State(Sw), State(Sw with { Owned = false, Deployment = "ffeeddccbbaa9988" }));
+
+        Assert.Empty(plan.Steps);
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("switch sw0", problem.Subject);
+        Assert.StartsWith("the name is taken by an object of deployment ffeeddccbbaa9988: another NetVirt database", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_MacThatAnInterfaceOfAnotherDeploymentCarries_IsAProblem()
+    {
+        var mine = Res(Port, "p5", ("mac", "02:08:20:00:00:07")) with { DependsOn = [Sw.Id] };
+        var theirs = Res(Port, "other/p1", ("mac", "02:08:20:00:00:07")) with { Owned = false, Deployment = "ffeeddccbbaa9988" };
+
+        var plan = Planner.Plan(State(Sw, mine), State(Sw, theirs));
+
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("port p5", problem.Subject);
+        Assert.StartsWith("MAC 02:08:20:00:00:07 is already carried by port other/p1 of deployment ffeeddccbbaa9988", problem.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>No create or update step depends on an object that a later step of the plan creates.</summary>
+    internal static void AssertNoStepRefersToALaterCreate(Plan plan, HostState desired)
+    {
+        var createdAt = plan.Steps.Where(s => s.Action == StepAction.Create).ToDictionary(s => s.Id, s => s.Index);
+        foreach (var step in plan.Steps.Where(s => s.Action != StepAction.Delete))
+        {
+            foreach (var dependency in desired.Find(step.Id)?.DependsOn ?? [])
+            {
+                Assert.False(createdAt.TryGetValue(dependency, out var at) && at > step.Index, $"step {step} needs {dependency}, created later by step {at}");
+            }
+        }
+    }
+
+    [Fact]
     public void Plan_MutableChange_IsOneUpdateSayingWhat()
     {
         var plan = Planner.Plan(State(Sw, P1 with { Properties = P1.Properties.With("speed", "20") }), State(Sw, P1));

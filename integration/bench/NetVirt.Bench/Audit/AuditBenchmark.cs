@@ -41,7 +41,7 @@ public sealed class AuditBenchmark : IBenchmark
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "10,25,50,100,200").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var keep = options.Get("reports", "");
-        var engine = new LibpcapCaptureEngine();
+        var engine = new SharpPcapCaptureEngine();
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores");
         var rows = new List<string>();
         foreach (var n in sizes)
@@ -60,7 +60,7 @@ public sealed class AuditBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(LibpcapCaptureEngine engine, int zones, string? keepReports, CancellationToken cancellationToken)
+    private static async Task<string> MeasureAsync(SharpPcapCaptureEngine engine, int zones, string? keepReports, CancellationToken cancellationToken)
     {
         var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
         var naming = new LinuxNaming(prefix);

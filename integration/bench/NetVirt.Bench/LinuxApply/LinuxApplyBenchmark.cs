@@ -270,7 +270,8 @@ public sealed class LinuxApplyBenchmark : IBenchmark
             }
 
             store.Replace(loaded.Model, HostTarget.Linux);
-            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, Threads = threads });
+            // Every object records the database's deployment id, as netvirt apply does.
+            var backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = store.DeploymentId, Threads = threads });
             return new Lab(directory, new Reconciler(store, backend), backend);
         }
 

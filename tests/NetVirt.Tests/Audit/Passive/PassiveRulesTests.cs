@@ -1,5 +1,5 @@
 using System.Net;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
 using NetVirt.Audit.Passive;
 using NetVirt.Audit.Probes;
 using NetVirt.Audit.Verdicts;

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using NetVirt.Audit.Expectations;
-using NetVirt.Audit.Frames;
+using NetVirt.Model.Addressing;
+using PacketDotNet;
 using NetVirt.Audit.Probes;
 
 namespace NetVirt.Tests.Audit.Probes;
@@ -55,10 +56,11 @@ public sealed class ProbePlannerTests
         Assert.Equal([101, 101, 200, 200], hops["w1/net0"].Select(p => p.Vlan).Order());
         Assert.Empty(hops["d1/net1"]);
         var doubled = hops["w1/net0"].First(p => p.Kind == ProbeKind.VlanDoubleTagged);
-        var parsed = FrameParser.Parse(plan.FrameOf(doubled.Index));
-        Assert.Equal(2, parsed.VlanTags.Count);
-        Assert.Equal(100, parsed.VlanTags[0].VlanId);
-        Assert.Equal(doubled.Vlan, parsed.VlanTags[1].VlanId);
+        var outer = ProbeSignature.Decode(plan.FrameOf(doubled.Index)).Extract<Ieee8021QPacket>();
+        Assert.Equal(100, outer.VlanIdentifier);
+        var inner = Assert.IsType<Ieee8021QPacket>(outer.PayloadPacket);
+        Assert.Equal(doubled.Vlan, inner.VlanIdentifier);
+        Assert.IsType<ArpPacket>(inner.PayloadPacket);
     }
 
     [Fact]
@@ -71,10 +73,10 @@ public sealed class ProbePlannerTests
 
         var echo = answered.Probes.Single(p => p.Kind == ProbeKind.Icmpv4Echo && p.Source == w1 && p.Target == d1);
         Assert.True(echo.ViaGateway);
-        Assert.Equal(MacAddress.Parse("02:ee:00:00:00:01"), FrameParser.Parse(answered.FrameOf(echo.Index)).Destination);
+        Assert.Equal(MacAddress.Parse("02:ee:00:00:00:01"), Destination(answered.FrameOf(echo.Index)));
         var direct = silent.Probes.Single(p => p.Kind == ProbeKind.Icmpv4Echo && p.Source == w1 && p.Target == d1);
         Assert.False(direct.ViaGateway);
-        Assert.Equal(topology.E("d1/net0").Mac, FrameParser.Parse(silent.FrameOf(direct.Index)).Destination);
+        Assert.Equal(topology.E("d1/net0").Mac, Destination(silent.FrameOf(direct.Index)));
     }
 
     [Fact]
@@ -103,4 +105,7 @@ public sealed class ProbePlannerTests
         Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x9999 << 32) | 1)));
         Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x1234 << 32) | (uint)plan.Count)));
     }
+
+    private static MacAddress Destination(ReadOnlySpan<byte> frame) =>
+        MacAddress.FromBytes(((EthernetPacket)ProbeSignature.Decode(frame)).DestinationHardwareAddress.GetAddressBytes());
 }

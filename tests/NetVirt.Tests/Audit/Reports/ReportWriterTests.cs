@@ -47,9 +47,12 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal("leaked", pair.GetProperty("probes").GetProperty("arp-unicast").GetString());
 
         var evidence = Path.Combine(files.Path, "evidence", leak.GetProperty("evidence").GetString()!);
-        var pcap = await PcapFileReader.ReadFileAsync(evidence);
-        Assert.Equal(LinkTypes.Ethernet, pcap.LinkType);
-        Assert.True(pcap.Records.Count >= 2);
+        var (interfaces, packets) = PcapNgReader.Read(await File.ReadAllBytesAsync(evidence));
+        Assert.Equal(["w1/net0@" + result.Topology.Endpoints[0].Netns, "g1/net0@" + result.Topology.Endpoints.Single(e => e.Name == "g1/net0").Netns], interfaces.Select(i => i.Name));
+        Assert.True(packets.Count >= 2);
+        Assert.StartsWith("LEAK probe ", packets[0].Comment, StringComparison.Ordinal);
+        Assert.Contains("as sent from w1/net0", packets[0].Comment, StringComparison.Ordinal);
+        Assert.All(packets.Skip(1), p => Assert.Contains("as captured at g1/net0", p.Comment, StringComparison.Ordinal));
         Assert.Equal(result.Findings.Count(f => f.Frames.Count > 0), files.EvidenceFiles);
 
         var junit = XDocument.Load(files.JUnit);
@@ -64,6 +67,84 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("isolated: VLAN 100 vs 200 on etherstub stub0", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script src", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_WithHeader_JUnitHasOneFailurePerFindingWithTotalsHeaderAndNoBom()
+    {
+        var result = (await LeakyAsync()) with { Header = new AuditHeader("host1", "nvt1", "/var/lib/netvirt/test.db", 7, "1.0.0+abc") };
+        var files = ReportDirectory.Write(result, directory);
+
+        var bytes = await File.ReadAllBytesAsync(files.JUnit);
+        Assert.Equal((byte)'<', bytes[0]);
+        var junit = XDocument.Load(files.JUnit);
+        var root = junit.Root!;
+        var failures = root.Descendants("failure").ToList();
+        Assert.Equal(result.Findings.Count, failures.Count);
+        Assert.Equal(result.Findings.Count, (int)root.Attribute("failures")!);
+        Assert.Equal(root.Descendants("testcase").Count(), (int)root.Attribute("tests")!);
+        Assert.All(root.Elements("testsuite"), s => Assert.Equal(s.Elements("testcase").Count(c => c.Element("failure") is not null), (int)s.Attribute("failures")!));
+        Assert.Equal(root.Descendants("testcase").Count(), root.Descendants("testcase").Select(c => (string?)c.Attribute("name")).Distinct().Count());
+        var properties = root.Element("testsuite")!.Element("properties")!.Elements("property").ToDictionary(p => (string)p.Attribute("name")!, p => (string)p.Attribute("value")!);
+        Assert.Equal("host1", properties["host"]);
+        Assert.Equal("nvt1", properties["prefix"]);
+        Assert.Equal("/var/lib/netvirt/test.db", properties["database"]);
+        Assert.Equal("7", properties["generation"]);
+        Assert.Equal("1.0.0+abc", properties["netvirt-version"]);
+        Assert.All(failures, f => Assert.Contains("likely cause: ", (string?)f.Attribute("message"), StringComparison.Ordinal));
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(files.Json));
+        var header = json.RootElement.GetProperty("header");
+        Assert.Equal("host1", header.GetProperty("host").GetString());
+        Assert.Equal(7, header.GetProperty("generation").GetInt64());
+        Assert.Equal("1.0.0+abc", header.GetProperty("netvirt-version").GetString());
+        var cause = Assert.Single(json.RootElement.GetProperty("causes").EnumerateArray());
+        Assert.Equal("domains-joined", cause.GetProperty("kind").GetString());
+        Assert.Equal(result.Findings.Count, cause.GetProperty("findings").GetArrayLength());
+        Assert.All(json.RootElement.GetProperty("findings").EnumerateArray(), f => Assert.Equal(0, f.GetProperty("cause").GetInt32()));
+
+        var html = await File.ReadAllTextAsync(files.Html);
+        Assert.Contains("/var/lib/netvirt/test.db", html, StringComparison.Ordinal);
+        Assert.Contains("are joined at layer 2", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_Json_UsesTheDocumentsWordsForEveryEnum()
+    {
+        var result = await LeakyAsync();
+        var files = ReportDirectory.Write(result, directory);
+        var text = await File.ReadAllTextAsync(files.Json);
+        using var json = JsonDocument.Parse(text);
+
+        var w1 = json.RootElement.GetProperty("endpoints").EnumerateArray().First(e => e.GetProperty("name").GetString() == "w1/net0");
+        Assert.Equal(["mac-nospoof", "ip-nospoof"], w1.GetProperty("protection").EnumerateArray().Select(p => p.GetString()));
+        var g1 = json.RootElement.GetProperty("endpoints").EnumerateArray().First(e => e.GetProperty("name").GetString() == "g1/net0");
+        Assert.Equal(["mac-nospoof", "ip-nospoof", "dhcp-nospoof"], g1.GetProperty("protection").EnumerateArray().Select(p => p.GetString()));
+
+        // No C# enum name may reach the document.
+        foreach (var name in Enum.GetNames<NetVirt.Model.Spec.Protection>().Concat(Enum.GetNames<CauseKind>()).Concat(Enum.GetNames<FindingKind>()).Concat(Enum.GetNames<PairStatus>()).Concat(Enum.GetNames<CellState>()))
+        {
+            Assert.DoesNotContain($"\"{name}", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void PcapNgWriter_Blocks_ReadBackWithNamesCommentsAndAlignment()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new PcapNgWriter(stream, leaveOpen: true))
+        {
+            var a = writer.AddInterface("a/net0@nvt1-z-a", "zone a");
+            var b = writer.AddInterface("b/net0@nvt1-z-b");
+            writer.WriteFrame(a, new byte[61], 1_700_000_000_123_456, "as sent");
+            writer.WriteFrame(b, new byte[60], 1_700_000_000_123_999);
+            Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteFrame(2, new byte[60], 0));
+        }
+
+        var (interfaces, packets) = PcapNgReader.Read(stream.ToArray());
+
+        Assert.Equal([("a/net0@nvt1-z-a", (string?)"zone a"), ("b/net0@nvt1-z-b", null)], interfaces);
+        Assert.Equal([(0, 1_700_000_000_123_456L, 61, (string?)"as sent"), (1, 1_700_000_000_123_999L, 60, null)], packets.Select(p => (p.Interface, p.Timestamp, p.Frame.Length, p.Comment)));
     }
 
     [Fact]

@@ -3,11 +3,10 @@ using System.IO.Pipes;
 using System.Net;
 using System.Net.Sockets;
 using NetVirt.Audit.Capture;
-using NetVirt.Audit.Frames;
 using NetVirt.Audit.Runs;
 using NetVirt.Audit.Topology;
 using NetVirt.Model.Addressing;
-using MacAddress = NetVirt.Audit.Frames.MacAddress;
+using PacketDotNet;
 
 namespace NetVirt.Tests.Audit.Runs;
 
@@ -71,7 +70,12 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 
     public IReadOnlyDictionary<int, IReadOnlyList<InterfaceAddress>> ConfiguredAddresses(AuditTopology t) => Configured;
 
-    public static MacAddress RouterMac(string router) => new([0x02, 0xee, 0, 0, 0, (byte)(router.GetHashCode(StringComparison.Ordinal) & 0x7f)]);
+    /// <summary>What observation reports on the bridges; tests add foreign ports.</summary>
+    public List<BridgePort> UnexpectedPorts { get; } = [];
+
+    public IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology) => UnexpectedPorts;
+
+    public static MacAddress RouterMac(string router) => MacAddress.FromBytes([0x02, 0xee, 0, 0, 0, (byte)(router.GetHashCode(StringComparison.Ordinal) & 0x7f)]);
 
     // mac-nospoof and ip-nospoof as the model states them, dhcp-nospoof on UDP source port 67.
     public static bool DefaultProtection(AuditEndpoint e, ParsedFrameInfo f)
@@ -93,19 +97,23 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
     private void Deliver(FabricHandle from, byte[] frame)
     {
         Injected++;
-        var parsed = FrameParser.Parse(frame);
-        var info = new ParsedFrameInfo(parsed.Source, parsed.Destination,
-            parsed.Network == NetworkLayer.Arp ? parsed.ArpSenderHardwareAddress : null,
-            parsed.Network switch
-            {
-                NetworkLayer.Arp => new IPAddress(parsed.ArpSenderProtocolAddress),
-                NetworkLayer.Ipv4 or NetworkLayer.Ipv6 => new IPAddress(parsed.SourceAddress),
-                _ => null,
-            },
-            parsed.Network is NetworkLayer.Ipv4 or NetworkLayer.Ipv6 ? new IPAddress(parsed.DestinationAddress) : parsed.Network == NetworkLayer.Arp ? new IPAddress(parsed.ArpTargetProtocolAddress) : null,
-            parsed.Transport == TransportLayer.Udp ? parsed.SourcePort : null,
-            parsed.VlanTags.Count,
-            parsed.Network == NetworkLayer.Arp && parsed.ArpOperation == ArpOperation.Request);
+        var packet = NetVirt.Audit.Probes.ProbeSignature.Decode(frame);
+        var ethernet = (EthernetPacket)packet;
+        var arp = packet.Extract<ArpPacket>();
+        var ip = packet.Extract<IPPacket>();
+        var vlanTags = 0;
+        for (var layer = ethernet.PayloadPacket; layer is Ieee8021QPacket; layer = layer.PayloadPacket)
+        {
+            vlanTags++;
+        }
+
+        var info = new ParsedFrameInfo(Mac(ethernet.SourceHardwareAddress), Mac(ethernet.DestinationHardwareAddress),
+            arp is null ? null : Mac(arp.SenderHardwareAddress),
+            arp?.SenderProtocolAddress ?? ip?.SourceAddress,
+            arp?.TargetProtocolAddress ?? ip?.DestinationAddress,
+            packet.Extract<UdpPacket>()?.SourcePort,
+            vlanTags,
+            arp?.Operation == ArpOperation.Request);
         if (Drops(from.Endpoint, info))
         {
             return;
@@ -117,7 +125,10 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
         var router = from.Endpoint.Router is { } r ? RouterMac(r) : (MacAddress?)null;
         if (router is { } routerMac && RoutersAnswer && info.IsArpRequest && info.TargetIp is { } asked && from.Endpoint.GatewayOf(AddressFamily.InterNetwork) is { } gw && asked.Equals(gw))
         {
-            from.Enqueue(FrameBuilder.BuildArp(new EthernetHeader(from.Endpoint.Mac, routerMac), new ArpPacket(ArpOperation.Reply, routerMac, gw, from.Endpoint.Mac, info.SourceIp!)));
+            from.Enqueue(new EthernetPacket(Physical(routerMac), Physical(from.Endpoint.Mac), EthernetType.Arp)
+            {
+                PayloadPacket = new ArpPacket(ArpOperation.Response, Physical(from.Endpoint.Mac), info.SourceIp!, Physical(routerMac), gw),
+            }.Bytes);
             return;
         }
 
@@ -137,6 +148,10 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
             }
         }
     }
+
+    private static MacAddress Mac(System.Net.NetworkInformation.PhysicalAddress address) => MacAddress.FromBytes(address.GetAddressBytes());
+
+    private static System.Net.NetworkInformation.PhysicalAddress Physical(MacAddress mac) => new(mac.ToBytes());
 
     internal readonly record struct ParsedFrameInfo(MacAddress Source, MacAddress Destination, MacAddress? ArpSender, IPAddress? SourceIp, IPAddress? TargetIp, ushort? UdpSourcePort, int VlanTags, bool IsArpRequest);
 

@@ -1,4 +1,5 @@
 using NetVirt.Backends.Linux;
+using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Rendering;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Tests.Support;
@@ -9,6 +10,8 @@ public sealed class LinuxRendererTests
 {
     private static readonly LinuxNaming Naming = new("nv");
 
+    private static readonly LinuxContext Context = new(Naming, LinuxTools.Default);
+
     [Fact]
     public void Render_Sample_MapsZonesBridgesRoutersAndProtection()
     {
@@ -17,7 +20,7 @@ public sealed class LinuxRendererTests
         store.Replace(Models.Sample(), NetVirt.Model.Validation.HostTarget.Linux);
         var model = store.Load().Resolved;
 
-        var result = LinuxRenderer.Render(model, Naming, new LinuxCapabilities());
+        var result = LinuxRenderer.Render(model, Context, new LinuxCapabilities());
 
         Assert.Empty(result.Problems);
         var byKind = result.Desired.Resources.GroupBy(r => r.Kind.Name).ToDictionary(g => g.Key, g => g.Count());
@@ -47,7 +50,7 @@ public sealed class LinuxRendererTests
                 vnics: [{ name: net0, network: out, mac: 2:8:20:0:0:9, protection: [], addresses: [{ tag: v4, address: 10.20.0.5 }] }]
             """);
 
-        var result = LinuxRenderer.Render(model, Naming, new LinuxCapabilities { Has8021q = false });
+        var result = LinuxRenderer.Render(model, Context, new LinuxCapabilities { Has8021q = false });
 
         var problem = Assert.Single(result.Problems);
         Assert.Contains("8021q", problem.Message);
@@ -67,7 +70,7 @@ public sealed class LinuxRendererTests
                 vnics: [{ name: net0, network: out, mac: 2:8:20:0:0:9, protection: [], addresses: [{ tag: v4, address: 10.20.0.5 }] }]
             """);
 
-        var result = LinuxRenderer.Render(model, Naming, new LinuxCapabilities());
+        var result = LinuxRenderer.Render(model, Context, new LinuxCapabilities());
 
         Assert.Empty(result.Problems);
         var macvlan = result.Desired.Find(new("macvlan", "nv-z-z1/net0"))!;

@@ -33,7 +33,7 @@ public sealed class NftJsonTests
     public void Elements_OfAProtection_AreWhatTheRulesLookUp()
     {
         var properties = NetVirt.Planning.Resources.PropertyBag.Of(
-            ("port", "nv-v1234567"), ("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof"), ("mac", "02:08:20:00:00:01"),
+            ("port", "nv-v1234567"), ("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof"), ("allowed-mac", "02:08:20:00:00:01"),
             ("dhcp-chaddr", "02:08:20:00:00:01"), ("allowed-ips", "10.0.0.5/32,fd00::5/128"));
 
         var elements = NftRuleset.Elements("nv-z-web1/net0", properties).ToList();

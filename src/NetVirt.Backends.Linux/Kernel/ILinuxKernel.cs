@@ -1,0 +1,79 @@
+using NetVirt.Backends.Linux.Netlink;
+
+namespace NetVirt.Backends.Linux.Kernel;
+
+/// <summary>
+/// The kernel as the Linux backend uses it: rtnetlink requests and dumps in the host namespace, the names in
+/// <c>/run/netns</c>, and work inside namespaces. <see cref="LinuxKernel"/> is the real one (netlink sockets,
+/// <c>setns</c> on dedicated threads, bind mounts); tests put a fake kernel here. Everything the backend changes on
+/// the host goes through this interface, <see cref="INftables"/> or <see cref="ITrafficControl"/>.
+/// </summary>
+internal interface ILinuxKernel
+{
+    /// <summary>Every name in <c>/run/netns</c>, with whether it really names a network namespace.</summary>
+    IReadOnlyList<NetnsEntry> Namespaces();
+
+    /// <summary>The links of the host namespace.</summary>
+    IReadOnlyList<LinkObserved> HostLinks();
+
+    /// <summary>Sends <paramref name="requests"/> in the host namespace, in order; one answer per request.</summary>
+    IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside each namespace, at most <paramref name="threads"/> at a time. Results come
+    /// back in input order; an exception (a namespace that cannot be entered) is returned for its namespace only.
+    /// </summary>
+    IReadOnlyList<(T? Result, Exception? Error)> InEach<T>(IReadOnlyList<string> namespaces, int threads, Func<INamespaceKernel, T> work);
+
+    /// <summary>
+    /// Creates a network namespace for each name and runs <paramref name="initialize"/> inside it. A name that
+    /// already names a namespace is initialized again (Created false); a name that does not (a half-made name: an
+    /// empty file, a foreign mount) is removed and the namespace created.
+    /// </summary>
+    IReadOnlyList<(bool Created, Exception? Error)> CreateNamespaces(IReadOnlyList<string> names, int threads, Action<INamespaceKernel> initialize);
+
+    /// <summary>Removes the name (unmount and unlink); false when there was none. The kernel frees the namespace once nothing holds it.</summary>
+    bool DeleteNamespace(string name);
+}
+
+/// <summary>What code running inside one namespace may do (on a dedicated thread: no awaits, no processes).</summary>
+internal interface INamespaceKernel
+{
+    /// <summary>The namespace.</summary>
+    string Name { get; }
+
+    /// <summary>Sends <paramref name="requests"/> in this namespace, in order; one answer per request.</summary>
+    IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests);
+
+    /// <summary>Links of this namespace.</summary>
+    IReadOnlyList<LinkObserved> Links();
+
+    /// <summary>Addresses of this namespace.</summary>
+    IReadOnlyList<AddressObserved> Addresses();
+
+    /// <summary>Main-table routes of this namespace.</summary>
+    IReadOnlyList<RouteObserved> Routes();
+
+    /// <summary>Reads a sysctl of this namespace (<c>net/ipv4/ip_forward</c>).</summary>
+    string ReadSysctl(string key);
+
+    /// <summary>Writes a sysctl of this namespace.</summary>
+    void WriteSysctl(string key, string value);
+}
+
+/// <summary>
+/// A name in <c>/run/netns</c>. <see cref="Mount"/> is <c>nsfs</c> for a network namespace; anything else is a name a
+/// crash left half-made (<c>none</c>: an empty file nothing is mounted on) or a mount of something that is not a
+/// network namespace (its file system type).
+/// </summary>
+internal sealed record NetnsEntry(string Name, string Mount)
+{
+    /// <summary>The mount of a real network namespace.</summary>
+    public const string Nsfs = "nsfs";
+
+    /// <summary>The mount of a name that is only an empty file.</summary>
+    public const string None = "none";
+
+    /// <summary>True when the name can be entered.</summary>
+    public bool IsNamespace => Mount == Nsfs;
+}

@@ -1,0 +1,216 @@
+using Microsoft.Win32.SafeHandles;
+using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Backends.Linux.Netlink;
+
+namespace NetVirt.Backends.Linux.Kernel;
+
+/// <summary>
+/// The real kernel: rtnetlink sockets (many requests per <c>send</c>), namespaces named by bind mounts in
+/// <c>/run/netns</c> as <c>ip netns</c> does, and work inside namespaces on dedicated threads (<see cref="NetnsThread"/>).
+/// </summary>
+internal sealed class LinuxKernel : ILinuxKernel
+{
+    // Descriptors of peer namespaces held open at once while a host batch is encoded (the process limit is often 1,024).
+    private const int MaxOpenNamespaces = 200;
+    private const int ENODEV = 19;
+    private const int ENOENT = 2;
+
+    /// <summary>The kernel of this host.</summary>
+    public static LinuxKernel Instance { get; } = new();
+
+    /// <inheritdoc />
+    public IReadOnlyList<NetnsEntry> Namespaces()
+    {
+        var names = NetnsMounts.List();
+        if (names.Count == 0)
+        {
+            return [];
+        }
+
+        return NetnsMounts.Classify(names, File.ReadAllText("/proc/self/mountinfo"));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LinkObserved> HostLinks()
+    {
+        using var socket = NetlinkSocket.Open();
+        return Dumps.Links(socket);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        using var socket = NetlinkSocket.Open();
+        var results = new NetlinkResult[requests.Count];
+        var fds = new Dictionary<string, SafeFileHandle>(StringComparer.Ordinal);
+        Dictionary<string, int>? indexes = null;
+        int IndexOf(string name)
+        {
+            indexes ??= Dumps.Links(socket).ToDictionary(l => l.Name, l => l.Index, StringComparer.Ordinal);
+            return indexes.TryGetValue(name, out var index) ? index : throw new RtnlResolveException(ENODEV, $"interface '{name}' does not exist");
+        }
+
+        int NamespaceFd(string netns)
+        {
+            if (!fds.TryGetValue(netns, out var handle))
+            {
+                try
+                {
+                    fds[netns] = handle = File.OpenHandle(NetnsThread.PathOf(netns), FileMode.Open, FileAccess.Read);
+                }
+                catch (FileNotFoundException)
+                {
+                    throw new RtnlResolveException(ENOENT, $"network namespace '{netns}' does not exist");
+                }
+            }
+
+            return (int)handle.DangerousGetHandle();
+        }
+
+        try
+        {
+            var first = 0;
+            while (first < requests.Count)
+            {
+                // A chunk ends before it would hold more namespace descriptors than allowed at once.
+                var batch = new NetlinkBatch();
+                var sent = new List<int>();
+                var next = first;
+                for (; next < requests.Count; next++)
+                {
+                    if (fds.Count >= MaxOpenNamespaces && Peer(requests[next]) is { } peer && !fds.ContainsKey(peer))
+                    {
+                        break;
+                    }
+
+                    try
+                    {
+                        RtnlEncoder.Encode(requests[next], batch, IndexOf, NamespaceFd);
+                        sent.Add(next);
+                    }
+                    catch (RtnlResolveException ex)
+                    {
+                        results[next] = new NetlinkResult(ex.Errno, ex.Message);
+                    }
+                }
+
+                var answers = socket.Execute(batch);
+                for (var i = 0; i < sent.Count; i++)
+                {
+                    results[sent[i]] = answers[i];
+                }
+
+                foreach (var fd in fds.Values)
+                {
+                    fd.Dispose();
+                }
+
+                fds.Clear();
+                first = next;
+            }
+        }
+        finally
+        {
+            foreach (var fd in fds.Values)
+            {
+                fd.Dispose();
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(T? Result, Exception? Error)> InEach<T>(IReadOnlyList<string> namespaces, int threads, Func<INamespaceKernel, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return NetnsThread.RunInEachParallel(namespaces, threads, ns =>
+        {
+            using var inside = new NamespaceKernel(ns);
+            return work(inside);
+        });
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(bool Created, Exception? Error)> CreateNamespaces(IReadOnlyList<string> names, int threads, Action<INamespaceKernel> initialize)
+    {
+        ArgumentNullException.ThrowIfNull(initialize);
+        return NetnsThread.CreateEach(names, threads, ns =>
+        {
+            using var inside = new NamespaceKernel(ns);
+            initialize(inside);
+        });
+    }
+
+    /// <inheritdoc />
+    public bool DeleteNamespace(string name) => NetnsMounts.Delete(name);
+
+    private static string? Peer(RtnlRequest request) => request switch
+    {
+        CreateVethRequest v => v.PeerNetns,
+        CreateMacvlanRequest m => m.Netns,
+        _ => null,
+    };
+
+    /// <summary>The namespace the calling dedicated thread has entered; its socket is opened there on first use.</summary>
+    private sealed class NamespaceKernel(string name) : INamespaceKernel, IDisposable
+    {
+        private NetlinkSocket? _socket;
+
+        public string Name { get; } = name;
+
+        private NetlinkSocket Socket => _socket ??= NetlinkSocket.Open();
+
+        public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)
+        {
+            var results = new NetlinkResult[requests.Count];
+            var batch = new NetlinkBatch();
+            var sent = new List<int>();
+            Dictionary<string, int>? indexes = null;
+            int IndexOf(string link)
+            {
+                indexes ??= Dumps.Links(Socket).ToDictionary(l => l.Name, l => l.Index, StringComparer.Ordinal);
+                return indexes.TryGetValue(link, out var index) ? index : throw new RtnlResolveException(ENODEV, $"interface '{link}' does not exist");
+            }
+
+            for (var i = 0; i < requests.Count; i++)
+            {
+                try
+                {
+                    RtnlEncoder.Encode(requests[i], batch, IndexOf, netns => throw new RtnlResolveException(ENOENT, $"network namespace '{netns}' cannot be named from inside '{Name}'"));
+                    sent.Add(i);
+                }
+                catch (RtnlResolveException ex)
+                {
+                    results[i] = new NetlinkResult(ex.Errno, ex.Message);
+                }
+            }
+
+            var answers = batch.Count == 0 ? [] : Socket.Execute(batch);
+            for (var i = 0; i < sent.Count; i++)
+            {
+                results[sent[i]] = answers[i];
+            }
+
+            return results;
+        }
+
+        public IReadOnlyList<LinkObserved> Links() => Dumps.Links(Socket);
+
+        public IReadOnlyList<AddressObserved> Addresses() => Dumps.Addresses(Socket);
+
+        public IReadOnlyList<RouteObserved> Routes() => Dumps.Routes(Socket);
+
+        public string ReadSysctl(string key) => Sysctl.Read(key);
+
+        public void WriteSysctl(string key, string value) => Sysctl.Write(key, value);
+
+        public void Dispose() => _socket?.Dispose();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using NetVirt.Model.Addressing;
+
+namespace NetVirt.Backends.Linux.Kernel;
+
+/// <summary>
+/// One rtnetlink request, naming interfaces and namespaces by name: the kernel seam resolves names to indexes and
+/// namespace names to descriptors when it encodes the request (<see cref="Netlink.RtnlEncoder"/>), and a fake kernel
+/// interprets it directly. <see cref="Describe"/> is what the journal records as having run.
+/// </summary>
+internal abstract record RtnlRequest
+{
+    /// <summary>The request in words, e.g. <c>RTM_NEWLINK veth nv-v1a2b3c4 mtu 1500 master nv-stub0.100 peer net0 netns nv-z-web1</c>.</summary>
+    public abstract IReadOnlyList<string> Describe();
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join(' ', Describe());
+
+    /// <summary>An integer in invariant culture.</summary>
+    protected static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary><c>ip link add NAME [mtu M] type KIND</c> (a bridge or an ifb), down.</summary>
+internal sealed record CreateLinkRequest(string Name, string Kind, int? Mtu = null) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        ["RTM_NEWLINK", Kind, Name, .. Mtu is { } mtu ? ["mtu", Text(mtu)] : Array.Empty<string>()];
+}
+
+/// <summary>
+/// <c>ip link add HOST mtu M master BRIDGE type veth peer name PEER [address MAC] mtu M netns NS</c>: the peer is
+/// created directly inside its namespace. Both ends start down.
+/// </summary>
+internal sealed record CreateVethRequest(string HostEnd, int Mtu, string Master, string Peer, MacAddress? PeerMac, string PeerNetns) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        ["RTM_NEWLINK", "veth", HostEnd, "mtu", Text(Mtu), "master", Master, "peer", Peer, .. PeerMac is { } mac ? ["address", mac.ToString()] : Array.Empty<string>(), "netns", PeerNetns];
+}
+
+/// <summary><c>ip link add NAME link LOWER address MAC mtu M netns NS up type macvlan mode bridge</c> (sent in the host namespace).</summary>
+internal sealed record CreateMacvlanRequest(string Name, string Lower, MacAddress Mac, int Mtu, string Netns) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        ["RTM_NEWLINK", "macvlan", Name, "link", Lower, "address", Mac.ToString(), "mtu", Text(Mtu), "netns", Netns, "up"];
+}
+
+/// <summary>
+/// <c>ip link set NAME [alias A] [addrgenmode none] [master B | nomaster] [mtu M] [address MAC] [up]</c>, one request;
+/// <see cref="Master"/> "" means nomaster.
+/// </summary>
+internal sealed record SetLinkRequest(string Name) : RtnlRequest
+{
+    /// <summary>The alias to write, or null to leave it.</summary>
+    public string? Alias { get; init; }
+
+    /// <summary>Turn IPv6 address generation off (no link-local address).</summary>
+    public bool NoIpv6LinkLocal { get; init; }
+
+    /// <summary>The bridge to enslave to, "" to release from its bridge, null to leave it.</summary>
+    public string? Master { get; init; }
+
+    /// <summary>MTU, or null to leave it.</summary>
+    public int? Mtu { get; init; }
+
+    /// <summary>MAC, or null to leave it.</summary>
+    public MacAddress? Mac { get; init; }
+
+    /// <summary>Set the link up.</summary>
+    public bool Up { get; init; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe()
+    {
+        var words = new List<string> { "RTM_NEWLINK", "set", Name };
+        if (Alias is not null)
+        {
+            words.AddRange(["alias", Alias]);
+        }
+
+        if (NoIpv6LinkLocal)
+        {
+            words.AddRange(["addrgenmode", "none"]);
+        }
+
+        if (Master is not null)
+        {
+            words.AddRange(Master.Length == 0 ? ["nomaster"] : ["master", Master]);
+        }
+
+        if (Mtu is { } mtu)
+        {
+            words.AddRange(["mtu", Text(mtu)]);
+        }
+
+        if (Mac is { } mac)
+        {
+            words.AddRange(["address", mac.ToString()]);
+        }
+
+        if (Up)
+        {
+            words.Add("up");
+        }
+
+        return words;
+    }
+}
+
+/// <summary><c>ip link delete NAME</c>.</summary>
+internal sealed record DeleteLinkRequest(string Name) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() => ["RTM_DELLINK", Name];
+}
+
+/// <summary><c>ip address add|del A/P dev IF</c> (IPv6 added without duplicate address detection).</summary>
+internal sealed record AddressRequest(bool Add, InterfaceAddress Address, string Interface) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() => [Add ? "RTM_NEWADDR" : "RTM_DELADDR", Address.ToString(), "dev", Interface];
+}
+
+/// <summary>What a route request does.</summary>
+internal enum RouteVerb
+{
+    /// <summary><c>ip route add</c>.</summary>
+    Add,
+
+    /// <summary><c>ip route replace</c>.</summary>
+    Replace,
+
+    /// <summary><c>ip route del</c>.</summary>
+    Delete,
+}
+
+/// <summary><c>ip route add|replace|del DEST via GW proto static</c> in the main table.</summary>
+internal sealed record RouteRequest(RouteVerb Verb, IPNetwork Destination, IPAddress Gateway) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        [Verb == RouteVerb.Delete ? "RTM_DELROUTE" : "RTM_NEWROUTE", .. Verb == RouteVerb.Replace ? ["replace"] : Array.Empty<string>(), Destination.ToString(), "via", Gateway.ToString()];
+}

@@ -1,0 +1,61 @@
+using NetVirt.Planning.Resources;
+
+namespace NetVirt.Backends.Linux.Kinds;
+
+/// <summary>
+/// The Linux backend's kinds, with ranks chosen so that independent objects meet in one batch: namespaces, bridges
+/// and the nftables table with every VNIC's protection (10) → veth pairs, router legs, macvlans and router forwarding
+/// (20) → addresses and tc shaping (30) → routes (40). Deletions run in reverse; what lives inside a namespace goes
+/// with it. Each kind's knowledge is its own class (<see cref="LinuxKind"/>).
+/// </summary>
+internal static class LinuxKinds
+{
+    /// <summary>A host interface no other kind explains (<see cref="LinkKind"/>).</summary>
+    public static ResourceKind Link => LinkKind.Definition;
+
+    /// <summary>A network namespace (<see cref="NetnsKind"/>).</summary>
+    public static ResourceKind Netns => NetnsKind.Definition;
+
+    /// <summary>A bridge (<see cref="BridgeKind"/>).</summary>
+    public static ResourceKind Bridge => BridgeKind.Definition;
+
+    /// <summary>The nftables table (<see cref="NftTableKind"/>).</summary>
+    public static ResourceKind NftTable => NftTableKind.Definition;
+
+    /// <summary>One VNIC's protection (<see cref="ProtectionKind"/>).</summary>
+    public static ResourceKind Protection => ProtectionKind.Definition;
+
+    /// <summary>Forwarding in a router namespace (<see cref="ForwardingKind"/>).</summary>
+    public static ResourceKind Forwarding => ForwardingKind.Definition;
+
+    /// <summary>A zone VNIC's veth pair (<see cref="VethKind.Vnic"/>).</summary>
+    public static ResourceKind Veth => VethKind.Vnic.Kind;
+
+    /// <summary>A router's leg (<see cref="VethKind.Leg"/>).</summary>
+    public static ResourceKind Leg => VethKind.Leg.Kind;
+
+    /// <summary>A macvlan (<see cref="MacvlanKind"/>).</summary>
+    public static ResourceKind Macvlan => MacvlanKind.Definition;
+
+    /// <summary>An address (<see cref="AddressKind"/>).</summary>
+    public static ResourceKind Address => AddressKind.Definition;
+
+    /// <summary>tc shaping (<see cref="ShapingKind"/>).</summary>
+    public static ResourceKind Shaping => ShapingKind.Definition;
+
+    /// <summary>A route (<see cref="RouteKind"/>).</summary>
+    public static ResourceKind Route => RouteKind.Definition;
+
+    /// <summary>Every kind, by rank.</summary>
+    public static IReadOnlyList<LinuxKind> All { get; } =
+    [
+        LinkKind.Instance, NetnsKind.Instance, BridgeKind.Instance, NftTableKind.Instance, ProtectionKind.Instance, ForwardingKind.Instance,
+        VethKind.Vnic, VethKind.Leg, MacvlanKind.Instance, AddressKind.Instance, ShapingKind.Instance, RouteKind.Instance,
+    ];
+
+    private static readonly Dictionary<string, LinuxKind> ByName = All.ToDictionary(k => k.Kind.Name, StringComparer.Ordinal);
+
+    /// <summary>The kind of a step's resource.</summary>
+    public static LinuxKind Of(ResourceKind kind) =>
+        ByName.TryGetValue(kind.Name, out var linux) ? linux : throw new ArgumentException($"'{kind.Name}' is not a kind of the Linux backend", nameof(kind));
+}

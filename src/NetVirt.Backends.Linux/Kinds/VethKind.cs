@@ -1,0 +1,164 @@
+using System.Globalization;
+using NetVirt.Backends.Commands;
+using NetVirt.Backends.Linux.Execution;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Netlink;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Model.Addressing;
+using NetVirt.Planning.Plans;
+using NetVirt.Planning.Resources;
+
+namespace NetVirt.Backends.Linux.Kinds;
+
+/// <summary>
+/// A veth pair with one end inside a namespace and the other on a bridge: a zone VNIC over an etherstub
+/// (<see cref="Vnic"/>: the zone end named like the VNIC with its MAC, MTU and addresses) or a tenant router's leg into
+/// a bridge (<see cref="Leg"/>: the gateway addresses on its router end). Bridge (= VLAN), MAC, MTU and state change in
+/// place. Both ends carry the alias <c>netvirt vnic ZONE/VNIC deployment ID</c> (or <c>leg ROUTER/END</c>). The peer
+/// is created directly inside its namespace, down: asking for it up in the same request fails with ENOTCONN on this
+/// kernel, so it is set up from inside; the host end gets its alias, <c>addrgenmode none</c> and up in the request
+/// after its creation (the kernel applies the address generation mode before it brings the link up, so the host end
+/// never gets a link-local address).
+/// </summary>
+internal sealed class VethKind : LinuxKind
+{
+    /// <summary>A zone VNIC over an etherstub.</summary>
+    public static readonly VethKind Vnic = new(
+        ResourceKind.Create("veth", 20, [LinuxProperties.Bridge, LinuxProperties.Mac, LinuxProperties.Mtu, LinuxProperties.State, LinuxProperties.Deployment], deletedWithParent: true),
+        "vnic");
+
+    /// <summary>A tenant router's leg into a bridge.</summary>
+    public static readonly VethKind Leg = new(
+        ResourceKind.Create("leg", 20, [LinuxProperties.Bridge, LinuxProperties.Mtu, LinuxProperties.State, LinuxProperties.Deployment], deletedWithParent: true),
+        "leg");
+
+    private VethKind(ResourceKind kind, string aliasKind)
+    {
+        Kind = kind;
+        AliasKind = aliasKind;
+    }
+
+    /// <inheritdoc />
+    public override ResourceKind Kind { get; }
+
+    /// <summary>Alias kind on both ends; identity <c>{zone}/{vnic}</c> or <c>{router}/{router end}</c>.</summary>
+    public string AliasKind { get; }
+
+    private bool HasMac => this == Vnic;
+
+    /// <summary>The pair as the model wants it; <paramref name="mac"/> only for a VNIC.</summary>
+    public HostResource Desired(string name, string? zone, string hostEnd, string bridge, MacAddress? mac, int mtu, ResourceId netnsId, LinuxContext context)
+    {
+        (string, string?)[] properties =
+        [
+            (LinuxProperties.HostEnd, hostEnd),
+            (LinuxProperties.Bridge, bridge),
+            (LinuxProperties.Mtu, mtu.ToString(CultureInfo.InvariantCulture)),
+            (LinuxProperties.State, "up"),
+            .. HasMac ? [(LinuxProperties.Mac, mac?.ToString())] : Array.Empty<(string, string?)>(),
+            .. context.DeploymentProperty,
+        ];
+        return new HostResource
+        {
+            Kind = Kind,
+            Name = name,
+            Zone = zone,
+            Properties = PropertyBag.Of(properties),
+            DependsOn = [netnsId, new ResourceId(BridgeKind.Definition.Name, bridge)],
+        };
+    }
+
+    /// <summary>
+    /// The pair as found from its end inside <paramref name="netns"/> (which carries NetVirt's alias) and its peer in
+    /// the host namespace, if there is one; <paramref name="bridge"/> is the bridge the host end is on ("" for none).
+    /// </summary>
+    public HostResource Observed(string netns, string? zone, LinkObserved inside, OwnerAlias mark, LinkObserved? hostEnd, string bridge, ResourceId netnsId, LinuxContext context)
+    {
+        var hostMark = LinuxNaming.ParseAlias(hostEnd?.Alias);
+        // Both ends are marked; an end whose mark differs (an interrupted rewrite) shows as unmarked, and the next apply marks both.
+        var recorded = hostMark is null || hostMark.Deployment == mark.Deployment ? mark.Deployment : null;
+        (string, string?)[] properties =
+        [
+            (LinuxProperties.HostEnd, hostEnd?.Name ?? ""),
+            (LinuxProperties.Bridge, bridge),
+            (LinuxProperties.Mtu, hostEnd is null || hostEnd.Mtu == inside.Mtu ? Text(inside.Mtu) : $"{Text(inside.Mtu)} (host end {Text(hostEnd.Mtu)})"),
+            (LinuxProperties.State, inside.IsUp && hostEnd?.IsUp == true ? "up" : "down"),
+            .. HasMac ? [(LinuxProperties.Mac, inside.Mac?.ToString() ?? "")] : Array.Empty<(string, string?)>(),
+            (LinuxProperties.Deployment, recorded ?? ""),
+        ];
+        return context.Owner(new HostResource
+        {
+            Kind = Kind,
+            Name = LinuxNames.Interface(netns, inside.Name),
+            Zone = zone,
+            Properties = PropertyBag.Of(properties),
+            DependsOn = bridge.Length > 0 ? [netnsId, new ResourceId(BridgeKind.Definition.Name, bridge)] : [netnsId],
+        }, mark.Deployment);
+    }
+
+    /// <summary>The alias of both ends.</summary>
+    public string Alias(HostResource resource, LinuxContext context)
+    {
+        var (netns, inside) = LinuxNames.Split(resource.Name);
+        var owner = HasMac ? context.Naming.ZoneOfNetns(netns) : context.Naming.RouterOfNetns(netns);
+        return context.Naming.Alias(AliasKind, $"{owner ?? netns}/{inside}");
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<CommandSpec> Describe(PlanStep step, LinuxContext context)
+    {
+        var r = step.Resource;
+        var p = r.Properties;
+        var (netns, inside) = LinuxNames.Split(r.Name);
+        var hostEnd = p[LinuxProperties.HostEnd]!;
+        var alias = Alias(r, context);
+        string[] mac = p[LinuxProperties.Mac] is { Length: > 0 } m ? ["address", m] : [];
+        return step.Action switch
+        {
+            StepAction.Create =>
+            [
+                context.Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside, .. mac, "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
+                context.Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none", "up"),
+                context.Ip("-n", netns, "link", "set", inside, "alias", alias, "up"),
+            ],
+            StepAction.Update =>
+            [
+                context.Ip("link", "set", hostEnd, "alias", alias, "master", p[LinuxProperties.Bridge]!, "mtu", p[LinuxProperties.Mtu]!, "up"),
+                context.Ip(["-n", netns, "link", "set", inside, "alias", alias, .. mac, "mtu", p[LinuxProperties.Mtu]!, "up"]),
+            ],
+            _ => [context.Ip("link", "delete", hostEnd)],
+        };
+    }
+
+    /// <inheritdoc />
+    public override void Schedule(StepWork step, BatchWork work, LinuxContext context)
+    {
+        var r = step.Step.Resource;
+        var p = r.Properties;
+        var hostEnd = p[LinuxProperties.HostEnd]!;
+        if (step.Step.Action == StepAction.Delete)
+        {
+            // The peer goes with it.
+            work.AddHost(step, new DeleteLinkRequest(hostEnd), Role.Delete);
+            return;
+        }
+
+        var (netns, inside) = LinuxNames.Split(r.Name);
+        var mtu = int.Parse(p[LinuxProperties.Mtu] ?? "", CultureInfo.InvariantCulture);
+        var bridge = p[LinuxProperties.Bridge]!;
+        MacAddress? mac = HasMac && p[LinuxProperties.Mac] is { Length: > 0 } m ? MacAddress.Parse(m) : null;
+        var alias = Alias(r, context);
+        if (step.Step.Action == StepAction.Create)
+        {
+            work.AddHost(step, new CreateVethRequest(hostEnd, mtu, bridge, inside, mac, netns), Role.Create);
+            work.AddHost(step, new SetLinkRequest(hostEnd) { Alias = alias, NoIpv6LinkLocal = true, Up = true }, Role.Modify);
+            work.AddInside(step, netns, new SetLinkRequest(inside) { Alias = alias, Up = true }, Role.Modify);
+            return;
+        }
+
+        work.AddHost(step, new SetLinkRequest(hostEnd) { Alias = alias, Master = bridge, Mtu = mtu, Up = true }, Role.Modify);
+        work.AddInside(step, netns, new SetLinkRequest(inside) { Alias = alias, Mac = mac, Mtu = mtu, Up = true }, Role.Modify);
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

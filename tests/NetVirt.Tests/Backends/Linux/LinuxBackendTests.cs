@@ -1,0 +1,245 @@
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Model.Spec;
+using NetVirt.Planning.Plans;
+using NetVirt.Tests.Support;
+
+namespace NetVirt.Tests.Backends.Linux;
+
+/// <summary>
+/// The Linux backend end to end over <see cref="FakeLinuxKernel"/>: each defect the hostile pass found on a real host
+/// (issue 11), made the same way on the fake host, and what the fix must do about it.
+/// </summary>
+public sealed class LinuxBackendTests
+{
+    private const string OtherDeployment = "ffeeddccbbaa9988";
+
+    private static readonly Lazy<NetworkModel> Sample = new(() => LinuxHarness.Resolve(Models.Sample()));
+
+    private static async Task<LinuxHarness> AppliedAsync(string? deployment = LinuxHarness.Deployment)
+    {
+        var host = new LinuxHarness(new FakeLinuxKernel(), Sample.Value, deployment);
+        await host.ConvergeAsync("first apply");
+        return host;
+    }
+
+    [Theory]
+    [InlineData(NetnsEntry.None)]
+    [InlineData("ext4")]
+    public async Task Apply_NameOfAZoneThatIsNoNamespace_ReplacesItAndConverges(string mount)
+    {
+        // kill -9 while namespaces are created leaves an empty file under /run/netns (or an operator mounted
+        // something else there); every later apply failed with EINVAL creating the zone's veth into it.
+        var host = new LinuxHarness(new FakeLinuxKernel(), Sample.Value);
+        var netns = $"{LinuxHarness.Prefix}-z-acme-web1";
+        if (mount == NetnsEntry.None)
+        {
+            host.Kernel.AddEmptyName(netns);
+        }
+        else
+        {
+            host.Kernel.AddForeignMount(netns, mount);
+        }
+
+        var (plan, _) = await host.PlanAsync();
+        var replace = plan.Steps.Where(s => s.Resource.Name == netns && s.Resource.Kind.Name == "netns").ToList();
+        Assert.Equal([StepAction.Delete, StepAction.Create], replace.Select(s => s.Action));
+        Assert.Equal($"netns {netns}: mount {mount} → nsfs (cannot change in place)", replace[0].Reason);
+
+        await host.ConvergeAsync("a half-made namespace");
+        await host.DestroyAllAsync("a half-made namespace");
+    }
+
+    [Fact]
+    public async Task Destroy_HalfMadeName_IsRemoved()
+    {
+        var host = await AppliedAsync();
+        host.Kernel.AddEmptyName($"{LinuxHarness.Prefix}-z-gone");
+
+        await host.DestroyAllAsync("an empty name left by a killed destroy");
+    }
+
+    [Fact]
+    public async Task Apply_AfterADestroyThatRemovedTheBridgesOnly_CreatesTheBridgesBeforePuttingTheVethsBack()
+    {
+        // A destroy killed half-way: the bridges are gone, the zones are left, their veths on no bridge.
+        var host = await AppliedAsync();
+        var destroy = new LinuxHarness(host.Kernel, NetworkModel.Empty);
+        var (teardown, _) = await destroy.PlanAsync();
+        var bridges = teardown.Steps.Where(s => s.Resource.Kind.Name == "bridge").ToList();
+        Assert.All(await host.Backend().ExecuteAsync(bridges, CancellationToken.None), e => Assert.Equal(StepOutcome.Succeeded, e.Outcome));
+
+        var (plan, _) = await host.PlanAsync();
+        var firstBridge = plan.Steps.First(s => s.Resource.Kind.Name == "bridge" && s.Action == StepAction.Create).Index;
+        var moved = plan.Steps.Where(s => s.Resource.Kind.Name is "veth" or "leg" && s.Action == StepAction.Update).ToList();
+        Assert.NotEmpty(moved);
+        Assert.All(moved, s => Assert.True(s.Index > firstBridge, $"{s} comes before the bridge it needs"));
+        Assert.Contains(moved, s => s.Reason.Contains("bridge (none) → ", StringComparison.Ordinal));
+        await host.ConvergeAsync("bridges gone");
+    }
+
+    [Fact]
+    public async Task Apply_ExtraElementInAnOwnedSet_DeletesThatElementOnly()
+    {
+        var host = await AppliedAsync();
+        Assert.Null(host.Kernel.Nft($"add element bridge {LinuxHarness.Prefix} macs {{ \"x\" . 02:00:00:00:00:99 }}"));
+
+        var (plan, _) = await host.PlanAsync();
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal("protection -/x", step.Resource.ToString());
+        var report = await host.ApplyAsync();
+
+        Assert.True(report!.Succeeded, report.Error);
+        var record = Assert.Single(Assert.Single(report.Executions).Commands);
+        Assert.Equal($"delete element bridge {LinuxHarness.Prefix} macs {{ \"x\" . 02:00:00:00:00:99 }}", record.Input);
+        await host.ConvergeAsync("one extra element");
+    }
+
+    [Fact]
+    public async Task Apply_ElementsOfAPortChangedByHand_AddsAndDeletesOnlyWhatDiffers()
+    {
+        var host = await AppliedAsync();
+        var port = host.Backend().Naming.VnicHostEnd("acme-web1", "net0");
+        // One element gone, one extra: the update must not delete the gone one (nft fails the transaction on it).
+        Assert.Null(host.Kernel.Nft($"delete element bridge {LinuxHarness.Prefix} mac_ports {{ \"{port}\" }}"));
+        Assert.Null(host.Kernel.Nft($"add element bridge {LinuxHarness.Prefix} restricted_ports {{ \"{port}\" }}"));
+
+        var report = await host.ApplyAsync();
+
+        Assert.True(report!.Succeeded, report.Error);
+        var input = Assert.Single(Assert.Single(report.Executions).Commands).Input;
+        Assert.Equal(
+            $"delete element bridge {LinuxHarness.Prefix} restricted_ports {{ \"{port}\" }}\nadd element bridge {LinuxHarness.Prefix} mac_ports {{ \"{port}\" }}",
+            input);
+        await host.ConvergeAsync("elements changed by hand");
+    }
+
+    [Fact]
+    public async Task Drift_ForeignPortOnAnOwnedBridge_IsReportedAndApplyReleasesItWithoutDeletingIt()
+    {
+        var host = await AppliedAsync();
+        var bridge = host.Backend().Naming.Bridge("stub0", 100);
+        host.Kernel.AddHostLink("sniff0", "veth", master: bridge);
+
+        var (plan, _) = await host.PlanAsync();
+
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal($"bridge {bridge}: foreign-ports sniff0 → (none)", step.Reason);
+        Assert.Contains("/usr/sbin/ip link set sniff0 nomaster", host.Backend().Describe(step).Select(c => c.ToString()));
+        await host.ConvergeAsync("a foreign port");
+        Assert.True(host.Kernel.HasHostLink("sniff0"));
+        Assert.Null(host.Kernel.MasterOf("sniff0"));
+    }
+
+    [Fact]
+    public async Task Drift_BridgeMtuChangedByHand_IsReportedAndSetBack()
+    {
+        var host = await AppliedAsync();
+        var bridge = host.Backend().Naming.Bridge("stub0", 200);
+        host.Kernel.SetMtu(bridge, 1400);
+
+        var (plan, _) = await host.PlanAsync();
+
+        Assert.Equal($"bridge {bridge}: mtu 1400 → 1500", Assert.Single(plan.Steps).Reason);
+        await host.ConvergeAsync("an MTU changed by hand");
+    }
+
+    [Fact]
+    public async Task Plan_AnotherDatabaseWithTheSamePrefix_DeletesNothingOfTheFirstAndNamesIt()
+    {
+        // A mistyped --db: an empty database with the same prefix on the host of a running deployment.
+        var host = await AppliedAsync();
+        var before = host.Kernel.Snapshot();
+        var stranger = new LinuxHarness(host.Kernel, NetworkModel.Empty, OtherDeployment);
+
+        var (plan, _) = await stranger.PlanAsync();
+        var report = await stranger.ApplyAsync(destroy: true);
+
+        Assert.Empty(plan.Steps);
+        Assert.Null(report);
+        var other = Assert.Single(plan.OtherDeployments);
+        Assert.Equal(LinuxHarness.Deployment, other.Id);
+        // Namespaces, interfaces, bridges and the table (what is inside another deployment's namespace is not read).
+        Assert.Equal(35, other.Objects);
+        Assert.Equal(3, other.Examples.Count);
+        Assert.Equal(before, host.Kernel.Snapshot());
+    }
+
+    [Fact]
+    public async Task Plan_DesiredObjectAnotherDeploymentOwns_IsAProblemNamingIt()
+    {
+        var host = await AppliedAsync();
+        var stranger = new LinuxHarness(host.Kernel, Sample.Value, OtherDeployment);
+
+        var (plan, _) = await stranger.PlanAsync();
+
+        Assert.DoesNotContain(plan.Steps, s => s.Action != StepAction.Create);
+        var problem = plan.Problems.First(p => p.Subject == $"netns {LinuxHarness.Prefix}-z-acme-web1");
+        Assert.StartsWith($"the name is taken by an object of deployment {LinuxHarness.Deployment}: another NetVirt database with the same ownership prefix manages it", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_MacAnotherDeploymentCarries_IsAProblemNamingIt()
+    {
+        // Two deployments with different prefixes on one host, and one MAC in both databases.
+        var host = await AppliedAsync();
+        var mac = Sample.Value.Zones.Single(z => z.Name == "acme-web1").Vnics[0].Mac!.Value;
+        var model = Models.Parse($$"""
+            version: 1
+            etherstubs: [{ name: s0 }]
+            networks: [{ name: n, over: s0, ipv4: { subnet: 10.9.0.0/24 } }]
+            zones:
+              - name: z1
+                vnics: [{ name: net0, network: n, mac: "{{mac}}", addresses: [{ tag: v4, address: 10.9.0.5, family: ipv4 }] }]
+            """);
+        var other = LinuxHarness.Backend(host.Kernel, OtherDeployment, prefix: "nvt9");
+
+        var rendered = other.Render(model);
+        var plan = NetVirt.Planning.Planner.Plan(rendered.Desired, await other.ObserveAsync(CancellationToken.None), rendered.Problems);
+
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("veth nvt9-z-z1/net0", problem.Subject);
+        Assert.StartsWith($"MAC {mac} is already carried by link {LinuxHarness.Prefix}-z-acme-web1/net0 of deployment {LinuxHarness.Deployment}", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_ObjectsMadeBeforeDeploymentIds_AreAdoptedAndMarked()
+    {
+        var host = await AppliedAsync(deployment: null);
+        var upgraded = new LinuxHarness(host.Kernel, Sample.Value);
+
+        var (plan, _) = await upgraded.PlanAsync();
+
+        Assert.Empty(plan.Problems);
+        Assert.All(plan.Steps, s => Assert.Equal(StepAction.Update, s.Action));
+        Assert.Equal(["bridge", "leg", "netns", "nft-table", "shaping", "veth"], plan.Steps.Select(s => s.Resource.Kind.Name).Distinct().Order());
+        Assert.All(plan.Steps, s => Assert.Contains(s.Changes, c => c.Property == "deployment" && c.From == "" && c.To == LinuxHarness.Deployment));
+        await upgraded.ConvergeAsync("adoption");
+
+        // From now on another database sees them as this deployment's.
+        var stranger = new LinuxHarness(host.Kernel, NetworkModel.Empty, OtherDeployment);
+        Assert.Empty((await stranger.PlanAsync()).Plan.Steps);
+    }
+
+    [Fact]
+    public async Task Execute_RecordsTheNetlinkRequestsThatRanWithTheKernelsErrno()
+    {
+        var host = new LinuxHarness(new FakeLinuxKernel(), Sample.Value);
+        var report = await host.ApplyAsync();
+        var bridge = host.Backend().Naming.Bridge("stub0", 100);
+        var create = report!.Executions.Single(e => e.Step.Resource.Name == bridge);
+        Assert.Equal(
+        [
+            $"netlink RTM_NEWLINK bridge {bridge}",
+            $"netlink RTM_NEWLINK set {bridge} alias 'netvirt bridge {bridge} deployment {LinuxHarness.Deployment}' addrgenmode none mtu 1500 up",
+        ], create.Commands.Select(c => c.ToString()));
+        Assert.All(create.Commands, c => Assert.Equal(0, c.ExitCode));
+
+        // Running the same plan again: every create finds its object (EEXIST), recorded as the kernel answered.
+        var again = await new PlanExecutor(host.Backend(), host.Journal).ApplyAsync(report.Plan, 1, ApplyOptions.Default, CancellationToken.None);
+        var repeat = again.Executions.Single(e => e.Step.Resource.Name == bridge);
+        Assert.True(repeat.NoOp);
+        Assert.Equal(17, repeat.Commands[0].ExitCode);
+        Assert.Equal("File exists (errno 17): File exists", repeat.Commands[0].Stderr);
+    }
+}
