@@ -100,7 +100,8 @@ internal sealed class VethKind : LinuxKind
     public string Alias(HostResource resource, LinuxContext context)
     {
         var (netns, inside) = LinuxNames.Split(resource.Name);
-        var owner = HasMac ? context.Naming.ZoneOfNetns(netns) : context.Naming.RouterOfNetns(netns);
+        // A container's VNIC keeps its namespace reference in the alias: observation finds the runtime's namespace from it.
+        var owner = LinuxNaming.IsContainerNetns(netns) ? null : HasMac ? context.Naming.ZoneOfNetns(netns) : context.Naming.RouterOfNetns(netns);
         return context.Naming.Alias(AliasKind, $"{owner ?? netns}/{inside}");
     }
 
