@@ -88,11 +88,15 @@ public sealed class CniRuntimeTests
         var vnic = (await lab.NetvirtJsonAsync("show", "vnics")).EnumerateArray()
             .First(v => v.GetProperty("network").GetString() == "blue" && v.GetProperty("zone").GetString()!.StartsWith("c-", StringComparison.Ordinal));
         var links = System.Text.Json.JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "-d", "link", "show"])).Ok("ip link").Stdout).RootElement.EnumerateArray().ToList();
-        var hostEnd = links.Single(l => l.TryGetProperty("ifalias", out var alias)
-            && alias.GetString()!.Contains($" {vnic.GetProperty("zone").GetString()}/{vnic.GetProperty("vnic").GetString()}", StringComparison.Ordinal)).GetProperty("ifname").GetString()!;
-        var blueBridge = links.Single(l => l.GetProperty("ifname").GetString() == hostEnd).GetProperty("master").GetString()!;
-        var redBridge = links.Select(l => l.GetProperty("ifname").GetString()!)
-            .Single(n => n.StartsWith(lab.Prefix + "-", StringComparison.Ordinal) && n != blueBridge && n.EndsWith(".100", StringComparison.Ordinal));
+        // NetVirt's alias on a host end names the container's namespace reference and the interface: "netvirt vnic @ZONE@PATH/IFNAME ...".
+        string HostEnd(System.Text.Json.JsonElement row) => links.Single(l => l.TryGetProperty("ifalias", out var alias)
+            && alias.GetString()!.Contains($"@{row.GetProperty("zone").GetString()}@", StringComparison.Ordinal)
+            && alias.GetString()!.Contains($"/{row.GetProperty("vnic").GetString()} ", StringComparison.Ordinal)).GetProperty("ifname").GetString()!;
+        string Master(string link) => links.Single(l => l.GetProperty("ifname").GetString() == link).GetProperty("master").GetString()!;
+        var red = (await lab.NetvirtJsonAsync("show", "vnics")).EnumerateArray().First(v => v.GetProperty("network").GetString() == "red");
+        var hostEnd = HostEnd(vnic);
+        var redBridge = Master(HostEnd(red));
+        Assert.NotEqual(redBridge, Master(hostEnd));
         (await Tool.RunAsync("/usr/sbin/ip", ["link", "set", hostEnd, "master", redBridge])).Ok("move the host end");
         var audit = await lab.NetvirtAsync("audit", "--no-reports");
         Assert.True(audit.ExitCode == 4, audit.Stdout + audit.Stderr);
@@ -106,7 +110,7 @@ public sealed class CniRuntimeTests
         await using var lab = await RuntimeLab.StartAsync(TwoTenants);
         await using var podman = new Podman(lab);
         var runs = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
-            podman.RunAsync("run", "--rm", "--name", $"{lab.Prefix}-p{i}", "--network", "red", "--rootfs", lab.Rootfs, "/bin/busybox", "ip", "-o", "addr", "show", "eth0")));
+            podman.RunAsync("run", "--rm", "--name", $"{lab.Prefix}-p{i}", "--network", "red", "--rootfs", lab.Rootfs, "/bin/busybox", "sh", "-c", "ip -o link show eth0; ip -o -4 addr show eth0")));
         Assert.All(runs, r => r.Ok("podman run"));
         var addresses = runs.Select(r => r.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "inet").Skip(1).First()).ToList();
         var macs = runs.Select(r => r.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "link/ether").Skip(1).FirstOrDefault()).ToList();
