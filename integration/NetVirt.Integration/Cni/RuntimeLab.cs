@@ -104,12 +104,27 @@ public sealed class RuntimeLab : IAsyncDisposable
         _server = Process.Start(start) ?? throw new InvalidOperationException("cannot start netvirt serve");
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
+        // Until it answers on its socket (a killed server's socket file may still be there: the new one replaces it).
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!File.Exists(Socket))
+        while (!Answers(Socket))
         {
             Assert.False(_server.HasExited, $"netvirt serve exited with {(_server.HasExited ? _server.ExitCode : 0)}");
-            Assert.True(DateTime.UtcNow < deadline, "netvirt serve did not create its socket within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, "netvirt serve did not listen on its socket within 60 s");
             await Task.Delay(100);
+        }
+    }
+
+    private static bool Answers(string path)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 
