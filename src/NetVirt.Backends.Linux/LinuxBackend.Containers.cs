@@ -145,29 +145,29 @@ public sealed partial class LinuxBackend
             || r.Kind == AddressKind.Definition && legs.Any(l => r.Name.StartsWith(l.Name + "/", StringComparison.Ordinal)));
     }
 
-    /// <summary>Runs <paramref name="resources"/> as <paramref name="action"/> steps, rank by rank (descending for deletes); returns the failures.</summary>
+    /// <summary>
+    /// Runs <paramref name="resources"/> as <paramref name="action"/> steps in one batch, ordered by rank (descending for
+    /// deletes); returns the failures. One batch is enough for one interface: the executor sends the host requests (the
+    /// veth, its host end) before the work inside the namespace (link up, then addresses, then routes, in step order)
+    /// and runs the nftables transaction beside them, and one batch costs one namespace thread instead of one per rank.
+    /// </summary>
     private async Task<List<string>> RunAsync(IReadOnlyList<HostResource> resources, StepAction action, CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
-        var ranks = resources.GroupBy(r => r.Kind.Rank);
-        foreach (var rank in action == StepAction.Delete ? ranks.OrderByDescending(g => g.Key) : ranks.OrderBy(g => g.Key))
+        var ordered = action == StepAction.Delete ? resources.OrderByDescending(r => r.Kind.Rank) : resources.OrderBy(r => r.Kind.Rank);
+        var steps = ordered.ThenBy(r => r.Id).Select((r, i) => new PlanStep
         {
-            var steps = rank.Select((r, i) => new PlanStep
-            {
-                Index = i,
-                Action = action,
-                Change = action == StepAction.Delete ? ChangeKind.Delete : ChangeKind.Create,
-                Resource = r,
-                Reason = "container attachment",
-            }).ToList();
-            var executions = await ExecuteAsync(steps, cancellationToken).ConfigureAwait(false);
-            failures.AddRange(executions.Where(e => e.Outcome == StepOutcome.Failed).Select(e => e.Error ?? e.Step.ToString()));
-            if (failures.Count > 0)
-            {
-                break;
-            }
+            Index = i,
+            Action = action,
+            Change = action == StepAction.Delete ? ChangeKind.Delete : ChangeKind.Create,
+            Resource = r,
+            Reason = "container attachment",
+        }).ToList();
+        if (steps.Count == 0)
+        {
+            return [];
         }
 
-        return failures;
+        var executions = await ExecuteAsync(steps, cancellationToken).ConfigureAwait(false);
+        return [.. executions.Where(e => e.Outcome == StepOutcome.Failed).Select(e => e.Error ?? e.Step.ToString())];
     }
 }
