@@ -24,6 +24,7 @@ install_packages() {
   [ -e /usr/bin/tshark ] || missing+=(tshark) # reads audit evidence (pcapng) back in the integration tests
   [ -e /usr/bin/iperf3 ] || missing+=(iperf3)
   [ -e /usr/bin/ping ] || missing+=(iputils-ping)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) # the store's tests and the many-hosts lab run a throwaway cluster
   [ -e /usr/bin/chromium ] || missing+=(chromium)        # the dashboard's end-to-end test (Playwright drives it)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
   [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells

@@ -88,7 +88,7 @@ public static class ApiHost
         services.AddSingleton(options);
         services.AddSingleton(tokens);
         services.AddSingleton(time ?? TimeProvider.System);
-        services.AddSingleton(sp => NetVirtStore.Open(options.DatabasePath, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
+        services.AddSingleton(sp => NetVirtStore.Open(options.Database, sp.GetRequiredService<TimeProvider>(), options.BusyTimeout));
         // A server commits all day: checkpoint the WAL on a timer instead of inside whichever write fills it.
         services.AddSingleton(sp => new BackgroundCheckpoints(sp.GetRequiredService<NetVirtStore>().Database.CheckpointInBackground(TimeSpan.FromSeconds(1))));
         services.AddSingleton(sp => new ReconcileService(
@@ -96,7 +96,7 @@ public static class ApiHost
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         // The audit probes the host this server manages; tests give a fake fabric instead.
         auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
-        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor));
+        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor) { Time = sp.GetRequiredService<TimeProvider>() });
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
         services.AddSingleton(sp => new Cni.ContainerAttachments(sp.GetRequiredService<ApiState>()));
         services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));
@@ -105,6 +105,8 @@ public static class ApiHost
         var app = builder.Build();
         lifetime = app.Lifetime;
         app.Services.GetRequiredService<BackgroundCheckpoints>();
+        // The change feed's listener (a PostgreSQL connection of its own) ends with the server.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<NetVirtStore>().StopChangeFeed());
         // Outermost, so every request is logged and counted once, refused and failed ones too.
         app.UseMiddleware<Observability.AccessLog>();
         app.UseMiddleware<ErrorHandling>();
@@ -127,6 +129,7 @@ public static class ApiHost
         app.MapAuditFileEndpoints();
         app.MapTopologyEndpoints();
         app.MapEventEndpoints();
+        app.MapHostEndpoints();
         app.MapMetricsEndpoints();
         app.MapDashboard();
         app.MapCniEndpoints();

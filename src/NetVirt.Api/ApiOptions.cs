@@ -9,8 +9,8 @@ public sealed record ApiOptions
     /// <summary>Where the server listens unless told otherwise: loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8470";
 
-    /// <summary>The database file.</summary>
-    public required string DatabasePath { get; init; }
+    /// <summary>The database: a SQLite file path or a <c>postgresql://</c> URI (see <see cref="Store.StoreLocation"/>).</summary>
+    public required Store.StoreAddress Database { get; init; }
 
     /// <summary>The host target writes are validated for and the backend drives.</summary>
     public HostTarget Target { get; init; } = OperatingSystem.IsLinux() ? HostTarget.Linux : HostTarget.Illumos;

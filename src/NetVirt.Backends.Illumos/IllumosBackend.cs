@@ -5,6 +5,7 @@ using NetVirt.Backends.Illumos.Observation;
 using NetVirt.Backends.Illumos.Rendering;
 using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

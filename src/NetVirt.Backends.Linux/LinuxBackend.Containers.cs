@@ -9,6 +9,7 @@ using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
 using NetVirt.Planning;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

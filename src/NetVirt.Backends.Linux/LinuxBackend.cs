@@ -7,6 +7,7 @@ using NetVirt.Backends.Linux.Observation;
 using NetVirt.Backends.Linux.Rendering;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

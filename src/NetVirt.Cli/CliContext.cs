@@ -18,7 +18,7 @@ public sealed class CliContext
     {
         Stdout = stdout;
         Stderr = stderr;
-        DatabasePath = StoreLocation.Resolve(databasePath);
+        Database = StoreLocation.Resolve(databasePath);
         Json = string.Equals(output, "json", StringComparison.Ordinal);
         Target = target;
         // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM is dumb.
@@ -49,8 +49,8 @@ public sealed class CliContext
     /// <summary>Tables and progress on standard output.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>The database file.</summary>
-    public string DatabasePath { get; }
+    /// <summary>The database: a SQLite file or a PostgreSQL URI (<c>--db</c>, else <c>NETVIRT_DB</c>, else the default file).</summary>
+    public StoreAddress Database { get; }
 
     /// <summary>True for <c>--output json</c>.</summary>
     public bool Json { get; }
@@ -80,17 +80,17 @@ public sealed class CliContext
     public Services.INetVirtService Service => _service ??= Server is null ? new Services.LocalNetVirtService(this) : new Services.HttpNetVirtService(ServerUri(Server), ClientToken());
 
     /// <summary>Where the desired state lives, for messages: the database file or the server.</summary>
-    public string Where => Server ?? DatabasePath;
+    public string Where => Server ?? Database.Display;
 
     /// <summary>
     /// The store, opened on first use; it must exist. Commands that only read (plan, drift, show, export, history,
     /// ip list/free/next/who, audit, destroy) never create a database: a mistyped <c>--db</c> is an error naming the
     /// path, not a new empty deployment whose plan would delete the real one's objects.
     /// </summary>
-    public NetVirtStore Store => _store ??= NetVirtStore.OpenExisting(DatabasePath);
+    public NetVirtStore Store => _store ??= NetVirtStore.OpenExisting(Database);
 
     /// <summary>The store for commands that write a desired state (apply -f, ip reserve/release): created when missing.</summary>
-    public NetVirtStore WritableStore => _store ??= NetVirtStore.Open(DatabasePath);
+    public NetVirtStore WritableStore => _store ??= NetVirtStore.Open(Database);
 
     /// <summary>Creates the host backend for a target; replaced by tests with fakes.</summary>
     public static Func<HostTarget, Reconciliation.BackendOptions, CancellationToken, Task<Backends.Execution.IHostBackend>> BackendFactory { get; set; } =

@@ -11,6 +11,40 @@ public static partial class DocumentLoader
 {
     private static readonly (AddressFamily Value, string Name)[] Families = [(AddressFamily.InterNetwork, "ipv4"), (AddressFamily.InterNetworkV6, "ipv6")];
 
+    private static HostSpec? ReadHost(NodeReader r, YamlNode node, string path)
+    {
+        var m = r.Mapping(node, path, "a host", ["name", "address", "labels", "description"]);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var labels = new List<HostLabel>();
+        if (m.TryGetValue("labels", out var labelsNode) && r.Mapping(labelsNode, $"{path}.labels", "labels", null) is { } labelMap)
+        {
+            foreach (var (key, value) in labelMap)
+            {
+                if (r.String(value, $"{path}.labels.{key}", $"label '{key}'") is { } text)
+                {
+                    labels.Add(new HostLabel(key, text));
+                }
+            }
+        }
+
+        if (!m.ContainsKey("address"))
+        {
+            r.Error(path, "key.missing", "a host needs 'address' (its underlay address, where the other hosts send its VXLAN traffic)");
+        }
+
+        return new HostSpec
+        {
+            Name = Required(r, m, path, "name", "a host") ?? "",
+            Address = m.TryGetValue("address", out var a) ? r.Address(a, $"{path}.address", "host address") ?? IPAddress.None : IPAddress.None,
+            Labels = labels.ToEquatableArray(),
+            Description = m.TryGetValue("description", out var d) ? r.String(d, $"{path}.description", "description") : null,
+        };
+    }
+
     private static EtherstubSpec? ReadEtherstub(NodeReader r, YamlNode node, string path)
     {
         var m = r.Mapping(node, path, "an etherstub", ["name", "mtu", "description"]);
@@ -174,7 +208,7 @@ public static partial class DocumentLoader
 
     private static ZoneSpec? ReadZone(NodeReader r, YamlNode node, string path)
     {
-        var m = r.Mapping(node, path, "a zone", ["name", "description", "routes", "vnics"]);
+        var m = r.Mapping(node, path, "a zone", ["name", "host", "description", "routes", "vnics"]);
         if (m is null)
         {
             return null;
@@ -207,6 +241,7 @@ public static partial class DocumentLoader
         return new ZoneSpec
         {
             Name = Required(r, m, path, "name", "a zone") ?? "",
+            Host = m.TryGetValue("host", out var h) ? r.String(h, $"{path}.host", "host") : null,
             Description = m.TryGetValue("description", out var d) ? r.String(d, $"{path}.description", "description") : null,
             Routes = routes,
             Vnics = vnics.ToEquatableArray(),

@@ -15,7 +15,7 @@ namespace NetVirt.Documents;
 /// </summary>
 public static partial class DocumentLoader
 {
-    private static readonly string[] TopKeys = ["version", "settings", "etherstubs", "links", "networks", "pools", "zones"];
+    private static readonly string[] TopKeys = ["version", "settings", "hosts", "etherstubs", "links", "networks", "pools", "zones"];
 
     /// <summary>Document format versions this build reads.</summary>
     public const int CurrentVersion = 1;
@@ -93,6 +93,7 @@ public static partial class DocumentLoader
             ReadSettings(r, settings, b);
         }
 
+        ReadList(r, top, "hosts", b.Hosts, ReadHost);
         ReadList(r, top, "etherstubs", b.Etherstubs, ReadEtherstub);
         ReadList(r, top, "links", b.Links, ReadLink);
         ReadList(r, top, "networks", b.Networks, ReadNetwork);
@@ -120,6 +121,7 @@ public static partial class DocumentLoader
     private static T Placeholder<T>() where T : class => (T)(object)(typeof(T).Name switch
     {
         nameof(EtherstubSpec) => new EtherstubSpec { Name = "" },
+        nameof(HostSpec) => new HostSpec { Name = "", Address = System.Net.IPAddress.None },
         nameof(LinkSpec) => new LinkSpec { Name = "" },
         nameof(NetworkSpec) => new NetworkSpec { Name = "", Over = "" },
         nameof(PoolSpec) => new PoolSpec { Name = "", Networks = [] },
@@ -155,6 +157,8 @@ public static partial class DocumentLoader
 
     private sealed class ModelBuilder
     {
+        public List<HostSpec> Hosts { get; } = [];
+
         public List<EtherstubSpec> Etherstubs { get; } = [];
 
         public List<LinkSpec> Links { get; } = [];
@@ -169,6 +173,7 @@ public static partial class DocumentLoader
 
         public NetworkModel Build() => new()
         {
+            Hosts = Hosts.ToEquatableArray(),
             Etherstubs = Etherstubs.ToEquatableArray(),
             Links = Links.ToEquatableArray(),
             Networks = Networks.ToEquatableArray(),

@@ -22,6 +22,13 @@ public static class DocumentWriter
     /// <summary>The model as a JSON document with the same keys and values (what the API sends and accepts).</summary>
     public static JsonObject WriteJson(NetworkModel model) => (JsonObject)Document(model).ToJson();
 
+    /// <summary>One host as it appears in a document's list.</summary>
+    public static JsonObject ToJson(HostSpec host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return (JsonObject)WriteHost(host).ToJson();
+    }
+
     /// <summary>One etherstub as it appears in a document's list.</summary>
     public static JsonObject ToJson(EtherstubSpec etherstub)
     {
@@ -67,6 +74,7 @@ public static class DocumentWriter
             root.Add("settings", new YamlMap().Add("mac-prefix", Text(model.Settings.MacPrefix.ToString())));
         }
 
+        AddList(root, "hosts", model.Hosts, WriteHost);
         AddList(root, "etherstubs", model.Etherstubs, WriteEtherstub);
         AddList(root, "links", model.Links, l => new YamlMap()
             .Add("name", Text(l.Name)).Add("mtu", Raw(l.Mtu)).Add("description", Text(l.Description)));
@@ -74,6 +82,23 @@ public static class DocumentWriter
         AddList(root, "pools", model.Pools, WritePool);
         AddList(root, "zones", model.Zones, WriteZone);
         return root;
+    }
+
+    private static YamlMap WriteHost(HostSpec h)
+    {
+        var map = new YamlMap().Add("name", Text(h.Name)).Add("address", Text(h.Address.ToString()));
+        if (!h.Labels.IsEmpty)
+        {
+            var labels = new YamlMap();
+            foreach (var label in h.Labels)
+            {
+                labels.Add(label.Key, Text(label.Value));
+            }
+
+            map.Add("labels", labels);
+        }
+
+        return map.Add("description", Text(h.Description));
     }
 
     private static YamlMap WriteEtherstub(EtherstubSpec e) => new YamlMap()
@@ -116,7 +141,7 @@ public static class DocumentWriter
 
     private static YamlMap WriteZone(ZoneSpec z)
     {
-        var map = new YamlMap().Add("name", Text(z.Name)).Add("description", Text(z.Description));
+        var map = new YamlMap().Add("name", Text(z.Name)).Add("host", Text(z.Host)).Add("description", Text(z.Description));
         if (z.Routes is { } routes)
         {
             map.Add("routes", new YamlSeq(routes.Select(r => (YamlValue)new YamlMap()

@@ -23,7 +23,7 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
     /// The entries of a mapping, keyed by name. Unknown keys are reported with the nearest known key.
     /// Returns null (and reports) when the node is not a mapping.
     /// </summary>
-    public Dictionary<string, YamlNode>? Mapping(YamlNode node, string path, string what, IReadOnlyCollection<string> keys)
+    public Dictionary<string, YamlNode>? Mapping(YamlNode node, string path, string what, IReadOnlyCollection<string>? keys)
     {
         Locate(path, node);
         if (node is not YamlMappingNode mapping)
@@ -37,7 +37,7 @@ internal sealed class NodeReader(string source, List<ValidationError> errors, So
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             var keyPath = Join(path, key);
-            if (!keys.Contains(key))
+            if (keys is not null && !keys.Contains(key))
             {
                 var hint = Suggestions.Nearest(key, keys) is { } near ? $"; did you mean '{near}'?" : $"; expected one of: {string.Join(", ", keys)}";
                 map.Add(keyPath, new SourceLocation(source, (int)keyNode.Start.Line, (int)keyNode.Start.Column));

@@ -32,6 +32,12 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     public async Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken)
     {
         var state = store.Load();
+        if (!state.Resolved.Hosts.IsEmpty)
+        {
+            throw new Model.Errors.InvalidInputException(
+                $"the desired state has hosts ({string.Join(", ", state.Resolved.Hosts.Select(h => h.Name))}): each host's agent ('netvirt agent --server URL --host NAME') plans and applies its own slice; 'netvirt show hosts' shows how far each is");
+        }
+
         return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,7 +56,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         store.Journal.MarkInterrupted();
         var plan = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
@@ -61,7 +67,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         store.Journal.MarkInterrupted();
         var generation = store.Generation();
         var plan = await PlanForAsync(generation, NetworkModel.Empty, observeHost: true, cancellationToken).ConfigureAwait(false);
@@ -75,7 +81,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     public async Task<ApplyReport> UndoAsync(ApplyReport run, string trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database.Path, LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
         store.Journal.MarkInterrupted();
         return await new PlanExecutor(backend, store.Journal).UndoAsync(run, store.Generation(), trigger).ConfigureAwait(false);
     }

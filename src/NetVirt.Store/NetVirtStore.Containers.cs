@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
@@ -54,7 +54,7 @@ public sealed partial class NetVirtStore
                         $"cannot {what}: '{vnic.Network ?? vnic.Pool}' is neither a network nor a pool of this NetVirt ({(known.Count == 0 ? "none is defined" : $"defined: {string.Join(", ", known)}")})");
                 }
 
-                var writer = new StateWriter(c, tx, Now());
+                var writer = new StateWriter(c, tx, Now(), Database.Dialect);
                 if (existingZone is { } zone)
                 {
                     var current = ReadZone(c, tx, zone.Name, infrastructure)!;
@@ -98,9 +98,9 @@ public sealed partial class NetVirtStore
                     UPDATE vnics SET pool_id = NULL WHERE zone_id = (SELECT id FROM zones WHERE name = @zoneName) AND name = @ifname;
                     """, new { cniNetwork, zoneName, ifname }, tx);
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            catch (Exception ex) when (Database.ConstraintViolation(ex) is { } constraint)
             {
-                throw new ConcurrencyConflictException($"cannot {what}: {DescribeConstraint(ex.Message)}", ex);
+                throw new ConcurrencyConflictException($"cannot {what}: {DescribeConstraint(constraint)}", ex);
             }
 
             generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
@@ -136,7 +136,7 @@ public sealed partial class NetVirtStore
             return null;
         }
 
-        new StateWriter(c, tx, Now()).Remove(stored.Name, stored.Vnics.Count == 1 ? null : ifname, container: true);
+        new StateWriter(c, tx, Now(), Database.Dialect).Remove(stored.Name, stored.Vnics.Count == 1 ? null : ifname, container: true);
         var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
         return new ContainerAttachment(stored, ifname, infrastructure) { Generation = generation };
     }, $"detach interface '{ifname}' of container '{containerId}'");
@@ -161,10 +161,10 @@ public sealed partial class NetVirtStore
         return result;
     }, "read container attachments");
 
-    private static (long Id, string Name)? FindContainerZone(SqliteConnection c, SqliteTransaction tx, string containerId) =>
+    private static (long Id, string Name)? FindContainerZone(DbConnection c, DbTransaction tx, string containerId) =>
         c.QuerySingleOrDefault<(long Id, string Name)?>(
             "SELECT z.id, z.name FROM containers ct JOIN zones z ON z.id = ct.zone_id WHERE ct.container_id = @containerId", new { containerId }, tx);
 
-    private static ZoneSpec? ReadZone(SqliteConnection c, SqliteTransaction tx, string zoneName, NetworkModel infrastructure) =>
+    private static ZoneSpec? ReadZone(DbConnection c, DbTransaction tx, string zoneName, NetworkModel infrastructure) =>
         StateReader.Read(c, tx, includeZones: true, onlyZone: zoneName).Resolved.Zones.FirstOrDefault();
 }

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Ipam;
@@ -10,6 +10,7 @@ using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
 using NetVirt.Model.Validation;
 using NetVirt.Store.DesiredState;
+using NetVirt.Store.Engines;
 using NetVirt.Store.Ipam;
 using NetVirt.Store.Journal;
 
@@ -22,6 +23,9 @@ namespace NetVirt.Store;
 public sealed partial class NetVirtStore
 {
     private readonly TimeProvider _time;
+    private readonly object _feedLock = new();
+    private Hosts.HostReports? _hostReports;
+    private ChangeFeed? _changes;
     // A reference, swapped whole: readers on other threads never see a torn mix of two versions.
     private InfrastructureCache? _infrastructure;
     private FreeRangeCache? _freeRanges;
@@ -40,12 +44,48 @@ public sealed partial class NetVirtStore
     /// <summary>The apply journal.</summary>
     public JournalStore Journal { get; }
 
+    /// <summary>What each host's agent last reported.</summary>
+    public Hosts.HostReports HostReports => _hostReports ??= new Hosts.HostReports(Database, _time);
+
+    /// <summary>
+    /// The change feed of this database, started on first use (a server's; one per process is enough). Dispose the store's
+    /// feed with <see cref="StopChangeFeed"/>.
+    /// </summary>
+    public ChangeFeed Changes
+    {
+        get
+        {
+            lock (_feedLock)
+            {
+                return _changes ??= new ChangeFeed(Database);
+            }
+        }
+    }
+
+    /// <summary>Stops the change feed, if it was started.</summary>
+    public void StopChangeFeed()
+    {
+        lock (_feedLock)
+        {
+            _changes?.Dispose();
+            _changes = null;
+        }
+    }
+
     /// <summary>
     /// Opens the database at <paramref name="path"/>, creating it when it does not exist (for what stores a desired
     /// state), and returns its store. A database created now gets <paramref name="newDeploymentId"/>, else a random id.
     /// </summary>
     public static NetVirtStore Open(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null, string? newDeploymentId = null) =>
         new(NetVirtDatabase.Open(path, busyTimeout, newDeploymentId), time);
+
+    /// <inheritdoc cref="Open(string, TimeProvider?, TimeSpan?, string?)"/>
+    public static NetVirtStore Open(StoreAddress address, TimeProvider? time = null, TimeSpan? busyTimeout = null, string? newDeploymentId = null) =>
+        new(NetVirtDatabase.Open(address, busyTimeout, newDeploymentId), time);
+
+    /// <inheritdoc cref="OpenExisting(string, TimeProvider?, TimeSpan?)"/>
+    public static NetVirtStore OpenExisting(StoreAddress address, TimeProvider? time = null, TimeSpan? busyTimeout = null) =>
+        new(NetVirtDatabase.OpenExisting(address, busyTimeout), time);
 
     /// <summary>Opens the existing database at <paramref name="path"/> (for what only reads): a missing file is an error naming it.</summary>
     public static NetVirtStore OpenExisting(string path, TimeProvider? time = null, TimeSpan? busyTimeout = null) =>
@@ -115,7 +155,7 @@ public sealed partial class NetVirtStore
                 return (current, current);
             }
 
-            new StateWriter(c, tx, Now()).Replace(current, next);
+            new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, next);
             var preview = StateReader.Read(c, tx);
             return (current, preview with { Generation = current.Generation + 1 });
         }, "preview the desired state");
@@ -221,7 +261,7 @@ public sealed partial class NetVirtStore
     }
 
     /// <summary>Validates <paramref name="model"/> and makes it the desired state inside the caller's write transaction.</summary>
-    private WriteOutcome ReplaceIn(SqliteConnection c, SqliteTransaction tx, NetworkModel model, HostTarget target, StoredState? current = null)
+    private WriteOutcome ReplaceIn(DbConnection c, DbTransaction tx, NetworkModel model, HostTarget target, StoredState? current = null)
     {
         current ??= StateReader.Read(c, tx);
         RefuseTakingHeldAddresses(current, WithContainers(model, current));
@@ -231,7 +271,7 @@ public sealed partial class NetVirtStore
             return new WriteOutcome(current.Generation, Changed: false);
         }
 
-        new StateWriter(c, tx, Now()).Replace(current, model);
+        new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, model);
         var generation = c.ExecuteScalar<long>(
             "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
         return new WriteOutcome(generation, Changed: true);
@@ -259,7 +299,7 @@ public sealed partial class NetVirtStore
                 return new WriteOutcome(current.Generation, Changed: false);
             }
 
-            new StateWriter(c, tx, Now()).Replace(current, earlier.Authored, earlier.Resolved);
+            new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, earlier.Authored, earlier.Resolved);
             var generation = c.ExecuteScalar<long>(
                 "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
             return new WriteOutcome(generation, Changed: true);
@@ -277,7 +317,7 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [zone] }, target);
-            new StateWriter(c, tx, Now()).AddZone(infrastructure, ids, zone);
+            new StateWriter(c, tx, Now(), Database.Dialect).AddZone(infrastructure, ids, zone);
         }, $"add zone '{zone.Name}'");
     }
 
@@ -288,7 +328,7 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [new ZoneSpec { Name = zone, Vnics = [.. vnics] }] }, target);
-            new StateWriter(c, tx, Now()).AddVnics(infrastructure, ids, zone, vnics);
+            new StateWriter(c, tx, Now(), Database.Dialect).AddVnics(infrastructure, ids, zone, vnics);
         }, $"add VNICs to zone '{zone}'");
     }
 
@@ -319,7 +359,7 @@ public sealed partial class NetVirtStore
                     var vnic = build(existing, infrastructure);
                     var zone = new ZoneSpec { Name = zoneName, Vnics = [vnic] };
                     Validate(infrastructure with { Zones = [zone] }, target);
-                    var writer = new StateWriter(c, tx, Now());
+                    var writer = new StateWriter(c, tx, Now(), Database.Dialect);
                     if (existing is null)
                     {
                         writer.AddZone(infrastructure, ids, zone);
@@ -332,12 +372,12 @@ public sealed partial class NetVirtStore
                     tx.Release("vnic");
                     results.Add(new VnicAddition(zoneName, vnic.Name, null) { Resolved = StateReader.ReadResolvedVnic(c, tx, zoneName, vnic.Name, infrastructure), Infrastructure = infrastructure });
                 }
-                catch (Exception ex) when (ex is NetVirtException or SqliteException { SqliteErrorCode: 19 })
+                catch (Exception ex) when (ex is NetVirtException || Database.ConstraintViolation(ex) is not null)
                 {
                     tx.Rollback("vnic");
                     tx.Release("vnic");
-                    results.Add(new VnicAddition(zoneName, null, ex is SqliteException sqlite
-                        ? new ConcurrencyConflictException($"cannot add a VNIC to zone '{zoneName}': {DescribeConstraint(sqlite.Message)}", sqlite)
+                    results.Add(new VnicAddition(zoneName, null, Database.ConstraintViolation(ex) is { } constraint
+                        ? new ConcurrencyConflictException($"cannot add a VNIC to zone '{zoneName}': {DescribeConstraint(constraint)}", ex)
                         : (NetVirtException)ex));
                 }
             }
@@ -349,12 +389,12 @@ public sealed partial class NetVirtStore
             }
 
             return results;
-        }, $"add {requests.Count} VNIC{(requests.Count == 1 ? "" : "s")}");
+        }, $"add {requests.Count} VNIC{(requests.Count == 1 ? "" : "s")}", StoreLock.Shared);
     }
 
     /// <summary>Removes a zone, or one VNIC of it, releasing its addresses (kept as history for the reuse order).</summary>
     public WriteOutcome Remove(string zone, string? vnic = null) =>
-        WriteTargeted((c, tx, _, _) => new StateWriter(c, tx, Now()).Remove(zone, vnic), vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
+        WriteTargeted((c, tx, _, _) => new StateWriter(c, tx, Now(), Database.Dialect).Remove(zone, vnic), vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
 
     /// <summary>Usage of every family of <paramref name="network"/> (or of every network), with the next address each would hand out.</summary>
     public IReadOnlyList<NetworkUsage> Usage(string? network = null) => Database.Read((c, tx) =>
@@ -362,7 +402,7 @@ public sealed partial class NetVirtStore
         var state = StateReader.Read(c, tx, includeZones: false);
         var index = new ModelIndex(state.Authored);
         var ids = NetworkIds(c, tx);
-        var allocator = new IpamAllocator(c, tx, Now(), index.Network, n => ids[n]);
+        var allocator = new IpamAllocator(c, tx, Database.Dialect, Now(), index.Network, n => ids[n]);
         var result = new List<NetworkUsage>();
         foreach (var n in state.Authored.Networks.Where(n => network is null || n.Name == network))
         {
@@ -474,27 +514,27 @@ public sealed partial class NetVirtStore
         return WithNetwork(model, spec with { Reserved = [.. remaining] });
     }, target);
 
-    private WriteOutcome WriteTargeted(Action<SqliteConnection, SqliteTransaction, NetworkModel, StateWriter.InfrastructureIds> write, string what) => Database.Write((c, tx) =>
+    private WriteOutcome WriteTargeted(Action<DbConnection, DbTransaction, NetworkModel, StateWriter.InfrastructureIds> write, string what) => Database.Write((c, tx) =>
     {
         var (infrastructure, ids) = Infrastructure(c, tx);
         try
         {
             write(c, tx, infrastructure, ids);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (Exception ex) when (Database.ConstraintViolation(ex) is { } constraint)
         {
-            throw new ConcurrencyConflictException($"cannot {what}: {DescribeConstraint(ex.Message)}", ex);
+            throw new ConcurrencyConflictException($"cannot {what}: {DescribeConstraint(constraint)}", ex);
         }
 
         var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
         return new WriteOutcome(generation, Changed: true);
-    }, what);
+    }, what, StoreLock.Shared);
 
     /// <summary>
     /// The stored model without zones, cached per <c>infra_generation</c>: adding a zone does not change switches,
     /// links, networks or pools, so the allocation path reads one integer instead of every network.
     /// </summary>
-    private (NetworkModel Model, StateWriter.InfrastructureIds Ids) Infrastructure(SqliteConnection c, SqliteTransaction tx)
+    private (NetworkModel Model, StateWriter.InfrastructureIds Ids) Infrastructure(DbConnection c, DbTransaction tx)
     {
         var version = c.ExecuteScalar<long>("SELECT infra_generation FROM meta WHERE id = 1", transaction: tx);
         var cached = _infrastructure;
@@ -518,12 +558,12 @@ public sealed partial class NetVirtStore
         }
     }
 
-    /// <summary>Turns SQLite's constraint text into what a user understands.</summary>
+    /// <summary>Turns a constraint's text (SQLite names table.column, PostgreSQL the constraint) into what a user understands.</summary>
     private static string DescribeConstraint(string message) => message switch
     {
-        _ when message.Contains("zones.name", StringComparison.Ordinal) => "a zone with that name already exists",
-        _ when message.Contains("vnics.zone_id, vnics.name", StringComparison.Ordinal) => "the zone already has a VNIC with that name",
-        _ when message.Contains("vnics.mac", StringComparison.Ordinal) => "the MAC address is already used by another VNIC",
+        _ when message.Contains("zones.name", StringComparison.Ordinal) || message.Contains("zones_name_key", StringComparison.Ordinal) => "a zone with that name already exists",
+        _ when message.Contains("vnics.zone_id, vnics.name", StringComparison.Ordinal) || message.Contains("vnics_zone_id_name_key", StringComparison.Ordinal) => "the zone already has a VNIC with that name",
+        _ when message.Contains("vnics.mac", StringComparison.Ordinal) || message.Contains("vnics_mac_key", StringComparison.Ordinal) => "the MAC address is already used by another VNIC",
         _ when message.Contains("ip_addresses", StringComparison.Ordinal) => "the address is already held in that network",
         _ => message,
     };
@@ -531,7 +571,7 @@ public sealed partial class NetVirtStore
     private static NetworkModel WithNetwork(NetworkModel model, NetworkSpec network) =>
         model with { Networks = [.. model.Networks.Select(n => n.Name == network.Name ? network : n)] };
 
-    private static Dictionary<string, long> NetworkIds(SqliteConnection c, SqliteTransaction tx) =>
+    private static Dictionary<string, long> NetworkIds(DbConnection c, DbTransaction tx) =>
         c.Query<(string Name, long Id)>("SELECT name, id FROM networks", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
 
     private static NetVirtException UnknownNetwork(string network, NetworkModel model)

@@ -1,6 +1,7 @@
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

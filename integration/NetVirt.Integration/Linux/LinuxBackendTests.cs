@@ -10,6 +10,7 @@ using NetVirt.Documents;
 using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Planning;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Integration.Linux;

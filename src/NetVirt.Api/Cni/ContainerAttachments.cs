@@ -166,7 +166,7 @@ public sealed class ContainerAttachments(ApiState state)
             {
                 var backend = context.Reconciler.Backend as IContainerBackend
                     ?? throw new BackendUnavailableException($"the {context.Reconciler.Backend.Target} backend cannot host containers (CNI attachments need the Linux backend)");
-                using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database.Path, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+                using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
                 answer.SetResult(await work(backend, ct).ConfigureAwait(false));
                 return new ReconcileResult(true, "succeeded", attachment?.Generation, what, null);
             }

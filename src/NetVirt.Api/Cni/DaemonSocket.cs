@@ -13,13 +13,18 @@ public static class DaemonSocket
     public const int MaxPathBytes = 107;
 
     /// <summary>
-    /// The socket of the database at <paramref name="databasePath"/>: <see cref="SystemDefault"/> for the system database,
-    /// else <c>&lt;db&gt;.sock</c> beside it, so two servers on two databases never share one (and a test's server is its own).
+    /// The socket of <paramref name="database"/>: <see cref="SystemDefault"/> for the system database and for PostgreSQL (one
+    /// daemon per host serves its runtimes), else <c>&lt;db&gt;.sock</c> beside the SQLite file, so two servers on two
+    /// databases never share one (and a test's server is its own).
     /// </summary>
-    public static string DefaultFor(string databasePath)
+    public static string DefaultFor(StoreAddress database)
     {
-        ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        var full = Path.GetFullPath(databasePath);
+        if (database.FilePath is not { } file)
+        {
+            return SystemDefault;
+        }
+
+        var full = Path.GetFullPath(file);
         return full == StoreLocation.SystemDefault ? SystemDefault : full + ".sock";
     }
 

@@ -44,6 +44,7 @@ public static class ApiProblems
         UnknownObjectException ex => Create(StatusCodes.Status404NotFound, "Not found", ex.Message),
         ConcurrencyConflictException ex => Create(StatusCodes.Status409Conflict, "Conflict", ex.Message),
         StoreBusyException ex => Create(StatusCodes.Status503ServiceUnavailable, "Store busy", ex.Message),
+        StoreUnavailableException ex => Create(StatusCodes.Status503ServiceUnavailable, "Store unavailable", ex.Message),
         BackendUnavailableException ex => Create(StatusCodes.Status503ServiceUnavailable, "Backend unavailable", ex.Message),
         ReconcileFailedException ex => Create(StatusCodes.Status502BadGateway, "Reconcile run failed", ex.Message),
         CommandFailedException ex => Create(StatusCodes.Status502BadGateway, "Host command failed", ex.Message),

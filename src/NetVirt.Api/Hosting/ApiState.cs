@@ -19,6 +19,12 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
     /// <summary>The store.</summary>
     public NetVirtStore Store => store;
 
+    /// <summary>This server process's instance id, new at every start: agents see a restart said, not guessed.</summary>
+    public string ServerInstance { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The host target writes are validated for.</summary>
     public HostTarget Target => target;
 
@@ -32,8 +38,8 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
     public Reconciliation.Auditing.Auditor NewAuditor() =>
         (auditor ?? throw new BackendUnavailableException("this server was started without an auditor"))(store);
 
-    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database.</summary>
-    public string AuditReportRoot => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Database.Path)) ?? ".", "audits");
+    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database (NetVirt's data directory for PostgreSQL).</summary>
+    public string AuditReportRoot => Path.Combine(store.Database.Address.SideDirectory, "audits");
 
     /// <summary>Runs <paramref name="write"/> alone among this server's writes; queues an automatic apply when it changed anything.</summary>
     public async Task<(T Result, ReconcileRun? Run)> WriteAsync<T>(Func<NetVirtStore, T> write, Func<T, WriteOutcome> outcome, CancellationToken cancellationToken)

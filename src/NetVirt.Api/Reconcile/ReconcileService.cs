@@ -112,8 +112,9 @@ public sealed partial class ReconcileService : BackgroundService
     /// </summary>
     public ReconcileRun? DesiredStateChanged(long generation)
     {
-        if (Options.Mode != ReconcileMode.Auto)
+        if (Options.Mode != ReconcileMode.Auto || !_store.Infrastructure().Hosts.IsEmpty)
         {
+            // With hosts, the hosts' agents apply their slices; this server's host is none of them.
             return null;
         }
 
@@ -190,7 +191,7 @@ public sealed partial class ReconcileService : BackgroundService
         new("audit", trigger, async (context, ct) =>
         {
             ArgumentNullException.ThrowIfNull(auditor);
-            using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database.Path, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+            using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
             var generation = context.Store.Generation();
             var audit = await auditor.RunAsync(AuditOptions.Default, progress: null, ct).ConfigureAwait(false);
             // Timestamped like the CLI's folders, plus the run id: run ids restart with the server, times do not.

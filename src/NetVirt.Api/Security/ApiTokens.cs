@@ -26,7 +26,7 @@ public sealed record ApiTokens(string? Write, string? Read)
     public bool Required => Write is not null;
 
     /// <summary>The default token file of a database.</summary>
-    public static string DefaultFile(string databasePath) => databasePath + ".api-tokens";
+    public static string DefaultFile(Store.StoreAddress database) => (database ?? throw new ArgumentNullException(nameof(database))).SideFile(".api-tokens");
 
     /// <summary>
     /// Finds the tokens: environment first, then <paramref name="file"/>. When neither has any, generates both, writes

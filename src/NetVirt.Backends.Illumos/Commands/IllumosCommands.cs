@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Illumos.Parsing;
 using NetVirt.Model.Addressing;
+using NetVirt.Planning.Journal;
 
 namespace NetVirt.Backends.Illumos.Commands;
 

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos.Commands;
-using NetVirt.Backends.Illumos.Parsing;
 using NetVirt.Backends.Illumos.Observation;
+using NetVirt.Backends.Illumos.Parsing;
 using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Illumos.Execution;

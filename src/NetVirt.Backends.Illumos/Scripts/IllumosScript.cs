@@ -1,5 +1,6 @@
 using System.Text;
 using NetVirt.Backends.Commands;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Illumos.Scripts;

@@ -5,6 +5,7 @@ using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Linux.Execution;

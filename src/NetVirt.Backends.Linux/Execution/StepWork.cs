@@ -2,6 +2,7 @@ using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Linux.Execution;

@@ -1,4 +1,5 @@
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 
 namespace NetVirt.Backends.Commands;
 

@@ -1,4 +1,5 @@
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Execution;

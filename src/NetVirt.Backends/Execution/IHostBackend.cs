@@ -1,5 +1,6 @@
 using NetVirt.Backends.Commands;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

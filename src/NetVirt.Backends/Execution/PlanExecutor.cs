@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetVirt.Model.Collections;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Backends.Execution;

@@ -136,6 +136,13 @@ public static class ApplyCommand
                 return ExitCodes.Ok;
             }
 
+            if (loaded is not null && !loaded.Model.Hosts.IsEmpty && !result.GetValue(dryRun))
+            {
+                // Many hosts: no host is this one; each host's agent applies its slice.
+                context.Info($"the desired state has {loaded.Model.Hosts.Count} host(s): each one's agent ('netvirt agent --server URL --host NAME') applies its slice; 'netvirt show hosts' shows how far they are");
+                return ExitCodes.Ok;
+            }
+
             var options = new Backends.Execution.ApplyOptions { KeepGoing = result.GetValue(keepGoing), Trigger = "cli" };
             var approve = Approval.Ask(context, result.GetValue(autoApprove), result.GetValue(dryRun), "apply");
             if (verified is not null)

@@ -116,7 +116,7 @@ public static class CniCommandLine
     /// <summary>The socket to name in a conflist: null when it is the plugin's default.</summary>
     private static string? SocketFor(CliContext context, string? given)
     {
-        var socket = given is not null ? DaemonSocket.Check(Path.GetFullPath(given)) : DaemonSocket.DefaultFor(context.DatabasePath);
+        var socket = given is not null ? DaemonSocket.Check(Path.GetFullPath(given)) : DaemonSocket.DefaultFor(context.Database);
         return socket == DaemonSocket.SystemDefault ? null : socket;
     }
 

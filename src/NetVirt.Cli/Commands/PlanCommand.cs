@@ -106,7 +106,7 @@ public static class PlanCommand
         var outcome = PlanOutcome.From(planned, reconciler.Backend);
         if (planned.Plan.Problems.IsEmpty)
         {
-            Plans.SavedPlan.From(planned, context.BackendOptions.Prefix, context.DatabasePath, outcome.Commands, DateTimeOffset.UtcNow).Write(file);
+            Plans.SavedPlan.From(planned, context.BackendOptions.Prefix, context.Database.Display, outcome.Commands, DateTimeOffset.UtcNow).Write(file);
         }
 
         return outcome;

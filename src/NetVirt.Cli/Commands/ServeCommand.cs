@@ -52,7 +52,7 @@ public static class ServeCommand
             var context = CommonOptions.Context(result, stdout, stderr);
             var options = new ApiOptions
             {
-                DatabasePath = context.DatabasePath,
+                Database = context.Database,
                 Target = context.Target,
                 Urls = result.GetValue(urls) is { Length: > 0 } given ? given : [ApiOptions.DefaultUrl],
                 Reconcile = new ReconcileOptions
@@ -68,21 +68,21 @@ public static class ServeCommand
                 {
                     "none" => null,
                     { } path => Path.GetFullPath(path),
-                    null => Api.Cni.DaemonSocket.DefaultFor(context.DatabasePath),
+                    null => Api.Cni.DaemonSocket.DefaultFor(context.Database),
                 },
                 LogFormat = result.GetValue(logFormat) == "json" ? Api.Observability.LogFormat.Json : Api.Observability.LogFormat.Text,
             };
             var tokens = ApiTokens.None;
             if (options.RequireAuth)
             {
-                (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath));
+                (tokens, var notice) = ApiTokens.Load(options.TokenFile ?? ApiTokens.DefaultFile(options.Database));
                 if (notice is not null)
                 {
                     // Shown once, on the terminal that started the server. Where output is captured (a service's
                     // journal, a log shipper), the tokens would land in the log: say where they are instead.
                     stdout.WriteLine(stdout == Console.Out && !Console.IsOutputRedirected
                         ? notice
-                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.DatabasePath)} (mode 0600); read them there (they are not printed where output is captured).");
+                        : $"NetVirt API tokens generated and stored in {options.TokenFile ?? ApiTokens.DefaultFile(options.Database)} (mode 0600); read them there (they are not printed where output is captured).");
                 }
             }
 
@@ -103,7 +103,7 @@ public static class ServeCommand
                 throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", [.. options.Urls, .. options.Socket is { } s ? [s] : Array.Empty<string>()])}: {why}; choose another address or port with --urls (or --socket), or stop what listens there", ex);
             }
 
-            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)}{(options.Socket is { } cniSocket ? $" and {cniSocket} (CNI)" : "")} (database {options.DatabasePath}, target {target.ToString().ToLowerInvariant()}, " +
+            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)}{(options.Socket is { } cniSocket ? $" and {cniSocket} (CNI)" : "")} (database {options.Database.Display}, target {target.ToString().ToLowerInvariant()}, " +
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
                 $"auth {(tokens.Required ? "bearer token" : "none")}); dashboard {options.Urls[0].TrimEnd('/')}/ui/; Ctrl-C stops");
             await stdout.FlushAsync(cancellationToken);

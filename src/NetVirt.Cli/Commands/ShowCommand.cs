@@ -10,8 +10,8 @@ public static class ShowCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var what = new Argument<string>("what") { Description = "etherstubs, networks, pools, zones, vnics, addresses or topology" };
-        what.AcceptOnlyFromAmong("etherstubs", "networks", "pools", "zones", "vnics", "addresses", "topology");
+        var what = new Argument<string>("what") { Description = "hosts, etherstubs, networks, pools, zones, vnics, addresses or topology" };
+        what.AcceptOnlyFromAmong("hosts", "etherstubs", "networks", "pools", "zones", "vnics", "addresses", "topology");
         var format = new Option<string>("--format") { Description = "For topology: text (a tree), dot (Graphviz), mermaid or svg", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong([.. Api.Views.Topology.TopologyFormats.Names]);
         var command = new Command("show", """
@@ -19,12 +19,19 @@ public static class ShowCommand
 
             Examples:
               netvirt show vnics
+              netvirt show hosts --server http://10.0.0.1:8470
               netvirt show topology --format svg > topology.svg
               netvirt show topology --format dot | dot -Tpng > topology.png
             """) { what, format };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            if (result.GetValue(what) == "hosts")
+            {
+                ShowHosts(context, await context.Service.HostsAsync(cancellationToken));
+                return ExitCodes.Ok;
+            }
+
             var state = await context.Service.LoadAsync(cancellationToken);
             var model = state.Resolved;
             switch (result.GetValue(what))
@@ -89,6 +96,27 @@ public static class ShowCommand
         foreach (var r in rows)
         {
             table.AddRow(Cells(r.Name, r.Kind, r.Mtu.ToString(CultureInfo.InvariantCulture), r.Networks.ToString(CultureInfo.InvariantCulture), r.Description));
+        }
+
+        context.Console.Write(table);
+    }
+
+    private static void ShowHosts(CliContext context, IReadOnlyList<Api.Endpoints.HostView> rows)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(rows);
+            return;
+        }
+
+        var table = NewTable("HOST", "ADDRESS", "ZONES", "AGENT", "GENERATION", "CONVERGED", "HEARTBEAT", "RESTARTS", "LABELS");
+        foreach (var r in rows)
+        {
+            var agent = r.Agent;
+            table.AddRow(Cells(r.Name, r.Address, r.Zones.ToString(CultureInfo.InvariantCulture), agent?.State ?? "no agent yet",
+                agent?.Generation?.ToString(CultureInfo.InvariantCulture), agent is null ? null : agent.Converged == true ? "yes" : "no",
+                agent is null ? null : $"{agent.HeartbeatAgeSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s ago",
+                agent?.Restarts.ToString(CultureInfo.InvariantCulture), string.Join(", ", r.Labels.Select(l => $"{l.Key}={l.Value}"))));
         }
 
         context.Console.Write(table);

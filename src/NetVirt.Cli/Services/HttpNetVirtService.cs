@@ -92,6 +92,10 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
         (await GetAsync<Api.Endpoints.HealthView>("/healthz", cancellationToken).ConfigureAwait(false)).DeploymentId;
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken) =>
+        await GetAsync<List<Api.Endpoints.HostView>>("/hosts", cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
     public async Task<StoredState> LoadAsync(CancellationToken cancellationToken)
     {
         // Two reads; if a write lands between them, read again so authored and resolved are of one generation.

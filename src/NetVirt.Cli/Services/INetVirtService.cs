@@ -40,6 +40,9 @@ public interface INetVirtService
     /// <summary>The stored desired state, authored and resolved.</summary>
     Task<StoredState> LoadAsync(CancellationToken cancellationToken);
 
+    /// <summary>The hosts with what their agents last reported.</summary>
+    Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken);
+
     /// <summary>Usage per family of one network, or of every network.</summary>
     Task<IReadOnlyList<UsageView>> UsageAsync(string? network, CancellationToken cancellationToken);
 

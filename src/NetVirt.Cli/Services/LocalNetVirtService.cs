@@ -32,7 +32,7 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     {
         // A dry run creates no database: without one, it previews against a throwaway copy that starts empty, as the
         // real database would (its MACs then start where that copy's deployment id says; the real one gets its own).
-        if (File.Exists(context.DatabasePath))
+        if (context.Database.FilePath is not { } file || File.Exists(file))
         {
             var (current, preview) = Store.Preview(model, context.Target, allowEmpty);
             var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
@@ -62,6 +62,10 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
 
     /// <inheritdoc />
     public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Store.Load());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Api.Endpoints.HostView>>(Api.Views.HostViews.List(Store, TimeProvider.System));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<UsageView>> UsageAsync(string? network, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using NetVirt.Backends.Execution;
+using NetVirt.Planning.Journal;
 using NetVirt.Store.Journal;
 
 namespace NetVirt.Cli.Services;

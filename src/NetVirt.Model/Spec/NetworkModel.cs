@@ -20,6 +20,9 @@ public sealed record NetworkModel
     /// <summary>Ordered lists of networks that allocation walks until one has room.</summary>
     public EquatableArray<PoolSpec> Pools { get; init; } = [];
 
+    /// <summary>Hosts that carry zones (empty: one host, the one NetVirt runs on).</summary>
+    public EquatableArray<HostSpec> Hosts { get; init; } = [];
+
     /// <summary>Exclusive-IP zones and their VNICs.</summary>
     public EquatableArray<ZoneSpec> Zones { get; init; } = [];
 

@@ -11,6 +11,12 @@ public sealed record ZoneSpec
     /// <summary>Zone name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The host the zone is on, when the model has hosts. Authored: what the user wrote (null: placed by NetVirt on the
+    /// host with the fewest zones, ties by name, once, and kept there); resolved: always the host it is on.
+    /// </summary>
+    public string? Host { get; init; }
+
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
 

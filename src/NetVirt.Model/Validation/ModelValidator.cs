@@ -137,6 +137,7 @@ public sealed partial class ModelValidator
         }
 
         ValidateSettings();
+        ValidateHosts();
         ValidateUniqueNames();
         ValidateSubnetOverlaps();
         ValidateUniqueMacs();

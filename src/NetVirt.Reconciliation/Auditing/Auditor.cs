@@ -25,7 +25,7 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
         var state = store.Load();
         var result = await new IsolationAudit(engine, host, timeProvider)
             .RunAsync(AuditTopology.FromModel(state.Resolved, new LinuxNaming(prefix)), options, progress, cancellationToken).ConfigureAwait(false);
-        return result with { Header = new AuditHeader(Environment.MachineName, prefix, store.Database.Path, state.Generation, Version) };
+        return result with { Header = new AuditHeader(Environment.MachineName, prefix, store.Database.Location, state.Generation, Version) };
     }
 
     /// <summary>The NetVirt version reports name: the informational version (with the commit it was built from).</summary>

@@ -78,12 +78,30 @@ public sealed class PoolMemberRow
     public string? NetworkName { get; init; }
 }
 
+/// <summary>Row of <c>hosts</c>.</summary>
+public sealed class HostRow
+{
+    public long Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public string Address { get; init; } = "";
+
+    public string Labels { get; init; } = "[]";
+
+    public string? Description { get; init; }
+}
+
 /// <summary>Row of <c>zones</c>.</summary>
 public sealed class ZoneRow
 {
     public long Id { get; init; }
 
     public string Name { get; init; } = "";
+
+    public string? HostName { get; init; }
+
+    public long HostExplicit { get; init; }
 
     public string? Description { get; init; }
 

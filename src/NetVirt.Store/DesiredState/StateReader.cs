@@ -1,10 +1,11 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Collections;
 using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
 
 namespace NetVirt.Store.DesiredState;
 
@@ -41,7 +42,7 @@ internal static class StateReader
     /// One stored VNIC, resolved (allocated MAC and addresses), read by its keys: two indexed queries, for answering
     /// the write that just added it. <paramref name="infrastructure"/> supplies the networks' prefix lengths.
     /// </summary>
-    public static VnicSpec ReadResolvedVnic(SqliteConnection c, SqliteTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
+    public static VnicSpec ReadResolvedVnic(DbConnection c, DbTransaction tx, string zoneName, string vnicName, NetworkModel infrastructure)
     {
         var vnic = c.QuerySingle<VnicRow>($"{VnicSelect} WHERE z.name = @zoneName AND v.name = @vnicName", new { zoneName, vnicName }, tx);
         // By the VNIC's row id: the address objects' (vnic_id, tag) key.
@@ -53,13 +54,17 @@ internal static class StateReader
     /// Reads the whole state; without <paramref name="includeZones"/>, only switches, links, networks, pools and
     /// settings; with <paramref name="onlyZone"/>, those and that one zone (the API's view of one container).
     /// </summary>
-    public static StoredState Read(SqliteConnection c, SqliteTransaction tx, bool includeZones = true, string? onlyZone = null)
+    public static StoredState Read(DbConnection c, DbTransaction tx, bool includeZones = true, string? onlyZone = null)
     {
         // Every zone-side query filters on the zone's name when one zone is asked for: a plain equality, so SQLite walks
         // the zones.name index and then the (zone_id, ...) keys instead of scanning every VNIC and address object.
         var zoneFilter = onlyZone is null ? "1 = 1" : "z.name = @onlyZone";
         var zoneArgs = new { onlyZone };
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
+        var hosts = c.Query<HostRow>("SELECT id AS Id, name AS Name, address AS Address, labels AS Labels, description AS Description FROM hosts ORDER BY position", transaction: tx).ToList();
+        var vnis = c.Query<(string Over, long Vlan, long Vni)>(
+            "SELECT e.name, d.vlan, d.vni FROM l2_domains d JOIN etherstubs e ON e.id = d.over_etherstub_id", transaction: tx)
+            .Select(d => new DomainVni(new L2Domain(d.Over, (int)d.Vlan), (int)d.Vni)).OrderBy(d => d.Domain.Over, StringComparer.Ordinal).ThenBy(d => d.Domain.Vlan).ToEquatableArray();
         var etherstubs = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM etherstubs ORDER BY position", transaction: tx).ToList();
         var links = c.Query<DatalinkRow>("SELECT id AS Id, name AS Name, mtu AS Mtu, description AS Description FROM links ORDER BY position", transaction: tx).ToList();
         var lowerNames = etherstubs.ToDictionary(e => ("e", e.Id), e => e.Name);
@@ -89,10 +94,10 @@ internal static class StateReader
         var zones = includeZones
             ? c.Query<ZoneRow>(
                 $"""
-                SELECT z.id AS Id, z.name AS Name, z.description AS Description, z.routes_explicit AS RoutesExplicit, z.kind AS Kind,
+                SELECT z.id AS Id, z.name AS Name, h.name AS HostName, z.host_explicit AS HostExplicit, z.description AS Description, z.routes_explicit AS RoutesExplicit, z.kind AS Kind,
                        ct.container_id AS ContainerId, ct.netns AS Netns, ct.labels AS Labels
-                FROM zones z LEFT JOIN containers ct ON ct.zone_id = z.id
-                WHERE {zoneFilter} ORDER BY z.kind = 'container', z.position
+                FROM zones z LEFT JOIN hosts h ON h.id = z.host_id LEFT JOIN containers ct ON ct.zone_id = z.id
+                WHERE {zoneFilter} ORDER BY z.kind = 'container', z.position, z.id
                 """, zoneArgs, tx).ToList()
             : [];
         var attachments = !includeZones || !zones.Any(z => z.Kind == "container") ? Array.Empty<AttachmentRow>().ToLookup(a => a.ZoneId) : c.Query<AttachmentRow>(
@@ -107,7 +112,7 @@ internal static class StateReader
             $"""
             {VnicSelect}
             WHERE {zoneFilter}
-            ORDER BY v.zone_id, v.position
+            ORDER BY v.zone_id, v.position, v.id
             """, zoneArgs, tx).ToLookup(v => v.ZoneId);
         var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
             $"""
@@ -146,16 +151,23 @@ internal static class StateReader
                     Labels = ContainerLabels.Parse(z.Labels),
                     Attachments = attachments[z.Id].Select(a => new ContainerAttachmentSpec { Interface = a.Interface, CniNetwork = a.CniNetwork }).ToEquatableArray(),
                 };
-                resolvedZones.Add(new ZoneSpec { Name = z.Name, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray(), Container = container });
+                resolvedZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostName, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray(), Container = container });
                 continue;
             }
 
-            authoredZones.Add(new ZoneSpec { Name = z.Name, Description = z.Description, Routes = zoneRoutes, Vnics = authoredVnics.ToEquatableArray() });
-            resolvedZones.Add(new ZoneSpec { Name = z.Name, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray() });
+            authoredZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostExplicit == 1 ? z.HostName : null, Description = z.Description, Routes = zoneRoutes, Vnics = authoredVnics.ToEquatableArray() });
+            resolvedZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostName, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray() });
         }
 
         var model = new NetworkModel
         {
+            Hosts = hosts.Select(h => new HostSpec
+            {
+                Name = h.Name,
+                Address = IPAddress.Parse(h.Address),
+                Labels = HostLabels.Parse(h.Labels),
+                Description = h.Description,
+            }).ToEquatableArray(),
             Etherstubs = etherstubs.Select(e => new EtherstubSpec { Name = e.Name, Mtu = (int?)e.Mtu, Description = e.Description }).ToEquatableArray(),
             Links = links.Select(l => new LinkSpec { Name = l.Name, Mtu = (int?)l.Mtu, Description = l.Description }).ToEquatableArray(),
             Networks = networkSpecs.ToEquatableArray(),
@@ -168,7 +180,7 @@ internal static class StateReader
             Settings = new ModelSettings { MacPrefix = MacPrefix.Parse(meta.MacPrefix) },
         };
 
-        return new StoredState(meta.Generation, model with { Zones = authoredZones.ToEquatableArray() }, model with { Zones = resolvedZones.ToEquatableArray() });
+        return new StoredState(meta.Generation, model with { Zones = authoredZones.ToEquatableArray() }, model with { Zones = resolvedZones.ToEquatableArray() }) { Vnis = vnis };
     }
 
     private static NetworkSpec ToSpec(NetworkRow n, Dictionary<(string, long), string> lowerNames, IEnumerable<ReservationRow> reservations) => new()

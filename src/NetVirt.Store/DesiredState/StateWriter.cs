@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
+using NetVirt.Store.Engines;
 using NetVirt.Store.Ipam;
 
 namespace NetVirt.Store.DesiredState;
@@ -18,20 +19,23 @@ namespace NetVirt.Store.DesiredState;
 /// </summary>
 internal sealed class StateWriter
 {
-    private readonly SqliteConnection _c;
-    private readonly SqliteTransaction _tx;
+    private readonly DbConnection _c;
+    private readonly DbTransaction _tx;
     private readonly string _now;
+    private readonly Dialect _dialect;
     private readonly Dictionary<string, long> _etherstubIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _linkIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _networkIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _poolIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _hostIds = new(StringComparer.Ordinal);
     private ModelIndex _index = new(NetworkModel.Empty);
 
-    public StateWriter(SqliteConnection c, SqliteTransaction tx, string now)
+    public StateWriter(DbConnection c, DbTransaction tx, string now, Dialect dialect)
     {
         _c = c;
         _tx = tx;
         _now = now;
+        _dialect = dialect;
     }
 
     /// <summary>
@@ -48,6 +52,10 @@ internal sealed class StateWriter
             kept = kept.With(Remembered(model, remembered, _now));
         }
 
+        // Zones NetVirt placed stay where they are while their host exists.
+        var placed = _c.Query<(string Zone, string Host)>("SELECT z.name, h.name FROM zones z JOIN hosts h ON h.id = z.host_id", transaction: _tx)
+            .ToDictionary(r => r.Zone, r => r.Host, StringComparer.Ordinal);
+
         // Release every holding of the declared zones; holdings that survive are claimed again below with their original
         // allocation time. Containers' zones (kind 'container') are runtime state: documents never replace them, so
         // their rows and addresses stay as they are (their VNICs name no pool, so pools can be rewritten under them).
@@ -57,6 +65,9 @@ internal sealed class StateWriter
             WHERE addrobj_id IN (SELECT a.id FROM addrobjs a JOIN vnics v ON v.id = a.vnic_id JOIN zones z ON z.id = v.zone_id WHERE z.kind = 'zone')
             """, new { now = _now }, _tx);
         _c.Execute("DELETE FROM zones WHERE kind = 'zone'; DELETE FROM pools;", transaction: _tx);
+        UpsertHosts(model.Hosts);
+        DeleteMissing("hosts", _hostIds.Keys);
+        _c.Execute("DELETE FROM host_reports WHERE host NOT IN (SELECT name FROM hosts)", transaction: _tx);
 
         UpsertDatalinks("etherstubs", model.Etherstubs.Select(e => (e.Name, e.Mtu, e.Description)), _etherstubIds);
         UpsertDatalinks("links", model.Links.Select(l => (l.Name, l.Mtu, l.Description)), _linkIds);
@@ -65,7 +76,68 @@ internal sealed class StateWriter
         DeleteMissing("links", _linkIds.Keys);
         InsertPools(model);
         _c.Execute("UPDATE meta SET mac_prefix = @prefix WHERE id = 1", new { prefix = model.Settings.MacPrefix.ToString() }, _tx);
-        InsertZones(model.Zones.Where(z => !z.IsContainer), model.Settings.MacPrefix, kept, 0);
+        InsertZones(model.Zones.Where(z => !z.IsContainer), model.Settings.MacPrefix, kept, 0, Placement.Plan(model, placed));
+        EnsureDomains(zoneId: null);
+        // Domains nothing is on any more give their VNI up (a domain that comes back gets a new one).
+        _c.Execute(
+            """
+            DELETE FROM l2_domains WHERE NOT EXISTS (SELECT 1 FROM networks n WHERE n.over_etherstub_id = l2_domains.over_etherstub_id AND n.vlan = l2_domains.vlan)
+              AND NOT EXISTS (SELECT 1 FROM vnics v WHERE v.network_id IS NULL AND v.over_etherstub_id = l2_domains.over_etherstub_id AND coalesce(v.vlan, 0) = l2_domains.vlan)
+            """, transaction: _tx);
+    }
+
+    private void UpsertHosts(IEnumerable<HostSpec> hosts)
+    {
+        var position = 0;
+        foreach (var h in hosts)
+        {
+            _hostIds[h.Name] = _c.ExecuteScalar<long>(
+                """
+                INSERT INTO hosts (name, position, address, labels, description) VALUES (@name, @position, @address, @labels, @description)
+                ON CONFLICT (name) DO UPDATE SET position = excluded.position, address = excluded.address, labels = excluded.labels, description = excluded.description
+                RETURNING id
+                """, new { name = h.Name, position = position++, address = h.Address.ToString(), labels = HostLabels.Format(h.Labels), description = h.Description }, _tx);
+        }
+    }
+
+    /// <summary>
+    /// Gives every L2 domain of an etherstub that has no VNI yet the next one (one past the highest, so a VNI is never
+    /// handed to a new domain while hosts may still carry the old one). <paramref name="zoneId"/>: only the domains of that
+    /// zone's VNICs (a targeted write); null: every network's and VNIC's. Writers side by side take the domain lock "#vni".
+    /// </summary>
+    private void EnsureDomains(long? zoneId)
+    {
+        var missing = _c.Query<(long Etherstub, long Vlan)>(
+            zoneId is null
+                ? """
+                  SELECT DISTINCT over_etherstub_id, vlan FROM networks n WHERE over_etherstub_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM l2_domains d WHERE d.over_etherstub_id = n.over_etherstub_id AND d.vlan = n.vlan)
+                  UNION
+                  SELECT DISTINCT v.over_etherstub_id, coalesce(v.vlan, 0) FROM vnics v WHERE v.network_id IS NULL AND v.over_etherstub_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM l2_domains d WHERE d.over_etherstub_id = v.over_etherstub_id AND d.vlan = coalesce(v.vlan, 0))
+                  """
+                : """
+                  SELECT DISTINCT coalesce(n.over_etherstub_id, v.over_etherstub_id), coalesce(n.vlan, v.vlan, 0)
+                  FROM vnics v LEFT JOIN networks n ON n.id = v.network_id
+                  WHERE v.zone_id = @zoneId AND coalesce(n.over_etherstub_id, v.over_etherstub_id) IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM l2_domains d WHERE d.over_etherstub_id = coalesce(n.over_etherstub_id, v.over_etherstub_id) AND d.vlan = coalesce(n.vlan, v.vlan, 0))
+                  """,
+            new { zoneId }, _tx).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        _dialect.LockL2Domain(_c, _tx, "#vni");
+        foreach (var (etherstub, vlan) in missing)
+        {
+            _c.Execute(
+                """
+                -- "WHERE true": SQLite reads ON CONFLICT after a bare FROM as a join constraint.
+                INSERT INTO l2_domains (over_etherstub_id, vlan, vni) SELECT @etherstub, @vlan, coalesce(max(vni), 0) + 1 FROM l2_domains WHERE true
+                ON CONFLICT (over_etherstub_id, vlan) DO NOTHING
+                """, new { etherstub, vlan }, _tx);
+        }
     }
 
     /// <summary>What the stored VNICs and address objects hold now, by identity (zone, vnic[, tag]).</summary>
@@ -131,10 +203,14 @@ internal sealed class StateWriter
         }
     }
 
+    /// <summary>Deletes the rows of <paramref name="table"/> whose names are not in <paramref name="keep"/> (a handful of switches or networks).</summary>
     private void DeleteMissing(string table, IEnumerable<string> keep)
     {
-        var names = keep.ToList();
-        _c.Execute($"DELETE FROM {table} WHERE name NOT IN (SELECT value FROM json_each(@names))", new { names = System.Text.Json.JsonSerializer.Serialize(names) }, _tx);
+        var names = keep.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in _c.Query<string>($"SELECT name FROM {table}", transaction: _tx).Where(n => !names.Contains(n)).ToList())
+        {
+            _c.Execute($"DELETE FROM {table} WHERE name = @name", new { name }, _tx);
+        }
     }
 
     private void UpsertNetworks(StoredState current, NetworkModel model)
@@ -158,7 +234,7 @@ internal sealed class StateWriter
                     description = excluded.description, v4_subnet = excluded.v4_subnet, v4_gateway = excluded.v4_gateway,
                     v4_range_start = excluded.v4_range_start, v4_range_end = excluded.v4_range_end, v6_subnet = excluded.v6_subnet,
                     v6_gateway = excluded.v6_gateway, v6_range_start = excluded.v6_range_start, v6_range_end = excluded.v6_range_end,
-                    v4_cursor = CASE WHEN @reset THEN NULL ELSE v4_cursor END, v6_cursor = CASE WHEN @reset THEN NULL ELSE v6_cursor END
+                    v4_cursor = CASE WHEN @reset THEN NULL ELSE networks.v4_cursor END, v6_cursor = CASE WHEN @reset THEN NULL ELSE networks.v6_cursor END
                 RETURNING id
                 """,
                 new
@@ -198,8 +274,7 @@ internal sealed class StateWriter
         }
 
         // Networks that are gone take their address history with them.
-        _c.Execute("DELETE FROM networks WHERE name NOT IN (SELECT value FROM json_each(@names))",
-            new { names = System.Text.Json.JsonSerializer.Serialize(_networkIds.Keys) }, _tx);
+        DeleteMissing("networks", _networkIds.Keys);
     }
 
     private void InsertPools(NetworkModel model)
@@ -223,7 +298,10 @@ internal sealed class StateWriter
         _index = new ModelIndex(infrastructure with { Zones = [zone] });
         UseIds(ids);
         var position = _c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM zones", transaction: _tx);
-        InsertZones([zone], infrastructure.Settings.MacPrefix, Holdings.None, (int)position);
+        var load = _c.Query<(string Host, long Zones)>("SELECT h.name, count(z.id) FROM hosts h LEFT JOIN zones z ON z.host_id = h.id GROUP BY h.name", transaction: _tx)
+            .ToDictionary(r => r.Host, r => (int)r.Zones, StringComparer.Ordinal);
+        InsertZones([zone], infrastructure.Settings.MacPrefix, Holdings.None, (int)position, Placement.PlaceOne(infrastructure, zone, load));
+        EnsureDomains(_c.ExecuteScalar<long>("SELECT id FROM zones WHERE name = @name", new { name = zone.Name }, _tx));
     }
 
     /// <summary>Adds VNICs to a stored zone; <paramref name="infrastructure"/> is the stored model without zones.</summary>
@@ -245,6 +323,7 @@ internal sealed class StateWriter
         }
 
         ClaimAndAllocate(pending, Holdings.None, ipam);
+        EnsureDomains(zoneId);
     }
 
     /// <summary>Removes a zone (or only the named VNICs of it), releasing their addresses first.</summary>
@@ -279,12 +358,12 @@ internal sealed class StateWriter
 
     /// <summary>Ids of switches, links, networks and pools by name, for writes that add zones.</summary>
     internal sealed record InfrastructureIds(
-        Dictionary<string, long> Etherstubs, Dictionary<string, long> Links, Dictionary<string, long> Networks, Dictionary<string, long> Pools);
+        Dictionary<string, long> Etherstubs, Dictionary<string, long> Links, Dictionary<string, long> Networks, Dictionary<string, long> Pools, Dictionary<string, long> Hosts);
 
     /// <summary>Reads the ids of switches, links, networks and pools.</summary>
-    internal static InfrastructureIds ReadIds(SqliteConnection c, SqliteTransaction tx)
+    internal static InfrastructureIds ReadIds(DbConnection c, DbTransaction tx)
     {
-        return new InfrastructureIds(Fill("etherstubs"), Fill("links"), Fill("networks"), Fill("pools"));
+        return new InfrastructureIds(Fill("etherstubs"), Fill("links"), Fill("networks"), Fill("pools"), Fill("hosts"));
 
         Dictionary<string, long> Fill(string table) =>
             c.Query<(string Name, long Id)>($"SELECT name, id FROM {table}", transaction: tx).ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
@@ -292,7 +371,7 @@ internal sealed class StateWriter
 
     private void UseIds(InfrastructureIds ids)
     {
-        foreach (var (target, source) in new[] { (_etherstubIds, ids.Etherstubs), (_linkIds, ids.Links), (_networkIds, ids.Networks), (_poolIds, ids.Pools) })
+        foreach (var (target, source) in new[] { (_etherstubIds, ids.Etherstubs), (_linkIds, ids.Links), (_networkIds, ids.Networks), (_poolIds, ids.Pools), (_hostIds, ids.Hosts) })
         {
             foreach (var (name, id) in source)
             {
@@ -301,9 +380,9 @@ internal sealed class StateWriter
         }
     }
 
-    private IpamAllocator NewAllocator() => new(_c, _tx, _now, name => _index.Network(name), name => _networkIds[name]);
+    private IpamAllocator NewAllocator() => new(_c, _tx, _dialect, _now, name => _index.Network(name), name => _networkIds[name]);
 
-    private void InsertZones(IEnumerable<ZoneSpec> zones, MacPrefix macPrefix, Holdings kept, int position)
+    private void InsertZones(IEnumerable<ZoneSpec> zones, MacPrefix macPrefix, Holdings kept, int position, IReadOnlyDictionary<string, string> hosts)
     {
         var list = zones.ToList();
         var ipam = NewAllocator();
@@ -312,8 +391,19 @@ internal sealed class StateWriter
         foreach (var zone in list)
         {
             var zoneId = _c.ExecuteScalar<long>(
-                "INSERT INTO zones (name, position, description, routes_explicit) VALUES (@name, @position, @description, @explicit) RETURNING id",
-                new { name = zone.Name, position = position++, description = zone.Description, @explicit = zone.Routes is null ? 0 : 1 }, _tx);
+                """
+                INSERT INTO zones (name, position, description, routes_explicit, host_id, host_explicit)
+                VALUES (@name, @position, @description, @explicit, @hostId, @hostExplicit) RETURNING id
+                """,
+                new
+                {
+                    name = zone.Name,
+                    position = position++,
+                    description = zone.Description,
+                    @explicit = zone.Routes is null ? 0 : 1,
+                    hostId = hosts.TryGetValue(zone.Name, out var host) ? _hostIds[host] : (long?)null,
+                    hostExplicit = zone.Host is null ? 0 : 1,
+                }, _tx);
             if (zone.Routes is { } routes)
             {
                 for (var i = 0; i < routes.Count; i++)

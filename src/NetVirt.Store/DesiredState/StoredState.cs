@@ -1,4 +1,6 @@
+using NetVirt.Model.Collections;
 using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
 
 namespace NetVirt.Store.DesiredState;
 
@@ -7,4 +9,11 @@ namespace NetVirt.Store.DesiredState;
 /// export round-trips); <see cref="Resolved"/> has every MAC, pool choice and auto address filled in by IPAM, which is
 /// what backends render.
 /// </summary>
-public sealed record StoredState(long Generation, NetworkModel Authored, NetworkModel Resolved);
+public sealed record StoredState(long Generation, NetworkModel Authored, NetworkModel Resolved)
+{
+    /// <summary>The VXLAN network identifier of each L2 domain of an etherstub (what joins it across hosts), by domain.</summary>
+    public EquatableArray<DomainVni> Vnis { get; init; } = [];
+}
+
+/// <summary>The VNI of one L2 domain.</summary>
+public sealed record DomainVni(L2Domain Domain, int Vni);

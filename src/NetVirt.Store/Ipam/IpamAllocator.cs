@@ -1,11 +1,12 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Ipam;
 using NetVirt.Model.Spec;
+using NetVirt.Store.Engines;
 
 namespace NetVirt.Store.Ipam;
 
@@ -15,9 +16,25 @@ namespace NetVirt.Store.Ipam;
 /// the free address released longest ago. Never the network, broadcast or gateway address, nor a reserved one.
 /// The UNIQUE constraints of <c>ip_addresses</c> and <c>vnics.mac</c> are the last line of defence.
 /// </summary>
-internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, string now, Func<string, NetworkSpec?> networks, Func<string, long> networkIds)
+internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect dialect, string now, Func<string, NetworkSpec?> networks, Func<string, long> networkIds)
 {
     private const int ScanChunk = 512;
+    private readonly HashSet<string> _lockedDomains = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Serialises allocation in the L2 domain of <paramref name="network"/> with every other writer until this
+    /// transaction ends (on PostgreSQL, where writers run side by side): networks that share an L2 domain share its
+    /// ARP/NDP space, so the domain, not the network, is what two writers must not allocate in at once.
+    /// </summary>
+    private void LockDomain(string network)
+    {
+        var spec = networks(network) ?? throw new InvalidOperationException($"unknown network '{network}'");
+        var key = $"{spec.Over}/{spec.Vlan}";
+        if (_lockedDomains.Add(key))
+        {
+            dialect.LockL2Domain(c, tx, key);
+        }
+    }
 
     /// <summary>Allocates an address of <paramref name="family"/> in <paramref name="network"/> for an address object.</summary>
     public IPAddress AllocateAuto(string network, AddressFamily family, long addrobjId) =>
@@ -26,6 +43,7 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
     /// <summary>Like <see cref="AllocateAuto"/>, but null when the network has no free address of that family.</summary>
     public IPAddress? TryAllocateAuto(string network, AddressFamily family, long addrobjId)
     {
+        LockDomain(network);
         var choice = FindNext(network, family);
         var networkId = networkIds(network);
         var cursorColumn = CursorColumn(family);
@@ -130,6 +148,7 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
     /// </summary>
     public void Claim(string network, IPAddress address, long addrobjId, string kind)
     {
+        LockDomain(network);
         var networkId = networkIds(network);
         var key = IpAddressMath.ToKey(address);
         var existing = c.QuerySingleOrDefault<(long Id, long? Holder)?>(
@@ -148,7 +167,7 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
             SELECT other.name, ip.addrobj_id
             FROM networks mine CROSS JOIN networks other CROSS JOIN ip_addresses ip
             WHERE mine.id = @networkId AND other.id <> mine.id AND other.vlan = mine.vlan
-              AND other.over_etherstub_id IS mine.over_etherstub_id AND other.over_link_id IS mine.over_link_id
+              AND other.over_etherstub_id IS NOT DISTINCT FROM mine.over_etherstub_id AND other.over_link_id IS NOT DISTINCT FROM mine.over_link_id
               AND ip.network_id = other.id AND ip.address_key = @key AND ip.addrobj_id IS NOT NULL
             LIMIT 1
             """, new { networkId, key }, tx);
@@ -170,9 +189,12 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
     }
 
     /// <summary>True when no address object holds <paramref name="address"/> in <paramref name="network"/>.</summary>
-    public bool IsFree(string network, IPAddress address) =>
-        c.ExecuteScalar<long>("SELECT count(*) FROM ip_addresses WHERE network_id = @networkId AND address_key = @key AND addrobj_id IS NOT NULL",
+    public bool IsFree(string network, IPAddress address)
+    {
+        LockDomain(network);
+        return c.ExecuteScalar<long>("SELECT count(*) FROM ip_addresses WHERE network_id = @networkId AND address_key = @key AND addrobj_id IS NOT NULL",
             new { networkId = networkIds(network), key = IpAddressMath.ToKey(address) }, tx) == 0;
+    }
 
     /// <summary>Releases what an address object holds, recording the release time for the reuse order.</summary>
     public void Release(long addrobjId) =>
@@ -181,26 +203,24 @@ internal sealed class IpamAllocator(SqliteConnection c, SqliteTransaction tx, st
     /// <summary>
     /// The next free MAC under <paramref name="prefix"/>, skipping <paramref name="taken"/> and every MAC in the store.
     /// The database counts from the offset its deployment id gives (<see cref="MacPrefix.OffsetFor"/>), so another
-    /// database on the same host, counting from its own offset, does not hand out the same MACs; <c>mac_cursor</c> is how
-    /// far this one has counted.
+    /// database on the same host, counting from its own offset, does not hand out the same MACs; the dialect's MAC
+    /// counter (<see cref="Dialect.NextMacStep"/>) is how far this one has counted.
     /// </summary>
     public MacAddress AllocateMac(MacPrefix prefix, ISet<MacAddress> taken)
     {
-        var (counted, deploymentId) = c.QuerySingle<(long, string)>("SELECT mac_cursor, deployment_id FROM meta WHERE id = 1", transaction: tx);
+        var deploymentId = c.ExecuteScalar<string>("SELECT deployment_id FROM meta WHERE id = 1", transaction: tx)!;
         var start = prefix.OffsetFor(deploymentId);
-        var cursor = (ulong)counted;
         for (ulong tried = 0; tried < prefix.Capacity; tried++)
         {
-            var step = (cursor + tried) % prefix.Capacity;
-            var offset = (start + step) % prefix.Capacity;
-            var mac = prefix.At(offset);
+            // Each writer gets its own steps (PostgreSQL: a sequence), so writers side by side never try the same MAC.
+            var step = (ulong)dialect.NextMacStep(c, tx) % prefix.Capacity;
+            var mac = prefix.At((start + step) % prefix.Capacity);
             if (mac.IsZero || mac.IsMulticast || taken.Contains(mac)
                 || c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE mac = @mac", new { mac = (long)mac.Value }, tx) > 0)
             {
                 continue;
             }
 
-            c.Execute("UPDATE meta SET mac_cursor = @next WHERE id = 1", new { next = (long)((step + 1) % prefix.Capacity) }, tx);
             return mac;
         }
 

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Ipam;
 using NetVirt.Model.Spec;
@@ -12,7 +12,7 @@ namespace NetVirt.Store.Ipam;
 internal static class IpamViews
 {
     public static (UInt128 Used, UInt128 Usable, UInt128 Reserved, double Utilisation) Usage(
-        SqliteConnection c, SqliteTransaction tx, long networkId, NetworkSpec network, SubnetSpec subnet)
+        DbConnection c, DbTransaction tx, long networkId, NetworkSpec network, SubnetSpec subnet)
     {
         var rules = new AllocationRules(network, subnet);
         var used = (UInt128)c.ExecuteScalar<long>(
@@ -22,13 +22,13 @@ internal static class IpamViews
         return (used, usable, rules.ReservedInRange(network), usable == 0 ? 1 : (double)used / (double)usable);
     }
 
-    public static IEnumerable<UInt128> HeldKeys(SqliteConnection c, SqliteTransaction tx, long networkId, AddressFamily family)
+    public static IEnumerable<UInt128> HeldKeys(DbConnection c, DbTransaction tx, long networkId, AddressFamily family)
     {
         using var command = c.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = "SELECT address_key FROM ip_addresses WHERE network_id = $networkId AND family = $fam AND addrobj_id IS NOT NULL ORDER BY address_key";
-        command.Parameters.AddWithValue("$networkId", networkId);
-        command.Parameters.AddWithValue("$fam", IpamAllocator.FamilyCode(family));
+        command.CommandText = "SELECT address_key FROM ip_addresses WHERE network_id = @networkId AND family = @fam AND addrobj_id IS NOT NULL ORDER BY address_key";
+        AddParameter(command, "networkId", networkId);
+        AddParameter(command, "fam", (long)IpamAllocator.FamilyCode(family));
         using var reader = command.ExecuteReader();
         var keyLength = family == AddressFamily.InterNetwork ? 4 : 16;
         var buffer = new byte[keyLength];
@@ -41,7 +41,7 @@ internal static class IpamViews
         }
     }
 
-    public static IReadOnlyList<AddressHolder> Holders(SqliteConnection c, SqliteTransaction tx, string? network, IPAddress? address)
+    public static IReadOnlyList<AddressHolder> Holders(DbConnection c, DbTransaction tx, string? network, IPAddress? address)
     {
         var rows = c.Query<(string Network, string Address, string? Zone, string? Vnic, string? Tag, string Kind, string AllocatedAt, string? ReleasedAt)>(
             """
@@ -58,5 +58,13 @@ internal static class IpamViews
         return [.. rows.Select(r => r.Zone is null
             ? new AddressHolder(r.Network, IPAddress.Parse(r.Address), "released", null, null, null, r.Kind, r.ReleasedAt, null)
             : new AddressHolder(r.Network, IPAddress.Parse(r.Address), "held", r.Zone, r.Vnic, r.Tag, r.Kind, r.AllocatedAt, null))];
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
-using NetVirt.Backends.Execution;
 using NetVirt.Model.Errors;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
+using NetVirt.Store.Engines;
 
 namespace NetVirt.Store.Journal;
 
@@ -30,7 +32,7 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
                 """,
                 new { generation = start.Generation, target = start.Target, trigger = start.Trigger, pid = Environment.ProcessId, now = Now(), summary = start.Plan.Summary.ToString(), planJson },
                 tx);
-        }, "record the start of an apply run");
+        }, "record the start of an apply run", StoreLock.None);
         return Task.FromResult(id);
     }
 
@@ -76,13 +78,21 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
             insert.CommandText =
                 """
                 INSERT INTO apply_steps (run_id, seq, step_index, phase, action, kind, name, reason, commands, exit_code, stderr, duration_ms, outcome, error)
-                VALUES ($runId, $seq, $index, $phase, $action, $kind, $name, $reason, $commands, $exitCode, $stderr, $duration, $outcome, $error)
+                VALUES (@runId, @seq, @index, @phase, @action, @kind, @name, @reason, @commands, @exitCode, @stderr, @duration, @outcome, @error)
                 """;
-            var p = new Dictionary<string, Microsoft.Data.Sqlite.SqliteParameter>(StringComparer.Ordinal);
+            var p = new Dictionary<string, DbParameter>(StringComparer.Ordinal);
             foreach (var name in (string[])["$runId", "$seq", "$index", "$phase", "$action", "$kind", "$name", "$reason", "$commands", "$exitCode", "$stderr", "$duration", "$outcome", "$error"])
             {
-                // No declared type: each value binds as what it is (text, integer, real or NULL).
-                p[name] = insert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = name });
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + name[1..];
+                parameter.DbType = name switch
+                {
+                    "$runId" or "$seq" or "$index" or "$exitCode" => System.Data.DbType.Int64,
+                    "$duration" => System.Data.DbType.Double,
+                    _ => System.Data.DbType.String,
+                };
+                insert.Parameters.Add(parameter);
+                p[name] = parameter;
             }
 
             insert.Prepare();
@@ -92,14 +102,14 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
                 var last = failed ?? s.Commands.LastOrDefault();
                 p["$runId"].Value = runId;
                 p["$seq"].Value = ++seq;
-                p["$index"].Value = s.Step.Index;
+                p["$index"].Value = (long)s.Step.Index;
                 p["$phase"].Value = s.Phase == StepPhase.Apply ? "apply" : "rollback";
                 p["$action"].Value = PlanJson.Name(s.Step.Action);
                 p["$kind"].Value = s.Step.Resource.Kind.Name;
                 p["$name"].Value = s.Step.Resource.Name;
                 p["$reason"].Value = s.Step.Reason;
                 p["$commands"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.ToString()));
-                p["$exitCode"].Value = (object?)last?.ExitCode ?? DBNull.Value;
+                p["$exitCode"].Value = last is null ? DBNull.Value : (long)last.ExitCode;
                 p["$stderr"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.Stderr).Where(e => !string.IsNullOrWhiteSpace(e)));
                 p["$duration"].Value = s.Duration.TotalMilliseconds;
                 p["$outcome"].Value = OutcomeName(s.Outcome);
@@ -108,7 +118,7 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
             }
 
             return 0;
-        }, "record apply steps");
+        }, "record apply steps", StoreLock.None);
         return Task.CompletedTask;
     }
 
@@ -116,7 +126,7 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
     public Task EndRunAsync(long runId, RunOutcome outcome, string? error, CancellationToken cancellationToken)
     {
         database.Write((c, tx) => c.Execute("UPDATE apply_runs SET outcome = @outcome, error = @error, finished_at = @now WHERE id = @runId",
-            new { outcome = OutcomeName(outcome), error, now = Now(), runId }, tx), "record the end of an apply run");
+            new { outcome = OutcomeName(outcome), error, now = Now(), runId }, tx), "record the end of an apply run", StoreLock.None);
         return Task.CompletedTask;
     }
 

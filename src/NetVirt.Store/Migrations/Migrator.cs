@@ -1,139 +1,162 @@
-using System.Data;
+using System.Data.Common;
 using System.Globalization;
-using System.Reflection;
-using Microsoft.Data.Sqlite;
+using Dapper;
 using NetVirt.Model.Errors;
+using NetVirt.Store.Engines;
 
 namespace NetVirt.Store.Migrations;
 
 /// <summary>
-/// Applies the numbered, append-only SQL files of <c>schemas/sqlite/</c> (embedded in this assembly) in one
-/// transaction, tracking the version in <c>PRAGMA user_version</c> and marking the file as NetVirt's with
-/// <c>PRAGMA application_id</c>.
+/// Applies the numbered, append-only SQL files of <c>schemas/sqlite/</c> or <c>schemas/postgresql/</c> (embedded in
+/// this assembly; the two dialects have the same numbers and names) in one transaction, and records each one applied in
+/// <c>netvirt_migrations</c> (version, name, time). Every embedded migration not recorded there runs, in number order;
+/// a recorded version this build does not have means a newer NetVirt wrote the database, which is refused unchanged.
+/// SQLite also keeps <c>PRAGMA user_version</c> at the highest version and <c>PRAGMA application_id</c> = "NVRT".
 /// </summary>
 public static class Migrator
 {
     /// <summary>SQLite application id of NetVirt databases: "NVRT".</summary>
-    public const int ApplicationId = 0x4E565254;
+    public const int ApplicationId = SqliteDialect.ApplicationId;
 
-    /// <summary>The migrations shipped with this build, in order.</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
+    private static readonly IReadOnlyList<Migration> SqliteMigrations = Load("sqlite");
+    private static readonly IReadOnlyList<Migration> PostgresMigrations = Load("postgresql");
 
-    /// <summary>Schema version this build writes.</summary>
-    public static int LatestVersion => Migrations[^1].Version;
+    /// <summary>The SQLite migrations shipped with this build, in order.</summary>
+    public static IReadOnlyList<Migration> Migrations => SqliteMigrations;
+
+    /// <summary>The migrations of <paramref name="engine"/> shipped with this build, in order.</summary>
+    public static IReadOnlyList<Migration> For(StoreEngine engine) => engine == StoreEngine.Sqlite ? SqliteMigrations : PostgresMigrations;
+
+    /// <summary>Highest schema version this build writes.</summary>
+    public static int LatestVersion => SqliteMigrations[^1].Version;
 
     /// <summary>
-    /// Brings the database on <paramref name="connection"/> up to <see cref="LatestVersion"/>. A database without a
-    /// deployment id (a new one, or one from before ids existed) gets one in the same transaction:
-    /// <paramref name="newDeploymentId"/> when given (tests that need stable MACs), else a random one.
+    /// Brings the database up to date. A database without a deployment id (a new one, or one from before ids existed)
+    /// gets one in the same transaction: <paramref name="newDeploymentId"/> when given (tests that need stable MACs),
+    /// else a random one. Without <paramref name="create"/>, a database that holds nothing yet is refused.
     /// </summary>
-    public static int Migrate(SqliteConnection connection, string? newDeploymentId = null, bool create = true)
+    internal static void Migrate(Dialect dialect, DbConnection connection, string? newDeploymentId, bool create)
     {
         if (newDeploymentId is not null && !DeploymentId.IsValid(newDeploymentId))
         {
             throw new ArgumentException($"'{newDeploymentId}' is not a deployment id (16 lowercase hex characters)", nameof(newDeploymentId));
         }
 
-        ArgumentNullException.ThrowIfNull(connection);
-        var (version, applicationId, tables) = ReadHeader(connection, null);
-        if (version == LatestVersion && applicationId == ApplicationId)
+        var migrations = For(dialect.Engine);
+        var state = ReadState(dialect, connection, null);
+        if (migrations.All(m => state.Applied.Contains(m.Version)) && state.Applied.Count == migrations.Count)
         {
-            return version;
+            return;
         }
 
-        CheckOwnership(connection, version, applicationId, tables);
-        if (!create && version == 0)
+        CheckOwnership(dialect, migrations, state);
+        if (!create && state.Empty)
         {
-            throw new InvalidInputException($"'{connection.DataSource}' is an empty SQLite file, not a NetVirt database; check --db or NETVIRT_DB");
+            throw new InvalidInputException(dialect.Engine == StoreEngine.Sqlite
+                ? $"'{dialect.Display}' is an empty SQLite file, not a NetVirt database; check --db or {StoreLocation.EnvironmentVariable}"
+                : $"the PostgreSQL database {dialect.Display} holds no NetVirt deployment yet; commands that only read never create one ('netvirt apply -f FILE' or 'netvirt serve' sets it up)");
         }
 
-        // Only now that the file is known to be ours (or new) may it be changed. WAL is persistent: it lets readers
-        // (show, the API's GETs) run while one writer works.
-        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        using var transaction = dialect switch
+        {
+            SqliteDialect sqlite => sqlite.BeginMigration(connection),
+            PostgresDialect postgres => postgres.BeginMigration(connection),
+            _ => throw new InvalidOperationException(dialect.GetType().Name),
+        };
+        state = ReadState(dialect, connection, transaction);
+        CheckOwnership(dialect, migrations, state);
+        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        connection.Execute(
+            """
+            CREATE TABLE IF NOT EXISTS netvirt_migrations (
+                version    BIGINT  NOT NULL PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at TEXT    NOT NULL
+            )
+            """, transaction: transaction);
+        foreach (var version in state.Applied.Where(v => !Exists(connection, transaction, v)))
+        {
+            // A SQLite file from before the table: its user_version said what had run.
+            connection.Execute("INSERT INTO netvirt_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                new { version, name = migrations.First(m => m.Version == version).Name, now }, transaction);
+        }
 
-        // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both migrate it.
-        using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-        (version, applicationId, tables) = ReadHeader(connection, transaction);
-        CheckOwnership(connection, version, applicationId, tables);
-        foreach (var (number, name, sql) in Migrations.Where(m => m.Version > version))
+        foreach (var migration in migrations.Where(m => !state.Applied.Contains(m.Version)))
         {
             try
             {
-                Execute(connection, transaction, sql);
+                connection.Execute(migration.Sql, transaction: transaction);
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
-                throw new NetVirtException($"migration {name} failed on '{connection.DataSource}': {ex.Message}; the database is unchanged", ex);
+                throw new NetVirtException($"migration {migration.Name} failed on {dialect.Display}: {ex.Message}; the database is unchanged", ex);
             }
 
-            version = number;
+            connection.Execute("INSERT INTO netvirt_migrations (version, name, applied_at) VALUES (@version, @name, @now)",
+                new { version = migration.Version, name = migration.Name, now }, transaction);
         }
 
-        using (var assign = connection.CreateCommand())
+        connection.Execute("UPDATE meta SET deployment_id = @id WHERE id = 1 AND deployment_id IS NULL", new { id = newDeploymentId ?? DeploymentId.New() }, transaction);
+        if (dialect is SqliteDialect)
         {
-            assign.Transaction = transaction;
-            assign.CommandText = "UPDATE meta SET deployment_id = $id WHERE id = 1 AND deployment_id IS NULL";
-            assign.Parameters.AddWithValue("$id", newDeploymentId ?? DeploymentId.New());
-            assign.ExecuteNonQuery();
+            SqliteDialect.FinishMigration(connection, transaction, migrations[^1].Version);
         }
 
-        Execute(connection, transaction, $"PRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)}; PRAGMA application_id = {ApplicationId.ToString(CultureInfo.InvariantCulture)};");
         transaction.Commit();
-        return version;
     }
 
-    private static void CheckOwnership(SqliteConnection connection, int version, int applicationId, long tables)
+    private static bool Exists(DbConnection connection, DbTransaction transaction, int version) =>
+        connection.ExecuteScalar<long>("SELECT count(*) FROM netvirt_migrations WHERE version = @version", new { version }, transaction) > 0;
+
+    private static (SortedSet<int> Applied, string? Foreign, bool Empty) ReadState(Dialect dialect, DbConnection connection, DbTransaction? transaction) => dialect switch
     {
-        if (applicationId != ApplicationId && (tables > 0 || version != 0))
+        SqliteDialect sqlite => sqlite.ReadMigrationState(connection, transaction),
+        PostgresDialect => PostgresDialect.ReadMigrationState(connection, transaction, dialect.Display),
+        _ => throw new InvalidOperationException(dialect.GetType().Name),
+    };
+
+    private static void CheckOwnership(Dialect dialect, IReadOnlyList<Migration> migrations, (SortedSet<int> Applied, string? Foreign, bool Empty) state)
+    {
+        if (state.Foreign is not null)
         {
-            throw new NetVirtException($"'{connection.DataSource}' is a SQLite database that is not NetVirt's (application id {applicationId:x8}, {tables} tables); choose another file with --db or NETVIRT_DB");
+            throw new NetVirtException(state.Foreign);
         }
 
-        if (version > LatestVersion)
+        var unknown = state.Applied.Where(v => migrations.All(m => m.Version != v)).ToList();
+        if (unknown.Count > 0)
         {
-            throw new NetVirtException($"'{connection.DataSource}' has schema version {version}, written by a newer NetVirt; this build knows versions up to {LatestVersion}. Upgrade NetVirt; the file was not changed.");
+            throw new NetVirtException(
+                $"{dialect.Display} has schema version {unknown.Max()}, written by a newer NetVirt; this build knows versions up to {migrations[^1].Version}. Upgrade NetVirt; the database was not changed.");
         }
     }
 
-    private static (int Version, int ApplicationId, long Tables) ReadHeader(SqliteConnection connection, SqliteTransaction? transaction)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_schema WHERE type = 'table')";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2));
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static List<(int, string, string)> LoadMigrations()
+    private static List<Migration> Load(string dialect)
     {
         var assembly = typeof(Migrator).Assembly;
-        var result = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        var prefix = $"migrations/{dialect}/";
+        var result = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            var name = resource["migrations/".Length..];
+            var name = resource[prefix.Length..];
             var number = int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            result.Add((number, name, reader.ReadToEnd()));
+            result.Add(new Migration(number, name, reader.ReadToEnd()));
         }
 
-        for (var i = 0; i < result.Count; i++)
+        // Numbers only grow; a gap is allowed (a migration of another branch that lands later runs then, since each
+        // applied migration is recorded, not only the highest).
+        for (var i = 1; i < result.Count; i++)
         {
-            if (result[i].Item1 != i + 1)
+            if (result[i].Version <= result[i - 1].Version)
             {
-                throw new InvalidOperationException($"migrations must be numbered 1, 2, 3, ... without gaps; found {result[i].Item2} at position {i + 1}");
+                throw new InvalidOperationException($"migrations must have distinct, growing numbers; found {result[i].Name} after {result[i - 1].Name}");
             }
         }
 
         return result;
     }
 }
+
+/// <summary>One embedded migration: its number, file name and SQL.</summary>
+public sealed record Migration(int Version, string Name, string Sql);

@@ -57,7 +57,7 @@ public sealed class ApiTestHost : IAsyncDisposable
 
         var apiOptions = new ApiOptions
         {
-            DatabasePath = database.Path,
+            Database = NetVirt.Store.StoreLocation.Parse(database.Path),
             Target = HostTarget.Illumos,
             Reconcile = new ReconcileOptions { Mode = mode, Debounce = TimeSpan.FromMilliseconds(20), BackoffBase = TimeSpan.FromMilliseconds(50) },
             // Port 0: the kernel picks a free loopback port (read back from app.Urls).

@@ -54,7 +54,7 @@ public sealed class AuthTests
     public void Build_NonLoopbackWithoutToken_RefusesToStart(string url)
     {
         using var db = new TempDatabase();
-        var ex = Assert.Throws<InvalidInputException>(() => ApiHost.Build(new ApiOptions { DatabasePath = db.Path, Urls = [url] }, ApiTokens.None,
+        var ex = Assert.Throws<InvalidInputException>(() => ApiHost.Build(new ApiOptions { Database = NetVirt.Store.StoreLocation.Parse(db.Path), Urls = [url] }, ApiTokens.None,
             _ => throw new InvalidOperationException("not reached")));
         Assert.Contains(url, ex.Message, StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public sealed class AuthTests
     public void Build_UrlKestrelCannotBindAsWritten_IsRefusedEvenWithAToken(string url, string why)
     {
         using var db = new TempDatabase();
-        var ex = Assert.Throws<InvalidInputException>(() => ApiHost.Build(new ApiOptions { DatabasePath = db.Path, Urls = [url] }, new ApiTokens("w", "r"),
+        var ex = Assert.Throws<InvalidInputException>(() => ApiHost.Build(new ApiOptions { Database = NetVirt.Store.StoreLocation.Parse(db.Path), Urls = [url] }, new ApiTokens("w", "r"),
             _ => throw new InvalidOperationException("not reached")));
         Assert.Contains(why, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
@@ -96,7 +96,7 @@ public sealed class AuthTests
     public void Load_NoTokens_GeneratesPrivateFileOnce_ThenReadsIt()
     {
         using var db = new TempDatabase();
-        var file = ApiTokens.DefaultFile(db.Path);
+        var file = ApiTokens.DefaultFile(NetVirt.Store.StoreLocation.Parse(db.Path));
         var (generated, notice) = ApiTokens.Load(file, _ => null);
         Assert.NotNull(notice);
         Assert.Contains(generated.Write!, notice, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class AuthTests
     public void Load_EnvironmentWins_AndOpenFileIsRefused()
     {
         using var db = new TempDatabase();
-        var file = ApiTokens.DefaultFile(db.Path);
+        var file = ApiTokens.DefaultFile(NetVirt.Store.StoreLocation.Parse(db.Path));
         var env = new Dictionary<string, string> { [ApiTokens.WriteVariable] = "from-env", [ApiTokens.ReadVariable] = "read-env" };
         Assert.Equal(new ApiTokens("from-env", "read-env"), ApiTokens.Load(file, k => env.GetValueOrDefault(k)).Tokens);
         Assert.False(File.Exists(file));

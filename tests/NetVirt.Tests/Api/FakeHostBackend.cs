@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

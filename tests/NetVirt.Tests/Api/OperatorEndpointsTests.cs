@@ -169,7 +169,7 @@ public sealed class OperatorEndpointsTests
         using var db = new TempDatabase();
         var lines = new Captured();
         var tokens = new ApiTokens("write-SECRET-token-0123456789", "read-SECRET-token-9876543210");
-        await using var app = ApiHost.Build(new ApiOptions { DatabasePath = db.Path, Urls = ["http://127.0.0.1:0"], Reconcile = new() { Mode = NetVirt.Api.Reconcile.ReconcileMode.Off } }, tokens,
+        await using var app = ApiHost.Build(new ApiOptions { Database = NetVirt.Store.StoreLocation.Parse(db.Path), Urls = ["http://127.0.0.1:0"], Reconcile = new() { Mode = NetVirt.Api.Reconcile.ReconcileMode.Off } }, tokens,
             _ => Task.FromResult<NetVirt.Backends.Execution.IHostBackend>(new FakeHostBackend()),
             builder => builder.Logging.AddProvider(lines));
         await app.StartAsync();
@@ -206,7 +206,7 @@ public sealed class OperatorEndpointsTests
         using var db = new TempDatabase();
         foreach (var format in new[] { NetVirt.Api.Observability.LogFormat.Text, NetVirt.Api.Observability.LogFormat.Json })
         {
-            await using var app = ApiHost.Build(new ApiOptions { DatabasePath = db.Path, LogFormat = format, Reconcile = new() { Mode = NetVirt.Api.Reconcile.ReconcileMode.Off } }, ApiTokens.None,
+            await using var app = ApiHost.Build(new ApiOptions { Database = NetVirt.Store.StoreLocation.Parse(db.Path), LogFormat = format, Reconcile = new() { Mode = NetVirt.Api.Reconcile.ReconcileMode.Off } }, ApiTokens.None,
                 _ => Task.FromResult<NetVirt.Backends.Execution.IHostBackend>(new FakeHostBackend()));
             var console = app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
             Assert.Equal(format == NetVirt.Api.Observability.LogFormat.Json ? ConsoleFormatterNames.Json : ConsoleFormatterNames.Simple, console.FormatterName);

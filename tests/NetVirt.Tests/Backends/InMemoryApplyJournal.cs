@@ -1,4 +1,5 @@
 using NetVirt.Backends.Execution;
+using NetVirt.Planning.Journal;
 
 namespace NetVirt.Tests.Backends;
 

@@ -1,5 +1,6 @@
 using NetVirt.Backends.Execution;
 using NetVirt.Planning;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 using static NetVirt.Tests.Planning.TestKinds;

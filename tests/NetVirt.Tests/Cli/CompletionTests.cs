@@ -57,7 +57,7 @@ public sealed class CompletionTests
             var results = await BashCompleteAsync(script,
                 "netvirt sh", "netvirt show ", "netvirt --output ", "netvirt ip l", "netvirt --db /tmp/x.db sh", "netvirt plan --com", "netvirt serve --log-format j", "netvirt completion ");
             Assert.Equal("show", results[0]);
-            Assert.Equal("addresses etherstubs networks pools topology vnics zones", results[1]);
+            Assert.Equal("addresses etherstubs hosts networks pools topology vnics zones", results[1]);
             Assert.Equal("json table", results[2]);
             Assert.Equal("list", results[3]);
             Assert.Equal("show", results[4]);

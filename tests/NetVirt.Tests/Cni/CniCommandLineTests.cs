@@ -111,8 +111,8 @@ public sealed class CniCommandLineTests : IDisposable
     [Fact]
     public void DaemonSocket_SystemDatabaseUsesTheRunFolder_OthersSitBesideTheirDatabase()
     {
-        Assert.Equal("/run/netvirt/netvirt.sock", DaemonSocket.DefaultFor(NetVirt.Store.StoreLocation.SystemDefault));
-        Assert.Equal("/tmp/x/nv.db.sock", DaemonSocket.DefaultFor("/tmp/x/nv.db"));
+        Assert.Equal("/run/netvirt/netvirt.sock", DaemonSocket.DefaultFor(NetVirt.Store.StoreAddress.File(NetVirt.Store.StoreLocation.SystemDefault)));
+        Assert.Equal("/tmp/x/nv.db.sock", DaemonSocket.DefaultFor(NetVirt.Store.StoreAddress.File("/tmp/x/nv.db")));
         Assert.Throws<NetVirt.Model.Errors.InvalidInputException>(() => DaemonSocket.Check("/" + new string('a', 120)));
         Assert.Throws<NetVirt.Model.Errors.InvalidInputException>(() => DaemonSocket.Check("relative.sock"));
     }

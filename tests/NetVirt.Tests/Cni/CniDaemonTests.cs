@@ -21,7 +21,7 @@ public sealed class CniDaemonTests : IAsyncLifetime
     {
         _api = await ApiTestHost.StartAsync(
             backend: _ => Task.FromResult<IHostBackend>(_host), loopback: true,
-            options: o => o with { Target = HostTarget.Linux, Socket = o.DatabasePath + ".sock" });
+            options: o => o with { Target = HostTarget.Linux, Socket = o.Database.FilePath + ".sock" });
         _socket = Path.GetFullPath(_api.Database.Path + ".sock");
         await _api.SeedAsync();
     }

@@ -3,6 +3,7 @@ using NetVirt.Backends.Commands;
 using NetVirt.Backends.Containers;
 using NetVirt.Backends.Execution;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

@@ -10,16 +10,21 @@ using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Ipam;
 
-/// <summary>IPAM through the store on real SQLite: choice order, skipping, pools, exhaustion, stability, views.</summary>
+/// <summary>IPAM through the store on real SQLite and PostgreSQL: choice order, skipping, pools, exhaustion, stability, views.</summary>
 public sealed class IpamTests : IDisposable
 {
-    private readonly TempDatabase _db = new();
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly NetVirtStore _store;
+    private TempStore? _db;
+    private NetVirtStore _store = null!;
 
-    public IpamTests() => _store = _db.Open(_time, TempDatabase.ZeroDeployment);
+    /// <summary>Runs the test on <paramref name="engine"/>: a fresh database with MACs counted from 0.</summary>
+    private void Use(StoreEngine engine)
+    {
+        _db = new TempStore(engine);
+        _store = _db.Open(_time, TempDatabase.ZeroDeployment);
+    }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _db?.Dispose();
 
     private Dictionary<string, string> Addresses() => _store.Load().Resolved.Zones
         .ToDictionary(z => z.Name, z => z.Vnics[0].Addresses[0].Address!.ToString());
@@ -33,16 +38,20 @@ public sealed class IpamTests : IDisposable
     private static NetworkModel WithZones(NetworkModel model, params string[] names) =>
         model with { Zones = names.Select(n => Models.OneNetwork(zones: 1).Zones[0] with { Name = n }).ToEquatableArray() };
 
-    [Fact]
-    public void Allocate_FreshNetwork_HandsOutLowestAddressesSkippingNetworkAndGateway()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_FreshNetwork_HandsOutLowestAddressesSkippingNetworkAndGateway(StoreEngine engine)
     {
+        Use(engine);
         Store(Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3));
         Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
     }
 
-    [Fact]
-    public void Allocate_AfterRelease_PrefersNeverUsedAddressesOverReleasedOnes()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_AfterRelease_PrefersNeverUsedAddressesOverReleasedOnes(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         Store(WithZones(net, "a", "b", "c"));        // .2 .3 .4
         Store(WithZones(net, "a", "c"));             // release .3
@@ -50,9 +59,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal("10.0.0.5", Addresses()["d"]);
     }
 
-    [Fact]
-    public void Allocate_RangeUsedThrough_ReusesTheAddressReleasedLongestAgo()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_RangeUsedThrough_ReusesTheAddressReleasedLongestAgo(StoreEngine engine)
     {
+        Use(engine);
         // /29 with gateway .1: usable .2-.6 (five addresses).
         var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
         Store(WithZones(net, "a", "b", "c", "d", "e"));   // .2 .3 .4 .5 .6
@@ -64,9 +75,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal("10.0.0.5", Addresses()["g"]);
     }
 
-    [Fact]
-    public void Allocate_Exhausted_NamesNetworkRangeAndUtilisation()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_Exhausted_NamesNetworkRangeAndUtilisation(StoreEngine engine)
     {
+        Use(engine);
         // Five automatic addresses fit the five usable addresses as far as validation can tell; the static address
         // takes one of them first, so the store runs out and says where.
         var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
@@ -78,9 +91,11 @@ public sealed class IpamTests : IDisposable
         Assert.Contains("5 of 5 usable addresses in use (100", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_MoreAutoAddressesThanTheRangeHolds_IsRefusedBeforeAnythingIsStored()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Validate_MoreAutoAddressesThanTheRangeHolds_IsRefusedBeforeAnythingIsStored(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/29", "10.0.0.1");
         var ex = Assert.Throws<ModelValidationException>(() => Store(WithZones(net, "a", "b", "c", "d", "e", "f")));
         var error = Assert.Single(ex.Errors);
@@ -89,9 +104,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(0, _store.Generation());
     }
 
-    [Fact]
-    public void Allocate_ReservedAddressesAndRanges_AreNeverHandedOut()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_ReservedAddressesAndRanges_AreNeverHandedOut(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         net = net with
         {
@@ -106,9 +123,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(["10.0.0.3", "10.0.0.10", "10.0.0.11"], Addresses().Values);
     }
 
-    [Fact]
-    public void Allocate_ProvisioningRange_IsRespected()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_ProvisioningRange_IsRespected(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         net = net with { Networks = [net.Networks[0] with { Ipv4 = net.Networks[0].Ipv4! with { RangeStart = Models.Ip("10.0.0.100"), RangeEnd = Models.Ip("10.0.0.101") } }] };
         Store(WithZones(net, "a", "b"));
@@ -116,9 +135,11 @@ public sealed class IpamTests : IDisposable
         Assert.Contains(Assert.Throws<ModelValidationException>(() => Store(WithZones(net, "a", "b", "c"))).Errors, e => e.Code == "address.auto-no-room");
     }
 
-    [Fact]
-    public void ReApply_SameDocumentInAnotherOrder_KeepsEveryAddressAndMac()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ReApply_SameDocumentInAnotherOrder_KeepsEveryAddressAndMac(StoreEngine engine)
     {
+        Use(engine);
         var model = Models.Sample();
         Store(model);
         var before = _store.Load().Resolved;
@@ -131,9 +152,11 @@ public sealed class IpamTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Allocate_Ipv6_IsSequentialInsideThePrefixAndAddrconfIsRecordedAsSlaac()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_Ipv6_IsSequentialInsideThePrefixAndAddrconfIsRecordedAsSlaac(StoreEngine engine)
     {
+        Use(engine);
         Store(Models.Sample());
         var acme = _store.Load().Resolved.Zones.Where(z => z.Vnics[0].Network == "acme").ToList();
         Assert.Equal("fd10:100::2", acme[0].Vnics[0].Addresses[1].Address!.ToString()); // ::1 is the gateway
@@ -144,9 +167,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(("acme-db1", "net0", "v6", "slaac"), (holder.Zone, holder.Vnic, holder.Tag, holder.Kind));
     }
 
-    [Fact]
-    public void Pool_FillsNetworksInOrderAndNamesThemAllWhenFull()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Pool_FillsNetworksInOrderAndNamesThemAllWhenFull(StoreEngine engine)
     {
+        Use(engine);
         var model = Models.Parse("""
             etherstubs: [{ name: stub0 }]
             networks:
@@ -174,9 +199,11 @@ public sealed class IpamTests : IDisposable
         Assert.Contains("'big'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Mac_Auto_IsUniqueUnderThePrefixAndSkipsFixedOnes()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Mac_Auto_IsUniqueUnderThePrefixAndSkipsFixedOnes(StoreEngine engine)
     {
+        Use(engine);
         var model = Models.OneNetwork(zones: 3);
         model = model with
         {
@@ -188,9 +215,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(["02:aa:bb:cc:dd:01", "02:aa:bb:cc:dd:00", "02:aa:bb:cc:dd:02"], macs);
     }
 
-    [Fact]
-    public void Views_FreeRangesOfAFragmentedNetwork_AreCompact()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Views_FreeRangesOfAFragmentedNetwork_AreCompact(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         Store(WithZones(net, [.. Enumerable.Range(1, 10).Select(i => $"z{i}")]));   // .2-.11
         Store(WithZones(net, [.. Enumerable.Range(1, 10).Where(i => i != 4 && i != 5).Select(i => $"z{i}")])); // free .5 .6
@@ -202,9 +231,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal("10.0.0.12", usage.Next!.ToString());
     }
 
-    [Fact]
-    public void Views_Who_FindsHolderReservationAndGateway()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Views_Who_FindsHolderReservationAndGateway(StoreEngine engine)
     {
+        Use(engine);
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1");
         Store(WithZones(net, "a"));
         Assert.Equal("held", Assert.Single(_store.Who(Models.Ip("10.0.0.2"))).State);
@@ -216,17 +247,21 @@ public sealed class IpamTests : IDisposable
         Assert.Empty(_store.Who(Models.Ip("10.0.0.55")));
     }
 
-    [Fact]
-    public void Release_AddressHeldByAVnic_IsRefusedNamingTheHolder()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Release_AddressHeldByAVnic_IsRefusedNamingTheHolder(StoreEngine engine)
     {
+        Use(engine);
         Store(WithZones(Models.OneNetwork("10.0.0.0/24", "10.0.0.1"), "a"));
         var ex = Assert.Throws<RequestRefusedException>(() => _store.Release("n1", new IpRange(Models.Ip("10.0.0.2"), Models.Ip("10.0.0.2")), HostTarget.Linux));
         Assert.Contains("held by zone 'a' vnic 'net0'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Reserve_AddressHeldByAStaticAddress_IsRefusedNamingTheHolder()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Reserve_AddressHeldByAStaticAddress_IsRefusedNamingTheHolder(StoreEngine engine)
     {
+        Use(engine);
         var model = Models.Parse("""
             etherstubs: [{ name: stub0 }]
             networks: [{ name: n1, over: stub0, vlan: 10, ipv4: { subnet: 10.0.0.0/24 } }]
@@ -239,9 +274,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal("10.0.0.7: zone 'a' vnic 'net0' address 'v4'", Assert.Single(ex.Holders));
     }
 
-    [Fact]
-    public void Reserve_RangeOverAnAutomaticAddress_IsRefusedAndTheHolderKeepsItsAddress()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Reserve_RangeOverAnAutomaticAddress_IsRefusedAndTheHolderKeepsItsAddress(StoreEngine engine)
     {
+        Use(engine);
         // The defect: the reservation succeeded and silently renumbered the holder (10.0.0.3 became 10.0.0.5).
         Store(Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3)); // z1 .2, z2 .3, z3 .4
         var generation = _store.Generation();
@@ -259,9 +296,11 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4" }, Addresses());
     }
 
-    [Fact]
-    public void Replace_DocumentAddingAReservationOverAHeldAddress_IsRefusedUnlessTheHolderGoesToo()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Replace_DocumentAddingAReservationOverAHeldAddress_IsRefusedUnlessTheHolderGoesToo(StoreEngine engine)
     {
+        Use(engine);
         // The same rule through the other doors (a document, PUT /networks): a reservation never renumbers a VNIC.
         var net = Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3);
         Store(net);

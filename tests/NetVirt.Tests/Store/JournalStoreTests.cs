@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using NetVirt.Backends.Execution;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Reconciliation;
 using NetVirt.Store;

@@ -25,6 +25,15 @@ public static class TopologyBuilder
         var nodes = new List<TopologyNode>();
         var edges = new List<TopologyEdge>();
 
+        // Many hosts: each host groups the zones on it (networks and routers span the hosts that carry them).
+        foreach (var h in resolved.Hosts)
+        {
+            var count = resolved.Zones.Count(z => z.Host == h.Name);
+            nodes.Add(new TopologyNode(HostId(h.Name), TopologyNodeKind.Host, h.Name, null,
+                [$"{h.Address} · {count.ToString(CultureInfo.InvariantCulture)} zone{(count == 1 ? "" : "s")}"], [],
+                Details([("address", h.Address.ToString()), .. h.Labels.Select(l => ($"label {l.Key}", (string?)l.Value)), ("description", h.Description)])));
+        }
+
         foreach (var e in resolved.Etherstubs)
         {
             nodes.Add(new TopologyNode(EtherstubId(e.Name), TopologyNodeKind.Etherstub, e.Name, null, [$"MTU {e.EffectiveMtu.ToString(CultureInfo.InvariantCulture)}"], [],
@@ -106,7 +115,7 @@ public static class TopologyBuilder
                 v.Mac?.ToString(), index.NetworkOf(v)?.Name ?? index.DomainOf(v)?.ToString(),
                 string.Join(" ", index.InterfaceAddresses(v).Select(a => a.Address.ToString())),
             }.Where(s => !string.IsNullOrEmpty(s)))));
-            nodes.Add(new TopologyNode(ZoneId(z.Name), TopologyNodeKind.Zone, z.Name, null, [], ports,
+            nodes.Add(new TopologyNode(ZoneId(z.Name), TopologyNodeKind.Zone, z.Name, z.Host is { } host ? HostId(host) : null, [], ports,
                 Details([("routes", string.Join(", ", index.EffectiveRoutes(z).Select(r => $"{(r.IsDefault ? "default" : r.Destination.ToString())} via {r.Gateway}"))),
                     .. vnicDetails, ("description", z.Description)])));
         }
@@ -128,6 +137,8 @@ public static class TopologyBuilder
 
     /// <summary>Node id of a zone.</summary>
     public static string ZoneId(string name) => "zone:" + name;
+
+    private static string HostId(string name) => $"host:{name}";
 
     private static string SegmentId(L2Domain domain) => $"segment:{domain.Over}/{domain.Vlan.ToString(CultureInfo.InvariantCulture)}";
 

@@ -107,4 +107,24 @@ public sealed class TopologyTests
         var svg = XDocument.Parse(TopologySvg.Write(TopologyBuilder.Build(model, 1, "illumos")));
         Assert.Equal(1000, svg.Descendants().Count(e => e.Attribute("data-id")?.Value.StartsWith("zone:", StringComparison.Ordinal) == true));
     }
+
+    [Fact]
+    public void Build_ModelWithHosts_GroupsEachZoneUnderItsHost()
+    {
+        var model = NetVirt.Tests.Support.Models.Parse(
+            """
+            version: 1
+            hosts: [{ name: h1, address: 172.31.255.1 }, { name: h2, address: 172.31.255.2, labels: { rack: b } }]
+            etherstubs: [{ name: stub0 }]
+            networks: [{ name: n1, over: stub0, vlan: 10 }]
+            zones:
+              - { name: z1, host: h1, vnics: [{ name: net0, network: n1 }] }
+              - { name: z2, host: h2, vnics: [{ name: net0, network: n1 }] }
+            """);
+        var view = NetVirt.Api.Views.Topology.TopologyBuilder.Build(model, 1, "linux");
+        var hosts = view.Nodes.Where(n => n.Kind == NetVirt.Api.Views.Topology.TopologyNodeKind.Host).ToList();
+        Assert.Equal(["h1", "h2"], hosts.Select(h => h.Name));
+        Assert.Equal("host:h2", view.Nodes.Single(n => n.Name == "z2" && n.Kind == NetVirt.Api.Views.Topology.TopologyNodeKind.Zone).Parent);
+        Assert.Contains("172.31.255.2 · 1 zone", hosts[1].Lines);
+    }
 }

@@ -4,6 +4,7 @@ using NetVirt.Backends.Illumos;
 using NetVirt.Backends.Illumos.Resources;
 using NetVirt.Model.Spec;
 using NetVirt.Planning;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 
 namespace NetVirt.Tests.Backends.Illumos;

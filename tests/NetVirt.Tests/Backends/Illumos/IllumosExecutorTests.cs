@@ -2,6 +2,7 @@ using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos;
 using NetVirt.Backends.Illumos.Resources;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 

@@ -1,6 +1,7 @@
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Tests.Support;
 

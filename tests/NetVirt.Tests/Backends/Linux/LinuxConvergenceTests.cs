@@ -1,6 +1,7 @@
 using NetVirt.Backends.Execution;
 using NetVirt.Bench.LinuxApply;
 using NetVirt.Model.Spec;
+using NetVirt.Planning.Journal;
 using NetVirt.Tests.Support;
 using Xunit.Abstractions;
 

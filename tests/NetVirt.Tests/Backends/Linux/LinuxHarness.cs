@@ -4,6 +4,7 @@ using NetVirt.Backends.Linux;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
 using NetVirt.Planning;
+using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 using NetVirt.Tests.Planning;

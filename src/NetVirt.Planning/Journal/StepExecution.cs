@@ -1,7 +1,7 @@
 using NetVirt.Model.Collections;
 using NetVirt.Planning.Plans;
 
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>One step as it ran: outcome, the commands behind it, error text and duration.</summary>
 public sealed record StepExecution

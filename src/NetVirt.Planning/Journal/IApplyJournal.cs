@@ -1,4 +1,4 @@
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>
 /// Where apply runs are recorded: the run with the generation it applies, then every step (apply and rollback)

@@ -1,4 +1,4 @@
-namespace NetVirt.Backends.Commands;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>Quotes words for a POSIX shell, for scripts and for display. Commands are never run through a shell.</summary>
 public static class ShellQuoting

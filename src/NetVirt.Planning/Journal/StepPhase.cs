@@ -1,4 +1,4 @@
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>Whether a step ran as part of the plan or to undo it.</summary>
 public enum StepPhase

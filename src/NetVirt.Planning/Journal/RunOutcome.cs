@@ -1,4 +1,4 @@
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>How an apply run ended.</summary>
 public enum RunOutcome

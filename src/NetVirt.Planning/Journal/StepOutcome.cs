@@ -1,4 +1,4 @@
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>What happened to one step of a run.</summary>
 public enum StepOutcome

@@ -1,6 +1,6 @@
 using NetVirt.Model.Collections;
 
-namespace NetVirt.Backends.Execution;
+namespace NetVirt.Planning.Journal;
 
 /// <summary>
 /// One command a step ran, or one kernel request it sent, for the journal: what ran, its exit code (for a kernel
@@ -16,7 +16,7 @@ public sealed record CommandRecord(EquatableArray<string> Argv, int ExitCode, st
     /// <summary>The command line as text, with its input as a here-string.</summary>
     public override string ToString()
     {
-        var line = string.Join(' ', Argv.Select(Commands.ShellQuoting.Quote));
-        return Input is { Length: > 0 } input ? $"{line} <<< {Commands.ShellQuoting.Quote(input.TrimEnd('\n'))}" : line;
+        var line = string.Join(' ', Argv.Select(ShellQuoting.Quote));
+        return Input is { Length: > 0 } input ? $"{line} <<< {ShellQuoting.Quote(input.TrimEnd('\n'))}" : line;
     }
 }
