@@ -148,10 +148,12 @@ public static class ShowCommand
             return;
         }
 
-        var table = NewTable("ZONE", "VNICS", "NETWORKS", "ROUTES", "DESCRIPTION");
+        // Containers (attached through CNI) are marked with their runtime's id; their labels stand in the description.
+        var table = NewTable("ZONE", "KIND", "VNICS", "NETWORKS", "ROUTES", "DESCRIPTION");
         foreach (var r in rows)
         {
-            table.AddRow(Cells(r.Name, string.Join(", ", r.Vnics), string.Join(", ", r.Networks), string.Join(", ", r.Routes), r.Description));
+            var kind = r.Container is { } id ? $"container {(id.Length > 12 && id.All(char.IsAsciiHexDigit) ? id[..12] : id)}" : r.Kind;
+            table.AddRow(Cells(r.Name, kind, string.Join(", ", r.Vnics), string.Join(", ", r.Networks), string.Join(", ", r.Routes), r.Description));
         }
 
         context.Console.Write(table);
