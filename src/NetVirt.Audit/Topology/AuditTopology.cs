@@ -97,7 +97,10 @@ public sealed class AuditTopology
                     Zone = zone.Name,
                     Vnic = vnic.Name,
                     Host = multiHost ? zone.Host : null,
-                    Netns = zoneNaming.ZoneNetns(zone.Name),
+                    // A container's namespace is entered by the path its runtime gave.
+                    Netns = zone.Container is { Netns: { } path } && Backends.Linux.Resources.LinuxNaming.CanReferToContainerNetns(path)
+                        ? Backends.Linux.Resources.LinuxNaming.ContainerNetns(zone.Name, path)
+                        : zoneNaming.ZoneNetns(zone.Name),
                     Interface = vnic.Name,
                     HostEnd = index.IsEtherstub(domain.Over) ? zoneNaming.VnicHostEnd(zone.Name, vnic.Name) : null,
                     Mac = mac,
