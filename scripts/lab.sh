@@ -94,9 +94,10 @@ EOF
   echo "pgbin=$bin" >>"$env_file"
   load
 
-  # The central server, in the hub (prefix of its own: it applies nothing to a model with hosts).
+  # The central server, in the hub (prefix of its own: it applies nothing to a model with hosts; no CNI socket: the
+  # machine's /run/netvirt/netvirt.sock is not the lab's to take).
   NETVIRT_API_TOKEN="$token" NETVIRT_PREFIX="${base}s" nohup nsenter --net="/run/netns/$hub" -- \
-    dotnet "$netvirt_dll" --db "$db" serve --urls "$url" --reconcile off --audit-dir "$lab_dir/audits" >"$lab_dir/server.log" 2>&1 &
+    dotnet "$netvirt_dll" --db "$db" serve --urls "$url" --reconcile off --audit-dir "$lab_dir/audits" --socket none >"$lab_dir/server.log" 2>&1 &
   echo "server_pid=$!" >>"$env_file"
   for _ in $(seq 1 100); do
     in_ns "$hub" bash -c "exec 3<>/dev/tcp/$underlay_net.254/$port" 2>/dev/null && break

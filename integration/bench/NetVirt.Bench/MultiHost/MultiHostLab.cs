@@ -180,7 +180,7 @@ public sealed class MultiHostLab : IAsyncDisposable
     /// <summary>Starts a server on <paramref name="port"/> in the hub on the lab's database and waits until it answers.</summary>
     public async Task<Process> StartServerAsync(int port = Port)
     {
-        var server = Spawn(Hub, $"server-{port}", ["--db", Database, "serve", "--urls", ServerUrlOn(port), "--reconcile", "off", "--audit-dir", Path.Combine(Directory.FullName, "audits")], Base + "s");
+        var server = Spawn(Hub, $"server-{port}", ["--db", Database, "serve", "--urls", ServerUrlOn(port), "--reconcile", "off", "--audit-dir", Path.Combine(Directory.FullName, "audits"), "--socket", "none"], Base + "s");
         _servers.Add(server);
         using var client = NewClient(ServerUrlOn(port));
         var deadline = Stopwatch.StartNew();
