@@ -26,6 +26,17 @@ public sealed class Auditor(NetVirtStore store, ICaptureEngine engine, IAuditHos
         var topology = TopologyOf(state.Resolved);
         var result = await new IsolationAudit(engine, host, timeProvider).RunAsync(topology, options, progress, cancellationToken).ConfigureAwait(false);
         var hosts = topology.Endpoints.Select(e => e.Host).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // A host whose agent has not brought it to the audited generation differs from the model for that reason:
+        // said beside the findings, so a BLACKHOLE there reads as an agent catching up, not as a broken tunnel.
+        var behind = store.HostReports.All()
+            .Where(r => hosts.Contains(r.Host, StringComparer.Ordinal) && (r.Generation is not { } g || g < state.Generation || r.State != "converged"))
+            .Select(r => $"host {r.Host}: its agent reports '{r.State}' at generation {(r.Generation is { } g ? g.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}; the audit judges generation {state.Generation}, so that host may still differ from it")
+            .ToList();
+        if (behind.Count > 0)
+        {
+            result = result with { Run = result.Run with { Notes = [.. result.Run.Notes, .. behind] } };
+        }
+
         return result with
         {
             Header = hosts.Count == 0
