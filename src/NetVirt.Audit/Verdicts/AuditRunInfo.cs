@@ -27,6 +27,15 @@ public sealed record AuditRunInfo
     /// <summary>Frames the kernel dropped because a capture ring was full (an incomplete capture).</summary>
     public long Dropped { get; init; }
 
+    /// <summary>Probes that must arrive and had not, sent again before judging (<see cref="Runs.AuditOptions.RetryRounds"/>).</summary>
+    public long ProbesResent { get; init; }
+
+    /// <summary>Times the kernel refused a frame for a full buffer; each was retried after a pause.</summary>
+    public long SendRefusals { get; init; }
+
+    /// <summary>Probes given up after their buffers stayed full; judged as not probed.</summary>
+    public long ProbesUnsent { get; init; }
+
     /// <summary>Capture engine name, e.g. libpcap's version.</summary>
     public string Engine { get; init; } = "";
 
