@@ -8,7 +8,10 @@ public sealed record AuditOptions
     /// <summary>The defaults.</summary>
     public static AuditOptions Default { get; } = new();
 
-    /// <summary>How long to wait for the gateways to answer discovery before probing without them.</summary>
+    /// <summary>
+    /// How long to wait for the gateways to answer discovery before probing without them; unanswered queries are asked
+    /// again <see cref="RetryRounds"/> times within it.
+    /// </summary>
     public TimeSpan DiscoveryTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
@@ -46,8 +49,11 @@ public sealed record AuditOptions
     /// <summary>What the capture rings may take together when <see cref="CaptureBufferBytes"/> is not set.</summary>
     public long CaptureMemoryBytes { get; init; } = 256L * 1024 * 1024;
 
-    /// <summary>Most frames injected per second; the pacer slows down below it whenever the kernel's buffers are full.</summary>
-    public double MaxInjectRate { get; init; } = 400_000;
+    /// <summary>
+    /// Most frame copies per second the injected probes may cause (a broadcast counts once per port of its domain;
+    /// <see cref="InjectionPacer"/>); the pacer slows down below it whenever the kernel's buffers are full.
+    /// </summary>
+    public double MaxInjectRate { get; init; } = 250_000;
 
     /// <summary>How long one frame may keep meeting full buffers before it is given up (and judged as not sent).</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);

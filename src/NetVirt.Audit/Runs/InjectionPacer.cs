@@ -3,35 +3,43 @@ using System.Diagnostics;
 namespace NetVirt.Audit.Runs;
 
 /// <summary>
-/// Paces probe injection: at most <see cref="Rate"/> frames a second, checked every few frames against the clock. When
-/// the kernel refuses a frame because a buffer is full (ENOBUFS, or EAGAIN on the non-blocking socket), the rate halves
-/// and the sender waits, doubling the wait up to <see cref="MaxBackoff"/>, before it retries the same frame; after a
-/// long run of frames sent without refusal the rate grows back by a quarter, up to the ceiling. A full buffer is a
-/// reason to slow down, never to fail the audit.
+/// Paces probe injection by the copies the host makes of each frame, not by frames: a broadcast into a domain of 500
+/// ports is 500 copies, which the kernel queues at once on the sending CPU's backlog (1,000 frames by default,
+/// <c>net.core.netdev_max_backlog</c>) and silently drops beyond it. A token bucket lets at most <see cref="Burst"/>
+/// copies out at once and <see cref="Rate"/> copies a second after that. When the kernel refuses a frame because a
+/// buffer is full (ENOBUFS, or EAGAIN on the non-blocking socket), the rate halves and the sender waits, doubling the
+/// wait up to <see cref="MaxBackoff"/>, before it retries the same frame; after a long run of frames sent without
+/// refusal the rate grows back by a quarter, up to the ceiling. A full buffer is a reason to slow down, never to fail
+/// the audit.
 /// </summary>
 public sealed class InjectionPacer
 {
-    private const int CheckEvery = 64;
     private const int GrowAfter = 32_768;
     private readonly double ceiling;
     private readonly double floor;
-    private long windowStart = Stopwatch.GetTimestamp();
-    private long sentInWindow;
+    private long last = Stopwatch.GetTimestamp();
+    private double credit;
     private long sinceRefusal;
 
-    /// <summary>Creates a pacer that starts at and never exceeds <paramref name="framesPerSecond"/>.</summary>
-    public InjectionPacer(double framesPerSecond)
+    /// <summary>Creates a pacer that starts at and never exceeds <paramref name="copiesPerSecond"/>.</summary>
+    public InjectionPacer(double copiesPerSecond, int burst = 500)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(framesPerSecond, 100);
-        ceiling = framesPerSecond;
-        floor = Math.Min(framesPerSecond, 2_000);
-        Rate = framesPerSecond;
+        ArgumentOutOfRangeException.ThrowIfLessThan(copiesPerSecond, 100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
+        ceiling = copiesPerSecond;
+        floor = Math.Min(copiesPerSecond, 2_000);
+        Rate = copiesPerSecond;
+        Burst = burst;
+        credit = burst;
     }
 
     /// <summary>The longest single wait after a refusal.</summary>
     public static TimeSpan MaxBackoff { get; } = TimeSpan.FromMilliseconds(64);
 
-    /// <summary>The current rate in frames a second.</summary>
+    /// <summary>Copies let out at once before the rate applies.</summary>
+    public int Burst { get; }
+
+    /// <summary>The current rate in copies a second.</summary>
     public double Rate { get; private set; }
 
     /// <summary>Times the kernel refused a frame.</summary>
@@ -40,19 +48,18 @@ public sealed class InjectionPacer
     /// <summary>Total time spent waiting after refusals.</summary>
     public TimeSpan BackedOff { get; private set; }
 
-    /// <summary>Call before each frame: sleeps when the frames sent so far are ahead of the rate.</summary>
-    public void BeforeSend()
+    /// <summary>Call before each frame with the copies the host will make of it; sleeps until the bucket holds them.</summary>
+    public void BeforeSend(int copies)
     {
-        if (++sentInWindow % CheckEvery != 0)
+        var needed = Math.Min(Math.Max(1, copies), Burst);
+        Refill();
+        if (credit < needed)
         {
-            return;
+            Thread.Sleep(TimeSpan.FromSeconds((needed - credit) / Rate));
+            Refill();
         }
 
-        var ahead = (sentInWindow / Rate) - Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
-        if (ahead > 0.002)
-        {
-            Thread.Sleep(TimeSpan.FromSeconds(ahead));
-        }
+        credit -= needed;
     }
 
     /// <summary>Call after a frame went out.</summary>
@@ -60,7 +67,7 @@ public sealed class InjectionPacer
     {
         if (++sinceRefusal % GrowAfter == 0 && Rate < ceiling)
         {
-            Restart(Math.Min(ceiling, Rate * 1.25));
+            Rate = Math.Min(ceiling, Rate * 1.25);
         }
     }
 
@@ -69,16 +76,18 @@ public sealed class InjectionPacer
     {
         Refusals++;
         sinceRefusal = 0;
-        Restart(Math.Max(floor, Rate / 2));
+        Rate = Math.Max(floor, Rate / 2);
         var wait = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 0.5 * (1 << Math.Min(attempt, 10))));
         BackedOff += wait;
         Thread.Sleep(wait);
+        last = Stopwatch.GetTimestamp();
+        credit = 0;
     }
 
-    private void Restart(double rate)
+    private void Refill()
     {
-        Rate = rate;
-        windowStart = Stopwatch.GetTimestamp();
-        sentInWindow = 0;
+        var now = Stopwatch.GetTimestamp();
+        credit = Math.Min(Burst, credit + (Stopwatch.GetElapsedTime(last, now).TotalSeconds * Rate));
+        last = now;
     }
 }

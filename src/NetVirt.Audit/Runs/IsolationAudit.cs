@@ -70,10 +70,28 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
             // Stage 1: broadcasts (and learning frames) and gateway queries.
             var queries = ProbePlanner.PlanDiscovery(plan);
+            var queryProbes = plan.Probes.Where(p => p.Kind == ProbeKind.GatewayQuery).Select(p => p.Index).ToList();
             recorder.Queries = queries;
             var sentAt = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
             Inject(plan, handles, Enumerable.Range(0, plan.Count), pacer, log, options, AuditPhase.Discovering, progress, cancellationToken);
-            await WaitAsync(() => recorder.Gateways.Count >= queries.Count, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
+            long asked = 0;
+            for (var attempt = 0; attempt <= options.RetryRounds; attempt++)
+            {
+                // A query lost on a busy host is asked again: a gateway that never answers costs its routed probes.
+                if (attempt > 0)
+                {
+                    List<int> unanswered = [.. queryProbes.Where((probe, k) => !recorder.Gateways.TryGet(queries[k].Network, queries[k].Family, out _))];
+                    asked += unanswered.Count;
+                    Inject(plan, handles, unanswered, pacer, log, options, AuditPhase.Discovering, null, cancellationToken);
+                }
+
+                await WaitAsync(() => recorder.Gateways.Count >= queries.Count, options.DiscoveryTimeout / (options.RetryRounds + 1), cancellationToken).ConfigureAwait(false);
+                if (recorder.Gateways.Count >= queries.Count)
+                {
+                    break;
+                }
+            }
+
             recorder.Queries = null;
             foreach (var q in queries.Where(q => !recorder.Gateways.TryGet(q.Network, q.Family, out _)))
             {
@@ -131,6 +149,11 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 notes.Add($"{log.UnsentCount} probes could not be sent within {options.SendTimeout.TotalSeconds:0} s each (buffers stayed full); they are judged as not probed");
             }
 
+            if (asked > 0)
+            {
+                notes.Add($"{asked} gateway queries were asked again within the discovery timeout");
+            }
+
             if (resent > 0)
             {
                 notes.Add($"{resent} probes that must arrive had not and were sent again (up to {options.RetryRounds} more times) before judging");
@@ -152,7 +175,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 Window = window,
                 SentAtMicroseconds = sentAt,
                 Dropped = dropped,
-                ProbesResent = resent,
+                ProbesResent = resent + asked,
                 SendRefusals = pacer.Refusals,
                 ProbesUnsent = log.UnsentCount,
                 Engine = engine.Name,
@@ -189,8 +212,9 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         return result;
     }
 
-    // Injects the probes in order from their sources' handles, paced; a frame the kernel refuses for a full buffer is
-    // retried after a pause, and given up (marked unsent) only when the buffers stay full for SendTimeout.
+    // Injects the probes in order from their sources' handles, paced by the copies the bridge makes (a group-addressed
+    // frame reaches the source's whole domain); a frame the kernel refuses for a full buffer is retried after a pause,
+    // and given up (marked unsent) only when the buffers stay full for SendTimeout.
     private static void Inject(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, IEnumerable<int> indexes, InjectionPacer pacer, ArrivalLog log, AuditOptions options, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
     {
         var probes = plan.Probes;
@@ -204,13 +228,14 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             }
 
             var i = list[n];
-            pacer.BeforeSend();
+            var frame = plan.FrameOf(i);
+            pacer.BeforeSend((frame[0] & 1) == 0 ? 1 : plan.Topology.InDomain(plan.Topology.Endpoints[probes[i].Source].Domain).Count);
             var since = Stopwatch.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    handles[probes[i].Source].Inject(plan.FrameOf(i));
+                    handles[probes[i].Source].Inject(frame);
                     pacer.Sent();
                     break;
                 }

@@ -9,7 +9,7 @@ public sealed record AuditRunInfo
     /// <summary>Wall time of the whole run (opening captures to closing them).</summary>
     public TimeSpan Duration { get; init; }
 
-    /// <summary>Probe frames injected.</summary>
+    /// <summary>Probes planned and injected once each (resends are <see cref="ProbesResent"/>).</summary>
     public long ProbesSent { get; init; }
 
     /// <summary>Frames the captures delivered (probes, replies, everything).</summary>
@@ -27,7 +27,10 @@ public sealed record AuditRunInfo
     /// <summary>Frames the kernel dropped because a capture ring was full (an incomplete capture).</summary>
     public long Dropped { get; init; }
 
-    /// <summary>Probes that must arrive and had not, sent again before judging (<see cref="Runs.AuditOptions.RetryRounds"/>).</summary>
+    /// <summary>
+    /// Probes sent again: those that must arrive and had not, before judging, and unanswered gateway queries
+    /// (<see cref="Runs.AuditOptions.RetryRounds"/> times at most).
+    /// </summary>
     public long ProbesResent { get; init; }
 
     /// <summary>Times the kernel refused a frame for a full buffer; each was retried after a pause.</summary>
