@@ -29,6 +29,7 @@ install_packages() {
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
   [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells
   [ -e /usr/bin/fish ] || missing+=(fish)
+  [ -e /usr/bin/time ] || missing+=(time)                 # the benchmarks read a whole process's peak memory from GNU time
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "netvirt: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -51,6 +52,17 @@ install_dotnet() {
 build() {
   echo "netvirt: building ($configuration)" >&2
   dotnet build "$repo/NetVirt.sln" -c "$configuration" -v quiet -nologo -clp:NoSummary
+  publish_cli
+}
+
+# The CLI and every assembly it loads compiled ahead of time (ReadyToRun, from the build just made: no second build)
+# into src/NetVirt.Cli/bin/<configuration>/publish; bin/netvirt runs it while no assembly of the build is newer than
+# the stamp. About half a minute on two busy cores (docs/performance.md, issue 14).
+publish_cli() {
+  local publish="$repo/src/NetVirt.Cli/bin/$configuration/publish"
+  echo "netvirt: publishing the CLI ahead-of-time compiled (ReadyToRun)" >&2
+  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" --no-build -v quiet -nologo -clp:NoSummary >/dev/null
+  touch "$publish/.published"
 }
 
 # The OpenAPI document clients generate from (docs/openapi.json, kept equal to what the server serves by a unit
@@ -61,5 +73,5 @@ lint_openapi() {
 }
 
 netvirt() {
-  dotnet "$repo/src/NetVirt.Cli/bin/$configuration/net10.0/netvirt.dll" "$@"
+  NETVIRT_CONFIGURATION="$configuration" "$repo/bin/netvirt" "$@"
 }

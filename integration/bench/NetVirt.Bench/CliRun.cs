@@ -4,12 +4,12 @@ using System.Globalization;
 namespace NetVirt.Bench;
 
 /// <summary>
-/// One whole process, measured from outside: wall time from start to exit, and its peak resident memory (VmHWM from
-/// /proc/&lt;pid&gt;/status, read every 20 ms while it runs; the high-water mark only grows, so the last reading before
-/// it exits is the peak up to then). Killed, with its children, when it outlives the timeout.
+/// One whole process, measured from outside: wall time from start to exit, and its peak resident memory (the maximum
+/// resident set size the kernel reports when it is reaped, the VmHWM of its last moment, as GNU time's <c>%M</c>:
+/// /usr/bin/time from Debian's <c>time</c> package runs it). Killed, with its children, when it outlives the timeout.
 /// </summary>
 /// <param name="Wall">Start to exit.</param>
-/// <param name="PeakKiB">VmHWM in KiB, last seen.</param>
+/// <param name="PeakKiB">Peak resident memory in KiB (0 when killed).</param>
 /// <param name="ExitCode">Exit code (-1 when killed).</param>
 /// <param name="TimedOut">True when it was killed at the timeout.</param>
 /// <param name="Stdout">Its standard output.</param>
@@ -19,8 +19,15 @@ public sealed record CliRun(TimeSpan Wall, long PeakKiB, int ExitCode, bool Time
     /// <summary>Runs <paramref name="executable"/> with <paramref name="args"/> and measures it.</summary>
     public static async Task<CliRun> MeasureAsync(string executable, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in args)
+        const string Time = "/usr/bin/time";
+        if (!File.Exists(Time))
+        {
+            throw new InvalidOperationException($"{Time} is missing: install Debian's 'time' package (it reports a process's peak memory)");
+        }
+
+        var peakFile = Path.GetTempFileName();
+        var start = new ProcessStartInfo(Time) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (string[])["-f", "%M", "-o", peakFile, executable, .. args])
         {
             start.ArgumentList.Add(a);
         }
@@ -30,49 +37,34 @@ public sealed record CliRun(TimeSpan Wall, long PeakKiB, int ExitCode, bool Time
             start.Environment[name] = value;
         }
 
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {executable}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var exited = process.WaitForExitAsync(cancellationToken);
-        long peak = 0;
-        var timedOut = false;
-        while (!exited.IsCompleted)
+        try
         {
-            peak = Math.Max(peak, ReadHwm(process.Id));
-            if (clock.Elapsed > timeout)
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {executable}");
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            var timedOut = false;
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 timedOut = true;
                 process.Kill(entireProcessTree: true);
-                break;
+                await process.WaitForExitAsync(cancellationToken);
             }
 
-            await Task.WhenAny(exited, Task.Delay(20, cancellationToken));
+            var wall = clock.Elapsed;
+            var peak = long.TryParse((await File.ReadAllTextAsync(peakFile, cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib) ? kib : 0;
+            return new CliRun(wall, timedOut ? 0 : peak, timedOut ? -1 : process.ExitCode, timedOut, await stdout, await stderr);
         }
-
-        await process.WaitForExitAsync(cancellationToken);
-        var wall = clock.Elapsed;
-        return new CliRun(wall, peak, timedOut ? -1 : process.ExitCode, timedOut, await stdout, await stderr);
-    }
-
-    private static long ReadHwm(int pid)
-    {
-        try
+        finally
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                }
-            }
+            File.Delete(peakFile);
         }
-        catch (IOException)
-        {
-            // exited between the check and the read
-        }
-
-        return 0;
     }
 }

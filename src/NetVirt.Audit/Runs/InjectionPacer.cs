@@ -8,13 +8,13 @@ namespace NetVirt.Audit.Runs;
 /// <c>net.core.netdev_max_backlog</c>) and silently drops beyond it. A token bucket lets at most <see cref="Burst"/>
 /// copies out at once and <see cref="Rate"/> copies a second after that. When the kernel refuses a frame because a
 /// buffer is full (ENOBUFS, or EAGAIN on the non-blocking socket), the rate halves and the sender waits, doubling the
-/// wait up to <see cref="MaxBackoff"/>, before it retries the same frame; after a long run of frames sent without
-/// refusal the rate grows back by a quarter, up to the ceiling. A full buffer is a reason to slow down, never to fail
-/// the audit.
+/// wait up to <see cref="MaxBackoff"/>, before it retries the same frame (the rate halves once per refused frame, not
+/// once per retry); after every <see cref="GrowAfter"/> frames sent without refusal the rate grows back by a quarter, up
+/// to the ceiling, so one busy moment on a shared host does not slow the rest of the audit to the floor. A full buffer
+/// is a reason to slow down, never to fail the audit.
 /// </summary>
 public sealed class InjectionPacer
 {
-    private const int GrowAfter = 32_768;
     private readonly double ceiling;
     private readonly double floor;
     private long last = Stopwatch.GetTimestamp();
@@ -32,6 +32,9 @@ public sealed class InjectionPacer
         Burst = burst;
         credit = burst;
     }
+
+    /// <summary>Frames sent without a refusal after which the rate grows by a quarter.</summary>
+    public const int GrowAfter = 1_024;
 
     /// <summary>The longest single wait after a refusal.</summary>
     public static TimeSpan MaxBackoff { get; } = TimeSpan.FromMilliseconds(64);
@@ -76,7 +79,11 @@ public sealed class InjectionPacer
     {
         Refusals++;
         sinceRefusal = 0;
-        Rate = Math.Max(floor, Rate / 2);
+        if (attempt == 1)
+        {
+            Rate = Math.Max(floor, Rate / 2);
+        }
+
         var wait = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 0.5 * (1 << Math.Min(attempt, 10))));
         BackedOff += wait;
         Thread.Sleep(wait);

@@ -229,7 +229,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
             var i = list[n];
             var frame = plan.FrameOf(i);
-            pacer.BeforeSend((frame[0] & 1) == 0 ? 1 : plan.Topology.InDomain(plan.Topology.Endpoints[probes[i].Source].Domain).Count);
+            pacer.BeforeSend(Copies(plan, probes[i], frame));
             var since = Stopwatch.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
@@ -255,6 +255,15 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         progress?.Report(new AuditProgress(phase, list.Count, list.Count));
     }
+
+    // The copies the host makes of a probe when the model holds: a group-addressed frame reaches every port of its
+    // source's domain, except a spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing
+    // broadcasts of 5,000 zones as floods would pace them as 10 million copies; when protection is broken they do
+    // flood, and the first copies that arrive are all the finding needs.
+    private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame) =>
+        (frame[0] & 1) == 0 || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
+            ? 1
+            : plan.Topology.InDomain(plan.Topology.Endpoints[probe.Source].Domain).Count;
 
     // Each capture delivers only frames addressed to its VNIC: its MAC, broadcast, all-nodes and its solicited-node
     // groups. Everything the audit judges is addressed so; the copies a bridge floods of frames to other MACs are not

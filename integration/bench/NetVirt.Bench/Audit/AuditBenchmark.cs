@@ -22,20 +22,18 @@ namespace NetVirt.Bench.Audit;
 /// gateways (a router namespace each), each zone with default protection (mac-nospoof + ip-nospoof). The topology is
 /// applied by the Linux backend under a test prefix and destroyed at the end, also on failure. With <c>--mode</c> the
 /// audit runs in this process (full, stratified or chosen by size) and its time, probes and report writing are
-/// measured; with <c>--cli</c> it runs as whole <c>netvirt audit --no-reports</c> processes against the benchmark's
-/// database instead, <c>--runs</c> times, each measured by wall time and peak resident memory (VmHWM, read from
-/// /proc while it runs), interleaved with a baseline CLI (<c>--baseline DLL</c>, e.g. one built from an older commit)
+/// measured; with <c>--cli</c> (after it, on the same host) it runs as whole <c>netvirt audit --no-reports</c> processes
+/// against the benchmark's database, <c>--runs</c> times, each measured by wall time and peak resident memory
+/// (<see cref="CliRun"/>), interleaved with a baseline CLI (<c>--baseline DLL</c>, e.g. one built from an older commit)
 /// on the same host when given.
 /// </summary>
 public sealed class AuditBenchmark : IBenchmark
 {
-    private const string Ip = "/usr/sbin/ip";
-
     /// <inheritdoc />
     public string Name => "audit";
 
     /// <inheritdoc />
-    public string Description => "isolation audit of N zones in V VLANs (args: --zones 10,25,50,100,200 [--vlans 5] [--mode full|stratified|auto] [--reports DIR] | [--cli full|stratified|auto --runs 3 [--baseline DLL] [--timeout 300]])";
+    public string Description => "isolation audit of N zones in V VLANs (args: --zones 10,25,50,100,200 [--vlans 5] [--mode full|stratified|auto] [--reports DIR] [--cli full|stratified|auto --runs 3 [--baseline DLL] [--timeout 300]]; --mode defaults to full without --cli, to none with it)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -46,26 +44,37 @@ public sealed class AuditBenchmark : IBenchmark
         var keep = options.Get("reports", "");
         var engine = new SharpPcapCaptureEngine();
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
-        var rows = new List<string>();
+        var inProcess = new List<string>();
+        var processes = new List<string>();
         foreach (var n in sizes)
         {
-            rows.AddRange(await MeasureAsync(engine, n, vlans, options, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken));
+            var (own, cli) = await MeasureAsync(engine, n, vlans, options, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken);
+            inProcess.AddRange(own);
+            processes.AddRange(cli);
         }
 
-        Console.WriteLine();
-        Console.WriteLine(options.Get("cli", "").Length > 0
-            ? "| zones | VLANs | CLI | mode | wall time | peak memory (VmHWM) | exit | classes | probes sent | frames captured | findings |"
-            : "| zones | VLANs | mode | classes | ordered pairs | probes sent | frames captured | probe arrivals | findings | audit time | per pair | reports written |");
-        Console.WriteLine(options.Get("cli", "").Length > 0 ? "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|" : "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows)
+        if (inProcess.Count > 0)
         {
-            Console.WriteLine(row);
+            Console.WriteLine();
+            Console.WriteLine("| zones | VLANs | mode | classes | ordered pairs | probes sent | frames captured | probe arrivals | findings | audit time | per pair | reports written |");
+            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            inProcess.ForEach(Console.WriteLine);
+        }
+
+        if (processes.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| zones | VLANs | CLI | mode | wall time | peak memory (VmHWM) | exit | classes | probes sent | frames captured | findings |");
+            Console.WriteLine("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            processes.ForEach(Console.WriteLine);
         }
 
         return 0;
     }
 
-    private static async Task<IReadOnlyList<string>> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int vlans, Options options, string? keepReports, CancellationToken cancellationToken)
+    // In this process with --mode (phases printed as they begin), then as whole CLI processes with --cli; both on one
+    // applied host.
+    private static async Task<(IReadOnlyList<string> InProcess, IReadOnlyList<string> Processes)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int vlans, Options options, string? keepReports, CancellationToken cancellationToken)
     {
         var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
         var naming = new LinuxNaming(prefix);
@@ -86,12 +95,13 @@ public sealed class AuditBenchmark : IBenchmark
             var setup = Stopwatch.StartNew();
             reconciler = await BuildAsync(store, prefix, cancellationToken);
             Console.WriteLine($"[{zones} zones] applied with the Linux backend under {prefix} in {setup.Elapsed.TotalSeconds:F1} s");
-            if (options.Get("cli", "") is { Length: > 0 } cliMode)
+            var cliMode = options.Get("cli", "");
+            if (options.Get("mode", cliMode.Length > 0 ? "" : "full") is not { Length: > 0 } modeName)
             {
-                return await MeasureProcessesAsync(zones, vlans, cliMode, database, prefix, options, cancellationToken);
+                return ([], await MeasureProcessesAsync(zones, vlans, cliMode, database, prefix, options, cancellationToken));
             }
 
-            var mode = options.Get("mode", "full") switch
+            var mode = modeName switch
             {
                 "full" => AuditMode.Full,
                 "stratified" => AuditMode.Stratified,
@@ -119,8 +129,9 @@ public sealed class AuditBenchmark : IBenchmark
                 Console.WriteLine($"  {f.Kind} {topology.Endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : topology.Endpoints[f.Receiver].Name)} {f.Probe}: {f.Observed}");
             }
 
-            return [string.Create(CultureInfo.InvariantCulture,
+            string[] row = [string.Create(CultureInfo.InvariantCulture,
                 $"| {zones} | {vlans} | {AuditText.Mode(result.Mode)} | {result.Classes.Count} | {topology.PairCount:N0} | {result.Run.ProbesSent:N0} | {result.Run.FramesCaptured:N0} | {result.Run.Arrivals:N0} | {result.Findings.Count} | {elapsed.TotalSeconds:F2} s | {elapsed.TotalMilliseconds * 1000 / Math.Max(1, topology.PairCount):F1} µs | {reports.TotalSeconds:F2} s |")];
+            return (row, cliMode.Length > 0 ? await MeasureProcessesAsync(zones, vlans, cliMode, database, prefix, options, cancellationToken) : []);
         }
         finally
         {
@@ -227,40 +238,10 @@ public sealed class AuditBenchmark : IBenchmark
             }
         }
 
-        var batch = new StringBuilder();
-        foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns").Select(Path.GetFileName) : [])
-        {
-            if (netns!.StartsWith(prefix + "-", StringComparison.Ordinal))
-            {
-                batch.Append(CultureInfo.InvariantCulture, $"netns del {netns}\n");
-            }
-        }
-
-        await RunAsync(Ip, ["-force", "-batch", "-"], batch.ToString(), CancellationToken.None, check: false);
-        await RunAsync("/usr/sbin/nft", ["delete", "table", "bridge", prefix], "", CancellationToken.None, check: false);
+        await PrefixSweep.RunAsync(prefix);
     }
 
-    private static async Task RunAsync(string executable, string[] args, string input, CancellationToken cancellationToken, bool check = true)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {executable}");
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{executable} {string.Join(' ', args)} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
-        }
-    }
-
-    // Prints when each phase of the audit began (synchronously, from the audit's own thread).
+    // Prints when each phase of the audit began, as it begins (synchronously, from the audit's own thread).
     private sealed class PhaseClock(Stopwatch clock) : IProgress<AuditProgress>
     {
         private readonly List<string> seen = [];
@@ -272,6 +253,7 @@ public sealed class AuditBenchmark : IBenchmark
             {
                 last = value.Phase;
                 seen.Add(string.Create(CultureInfo.InvariantCulture, $"{value.Phase.ToString().ToLowerInvariant()} at {clock.Elapsed.TotalSeconds:F2} s"));
+                Console.WriteLine($"  {seen[^1]}");
             }
         }
 
