@@ -55,13 +55,13 @@ build() {
   publish_cli
 }
 
-# The CLI and every assembly it loads compiled ahead of time (ReadyToRun, from the build just made: no second build)
-# into src/NetVirt.Cli/bin/<configuration>/publish; bin/netvirt runs it while no assembly of the build is newer than
-# the stamp. About half a minute on two busy cores (docs/performance.md, issue 14).
+# The CLI and every assembly it loads compiled ahead of time (ReadyToRun) into src/NetVirt.Cli/bin/<configuration>/
+# publish; only the CLI project itself compiles again (for this machine's runtime), the libraries are the build's.
+# bin/netvirt runs it while no assembly of the build is newer than the stamp (docs/performance.md, issue 14).
 publish_cli() {
   local publish="$repo/src/NetVirt.Cli/bin/$configuration/publish"
   echo "netvirt: publishing the CLI ahead-of-time compiled (ReadyToRun)" >&2
-  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" --no-build -v quiet -nologo -clp:NoSummary >/dev/null
+  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" -v quiet -nologo -clp:NoSummary >/dev/null
   touch "$publish/.published"
 }
 

@@ -26,6 +26,9 @@ namespace NetVirt.Audit.Runs;
 /// </summary>
 public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
 {
+    private static readonly byte[] FloodedBroadcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    private static readonly byte[] FloodedAllNodes = [0x33, 0x33, 0x00, 0x00, 0x00, 0x01];
+
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Audits <paramref name="topology"/>.</summary>
@@ -256,14 +259,19 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         progress?.Report(new AuditProgress(phase, list.Count, list.Count));
     }
 
-    // The copies the host makes of a probe when the model holds: a group-addressed frame reaches every port of its
-    // source's domain, except a spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing
-    // broadcasts of 5,000 zones as floods would pace them as 10 million copies; when protection is broken they do
-    // flood, and the first copies that arrive are all the finding needs.
-    private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame) =>
-        (frame[0] & 1) == 0 || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
+    // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
+    // its source's domain, except a spoofing probe, which the source's own port must drop. Other multicast (a
+    // neighbour solicitation's solicited-node group) goes only to the ports that joined the group, since the bridges
+    // snoop MLD. Counting the 20,000 spoofing broadcasts of 5,000 zones, or the 5,000 solicitations inside classes, as
+    // floods would pace them as millions of copies; when protection is broken they do flood, and the first copies that
+    // arrive are all the finding needs.
+    private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame)
+    {
+        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes);
+        return !flooded || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
             ? 1
             : plan.Topology.InDomain(plan.Topology.Endpoints[probe.Source].Domain).Count;
+    }
 
     // Each capture delivers only frames addressed to its VNIC: its MAC, broadcast, all-nodes and its solicited-node
     // groups. Everything the audit judges is addressed so; the copies a bridge floods of frames to other MACs are not

@@ -64,8 +64,8 @@ public sealed class AuditBenchmark : IBenchmark
         if (processes.Count > 0)
         {
             Console.WriteLine();
-            Console.WriteLine("| zones | VLANs | CLI | mode | wall time | peak memory (VmHWM) | exit | classes | probes sent | frames captured | findings |");
-            Console.WriteLine("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| zones | VLANs | CLI | mode | wall time | CPU time | peak memory (VmHWM) | exit | classes | probes sent | frames captured | findings |");
+            Console.WriteLine("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             processes.ForEach(Console.WriteLine);
         }
 
@@ -168,9 +168,9 @@ public sealed class AuditBenchmark : IBenchmark
                 var modeLine = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains(" audit: ", StringComparison.Ordinal))?.Trim() ?? "";
                 var findings = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains("finding(s)", StringComparison.Ordinal) || l.StartsWith("CLEAN", StringComparison.Ordinal))?.Trim() ?? "";
                 var error = measured.Stderr.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
-                Console.WriteLine($"[{zones} zones] {label} CLI run {run + 1}: {measured.Wall.TotalSeconds:F2} s, VmHWM {measured.PeakKiB / 1024.0:F0} MiB, exit {(measured.TimedOut ? "killed at timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))}; {summary} {modeLine} {findings} {error}");
+                Console.WriteLine($"[{zones} zones] {label} CLI run {run + 1}: {measured.Wall.TotalSeconds:F2} s (CPU {measured.Cpu.TotalSeconds:F2} s), peak RSS {measured.PeakKiB / 1024.0:F0} MiB, exit {(measured.TimedOut ? "killed at timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))}; {summary} {modeLine} {findings} {error}");
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {zones} | {vlans} | {label} | {(label == "this" ? mode : "(its default)")} | {measured.Wall.TotalSeconds:F2} s | {measured.PeakKiB / 1024.0:F0} MiB | {(measured.TimedOut ? "timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))} | {Field(modeLine, "into ", " classes")} | {Field(summary, "pairs: ", " probes sent")} | {Field(summary, "sent, ", " frames captured")} | {(findings.StartsWith("CLEAN", StringComparison.Ordinal) ? "0" : Field(findings, "", " finding(s)"))} |"));
+                    $"| {zones} | {vlans} | {label} | {(label == "this" ? mode : "(its default)")} | {measured.Wall.TotalSeconds:F2} s | {measured.Cpu.TotalSeconds:F2} s | {measured.PeakKiB / 1024.0:F0} MiB | {(measured.TimedOut ? "timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))} | {Field(modeLine, "into ", " classes")} | {Field(summary, "pairs: ", " probes sent")} | {Field(summary, "sent, ", " frames captured")} | {(findings.StartsWith("CLEAN", StringComparison.Ordinal) ? "0" : Field(findings, "", " finding(s)"))} |"));
             }
         }
 

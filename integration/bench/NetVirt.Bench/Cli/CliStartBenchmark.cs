@@ -11,7 +11,8 @@ namespace NetVirt.Bench.Cli;
 /// runs once <c>scripts/setup.sh</c> has published it). Per run and build: <c>validate</c> of the sample several times,
 /// then <c>apply</c> of N zones (the linux-apply topology: one VNIC each on 10 tenant VLANs, IPv4 + IPv6, default
 /// protection) from scratch, the no-op re-apply, and <c>destroy</c>, each under its own <c>nvt</c> prefix and database,
-/// swept afterwards. More than 500 namespaces: run it under <c>flock /work/wt/.bench.lock</c> on a shared machine.
+/// swept afterwards. Each process's CPU time (user + system) is reported beside its wall time: on a shared machine
+/// the wall time follows the load. More than 500 namespaces: run it under <c>flock /work/wt/.bench.lock</c> on a shared machine.
 /// </summary>
 public sealed class CliStartBenchmark : IBenchmark
 {
@@ -64,14 +65,14 @@ public sealed class CliStartBenchmark : IBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"load at the end {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine($"| step | target | {builds[0].Label}: median (min–max) | {builds[1].Label}: median (min–max) | speed-up of medians |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| step | target (wall) | {builds[0].Label}: wall, median (min–max) | {builds[1].Label}: wall, median (min–max) | speed-up | {builds[0].Label}: CPU, median | {builds[1].Label}: CPU, median |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (step, target) in new[] { ("validate (sample)", "0.2 s"), ($"apply {zones:N0} zones", "2 s"), ("no-op re-apply", "0.5 s"), ("destroy", "—") })
         {
             var a = times[(step, 0)];
             var r = times[(step, 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {step} | {target} | {Median(a):F3} s ({a.Min():F3}–{a.Max():F3}) | {Median(r):F3} s ({r.Min():F3}–{r.Max():F3}) | {Median(a) / Median(r):F2}× |"));
+                $"| {step} | {target} | {Median(a):F3} s ({a.Min():F3}–{a.Max():F3}) | {Median(r):F3} s ({r.Min():F3}–{r.Max():F3}) | {Median(a) / Median(r):F2}× | {Median(times[(step + " CPU", 0)]):F3} s | {Median(times[(step + " CPU", 1)]):F3} s |"));
         }
 
         return 0;
@@ -92,6 +93,12 @@ public sealed class CliStartBenchmark : IBenchmark
             }
 
             list.Add(measured.Wall.TotalSeconds);
+            if (!times.TryGetValue((step + " CPU", index), out var cpu))
+            {
+                times[(step + " CPU", index)] = cpu = [];
+            }
+
+            cpu.Add(measured.Cpu.TotalSeconds);
         }
 
         var timeout = TimeSpan.FromMinutes(5);
@@ -115,7 +122,7 @@ public sealed class CliStartBenchmark : IBenchmark
             var destroy = await build.RunAsync([.. common, "destroy", "--auto-approve"], timeout, cancellationToken);
             Record("destroy", destroy);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run + 1} {build.Label}: validate {string.Join(" ", validate.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; apply {apply.Wall.TotalSeconds:F2} s ({apply.PeakKiB / 1024} MiB); re-apply {again.Wall.TotalSeconds:F2} s; destroy {destroy.Wall.TotalSeconds:F2} s; re-apply said: {again.Stdout.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim()}"));
+                $"run {run + 1} {build.Label}: validate {string.Join(" ", validate.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; apply {apply.Wall.TotalSeconds:F2} s (CPU {apply.Cpu.TotalSeconds:F2} s, {apply.PeakKiB / 1024} MiB); re-apply {again.Wall.TotalSeconds:F2} s (CPU {again.Cpu.TotalSeconds:F2} s); destroy {destroy.Wall.TotalSeconds:F2} s; re-apply said: {again.Stdout.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim()}"));
         }
         finally
         {
@@ -131,15 +138,19 @@ public sealed class CliStartBenchmark : IBenchmark
 
     private static string RepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // Above the benchmark's build, else above the working directory (a copy of the build elsewhere).
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "NetVirt.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "NetVirt.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException("NetVirt.sln not found above the benchmark");
+        throw new InvalidOperationException("NetVirt.sln not found above the benchmark nor above the working directory");
     }
 
     private sealed record Build(string Label, string Executable, string[] Prefix)
