@@ -61,7 +61,7 @@ build() {
 publish_cli() {
   local publish="$repo/src/NetVirt.Cli/bin/$configuration/publish"
   echo "netvirt: publishing the CLI ahead-of-time compiled (ReadyToRun)" >&2
-  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" -v quiet -nologo -clp:NoSummary >/dev/null
+  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" -v quiet -nologo -clp:NoSummary
   touch "$publish/.published"
 }
 
