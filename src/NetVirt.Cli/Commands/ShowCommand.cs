@@ -32,6 +32,12 @@ public static class ShowCommand
                 return ExitCodes.Ok;
             }
 
+            if (result.GetValue(what) == "topology")
+            {
+                Output.TopologyPrinter.Print(context, await context.Service.TopologyAsync(cancellationToken), result.GetValue(format)!);
+                return ExitCodes.Ok;
+            }
+
             var state = await context.Service.LoadAsync(cancellationToken);
             var model = state.Resolved;
             switch (result.GetValue(what))
@@ -41,9 +47,6 @@ public static class ShowCommand
                     break;
                 case "pools":
                     ShowPools(context, model);
-                    break;
-                case "topology":
-                    Output.TopologyPrinter.Print(context, state, result.GetValue(format)!);
                     break;
                 case "networks":
                     ShowNetworks(context, StateViews.Networks(model));
