@@ -56,13 +56,12 @@ public static partial class Prerequisites
         NativeLibrary.Free(pcap);
         try
         {
+            // Both pipes are read before waiting: with thousands of namespaces on a shared host, 'ip netns list' writes
+            // more than a pipe holds and would block forever on a reader that waits first.
             using var p = Process.Start(new ProcessStartInfo("/usr/sbin/ip", "netns list") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            // Read both pipes while it runs: with thousands of namespaces on the machine the list fills a pipe, and a
-            // process waited for before its output is read never ends.
-            var listed = p.StandardOutput.ReadToEndAsync();
             var error = p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEnd();
             p.WaitForExit();
-            _ = listed.Result;
             if (p.ExitCode != 0)
             {
                 return $"'ip netns list' failed: {error.Result.Trim()}";
