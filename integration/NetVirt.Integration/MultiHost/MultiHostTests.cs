@@ -232,7 +232,7 @@ public sealed class MultiHostTests(MultiHostTests.LabFixture fixture, ITestOutpu
         Assert.Equal("reached", Cell(clean, "acme-web1", "acme-db1", "udpv4"));        // routed, h1 → h3
         Assert.Equal("isolated", Cell(clean, "acme-web1", "globex-app2", "icmpv4-echo")); // other tenant, same subnet, h3
         Assert.Equal("not crossed (allowed)", Cell(clean, "acme-web1", "acme-web2", "arp-broadcast")); // ARP answered on h1
-        Assert.Empty(clean.GetProperty("notes").EnumerateArray());
+        Assert.DoesNotContain(clean.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("host ", StringComparison.Ordinal)); // every agent at the audited generation
 
         // globex-app1's port moved onto acme-front's bridge on h1 by hand: the audit sees its frames arrive on h2 and h3.
         var naming = new NetVirt.Backends.Linux.Resources.LinuxNaming(Lab.AgentPrefix(1));
