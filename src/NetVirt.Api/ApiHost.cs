@@ -96,7 +96,7 @@ public static class ApiHost
         services.AddHostedService(sp => sp.GetRequiredService<ReconcileService>());
         // The audit probes the host this server manages; tests give a fake fabric instead.
         auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
-        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor) { Time = sp.GetRequiredService<TimeProvider>() });
+        services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor) { Time = sp.GetRequiredService<TimeProvider>(), AuditDirectory = options.AuditDirectory is { } dir ? Path.GetFullPath(dir) : null });
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
         services.AddSingleton(sp => new Cni.ContainerAttachments(sp.GetRequiredService<ApiState>()));
         services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));

@@ -39,6 +39,9 @@ public sealed record ApiOptions
     /// <summary>Token file; null = <c>&lt;db&gt;.api-tokens</c>.</summary>
     public string? TokenFile { get; init; }
 
+    /// <summary>Where audit reports go (<c>--audit-dir</c>); null = an <c>audits</c> folder next to the database (NetVirt's data directory for PostgreSQL).</summary>
+    public string? AuditDirectory { get; init; }
+
     /// <summary>Largest request body accepted.</summary>
     public long MaxBodyBytes { get; init; } = Hosting.RequestBody.DefaultLimit;
 

@@ -16,6 +16,12 @@ public sealed record LinuxBackendOptions
     /// </summary>
     public string? DeploymentId { get; init; }
 
+    /// <summary>
+    /// The host's overlay in a model with hosts (its agent builds it from the host's slice): VXLAN devices, forwarding
+    /// and neighbour entries, anycast gateway MACs. Null: a host on its own.
+    /// </summary>
+    public LinuxOverlay? Overlay { get; init; }
+
     /// <summary>Kernel features; null = probe the running kernel.</summary>
     public LinuxCapabilities? Capabilities { get; init; }
 

@@ -5,6 +5,9 @@ namespace NetVirt.Backends.Linux;
 /// <summary>Absolute paths of the iproute2 and nftables tools, resolved once (Debian puts them in /usr/sbin, others in /sbin or /usr/bin).</summary>
 public sealed record LinuxTools(string Ip, string Tc, string Nft)
 {
+    /// <summary>iproute2's <c>bridge</c> (next to <c>ip</c>, from the same package): only for describing steps.</summary>
+    public string Bridge => Path.Combine(Path.GetDirectoryName(Ip) ?? "/usr/sbin", "bridge");
+
     private static readonly string[] Directories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
     /// <summary>The Debian locations, for describing commands without a host.</summary>

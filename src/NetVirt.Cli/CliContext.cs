@@ -165,13 +165,14 @@ public sealed class CliContext
     /// <summary>Writes <paramref name="value"/> as JSON on standard output.</summary>
     public void WriteJson(object value) => Stdout.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
-    private static Uri ServerUri(string server) =>
+    /// <summary>The URL of <c>--server</c>, checked.</summary>
+    public static Uri ServerUri(string server) =>
         Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new Model.Errors.InvalidInputException($"--server '{server}' is not an http:// or https:// URL such as http://127.0.0.1:8470");
 
     /// <summary>The client's bearer token: <c>NETVIRT_API_TOKEN</c>, else the write token of <c>--token-file</c>, else none.</summary>
-    private string? ClientToken() =>
+    public string? ClientToken() =>
         Environment.GetEnvironmentVariable(Api.Security.ApiTokens.WriteVariable) is { Length: > 0 } token ? token.Trim()
         : TokenFile is not null ? Api.Security.ApiTokens.ReadFile(TokenFile).Write
         : null;

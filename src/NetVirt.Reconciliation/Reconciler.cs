@@ -62,6 +62,21 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Applies <paramref name="model"/> (a host's slice, which its agent reads from the server: never the stored desired
+    /// state of this reconciler's store, which then only keeps the journal and the apply lock) at
+    /// <paramref name="generation"/>: plans against the host and runs the plan unless it has problems or nothing to do.
+    /// </summary>
+    public async Task<(PlanResult Plan, ApplyReport? Report)> ApplyModelAsync(long generation, NetworkModel model, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
+        store.Journal.MarkInterrupted();
+        var plan = await PlanForAsync(generation, model, observeHost: true, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(plan, options, null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes every object NetVirt owns on the host (the plan towards an empty desired state).</summary>
     public async Task<(PlanResult Plan, ApplyReport? Report)> DestroyAsync(
         ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)

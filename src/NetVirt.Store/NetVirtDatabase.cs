@@ -113,6 +113,22 @@ public sealed class NetVirtDatabase
         return database;
     }
 
+    /// <summary>
+    /// True when <paramref name="address"/> holds a NetVirt deployment: a SQLite file that exists and is not empty, or a
+    /// PostgreSQL database with NetVirt's schema. Creates and changes nothing (a dry run against an empty database asks).
+    /// </summary>
+    public static bool HoldsDeployment(StoreAddress address, TimeSpan? busyTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.FilePath is { } path)
+        {
+            return File.Exists(path) && new FileInfo(path).Length > 0;
+        }
+
+        var database = Create(address, busyTimeout ?? DefaultBusyTimeout, create: false);
+        return database.Execute(c => Migrator.HoldsDeployment(database._dialect, c), "look for a NetVirt deployment");
+    }
+
     private static NetVirtDatabase Create(StoreAddress address, TimeSpan busyTimeout, bool create) => new(
         address,
         address.Engine == StoreEngine.Sqlite

@@ -74,7 +74,7 @@ public static class HostEndpoints
         var slice = HostSlice.For(stored.Resolved, stored.Vnis.ToDictionary(v => v.Domain, v => v.Vni), name);
         return TypedResults.Ok(new SliceView(
             name, stored.Generation, state.Store.DeploymentId, state.ServerInstance, DocumentWriter.WriteJson(slice.Model),
-            [.. slice.Overlay.Select(o => new OverlayDomainView(o.Over, o.Vlan, o.Vni,
+            [.. slice.Overlay.Select(o => new OverlayDomainView(o.Over, o.Vlan, o.Vni, o.Mtu,
                 [.. o.Remote.Select(r => new RemotePortView(r.Host, r.HostAddress.ToString(), r.Zone, r.Vnic, r.Mac.ToString(), [.. r.Addresses.Select(a => a.ToString())]))],
                 [.. o.Peers.Select(p => p.ToString())]))]));
     }
@@ -151,9 +151,10 @@ public sealed record SliceView(string Host, long Generation, string DeploymentId
 /// <param name="Over">Etherstub.</param>
 /// <param name="Vlan">VLAN id.</param>
 /// <param name="Vni">VXLAN network identifier.</param>
+/// <param name="Mtu">The largest MTU of the domain on any host: what its tunnels carry.</param>
 /// <param name="Remote">The domain's VNICs on other hosts.</param>
 /// <param name="Peers">Other hosts that carry the domain.</param>
-public sealed record OverlayDomainView(string Over, int Vlan, int Vni, List<RemotePortView> Remote, List<string> Peers);
+public sealed record OverlayDomainView(string Over, int Vlan, int Vni, int Mtu, List<RemotePortView> Remote, List<string> Peers);
 
 /// <summary>A VNIC on another host.</summary>
 /// <param name="Host">Its host.</param>

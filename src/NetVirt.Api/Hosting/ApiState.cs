@@ -38,8 +38,11 @@ public sealed class ApiState(NetVirtStore store, HostTarget target, ReconcileSer
     public Reconciliation.Auditing.Auditor NewAuditor() =>
         (auditor ?? throw new BackendUnavailableException("this server was started without an auditor"))(store);
 
-    /// <summary>Where audit reports go: an <c>audits</c> folder next to the database (NetVirt's data directory for PostgreSQL).</summary>
-    public string AuditReportRoot => Path.Combine(store.Database.Address.SideDirectory, "audits");
+    /// <summary>Where audit reports go: <c>serve --audit-dir</c>, else an <c>audits</c> folder next to the database (NetVirt's data directory for PostgreSQL).</summary>
+    public string AuditReportRoot => AuditDirectory ?? Path.Combine(store.Database.Address.SideDirectory, "audits");
+
+    /// <summary>The folder given with <c>serve --audit-dir</c>, or null.</summary>
+    public string? AuditDirectory { get; init; }
 
     /// <summary>Runs <paramref name="write"/> alone among this server's writes; queues an automatic apply when it changed anything.</summary>
     public async Task<(T Result, ReconcileRun? Run)> WriteAsync<T>(Func<NetVirtStore, T> write, Func<T, WriteOutcome> outcome, CancellationToken cancellationToken)

@@ -29,4 +29,10 @@ public enum PathReason : byte
 
     /// <summary>Same router would forward it, but the source zone has no route for it via that gateway.</summary>
     RoutableNotRouted,
+
+    /// <summary>
+    /// Same L2 domain, but the two zones are on different hosts and the frame is ARP or a neighbour solicitation: the
+    /// sending host answers it from the model (the VXLAN device's neighbour proxy) and nothing is flooded between hosts.
+    /// </summary>
+    AnsweredByHost,
 }

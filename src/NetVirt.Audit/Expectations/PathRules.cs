@@ -57,6 +57,19 @@ public static class PathRules
     }
 
     /// <summary>
+    /// Layer 2 for neighbour discovery (ARP, IPv6 neighbour solicitations): as <see cref="Layer2"/>, except that within
+    /// one L2 domain it need not cross between hosts (<see cref="PathReason.AnsweredByHost"/>). Across domains it stays
+    /// isolated wherever the zones are.
+    /// </summary>
+    public static PathExpectation Layer2NeighbourDiscovery(AuditEndpoint from, AuditEndpoint to)
+    {
+        var path = Layer2(from, to);
+        return path.Expectation == Expectation.Must && !string.Equals(from.Host, to.Host, StringComparison.Ordinal)
+            ? new(Expectation.May, PathReason.AnsweredByHost)
+            : path;
+    }
+
+    /// <summary>
     /// True when a layer-3 probe towards <paramref name="to"/> is addressed to the source network's gateway rather than
     /// to the target's MAC: the target is in another L2 domain and the source's network has a gateway of the family.
     /// </summary>
@@ -90,6 +103,7 @@ public static class PathRules
             PathReason.NoSourceGateway => $"{Layer2Text(from, to)}, and network {NetworkName(from)} has no {ip} gateway: nothing routes out of it",
             PathReason.DifferentRouters => $"{Layer2Text(from, to)}, and {RouterText(from)} vs {RouterText(to)}: nothing routes between them",
             PathReason.NoTargetGateway => $"{Layer2Text(from, to)}; router {from.Router} serves both networks, but {NetworkName(to)} has no {ip} gateway for it to deliver through",
+            PathReason.AnsweredByHost => $"both on {from.DomainText}, but on hosts {from.Host} and {to.Host}: ARP and neighbour solicitations are answered by the sending host from the model, and nothing is flooded between hosts",
             PathReason.Routed => $"routed by router {from.Router} via {from.GatewayOf(f)} from network {NetworkName(from)} to {NetworkName(to)}",
             PathReason.RoutableNotRouted => $"router {from.Router} connects {NetworkName(from)} and {NetworkName(to)}, but zone {from.Zone} has no route to {to.AddressOf(f)} via {from.GatewayOf(f)}",
             _ => expectation.Reason.ToString(),

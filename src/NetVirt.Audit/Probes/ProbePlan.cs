@@ -148,7 +148,9 @@ public sealed class ProbePlan
     {
         ArgumentNullException.ThrowIfNull(receiver);
         var source = Topology.Endpoints[probe.Source];
-        return ProbeKinds.Family(probe.Kind) is { } family && probe.Kind != ProbeKind.NeighborSolicitation
+        return probe.Kind is ProbeKind.ArpBroadcast or ProbeKind.ArpUnicast or ProbeKind.NeighborSolicitation
+            ? PathRules.Layer2NeighbourDiscovery(source, receiver)
+            : ProbeKinds.Family(probe.Kind) is { } family
             ? PathRules.Layer3(source, receiver, family)
             : PathRules.Layer2(source, receiver);
     }

@@ -64,6 +64,11 @@ public static class JsonReportWriter
             w.WriteString("name", e.Name);
             w.WriteString("zone", e.Zone);
             w.WriteString("vnic", e.Vnic);
+            if (e.Host is not null)
+            {
+                w.WriteString("host", e.Host);
+            }
+
             w.WriteString("netns", e.Netns);
             w.WriteString("mac", e.Mac.ToString());
             w.WriteString("domain", e.DomainText);

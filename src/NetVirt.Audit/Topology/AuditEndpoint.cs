@@ -22,6 +22,9 @@ public sealed record AuditEndpoint
     /// <summary>VNIC name (also the interface name inside the zone).</summary>
     public required string Vnic { get; init; }
 
+    /// <summary>The host the zone is placed on, in a model with hosts (the audit across hosts); null on one host.</summary>
+    public string? Host { get; init; }
+
     /// <summary>Network namespace of the zone on the host.</summary>
     public required string Netns { get; init; }
 

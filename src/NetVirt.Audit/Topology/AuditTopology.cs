@@ -52,14 +52,29 @@ public sealed class AuditTopology
     /// <summary>Builds the topology of <paramref name="model"/> as realised on Linux with <paramref name="naming"/>.</summary>
     public static AuditTopology FromModel(NetworkModel model, LinuxNaming naming)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(naming);
+        return FromModel(model, _ => naming);
+    }
+
+    /// <summary>
+    /// Builds the topology of a model with hosts: each zone named as the agent of its host realises it
+    /// (<paramref name="namingOf"/> gives the naming of a host, by the ownership prefix its agent reported). The hosts'
+    /// bridges live in the hosts' own network namespaces, out of this process's sight, so <see cref="Bridges"/> lists
+    /// only a model without hosts (causes of findings across hosts are not grouped by foreign bridge ports).
+    /// </summary>
+    public static AuditTopology FromModel(NetworkModel model, Func<string?, LinuxNaming> namingOf)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(namingOf);
+        var multiHost = !model.Hosts.IsEmpty;
+        var naming = namingOf(null);
         var index = new ModelIndex(model);
         var endpoints = new List<AuditEndpoint>();
         var skipped = new List<string>();
         foreach (var zone in model.Zones)
         {
             var routes = index.EffectiveRoutes(zone);
+            var zoneNaming = multiHost ? namingOf(zone.Host) : naming;
             foreach (var vnic in zone.Vnics)
             {
                 if (index.DomainOf(vnic) is not { } domain)
@@ -81,12 +96,13 @@ public sealed class AuditTopology
                     Index = endpoints.Count,
                     Zone = zone.Name,
                     Vnic = vnic.Name,
+                    Host = multiHost ? zone.Host : null,
                     // A container's namespace is entered by the path its runtime gave.
                     Netns = zone.Container is { Netns: { } path } && Backends.Linux.Resources.LinuxNaming.CanReferToContainerNetns(path)
                         ? Backends.Linux.Resources.LinuxNaming.ContainerNetns(zone.Name, path)
-                        : naming.ZoneNetns(zone.Name),
+                        : zoneNaming.ZoneNetns(zone.Name),
                     Interface = vnic.Name,
-                    HostEnd = index.IsEtherstub(domain.Over) ? naming.VnicHostEnd(zone.Name, vnic.Name) : null,
+                    HostEnd = index.IsEtherstub(domain.Over) ? zoneNaming.VnicHostEnd(zone.Name, vnic.Name) : null,
                     Mac = mac,
                     Domain = domain,
                     Switch = (index.IsEtherstub(domain.Over) ? "etherstub " : "link ") + domain.Over,
@@ -103,6 +119,11 @@ public sealed class AuditTopology
 
         // Every bridge of the model with its expected ports: VNIC host ends and router legs (as LinuxRenderer makes them).
         var ports = new Dictionary<L2Domain, HashSet<string>>();
+        if (multiHost)
+        {
+            return new AuditTopology(endpoints, skipped, []);
+        }
+
         foreach (var e in endpoints.Where(e => e.HostEnd is not null))
         {
             Ports(ports, e.Domain).Add(e.HostEnd!);

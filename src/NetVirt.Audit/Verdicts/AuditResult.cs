@@ -49,7 +49,7 @@ public sealed record AuditResult
     public IReadOnlyList<AuditFinding> Findings { get; }
 
     /// <summary>Facts about the run.</summary>
-    public AuditRunInfo Run { get; }
+    public AuditRunInfo Run { get; init; }
 
     /// <summary>The likely causes of <see cref="Findings"/>, each with its symptoms (<see cref="FindingCauses"/>).</summary>
     public IReadOnlyList<FindingCause> Causes { get; init; } = [];

@@ -16,6 +16,12 @@ internal interface ILinuxKernel
     /// <summary>The links of the host namespace.</summary>
     IReadOnlyList<LinkObserved> HostLinks();
 
+    /// <summary>The addresses of the host namespace (where the underlay address of a host with an overlay is).</summary>
+    IReadOnlyList<AddressObserved> HostAddresses();
+
+    /// <summary>The forwarding and neighbour entries of the host namespace (those of VXLAN devices are NetVirt's overlay).</summary>
+    IReadOnlyList<NeighbourObserved> HostNeighbours();
+
     /// <summary>Sends <paramref name="requests"/> in the host namespace, in order; one answer per request.</summary>
     IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests);
 

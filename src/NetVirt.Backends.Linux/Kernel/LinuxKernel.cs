@@ -38,6 +38,20 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<AddressObserved> HostAddresses()
+    {
+        using var socket = NetlinkSocket.Open();
+        return Dumps.Addresses(socket);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NeighbourObserved> HostNeighbours()
+    {
+        using var socket = NetlinkSocket.Open();
+        return Dumps.Neighbours(socket);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);

@@ -72,6 +72,9 @@ internal sealed record SetLinkRequest(string Name) : RtnlRequest
     /// <summary>Set the link up.</summary>
     public bool Up { get; init; }
 
+    /// <summary>Bridge port learning (the link must already be a bridge port), or null to leave it.</summary>
+    public bool? BridgeLearning { get; init; }
+
     /// <inheritdoc />
     public override IReadOnlyList<string> Describe()
     {
@@ -101,6 +104,11 @@ internal sealed record SetLinkRequest(string Name) : RtnlRequest
             words.AddRange(["address", mac.ToString()]);
         }
 
+        if (BridgeLearning is { } learning)
+        {
+            words.AddRange(["learning", learning ? "on" : "off"]);
+        }
+
         if (Up)
         {
             words.Add("up");
@@ -108,6 +116,43 @@ internal sealed record SetLinkRequest(string Name) : RtnlRequest
 
         return words;
     }
+}
+
+/// <summary>
+/// <c>ip link add NAME mtu M master BRIDGE type vxlan id VNI local ADDR dstport PORT nolearning proxy</c>, down: no
+/// learning (forwarding entries come from the model only) and the neighbour proxy on (ARP and neighbour solicitations
+/// for remote VNICs are answered from the entries the model writes, so nothing floods).
+/// </summary>
+internal sealed record CreateVxlanRequest(string Name, int Vni, IPAddress Local, int Port, int Mtu, string Master) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        ["RTM_NEWLINK", "vxlan", Name, "id", Text(Vni), "local", Local.ToString(), "dstport", Text(Port), "nolearning", "proxy", "mtu", Text(Mtu), "master", Master];
+}
+
+/// <summary>
+/// A forwarding entry on a VXLAN device: <see cref="Self"/>, the device's own entry sending frames for <see cref="Mac"/>
+/// to the VTEP <see cref="Destination"/> (<c>bridge fdb replace MAC dev DEV dst ADDR self permanent</c>); else the
+/// bridge's static entry for <see cref="Mac"/> on the device's port (<c>bridge fdb replace MAC dev DEV master static</c>),
+/// so the bridge forwards those frames to the tunnel instead of flooding them. Adding replaces, so it is idempotent.
+/// </summary>
+internal sealed record FdbRequest(bool Add, string Device, MacAddress Mac, bool Self, IPAddress? Destination) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        [Add ? "RTM_NEWNEIGH" : "RTM_DELNEIGH", "bridge", Mac.ToString(), "dev", Device,
+            .. Self ? (string[])[.. Destination is { } dst ? ["dst", dst.ToString()] : Array.Empty<string>(), "self"] : ["master", "static"]];
+}
+
+/// <summary>
+/// A permanent neighbour entry on a VXLAN device, which its proxy answers ARP and neighbour solicitations from
+/// (<c>ip neigh replace ADDR lladdr MAC dev DEV nud permanent</c>). Adding replaces.
+/// </summary>
+internal sealed record NeighbourRequest(bool Add, string Device, IPAddress Address, MacAddress Mac) : RtnlRequest
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Describe() =>
+        [Add ? "RTM_NEWNEIGH" : "RTM_DELNEIGH", Address.ToString(), "lladdr", Mac.ToString(), "dev", Device, "permanent"];
 }
 
 /// <summary><c>ip link delete NAME</c>.</summary>

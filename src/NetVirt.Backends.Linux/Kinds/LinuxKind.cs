@@ -26,8 +26,8 @@ internal abstract class LinuxKind
     public abstract void Schedule(StepWork step, BatchWork work, LinuxContext context);
 }
 
-/// <summary>What every kind needs: the naming (with the deployment id) and the tool paths.</summary>
-internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools)
+/// <summary>What every kind needs: the naming (with the deployment id), the tool paths, and the host's overlay (a model with hosts).</summary>
+internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools, LinuxOverlay? Overlay = null)
 {
     /// <summary>The nftables table (bridge family).</summary>
     public string Table => Naming.NftTable;

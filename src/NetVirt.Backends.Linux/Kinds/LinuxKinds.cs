@@ -5,7 +5,7 @@ namespace NetVirt.Backends.Linux.Kinds;
 /// <summary>
 /// The Linux backend's kinds, with ranks chosen so that independent objects meet in one batch: namespaces, bridges
 /// and the nftables table with every VNIC's protection (10) → veth pairs, router legs, macvlans and router forwarding
-/// (20) → addresses and tc shaping (30) → routes (40). Deletions run in reverse; what lives inside a namespace goes
+/// (20), VXLAN devices (20) → addresses, tc shaping, forwarding and neighbour entries of VXLAN devices (30) → routes (40). Deletions run in reverse; what lives inside a namespace goes
 /// with it. Each kind's knowledge is its own class (<see cref="LinuxKind"/>).
 /// </summary>
 internal static class LinuxKinds
@@ -43,14 +43,27 @@ internal static class LinuxKinds
     /// <summary>tc shaping (<see cref="ShapingKind"/>).</summary>
     public static ResourceKind Shaping => ShapingKind.Definition;
 
+    /// <summary>A VXLAN device (<see cref="VxlanKind"/>).</summary>
+    public static ResourceKind Vxlan => VxlanKind.Definition;
+
+    /// <summary>A remote VNIC's forwarding entries (<see cref="FdbKind"/>).</summary>
+    public static ResourceKind Fdb => FdbKind.Definition;
+
+    /// <summary>A remote VNIC's address for the neighbour proxy (<see cref="NeighbourKind"/>).</summary>
+    public static ResourceKind Neighbour => NeighbourKind.Definition;
+
+    /// <summary>What the overlay needs of the underlay (<see cref="UnderlayKind"/>).</summary>
+    public static ResourceKind Underlay => UnderlayKind.Definition;
+
     /// <summary>A route (<see cref="RouteKind"/>).</summary>
     public static ResourceKind Route => RouteKind.Definition;
 
     /// <summary>Every kind, by rank.</summary>
     public static IReadOnlyList<LinuxKind> All { get; } =
     [
-        LinkKind.Instance, NetnsKind.Instance, BridgeKind.Instance, NftTableKind.Instance, ProtectionKind.Instance, ForwardingKind.Instance,
-        VethKind.Vnic, VethKind.Leg, MacvlanKind.Instance, AddressKind.Instance, ShapingKind.Instance, RouteKind.Instance,
+        LinkKind.Instance, UnderlayKind.Instance, NetnsKind.Instance, BridgeKind.Instance, NftTableKind.Instance, ProtectionKind.Instance, ForwardingKind.Instance,
+        VethKind.Vnic, VethKind.Leg, MacvlanKind.Instance, VxlanKind.Instance, AddressKind.Instance, ShapingKind.Instance, FdbKind.Instance, NeighbourKind.Instance,
+        RouteKind.Instance,
     ];
 
     private static readonly Dictionary<string, LinuxKind> ByName = All.ToDictionary(k => k.Kind.Name, StringComparer.Ordinal);

@@ -42,6 +42,28 @@ internal sealed class ProtectionKind : LinuxKind
         DependsOn = [table],
     };
 
+    /// <summary>
+    /// The protection of a VXLAN port (a model with hosts): frames arriving from other hosts must come from one of
+    /// <paramref name="macs"/> (the domain's VNICs on other hosts and the anycast gateways routing into it) and be ARP,
+    /// IPv4 or IPv6 (no 802.1Q tag), so a forged or tagged frame injected on the underlay goes no further than the tunnel.
+    /// The sources of IP packets are checked where they enter, on the sending host's VNIC port. Named <c>overlay/{port}</c>.
+    /// </summary>
+    public static HostResource Overlay(string port, IEnumerable<string> macs, ResourceId table) => new()
+    {
+        Kind = Definition,
+        Name = LinuxNames.Interface(OverlayOwner, port),
+        Properties = PropertyBag.Of(
+            (LinuxProperties.Port, port),
+            (LinuxProperties.Flags, SpecNames.Format(Protection.MacNospoof | Protection.Restricted)),
+            (LinuxProperties.AllowedMac, NftPortObserved.Join(macs)),
+            (LinuxProperties.DhcpChaddr, ""),
+            (LinuxProperties.AllowedIps, "")),
+        DependsOn = [table],
+    };
+
+    /// <summary>The first part of the name of a VXLAN port's protection.</summary>
+    public const string OverlayOwner = "overlay";
+
     /// <summary>A port's elements as listed; named by the <c>vnics</c> comment, else <c>-/{port}</c>.</summary>
     public static HostResource Observed(NftPortObserved port, LinuxNaming naming, ResourceId table)
     {

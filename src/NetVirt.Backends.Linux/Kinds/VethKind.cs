@@ -28,9 +28,12 @@ internal sealed class VethKind : LinuxKind
         ResourceKind.Create("veth", 20, [LinuxProperties.Bridge, LinuxProperties.Mac, LinuxProperties.Mtu, LinuxProperties.State, LinuxProperties.Deployment], deletedWithParent: true),
         "vnic");
 
-    /// <summary>A tenant router's leg into a bridge.</summary>
+    /// <summary>
+    /// A tenant router's leg into a bridge. Its MAC is the kernel's choice, except on a host with an overlay, where every
+    /// host gives the router's legs the router's anycast gateway MAC (<see cref="Model.Topology.AnycastGateway"/>).
+    /// </summary>
     public static readonly VethKind Leg = new(
-        ResourceKind.Create("leg", 20, [LinuxProperties.Bridge, LinuxProperties.Mtu, LinuxProperties.State, LinuxProperties.Deployment], deletedWithParent: true),
+        ResourceKind.Create("leg", 20, [LinuxProperties.Bridge, LinuxProperties.Mac, LinuxProperties.Mtu, LinuxProperties.State, LinuxProperties.Deployment], deletedWithParent: true),
         "leg");
 
     private VethKind(ResourceKind kind, string aliasKind)
@@ -47,7 +50,7 @@ internal sealed class VethKind : LinuxKind
 
     private bool HasMac => this == Vnic;
 
-    /// <summary>The pair as the model wants it; <paramref name="mac"/> only for a VNIC.</summary>
+    /// <summary>The pair as the model wants it; <paramref name="mac"/> always for a VNIC, for a leg only when it is managed (an overlay's anycast gateway).</summary>
     public HostResource Desired(string name, string? zone, string hostEnd, string bridge, MacAddress? mac, int mtu, ResourceId netnsId, LinuxContext context)
     {
         (string, string?)[] properties =
@@ -56,7 +59,7 @@ internal sealed class VethKind : LinuxKind
             (LinuxProperties.Bridge, bridge),
             (LinuxProperties.Mtu, mtu.ToString(CultureInfo.InvariantCulture)),
             (LinuxProperties.State, "up"),
-            .. HasMac ? [(LinuxProperties.Mac, mac?.ToString())] : Array.Empty<(string, string?)>(),
+            .. HasMac || mac is not null ? [(LinuxProperties.Mac, mac?.ToString())] : Array.Empty<(string, string?)>(),
             .. context.DeploymentProperty,
         ];
         return new HostResource
@@ -90,7 +93,7 @@ internal sealed class VethKind : LinuxKind
             (LinuxProperties.Bridge, bridge),
             (LinuxProperties.Mtu, hostEnd is null || hostEnd.Mtu == inside.Mtu ? Text(inside.Mtu) : $"{Text(inside.Mtu)} (host end {Text(hostEnd.Mtu)})"),
             (LinuxProperties.State, inside.IsUp && hostEnd?.IsUp == true ? "up" : "down"),
-            .. HasMac ? [(LinuxProperties.Mac, inside.Mac?.ToString() ?? "")] : Array.Empty<(string, string?)>(),
+            (LinuxProperties.Mac, inside.Mac?.ToString() ?? ""),
             (LinuxProperties.Deployment, recorded ?? ""),
         ];
         return context.Owner(new HostResource
@@ -154,7 +157,7 @@ internal sealed class VethKind : LinuxKind
         var (netns, inside) = LinuxNames.Split(r.Name);
         var mtu = int.Parse(p[LinuxProperties.Mtu] ?? "", CultureInfo.InvariantCulture);
         var bridge = p[LinuxProperties.Bridge]!;
-        MacAddress? mac = HasMac && p[LinuxProperties.Mac] is { Length: > 0 } m ? MacAddress.Parse(m) : null;
+        MacAddress? mac = p[LinuxProperties.Mac] is { Length: > 0 } m ? MacAddress.Parse(m) : null;
         var alias = Alias(r, context);
         if (step.Step.Action == StepAction.Create)
         {

@@ -1,6 +1,6 @@
 namespace NetVirt.Backends.Linux.Netlink;
 
-/// <summary>The three rtnetlink dumps observation needs, decoded by <see cref="RtnlDecoder"/>.</summary>
+/// <summary>The rtnetlink dumps observation needs, decoded by <see cref="RtnlDecoder"/>.</summary>
 internal static class Dumps
 {
     /// <summary>Every link of the socket's namespace.</summary>
@@ -43,5 +43,26 @@ internal static class Dumps
             }
         });
         return routes;
+    }
+
+    /// <summary>
+    /// Every forwarding entry (AF_BRIDGE: bridges' and devices' own, such as a VXLAN device's) and every IPv4 and IPv6
+    /// neighbour entry of the socket's namespace.
+    /// </summary>
+    public static List<NeighbourObserved> Neighbours(NetlinkSocket socket)
+    {
+        var entries = new List<NeighbourObserved>();
+        foreach (var family in (byte[])[Rtnl.AF_BRIDGE, Rtnl.AF_INET, Rtnl.AF_INET6])
+        {
+            socket.Dump(Rtnl.RTM_GETNEIGH, b => b.NdMsg(family, 0, 0, 0), (_, p) =>
+            {
+                if (RtnlDecoder.Neighbour(p) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            });
+        }
+
+        return entries;
     }
 }

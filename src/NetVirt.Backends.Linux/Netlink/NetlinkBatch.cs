@@ -94,6 +94,19 @@ internal sealed class NetlinkBatch
         span[7] = type;
     }
 
+    /// <summary>Writes a <c>struct ndmsg</c> (linux/neighbour.h).</summary>
+    public void NdMsg(byte family, int index, ushort state, byte flags)
+    {
+        var span = Reserve(Rtnl.NdMsgLength);
+        span[0] = family;
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], index);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], state);
+        span[10] = flags;
+    }
+
+    /// <summary>A 16-bit attribute in network byte order (a UDP port).</summary>
+    public void U16BigEndian(ushort type, ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Attribute(type, 2), value);
+
     /// <summary>A NUL-terminated string attribute.</summary>
     public void String(ushort type, string value)
     {

@@ -1,6 +1,6 @@
 namespace NetVirt.Backends.Linux.Netlink;
 
-/// <summary>rtnetlink constants (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/if_addr.h, linux/veth.h).</summary>
+/// <summary>rtnetlink constants (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/if_addr.h, linux/veth.h, linux/neighbour.h).</summary>
 internal static class Rtnl
 {
     public const ushort NLMSG_ERROR = 2;
@@ -26,11 +26,15 @@ internal static class Rtnl
     public const ushort RTM_NEWROUTE = 24;
     public const ushort RTM_DELROUTE = 25;
     public const ushort RTM_GETROUTE = 26;
+    public const ushort RTM_NEWNEIGH = 28;
+    public const ushort RTM_DELNEIGH = 29;
+    public const ushort RTM_GETNEIGH = 30;
 
     public const int HeaderLength = 16;
     public const int IfInfoLength = 16;
     public const int IfAddrLength = 8;
     public const int RtMsgLength = 12;
+    public const int NdMsgLength = 12;
 
     public const ushort IFLA_ADDRESS = 1;
     public const ushort IFLA_IFNAME = 3;
@@ -46,6 +50,14 @@ internal static class Rtnl
     public const ushort IFLA_INFO_KIND = 1;
     public const ushort IFLA_INFO_DATA = 2;
     public const ushort IFLA_INFO_SLAVE_KIND = 4;
+    public const ushort IFLA_INFO_SLAVE_DATA = 5;
+    public const ushort IFLA_BRPORT_LEARNING = 8;
+    public const ushort IFLA_VXLAN_ID = 1;
+    public const ushort IFLA_VXLAN_LOCAL = 4;
+    public const ushort IFLA_VXLAN_LEARNING = 7;
+    public const ushort IFLA_VXLAN_PROXY = 11;
+    public const ushort IFLA_VXLAN_PORT = 15;
+    public const ushort IFLA_VXLAN_LOCAL6 = 17;
     public const ushort VETH_INFO_PEER = 1;
     public const ushort IFLA_MACVLAN_MODE = 1;
     public const uint MACVLAN_MODE_BRIDGE = 4;
@@ -73,7 +85,16 @@ internal static class Rtnl
 
     public const byte AF_UNSPEC = 0;
     public const byte AF_INET = 2;
+    public const byte AF_BRIDGE = 7;
     public const byte AF_INET6 = 10;
+    public const ushort NDA_DST = 1;
+    public const ushort NDA_LLADDR = 2;
+    public const ushort NDA_MASTER = 9;
+    public const ushort NUD_NOARP = 0x40;
+    public const ushort NUD_PERMANENT = 0x80;
+    public const byte NTF_SELF = 0x02;
+    public const byte NTF_MASTER = 0x04;
+
     public const ushort NLA_F_NESTED = 0x8000;
     public const ushort NLA_TYPE_MASK = 0x3fff;
 }

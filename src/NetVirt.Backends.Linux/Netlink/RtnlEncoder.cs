@@ -38,9 +38,19 @@ internal static class RtnlEncoder
             case SetLinkRequest r:
             {
                 int? bridge = r.Master is null ? null : r.Master.Length == 0 ? 0 : indexOf(r.Master);
-                RtnlRequests.SetLink(batch, r.Name, r.Alias, r.NoIpv6LinkLocal, bridge, r.Mtu, r.Mac, r.Up);
+                RtnlRequests.SetLink(batch, r.Name, r.Alias, r.NoIpv6LinkLocal, bridge, r.Mtu, r.Mac, r.Up, r.BridgeLearning);
                 break;
             }
+
+            case CreateVxlanRequest r:
+                RtnlRequests.CreateVxlan(batch, r.Name, r.Vni, r.Local, r.Port, r.Mtu, indexOf(r.Master));
+                break;
+            case FdbRequest r:
+                RtnlRequests.Fdb(batch, r.Add, indexOf(r.Device), r.Mac, r.Self, r.Destination);
+                break;
+            case NeighbourRequest r:
+                RtnlRequests.Neighbour(batch, r.Add, indexOf(r.Device), r.Address, r.Mac);
+                break;
 
             case DeleteLinkRequest r:
                 RtnlRequests.DeleteLink(batch, r.Name);

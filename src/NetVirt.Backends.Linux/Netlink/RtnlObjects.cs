@@ -33,7 +33,27 @@ internal sealed record LinkObserved(int Index, string Name)
 
     /// <summary>True when administratively up.</summary>
     public bool IsUp => (Flags & Rtnl.IFF_UP) != 0;
+
+    /// <summary>A VXLAN device's settings (<c>IFLA_INFO_DATA</c>), or null for other kinds.</summary>
+    public VxlanObserved? Vxlan { get; init; }
+
+    /// <summary>Learning on the bridge port (<c>IFLA_BRPORT_LEARNING</c>), or null when the link is no bridge port.</summary>
+    public bool? PortLearning { get; init; }
 }
+
+/// <summary>A VXLAN device's settings as a link dump reports them.</summary>
+/// <param name="Vni">VXLAN network identifier.</param>
+/// <param name="Local">Local (source) address, or null.</param>
+/// <param name="Port">UDP destination port.</param>
+/// <param name="Learning">Source-address learning.</param>
+/// <param name="Proxy">ARP/neighbour-discovery proxy.</param>
+internal sealed record VxlanObserved(int Vni, IPAddress? Local, int Port, bool Learning, bool Proxy);
+
+/// <summary>
+/// An entry of an <c>RTM_NEWNEIGH</c> dump: a forwarding entry (<see cref="Family"/> AF_BRIDGE: on a device's own table
+/// with <see cref="Flags"/> NTF_SELF, or a bridge's with NTF_MASTER) or a neighbour entry (AF_INET, AF_INET6).
+/// </summary>
+internal sealed record NeighbourObserved(byte Family, int Index, ushort State, byte Flags, MacAddress? Mac, IPAddress? Destination, int Master);
 
 /// <summary>An address as an <c>RTM_NEWADDR</c> dump reports it.</summary>
 internal sealed record AddressObserved(int Index, InterfaceAddress Address, byte Scope, uint Flags);
@@ -60,6 +80,8 @@ internal static class RtnlDecoder
         MacAddress? mac = null;
         int mtu = 0, master = 0, link = 0;
         int? linkNetnsId = null;
+        VxlanObserved? vxlan = null;
+        bool? portLearning = null;
         var attributes = new NetlinkAttributes(payload[Rtnl.IfInfoLength..]);
         while (attributes.MoveNext())
         {
@@ -88,12 +110,36 @@ internal static class RtnlDecoder
                     break;
                 case Rtnl.IFLA_LINKINFO:
                     var info = new NetlinkAttributes(attributes.Value);
+                    var data = ReadOnlySpan<byte>.Empty;
+                    string? slaveKind = null;
+                    var slaveData = ReadOnlySpan<byte>.Empty;
                     while (info.MoveNext())
                     {
-                        if (info.Type == Rtnl.IFLA_INFO_KIND)
+                        switch (info.Type)
                         {
-                            kind = info.AsString();
+                            case Rtnl.IFLA_INFO_KIND:
+                                kind = info.AsString();
+                                break;
+                            case Rtnl.IFLA_INFO_DATA:
+                                data = info.Value;
+                                break;
+                            case Rtnl.IFLA_INFO_SLAVE_KIND:
+                                slaveKind = info.AsString();
+                                break;
+                            case Rtnl.IFLA_INFO_SLAVE_DATA:
+                                slaveData = info.Value;
+                                break;
                         }
+                    }
+
+                    if (kind == "vxlan")
+                    {
+                        vxlan = Vxlan(data);
+                    }
+
+                    if (slaveKind == "bridge")
+                    {
+                        portLearning = Learning(slaveData);
                     }
 
                     break;
@@ -102,8 +148,89 @@ internal static class RtnlDecoder
 
         return name is null ? null : new LinkObserved(index, name)
         {
-            Flags = flags, Mtu = mtu, Mac = mac, Master = master, Alias = alias, Kind = kind, Link = link, LinkNetnsId = linkNetnsId,
+            Flags = flags, Mtu = mtu, Mac = mac, Master = master, Alias = alias, Kind = kind, Link = link, LinkNetnsId = linkNetnsId, Vxlan = vxlan, PortLearning = portLearning,
         };
+    }
+
+    private static VxlanObserved Vxlan(ReadOnlySpan<byte> data)
+    {
+        int vni = 0, port = 0;
+        IPAddress? local = null;
+        bool learning = false, proxy = false;
+        var attributes = new NetlinkAttributes(data);
+        while (attributes.MoveNext())
+        {
+            switch (attributes.Type)
+            {
+                case Rtnl.IFLA_VXLAN_ID:
+                    vni = (int)attributes.AsU32();
+                    break;
+                case Rtnl.IFLA_VXLAN_LOCAL when attributes.Value.Length == 4:
+                case Rtnl.IFLA_VXLAN_LOCAL6 when attributes.Value.Length == 16:
+                    local = attributes.AsAddress();
+                    break;
+                case Rtnl.IFLA_VXLAN_LEARNING when attributes.Value.Length >= 1:
+                    learning = attributes.Value[0] != 0;
+                    break;
+                case Rtnl.IFLA_VXLAN_PROXY when attributes.Value.Length >= 1:
+                    proxy = attributes.Value[0] != 0;
+                    break;
+                case Rtnl.IFLA_VXLAN_PORT when attributes.Value.Length >= 2:
+                    port = BinaryPrimitives.ReadUInt16BigEndian(attributes.Value);
+                    break;
+            }
+        }
+
+        return new VxlanObserved(vni, local, port, learning, proxy);
+    }
+
+    private static bool? Learning(ReadOnlySpan<byte> data)
+    {
+        var attributes = new NetlinkAttributes(data);
+        while (attributes.MoveNext())
+        {
+            if (attributes.Type == Rtnl.IFLA_BRPORT_LEARNING && attributes.Value.Length >= 1)
+            {
+                return attributes.Value[0] != 0;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Decodes an <c>RTM_NEWNEIGH</c> payload.</summary>
+    public static NeighbourObserved? Neighbour(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < Rtnl.NdMsgLength)
+        {
+            return null;
+        }
+
+        var family = payload[0];
+        var index = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+        var state = BinaryPrimitives.ReadUInt16LittleEndian(payload[8..]);
+        var flags = payload[10];
+        MacAddress? mac = null;
+        IPAddress? destination = null;
+        var master = 0;
+        var attributes = new NetlinkAttributes(payload[Rtnl.NdMsgLength..]);
+        while (attributes.MoveNext())
+        {
+            switch (attributes.Type)
+            {
+                case Rtnl.NDA_LLADDR when attributes.Value.Length == 6:
+                    mac = MacAddress.FromBytes(attributes.Value);
+                    break;
+                case Rtnl.NDA_DST when attributes.Value.Length is 4 or 16:
+                    destination = attributes.AsAddress();
+                    break;
+                case Rtnl.NDA_MASTER:
+                    master = (int)attributes.AsU32();
+                    break;
+            }
+        }
+
+        return new NeighbourObserved(family, index, state, flags, mac, destination, master);
     }
 
     /// <summary>Decodes an <c>RTM_NEWADDR</c> payload.</summary>

@@ -79,7 +79,8 @@ internal static class RtnlRequests
     /// request costs a lock round and a notification, which adds up over a thousand links. The kernel applies the
     /// address generation mode before it brings the link up, so no link-local address appears.
     /// </summary>
-    public static void SetLink(NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false)
+    public static void SetLink(
+        NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false, bool? bridgeLearning = null)
     {
         batch.Begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_ACK);
         batch.IfInfo(flags: up ? Rtnl.IFF_UP : 0, change: up ? Rtnl.IFF_UP : 0);
@@ -117,6 +118,63 @@ internal static class RtnlRequests
             batch.EndNested();
         }
 
+        if (bridgeLearning is { } learning)
+        {
+            // Bridge port attributes of a link that is already a port: the kernel looks up the master's handler before
+            // it would apply a master given in the same request, so this never goes with IFLA_MASTER.
+            batch.BeginNested(Rtnl.IFLA_LINKINFO);
+            batch.String(Rtnl.IFLA_INFO_SLAVE_KIND, "bridge");
+            batch.BeginNested(Rtnl.IFLA_INFO_SLAVE_DATA);
+            batch.U8(Rtnl.IFLA_BRPORT_LEARNING, learning ? (byte)1 : (byte)0);
+            batch.EndNested();
+            batch.EndNested();
+        }
+
+        batch.End();
+    }
+
+    /// <summary>
+    /// <c>ip link add NAME mtu M master B type vxlan id VNI local ADDR dstport PORT nolearning proxy</c>, down. No
+    /// remote and no group: the device sends only where its forwarding entries say.
+    /// </summary>
+    public static void CreateVxlan(NetlinkBatch batch, string name, int vni, IPAddress local, int port, int mtu, int master) =>
+        CreateLink(batch, name, "vxlan", mtu, master: master, data: b =>
+        {
+            b.U32(Rtnl.IFLA_VXLAN_ID, (uint)vni);
+            b.Address(local.AddressFamily == AddressFamily.InterNetwork ? Rtnl.IFLA_VXLAN_LOCAL : Rtnl.IFLA_VXLAN_LOCAL6, local);
+            b.U8(Rtnl.IFLA_VXLAN_LEARNING, 0);
+            b.U8(Rtnl.IFLA_VXLAN_PROXY, 1);
+            b.U16BigEndian(Rtnl.IFLA_VXLAN_PORT, (ushort)port);
+        });
+
+    /// <summary>
+    /// A forwarding entry on a VXLAN device: its own (<paramref name="self"/>: to the VTEP <paramref name="destination"/>,
+    /// permanent) or the bridge's static entry on the device's port. Add replaces what is there.
+    /// </summary>
+    public static void Fdb(NetlinkBatch batch, bool add, int index, MacAddress mac, bool self, IPAddress? destination)
+    {
+        batch.Begin(add ? Rtnl.RTM_NEWNEIGH : Rtnl.RTM_DELNEIGH, add ? (ushort)(Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE | Rtnl.NLM_F_ACK) : Rtnl.NLM_F_ACK);
+        batch.NdMsg(Rtnl.AF_BRIDGE, index, self ? Rtnl.NUD_PERMANENT : Rtnl.NUD_NOARP, self ? Rtnl.NTF_SELF : Rtnl.NTF_MASTER);
+        Span<byte> bytes = stackalloc byte[6];
+        mac.WriteBytes(bytes);
+        batch.Bytes(Rtnl.NDA_LLADDR, bytes);
+        if (destination is not null)
+        {
+            batch.Address(Rtnl.NDA_DST, destination);
+        }
+
+        batch.End();
+    }
+
+    /// <summary>A permanent neighbour entry (<c>ip neigh replace ADDR lladdr MAC dev INDEX nud permanent</c>).</summary>
+    public static void Neighbour(NetlinkBatch batch, bool add, int index, IPAddress address, MacAddress mac)
+    {
+        batch.Begin(add ? Rtnl.RTM_NEWNEIGH : Rtnl.RTM_DELNEIGH, add ? (ushort)(Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE | Rtnl.NLM_F_ACK) : Rtnl.NLM_F_ACK);
+        batch.NdMsg(address.AddressFamily == AddressFamily.InterNetwork ? Rtnl.AF_INET : Rtnl.AF_INET6, index, Rtnl.NUD_PERMANENT, 0);
+        batch.Address(Rtnl.NDA_DST, address);
+        Span<byte> bytes = stackalloc byte[6];
+        mac.WriteBytes(bytes);
+        batch.Bytes(Rtnl.NDA_LLADDR, bytes);
         batch.End();
     }
 

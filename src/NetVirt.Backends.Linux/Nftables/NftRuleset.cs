@@ -147,7 +147,8 @@ public static class NftRuleset
             }
         }
 
-        if (properties[LinuxProperties.AllowedMac] is { Length: > 0 } mac)
+        // One MAC for a VNIC; every remote VNIC's and the anycast gateways' for a VXLAN port.
+        foreach (var mac in (properties[LinuxProperties.AllowedMac] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             yield return (Macs, $"{quoted} . {mac}");
         }

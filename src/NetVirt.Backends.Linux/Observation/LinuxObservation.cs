@@ -30,7 +30,7 @@ internal static partial class LinuxObservation
     /// </summary>
     public static HostState Build(
         LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, IReadOnlyList<NetnsEntry> entries, IReadOnlyList<NamespaceObserved> namespaces,
-        IReadOnlyList<NamespaceObserved> otherZones, TcObserved tc, NftTableObserved? nft)
+        IReadOnlyList<NamespaceObserved> otherZones, TcObserved tc, NftTableObserved? nft, OverlayObserved? overlay = null)
     {
         var naming = context.Naming;
         var resources = new List<HostResource>();
@@ -133,6 +133,11 @@ internal static partial class LinuxObservation
 
         AddOtherPrefixes(otherZones, resources);
         AddHostLinks(context, hostLinks, hostByName, hostByIndex, claimed, tc, vethIds, resources);
+        if (overlay is not null)
+        {
+            AddOverlay(context, hostLinks, overlay, resources);
+        }
+
         if (nft is not null)
         {
             var table = NftTableKind.Observed(nft, context);
@@ -214,6 +219,10 @@ internal static partial class LinuxObservation
                 var foreign = ports.GetValueOrDefault(link.Index, []).Where(p => !Ours(p)).Select(p => p.Name);
                 resources.Add(BridgeKind.Observed(link, foreign, context));
             }
+            else if (link.Kind == "vxlan" && alias is { Kind: VxlanKind.AliasKind })
+            {
+                resources.Add(VxlanKind.Observed(link, link.Master != 0 && hostByIndex.TryGetValue(link.Master, out var master) ? master.Name : "", context));
+            }
             else if (link.Kind == "ifb" && alias is { Kind: ShapingKind.AliasKind } && SplitPair(alias.Identity) is { } ifbOf && naming.IsOurs(alias.Deployment))
             {
                 shaped[ifbOf] = (link.Name, alias);
@@ -243,6 +252,52 @@ internal static partial class LinuxObservation
                 && tc.TbfRates.TryGetValue(i.Ifb, out var rate) ? ShapingKind.Rate(rate) : "";
             var name = LinuxNames.Interface(naming.ZoneNetns(zone), vnic);
             resources.Add(ShapingKind.Observed(name, zone, hostEnd, ifb?.Ifb ?? "", egress, ingress, ifb?.Mark, vethIds.TryGetValue(name, out var veth) ? veth : null, context));
+        }
+    }
+
+    // The forwarding and neighbour entries on this deployment's VXLAN devices (the bridge's static entries on their
+    // ports, their own entries with a destination, their permanent neighbour entries; the kernel's own and dynamic
+    // entries are not NetVirt's), and what the interface carrying the underlay address offers.
+    private static void AddOverlay(LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, OverlayObserved overlay, List<HostResource> resources)
+    {
+        var naming = context.Naming;
+        var devices = hostLinks.Where(l => l.Kind == "vxlan" && naming.IsOwned(l.Name) && LinuxNaming.ParseAlias(l.Alias) is { Kind: VxlanKind.AliasKind } a && naming.IsOurs(a.Deployment))
+            .ToDictionary(l => l.Index, l => l.Name);
+        var self = new Dictionary<(string Device, MacAddress Mac), System.Net.IPAddress>();
+        var bridged = new HashSet<(string Device, MacAddress Mac)>();
+        foreach (var entry in overlay.Neighbours)
+        {
+            if (!devices.TryGetValue(entry.Index, out var device) || entry.Mac is not { } mac || mac.IsZero || mac.IsMulticast)
+            {
+                continue;
+            }
+
+            if (entry.Family == Rtnl.AF_BRIDGE && entry.Master == 0 && (entry.Flags & Rtnl.NTF_SELF) != 0 && entry.Destination is { } dst)
+            {
+                self.TryAdd((device, mac), dst);
+            }
+            else if (entry.Family == Rtnl.AF_BRIDGE && entry.Master != 0 && entry.State == Rtnl.NUD_NOARP)
+            {
+                bridged.Add((device, mac));
+            }
+            else if (entry.Family is Rtnl.AF_INET or Rtnl.AF_INET6 && (entry.State & Rtnl.NUD_PERMANENT) != 0 && entry.Destination is { } address)
+            {
+                resources.Add(NeighbourKind.Of(device, address, mac));
+            }
+        }
+
+        foreach (var key in self.Keys.Concat(bridged).Distinct())
+        {
+            resources.Add(FdbKind.Observed(key.Device, key.Mac, self.GetValueOrDefault(key), bridged.Contains(key)));
+        }
+
+        if (context.Overlay is { UnderlayMtu: > 0 } wanted)
+        {
+            var local = overlay.Addresses.FirstOrDefault(a => a.Address.Address.Equals(wanted.Local));
+            if (local is not null && hostLinks.FirstOrDefault(l => l.Index == local.Index) is { } carrier)
+            {
+                resources.Add(UnderlayKind.Observed(wanted.Local.ToString(), carrier, wanted.UnderlayMtu));
+            }
         }
     }
 

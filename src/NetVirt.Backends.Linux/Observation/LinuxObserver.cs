@@ -26,9 +26,13 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
         // Filters are listed only where an owned veth has an ingress qdisc candidate: every owned veth host end.
         var tcTask = tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken);
         var nftTask = nft.ListAsync(context.Table, cancellationToken);
+        // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
+        var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
+            ? new OverlayObserved(kernel.HostNeighbours(), kernel.HostAddresses())
+            : null;
         await Task.WhenAll(namespacesTask, tcTask, nftTask).ConfigureAwait(false);
         var (mine, theirs) = await namespacesTask.ConfigureAwait(false);
-        return LinuxObservation.Build(context, hostLinks, owned, mine, theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false));
+        return LinuxObservation.Build(context, hostLinks, owned, mine, theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay);
     }
 
     /// <summary>The namespaces of containers whose VNICs' host ends (this prefix's, this deployment's) are on the host.</summary>

@@ -44,3 +44,9 @@ internal sealed record NamespaceObserved(string Name)
         };
     }
 }
+
+/// <summary>
+/// What the host namespace shows of the overlay (read only when the host has a VXLAN device of the prefix or an overlay
+/// is wanted): its forwarding and neighbour entries, and its addresses (where the underlay address is).
+/// </summary>
+internal sealed record OverlayObserved(IReadOnlyList<NeighbourObserved> Neighbours, IReadOnlyList<AddressObserved> Addresses);

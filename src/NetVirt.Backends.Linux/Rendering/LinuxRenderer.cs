@@ -66,12 +66,14 @@ internal sealed class LinuxRenderer
             .Concat(_model.Zones.SelectMany(z => z.Vnics).Where(v => _index.DomainOf(v) is not null).Select(v => (Domain: _index.DomainOf(v)!.Value, Mtu: _index.EffectiveMtu(v))))
             .GroupBy(d => d.Domain)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Mtu));
+        var bridges = new Dictionary<L2Domain, (string Name, int Mtu)>();
         foreach (var domain in domains)
         {
             var name = _naming.Bridge(domain.Over, domain.Vlan);
-            if (ClaimHostName(name, $"bridge for {domain}"))
+            var mtu = mtus.GetValueOrDefault(domain, _index.MtuOfLower(domain.Over));
+            if (ClaimHostName(name, $"bridge for {domain}") && Add(BridgeKind.Desired(name, mtu, _context)) is not null)
             {
-                Add(BridgeKind.Desired(name, mtus.GetValueOrDefault(domain, _index.MtuOfLower(domain.Over)), _context));
+                bridges[domain] = (name, mtu);
             }
         }
 
@@ -79,6 +81,53 @@ internal sealed class LinuxRenderer
         foreach (var zone in _model.Zones)
         {
             RenderZone(zone);
+        }
+
+        if (_context.Overlay is { } overlay)
+        {
+            RenderOverlay(overlay, bridges);
+        }
+    }
+
+    /// <summary>
+    /// A host of a model with hosts: each L2 domain it shares with another host gets a VXLAN device on the domain's
+    /// bridge, protected so that only the domain's remote VNICs and anycast gateways send through it, with a forwarding
+    /// entry per remote VNIC and a neighbour entry per remote address, all from the model; the underlay must carry
+    /// the largest of those domains' MTUs plus the VXLAN overhead.
+    /// </summary>
+    private void RenderOverlay(LinuxOverlay overlay, Dictionary<L2Domain, (string Name, int Mtu)> bridges)
+    {
+        foreach (var domain in overlay.Tunnelled.OrderBy(d => d.Over, StringComparer.Ordinal).ThenBy(d => d.Vlan))
+        {
+            var subject = $"overlay of {domain.Domain} (VNI {domain.Vni})";
+            if (!bridges.TryGetValue(domain.Domain, out var bridge))
+            {
+                continue; // nothing of the domain on this host (an empty model: destroy): nothing to join to it
+            }
+
+            var name = _naming.Vxlan(domain.Over, domain.Vlan);
+            // The tunnel carries the largest frames of the domain on any host; the bridge only forwards to ports that take them.
+            if (!ClaimHostName(name, subject) || Add(VxlanKind.Desired(name, domain.Vni, overlay.Local, overlay.Port, bridge.Name, domain.Mtu, _context), subject) is null)
+            {
+                continue;
+            }
+            var gateways = _model.Networks.Where(n => new L2Domain(n.Over, n.Vlan) == domain.Domain && ModelIndex.RouterOf(n) is not null)
+                .Select(n => AnycastGateway.MacOf(ModelIndex.RouterOf(n)!).ToString());
+            Add(ProtectionKind.Overlay(name, [.. domain.Remote.Select(r => r.Mac.ToString()), .. gateways], Table().Id), subject);
+            foreach (var remote in domain.Remote)
+            {
+                var what = $"{subject}: zone {remote.Zone} vnic {remote.Vnic} on host {remote.Host}";
+                Add(FdbKind.Desired(name, remote.Mac, remote.HostAddress), what);
+                foreach (var address in remote.Addresses.Distinct())
+                {
+                    Add(NeighbourKind.Of(name, address, remote.Mac), what);
+                }
+            }
+        }
+
+        if (overlay.UnderlayMtu > 0)
+        {
+            Add(UnderlayKind.Required(overlay.Local.ToString(), overlay.UnderlayMtu), $"underlay address {overlay.Local}");
         }
     }
 
@@ -111,7 +160,9 @@ internal sealed class LinuxRenderer
                 }
 
                 var bridge = _naming.Bridge(domain.Key.Over, domain.Key.Vlan);
-                var leg = Add(VethKind.Leg.Desired(LinuxNames.Interface(netns, inside), null, hostEnd, bridge, null, domain.Max(n => n.EffectiveMtu), netnsResource.Id, _context), subject);
+                // With an overlay, every host's leg of the router carries the same MAC: a distributed anycast gateway.
+                MacAddress? mac = _context.Overlay is null ? null : AnycastGateway.MacOf(router.Key);
+                var leg = Add(VethKind.Leg.Desired(LinuxNames.Interface(netns, inside), null, hostEnd, bridge, mac, domain.Max(n => n.EffectiveMtu), netnsResource.Id, _context), subject);
                 if (leg is null)
                 {
                     continue;

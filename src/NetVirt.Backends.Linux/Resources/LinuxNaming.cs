@@ -136,6 +136,9 @@ public sealed partial class LinuxNaming
     /// <summary>The host end of a router's leg into an L2 domain (the end on the bridge): <c>nv-g</c> and a hash.</summary>
     public string RouterLegHostEnd(string router, string over, int vlan) => Hashed('g', $"leg/{router}/{over}/{vlan}");
 
+    /// <summary>The VXLAN device that carries an L2 domain to the other hosts (a model with hosts): <c>nv-x</c> and a hash.</summary>
+    public string Vxlan(string over, int vlan) => Hashed('x', $"vxlan/{over}/{vlan}");
+
     /// <summary>The router end of its leg into an L2 domain, inside the router namespace: <c>stub0.100</c>, or <c>l</c> and a hash.</summary>
     public static string RouterLegInside(string over, int vlan)
     {

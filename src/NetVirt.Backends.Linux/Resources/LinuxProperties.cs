@@ -74,4 +74,34 @@ public static class LinuxProperties
 
     /// <summary>Interfaces NetVirt does not own that are enslaved to an owned bridge, sorted, comma-separated (desired: none).</summary>
     public const string ForeignPorts = "foreign-ports";
+
+    /// <summary>VXLAN network identifier of a VXLAN device.</summary>
+    public const string Vni = "vni";
+
+    /// <summary>A VXLAN device's local (underlay) address.</summary>
+    public const string Local = "local";
+
+    /// <summary>A VXLAN device's UDP destination port.</summary>
+    public const string UdpPort = "dstport";
+
+    /// <summary>A VXLAN device's own source-address learning (<c>off</c>: entries come from the model only).</summary>
+    public const string Learning = "learning";
+
+    /// <summary>A VXLAN device's ARP/neighbour-discovery proxy (<c>on</c>).</summary>
+    public const string Proxy = "proxy";
+
+    /// <summary>Learning of the bridge on a port (<c>off</c> on a VXLAN port: a remote source is never learnt).</summary>
+    public const string PortLearning = "port-learning";
+
+    /// <summary>Where a VXLAN forwarding entry sends frames: the remote host's underlay address.</summary>
+    public const string Destination = "dst";
+
+    /// <summary>The bridge's own entry for a remote MAC on the VXLAN port (<c>static</c>), so it is not flooded.</summary>
+    public const string BridgeEntry = "bridge-entry";
+
+    /// <summary>The link-layer address of a neighbour entry (not <c>mac</c>: that names an interface's own MAC).</summary>
+    public const string LinkLayerAddress = "lladdr";
+
+    /// <summary>A requirement on the underlay: the MTU it must have at least, as <c>1550 or more</c>.</summary>
+    public const string UnderlayMtu = "mtu";
 }

@@ -28,6 +28,7 @@ public static class ServeCommand
         var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
         auth.AcceptOnlyFromAmong("token", "none");
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
+        var auditDir = new Option<string?>("--audit-dir") { Description = "Folder for the reports of audits this server runs (default: 'audits' next to the SQLite file, or in NetVirt's data directory for PostgreSQL)" };
         var socket = new Option<string?>("--socket")
         {
             Description = $"The unix socket the CNI plugin (netvirt-cni) talks to, root's only; 'none' for none (default {Api.Cni.DaemonSocket.SystemDefault} for the system database, else <db>.sock)",
@@ -45,7 +46,7 @@ public static class ServeCommand
               netvirt serve --socket /run/nvt/cni.sock              # the CNI plugin's socket (a conflist names it with "socket")
             """)
         {
-            urls, reconcile, resync, auth, maxBody, socket, logFormat,
+            urls, reconcile, resync, auth, maxBody, socket, logFormat, auditDir,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -63,6 +64,7 @@ public static class ServeCommand
                 RequireAuth = result.GetValue(auth) != "none",
                 TokenFile = context.TokenFile,
                 MaxBodyBytes = result.GetValue(maxBody),
+                AuditDirectory = result.GetValue(auditDir),
                 Prefix = context.BackendOptions.Prefix,
                 Socket = result.GetValue(socket) switch
                 {

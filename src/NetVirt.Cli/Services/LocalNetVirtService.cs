@@ -30,9 +30,10 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     /// <inheritdoc />
     public async Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
     {
-        // A dry run creates no database: without one, it previews against a throwaway copy that starts empty, as the
-        // real database would (its MACs then start where that copy's deployment id says; the real one gets its own).
-        if (context.Database.FilePath is not { } file || File.Exists(file))
+        // A dry run creates no database and no schema: without one (no file, or a PostgreSQL database without NetVirt's
+        // tables), it previews against a throwaway copy that starts empty, as the real database would (its MACs then
+        // start where that copy's deployment id says; the real one gets its own).
+        if (context.Database.FilePath is { } file ? File.Exists(file) : NetVirtDatabase.HoldsDeployment(context.Database))
         {
             var (current, preview) = Store.Preview(model, context.Target, allowEmpty);
             var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);

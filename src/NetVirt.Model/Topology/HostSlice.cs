@@ -58,10 +58,23 @@ public sealed record HostSlice(HostSpec Host, NetworkModel Model, EquatableArray
             }
 
             var peers = carried.Where(c => c.Key != host && c.Value.Contains(domain)).Select(c => addresses[c.Key]).OrderBy(a => a.ToString(), StringComparer.Ordinal).ToEquatableArray();
-            overlay.Add(new OverlayDomain(domain.Over, domain.Vlan, vni, remote.ToEquatableArray(), peers));
+            overlay.Add(new OverlayDomain(domain.Over, domain.Vlan, vni, remote.ToEquatableArray(), peers) { Mtu = DomainMtu(resolved, index, domain) });
         }
 
         return new HostSlice(spec, model, overlay.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The largest MTU in <paramref name="domain"/> on any host (its networks' and VNICs'): what its tunnels must carry,
+    /// since a VNIC on another host sends frames that large.
+    /// </summary>
+    public static int DomainMtu(NetworkModel resolved, ModelIndex index, L2Domain domain)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        ArgumentNullException.ThrowIfNull(index);
+        return resolved.Networks.Where(n => new L2Domain(n.Over, n.Vlan) == domain).Select(n => n.EffectiveMtu)
+            .Concat(resolved.Zones.SelectMany(z => z.Vnics).Where(v => index.DomainOf(v) == domain).Select(index.EffectiveMtu))
+            .DefaultIfEmpty(NetworkSpec.DefaultMtu).Max();
     }
 
     /// <summary>The L2 domains each host carries (see <see cref="For"/>).</summary>
@@ -101,6 +114,9 @@ public sealed record HostSlice(HostSpec Host, NetworkModel Model, EquatableArray
 /// <param name="Peers">Underlay addresses of the other hosts that carry the domain.</param>
 public sealed record OverlayDomain(string Over, int Vlan, int Vni, EquatableArray<RemotePort> Remote, EquatableArray<IPAddress> Peers)
 {
+    /// <summary>The largest MTU of the domain on any host (<see cref="HostSlice.DomainMtu"/>): the MTU of its tunnels.</summary>
+    public int Mtu { get; init; } = NetworkSpec.DefaultMtu;
+
     /// <summary>The domain.</summary>
     public L2Domain Domain => new(Over, Vlan);
 }

@@ -105,6 +105,14 @@ public static class Migrator
         transaction.Commit();
     }
 
+    /// <summary>True when the database holds a NetVirt deployment (its migrations table has rows); reads only.</summary>
+    internal static bool HoldsDeployment(Dialect dialect, DbConnection connection)
+    {
+        var state = ReadState(dialect, connection, null);
+        CheckOwnership(dialect, For(dialect.Engine), state);
+        return !state.Empty;
+    }
+
     private static bool Exists(DbConnection connection, DbTransaction transaction, int version) =>
         connection.ExecuteScalar<long>("SELECT count(*) FROM netvirt_migrations WHERE version = @version", new { version }, transaction) > 0;
 

@@ -111,6 +111,30 @@ public sealed class TrustCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ApplyDryRun_EmptyPostgresDatabase_PlansFromScratchAndCreatesNothing()
+    {
+        if (!NetVirt.Testing.ThrowawayPostgres.Available && Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            return;
+        }
+
+        using var db = new TempStore(StoreEngine.PostgreSql);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await Program.RunAsync(["--db", db.Location, "--target", "illumos", "apply", "-f", RepoPaths.MultiTenantSample, "--dry-run", "--output", "json"], stdout, stderr);
+
+        Assert.True(exit == ExitCodes.Ok, stdout.ToString() + stderr);
+        using var json = JsonDocument.Parse(stdout.ToString());
+        Assert.Equal(10, json.RootElement.GetProperty("allocations").GetArrayLength());
+        // Not a table, not a row: the database is as empty as it was.
+        using var connection = new Npgsql.NpgsqlConnection(((StoreAddress)StoreLocation.Parse(db.Location)).ConnectionString + ";Pooling=false");
+        connection.Open();
+        Assert.Equal(0L, Dapper.SqlMapper.ExecuteScalar<long>(connection, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+        Assert.False(NetVirtDatabase.HoldsDeployment(StoreLocation.Parse(db.Location)));
+    }
+
+    [Fact]
     public async Task ApplyEmptyInput_OverAState_IsRefusedUnlessAllowEmpty()
     {
         // The defect: `apply --store-only -f -` with empty input replaced the whole desired state with nothing.

@@ -28,6 +28,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     private const int EINVAL = 22;
     private const int ENETUNREACH = 101;
     private const int EADDRNOTAVAIL = 99;
+    private const int EOPNOTSUPP = 95;
 
     private readonly Lock _gate = new();
     private readonly Netns _host = new("(host)");
@@ -71,6 +72,40 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         {
             Alive();
             return Dump(_host);
+        }
+    }
+
+    IReadOnlyList<AddressObserved> ILinuxKernel.HostAddresses()
+    {
+        lock (_gate)
+        {
+            Alive();
+            return [.. _host.Addresses.Select(a => new AddressObserved(a.Index, a.Address, Rtnl.RT_SCOPE_UNIVERSE, 0))];
+        }
+    }
+
+    IReadOnlyList<NeighbourObserved> ILinuxKernel.HostNeighbours()
+    {
+        lock (_gate)
+        {
+            Alive();
+            var entries = new List<NeighbourObserved>();
+            foreach (var link in _host.Links.Values.OrderBy(l => l.Index))
+            {
+                // As the kernel dumps them: a port's own MAC as the bridge's permanent local entry, the device's own
+                // (self) entries with their destination, the bridge's static entries, then permanent neighbours.
+                if (link.Master != 0)
+                {
+                    entries.Add(new NeighbourObserved(Rtnl.AF_BRIDGE, link.Index, Rtnl.NUD_PERMANENT, 0, link.Mac, null, link.Master));
+                }
+
+                entries.AddRange(link.SelfFdb.OrderBy(e => e.Key).Select(e => new NeighbourObserved(Rtnl.AF_BRIDGE, link.Index, Rtnl.NUD_PERMANENT, Rtnl.NTF_SELF, e.Key, e.Value, 0)));
+                entries.AddRange(link.BridgeFdb.Order().Select(m => new NeighbourObserved(Rtnl.AF_BRIDGE, link.Index, Rtnl.NUD_NOARP, 0, m, null, link.Master)));
+                entries.AddRange(link.Neighbours.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal).Select(e => new NeighbourObserved(
+                    e.Key.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Rtnl.AF_INET : Rtnl.AF_INET6, link.Index, Rtnl.NUD_PERMANENT, 0, e.Value, e.Key, 0)));
+            }
+
+            return entries;
         }
     }
 
@@ -204,6 +239,24 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             {
                 link.Master = _host.Find(master)!.Index;
             }
+        }
+    }
+
+    /// <summary>Puts an address on a host link by hand (a host's underlay address).</summary>
+    public void AddHostAddress(string name, InterfaceAddress address)
+    {
+        lock (_gate)
+        {
+            _host.Addresses.Add((_host.Find(name)!.Index, address));
+        }
+    }
+
+    /// <summary>Adds a forwarding entry to a host link's own table by hand (a stale entry an operator left).</summary>
+    public void AddSelfFdb(string name, MacAddress mac, IPAddress destination)
+    {
+        lock (_gate)
+        {
+            _host.Find(name)!.SelfFdb[mac] = destination;
         }
     }
 
@@ -347,11 +400,94 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
                 return Ok;
             }
 
+            case CreateVxlanRequest r:
+            {
+                if (ns.Find(r.Master) is not { Kind: "bridge" } master)
+                {
+                    return Error(ENODEV, $"interface '{r.Master}' does not exist");
+                }
+
+                if (ns.Find(r.Name) is not null)
+                {
+                    return Error(EEXIST, "File exists");
+                }
+
+                var link = NewLink(ns, r.Name, "vxlan", r.Mtu);
+                link.Master = master.Index;
+                link.Vxlan = new VxlanObserved(r.Vni, r.Local, r.Port, Learning: false, Proxy: true);
+                link.PortLearning = true;
+                return Ok;
+            }
+
+            case FdbRequest r:
+            {
+                if (ns.Find(r.Device) is not { } link)
+                {
+                    return Error(ENODEV, $"interface '{r.Device}' does not exist");
+                }
+
+                if (r.Self)
+                {
+                    if (link.Kind != "vxlan")
+                    {
+                        return Error(EINVAL, "Invalid argument");
+                    }
+
+                    if (r.Add)
+                    {
+                        link.SelfFdb[r.Mac] = r.Destination!;
+                        return Ok;
+                    }
+
+                    return link.SelfFdb.TryGetValue(r.Mac, out var dst) && (r.Destination is null || dst.Equals(r.Destination)) && link.SelfFdb.Remove(r.Mac) ? Ok : Error(ENOENT, "No such file or directory");
+                }
+
+                if (link.Master == 0)
+                {
+                    return Error(EINVAL, "Invalid argument");
+                }
+
+                if (r.Add)
+                {
+                    link.BridgeFdb.Add(r.Mac);
+                    return Ok;
+                }
+
+                return link.BridgeFdb.Remove(r.Mac) ? Ok : Error(ENOENT, "No such file or directory");
+            }
+
+            case NeighbourRequest r:
+            {
+                if (ns.Find(r.Device) is not { } link)
+                {
+                    return Error(ENODEV, $"interface '{r.Device}' does not exist");
+                }
+
+                if (r.Add)
+                {
+                    link.Neighbours[r.Address] = r.Mac;
+                    return Ok;
+                }
+
+                return link.Neighbours.Remove(r.Address) ? Ok : Error(ENOENT, "No such file or directory");
+            }
+
             case SetLinkRequest r:
             {
                 if (ns.Find(r.Name) is not { } link)
                 {
                     return Error(ENODEV, "No such device");
+                }
+
+                if (r.BridgeLearning is { } learning)
+                {
+                    // Port attributes go to the bridge the link is on before this request.
+                    if (link.Master == 0)
+                    {
+                        return Error(EOPNOTSUPP, "Operation not supported");
+                    }
+
+                    link.PortLearning = learning;
                 }
 
                 if (r.Master is { Length: > 0 } masterName && ns.Find(masterName) is not { Kind: "bridge" })
@@ -360,7 +496,15 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
                 }
 
                 link.Alias = r.Alias ?? link.Alias;
+                var before = link.Master;
                 link.Master = r.Master is null ? link.Master : r.Master.Length == 0 ? 0 : ns.Find(r.Master)!.Index;
+                if (link.Master != before)
+                {
+                    // A new port learns (the kernel's default); the old bridge's entries for it are gone.
+                    link.PortLearning = link.Master == 0 ? null : true;
+                    link.BridgeFdb.Clear();
+                }
+
                 link.Mtu = r.Mtu ?? link.Mtu;
                 if (r.Mac is { } mac)
                 {
@@ -485,6 +629,8 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         foreach (var port in link.Owner.Links.Values.Where(l => l.Master == link.Index))
         {
             port.Master = 0;
+            port.PortLearning = null;
+            port.BridgeFdb.Clear();
         }
 
         link.Owner.Addresses.RemoveAll(a => a.Index == link.Index);
@@ -515,6 +661,8 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             Kind = l.Kind,
             Link = l.Peer?.Index ?? l.Lower?.Index ?? 0,
             LinkNetnsId = (l.Peer ?? l.Lower) is { } other && other.Owner != ns ? 0 : (int?)null,
+            Vxlan = l.Vxlan,
+            PortLearning = l.Master == 0 ? null : l.PortLearning ?? true,
         })];
 
     private NamespaceKernel Enter(string name)
@@ -593,7 +741,32 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             var master = l.Master == 0 ? "" : ns.Links.GetValueOrDefault(l.Master)?.Name ?? "?";
             var peer = l.Peer is { } p ? $"{p.Owner!.Name}/{p.Name}" : l.Lower is { } lower ? $"{lower.Owner!.Name}/{lower.Name}" : "";
             text.Append(CultureInfo.InvariantCulture,
-                $"link {ns.Name}/{l.Name} {l.Kind} mtu={l.Mtu} mac={(l.MacSet ? l.Mac.ToString() : "")} master={master} up={l.Up} peer={peer} alias={l.Alias}\n");
+                $"link {ns.Name}/{l.Name} {l.Kind} mtu={l.Mtu} mac={(l.MacSet ? l.Mac.ToString() : "")} master={master} up={l.Up} peer={peer} alias={l.Alias}");
+            if (l.Vxlan is { } vx)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" vni={vx.Vni} local={vx.Local} port={vx.Port} learning={vx.Learning} proxy={vx.Proxy}");
+            }
+
+            if (l.Master != 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" port-learning={l.PortLearning ?? true}");
+            }
+
+            text.Append('\n');
+            foreach (var (mac, dst) in l.SelfFdb.OrderBy(e => e.Key))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"fdb {ns.Name}/{l.Name} {mac} dst {dst} self\n");
+            }
+
+            foreach (var mac in l.BridgeFdb.Order())
+            {
+                text.Append(CultureInfo.InvariantCulture, $"fdb {ns.Name}/{l.Name} {mac} master {master} static\n");
+            }
+
+            foreach (var (address, mac) in l.Neighbours.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"neigh {ns.Name}/{l.Name} {address} lladdr {mac} permanent\n");
+            }
         }
 
         foreach (var (index, address) in ns.Addresses.OrderBy(a => ns.Links[a.Index].Name, StringComparer.Ordinal).ThenBy(a => a.Address.ToString(), StringComparer.Ordinal))
@@ -647,7 +820,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     {
         foreach (var link in from.AllLinks())
         {
-            var copy = link with { Owner = to, Peer = null, Lower = null };
+            var copy = link with { Owner = to, Peer = null, Lower = null, SelfFdb = new(link.SelfFdb), BridgeFdb = [.. link.BridgeFdb], Neighbours = new(link.Neighbours) };
             map[link] = copy;
             if (link.Name == "lo" && link == from.Loopback)
             {
@@ -731,6 +904,16 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         public Link? Peer { get; set; }
 
         public Link? Lower { get; set; }
+
+        public VxlanObserved? Vxlan { get; set; }
+
+        public bool? PortLearning { get; set; }
+
+        public Dictionary<MacAddress, IPAddress> SelfFdb { get; init; } = [];
+
+        public HashSet<MacAddress> BridgeFdb { get; init; } = [];
+
+        public Dictionary<IPAddress, MacAddress> Neighbours { get; init; } = [];
 
         // Links are identities, not values.
         public bool Equals(Link? other) => ReferenceEquals(this, other);
