@@ -1,3 +1,4 @@
+using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
@@ -15,17 +16,38 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
     public async Task<HostState> ObserveAsync(CancellationToken cancellationToken)
     {
         var naming = context.Naming;
-        var hostLinks = kernel.HostLinks();
-        var entries = kernel.Namespaces();
+        IReadOnlyList<LinkObserved> hostLinks;
+        using (Phases.Start("observe host links"))
+        {
+            hostLinks = kernel.HostLinks();
+        }
+
+        IReadOnlyList<NetnsEntry> entries;
+        using (Phases.Start("observe /run/netns"))
+        {
+            entries = kernel.Namespaces();
+        }
+
         var owned = entries.Where(e => naming.IsOwned(e.Name)).ToList();
         var others = entries.Where(e => e.IsNamespace && !naming.IsOwned(e.Name) && LinuxObservation.IsOtherPrefixZone(e.Name)).Select(e => e.Name).ToList();
-        var namespacesTask = Task.Run(() => ReadNamespaces([.. owned.Where(e => e.IsNamespace).Select(e => e.Name)], others), cancellationToken);
+        var namespacesTask = Task.Run(() =>
+        {
+            using var phase = Phases.Start("observe namespaces");
+            return ReadNamespaces([.. owned.Where(e => e.IsNamespace).Select(e => e.Name)], others);
+        }, cancellationToken);
         // Filters are listed only where an owned veth has an ingress qdisc candidate: every owned veth host end.
-        var tcTask = tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken);
-        var nftTask = nft.ListAsync(context.Table, cancellationToken);
+        var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
+        var nftTask = Timed("observe nft", () => nft.ListAsync(context.Table, cancellationToken));
         await Task.WhenAll(namespacesTask, tcTask, nftTask).ConfigureAwait(false);
         var (mine, theirs) = await namespacesTask.ConfigureAwait(false);
+        using var build = Phases.Start("observe build");
         return LinuxObservation.Build(context, hostLinks, owned, mine, theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false));
+    }
+
+    private static async Task<T> Timed<T>(string phase, Func<Task<T>> work)
+    {
+        using var span = Phases.Start(phase);
+        return await work().ConfigureAwait(false);
     }
 
     private (List<NamespaceObserved> Mine, List<NamespaceObserved> Theirs) ReadNamespaces(List<string> mine, List<string> others)

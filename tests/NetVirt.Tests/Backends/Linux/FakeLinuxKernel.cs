@@ -74,6 +74,24 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
+    IReadOnlyList<(string Name, string? Alias)> ILinuxKernel.HostLinkAliases(string prefix)
+    {
+        lock (_gate)
+        {
+            Alive();
+            return [.. _host.Links.Values.Where(l => l.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l.Name, l.Alias))];
+        }
+    }
+
+    bool ILinuxKernel.HasHostLink(string name)
+    {
+        lock (_gate)
+        {
+            Alive();
+            return _host.Find(name) is not null;
+        }
+    }
+
     IReadOnlyList<NetlinkResult> ILinuxKernel.Execute(IReadOnlyList<RtnlRequest> requests) => Execute(_host, requests);
 
     IReadOnlyList<(T? Result, Exception? Error)> ILinuxKernel.InEach<T>(IReadOnlyList<string> namespaces, int threads, Func<INamespaceKernel, T> work) where T : default
