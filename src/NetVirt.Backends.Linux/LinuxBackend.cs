@@ -50,7 +50,7 @@ public sealed class LinuxBackend : IHostBackend
         ArgumentNullException.ThrowIfNull(tools);
         Naming = new LinuxNaming(options.Prefix, options.DeploymentId);
         Tools = tools;
-        _context = new LinuxContext(Naming, tools);
+        _context = new LinuxContext(Naming, tools) { Trees = options.Trees ?? Rendering.BridgeTreeLimits.Default };
         _capabilities = options.Capabilities ?? LinuxCapabilities.Probe();
         var threads = Math.Max(1, options.Threads);
         _observer = new LinuxObserver(_context, kernel, nft, tc, threads);

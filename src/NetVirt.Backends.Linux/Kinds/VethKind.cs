@@ -92,7 +92,9 @@ internal sealed class VethKind : LinuxKind
             Name = LinuxNames.Interface(netns, inside.Name),
             Zone = zone,
             Properties = PropertyBag.Of(properties),
-            DependsOn = bridge.Length > 0 ? [netnsId, new ResourceId(BridgeKind.Definition.Name, bridge)] : [netnsId],
+            // Not on its bridge: deleting a bridge releases its ports, it does not delete them (a VNIC moves to
+            // another bridge in place when its leaf of a tree goes), so the bridge's delete must not take the pair with it.
+            DependsOn = [netnsId],
         }, mark.Deployment);
     }
 
