@@ -107,9 +107,8 @@ internal sealed class LinuxRenderer
         var limits = _context.Trees;
         if (vnics.Count > limits.MaxVnics)
         {
-            var networks = _model.Networks.Where(n => n.Over == domain.Over && n.Vlan == domain.Vlan).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
             _rendered.Problem(
-                networks.Count > 0 ? $"network {string.Join(", ", networks)}" : $"L2 domain {domain}",
+                DomainSubject(domain),
                 $"has {vnics.Count:N0} VNICs on etherstub {domain.Over} VLAN {domain.Vlan}; the Linux backend realises at most {limits.MaxVnics:N0} VNICs in one L2 domain "
                 + $"(a Linux bridge takes at most {limits.KernelPorts:N0} ports, so a larger domain is a tree of bridges, measured up to {limits.MaxVnics:N0} VNICs): "
                 + "spread the zones over more networks (VLANs)");
@@ -117,6 +116,20 @@ internal sealed class LinuxRenderer
 
         var tree = BridgeTree.Plan(vnics, legs, limits);
         _trees[domain] = tree;
+
+        // A flood from one port is queued once for every other port: the VNICs and legs, and both ends of each trunk.
+        var flooded = vnics.Count + legs + (2 * tree.Leaves) - 1;
+        if (_capabilities.NetdevMaxBacklog is { } backlog && flooded > backlog)
+        {
+            _rendered.Problem(
+                DomainSubject(domain),
+                $"has {flooded + 1:N0} bridge ports on etherstub {domain.Over} VLAN {domain.Vlan}: a bridge floods every broadcast and multicast frame "
+                + $"(ARP, IPv6 neighbour discovery) to all other {flooded:N0} ports at once, and each copy waits in the host's receive backlog, "
+                + $"net.core.netdev_max_backlog = {backlog:N0} frames, so the copies beyond it would be lost and zones would not find each other: "
+                + $"raise it to at least {flooded:N0} (sysctl -w net.core.netdev_max_backlog={BacklogFor(flooded)}, and in /etc/sysctl.d to keep it) "
+                + "or spread the zones over more networks (VLANs)");
+        }
+
         for (var leaf = 0; leaf < tree.Leaves; leaf++)
         {
             var name = _naming.LeafBridge(domain.Over, domain.Vlan, leaf);
@@ -128,6 +141,15 @@ internal sealed class LinuxRenderer
             }
         }
     }
+
+    private string DomainSubject(L2Domain domain)
+    {
+        var networks = _model.Networks.Where(n => n.Over == domain.Over && n.Vlan == domain.Vlan).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
+        return networks.Count > 0 ? $"network {string.Join(", ", networks)}" : $"L2 domain {domain}";
+    }
+
+    // The backlog to suggest: the flood with room for the traffic around it, rounded up to a power of two.
+    private static int BacklogFor(int flooded) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * flooded));
 
     /// <summary>The bridge a VNIC of <paramref name="domain"/> is a port of: the domain's, or its leaf in a tree.</summary>
     private string BridgeOf(L2Domain domain, string zone, string vnic) =>

@@ -20,7 +20,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
 
     /// <inheritdoc />
     public string Description =>
-        "apply / no-op / destroy of N zones: whole netvirt processes, in-process phases, and the kernel floor (args: --zones 1000,2500,5000,10000 --rounds 1 "
+        "apply / no-op / destroy of N zones: whole netvirt processes, in-process phases, and the kernel floor (args: --zones 1000,2500,5000,10000 --rounds 1 --networks 10 "
         + "--cli this=PATH/netvirt.dll[,base=OTHER/netvirt.dll] --parts process,inproc,floor --threads CORES)";
 
     /// <inheritdoc />
@@ -29,6 +29,8 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "1000,2500,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var rounds = int.Parse(options.Get("rounds", "1"), CultureInfo.InvariantCulture);
+        // 10 tenant networks (the issue's table); 1 puts every zone on one network (a bridge tree above 1,000 ports).
+        var networks = int.Parse(options.Get("networks", "10"), CultureInfo.InvariantCulture);
         var parts = options.Get("parts", "process,inproc,floor").Split(',').ToHashSet(StringComparer.Ordinal);
         var threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var clis = options.Get("cli", $"this={ThisCli()}").Split(',').Select(c => c.Split('=', 2)).Select(c => (Label: c[0], Dll: Path.GetFullPath(c[1]))).ToList();
@@ -40,12 +42,12 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         var process = new Dictionary<(int, string), List<(TimeSpan Apply, TimeSpan Noop, TimeSpan Destroy)>>();
         var floor = new Dictionary<int, List<Floor>>();
         var inproc = new Dictionary<int, List<InProcessRun.Result>>();
-        Console.WriteLine($"linux-scale: sizes {string.Join(", ", sizes)}, {rounds} round(s), parts {string.Join(",", parts)}, builds {string.Join(", ", clis.Select(c => $"{c.Label}={c.Dll}"))}");
+        Console.WriteLine($"linux-scale: sizes {string.Join(", ", sizes)} on {networks} network(s), {rounds} round(s), parts {string.Join(",", parts)}, builds {string.Join(", ", clis.Select(c => $"{c.Label}={c.Dll}"))}");
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var zones in sizes)
             {
-                var model = LinuxApplyBenchmark.Model(zones);
+                var model = LinuxApplyBenchmark.Model(zones, networks);
                 // Builds alternate from one round to the next, so that neither always runs first.
                 foreach (var (label, dll) in round % 2 == 1 ? clis : Enumerable.Reverse(clis))
                 {
@@ -57,7 +59,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
                     }
                 }
 
-                if (parts.Contains("floor"))
+                if (parts.Contains("floor") && networks == 10)
                 {
                     var f = await FloorAsync(zones, threads, cancellationToken);
                     Add(floor, zones, f);

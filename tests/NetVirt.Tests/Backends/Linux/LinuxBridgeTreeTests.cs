@@ -103,6 +103,26 @@ public sealed class LinuxBridgeTreeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Render_MorePortsThanTheHostsReceiveBacklog_IsAProblemNamingTheSysctl_AndFitsOnceRaised()
+    {
+        var context = new LinuxContext(new LinuxNaming("nv"), LinuxTools.Default);
+        var big = LinuxHarness.Resolve(Models.Parse(OneNetwork(1100)));
+
+        var refused = LinuxRenderer.Render(big, context, new LinuxCapabilities { NetdevMaxBacklog = 1000 });
+        var raised = LinuxRenderer.Render(big, context, new LinuxCapabilities { NetdevMaxBacklog = 1106 });
+        var flat = LinuxRenderer.Render(LinuxHarness.Resolve(Models.Parse(OneNetwork(999))), context, new LinuxCapabilities { NetdevMaxBacklog = 1000 });
+
+        // 1,100 VNICs, the router's leg and three trunks of two ends: a flood from one port is queued for 1,106 others.
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal("network big", problem.Subject);
+        Assert.Contains("1,107 bridge ports", problem.Message);
+        Assert.Contains("net.core.netdev_max_backlog = 1,000", problem.Message);
+        Assert.Contains("sysctl -w net.core.netdev_max_backlog=4096", problem.Message);
+        Assert.Empty(raised.Problems);
+        Assert.Empty(flat.Problems);   // 1,000 ports: a flood reaches 999
+    }
+
+    [Fact]
     public void Plan_GrowingByOneVnic_MovesNoneWhileTheLeavesStayAndFewWhenOneIsAdded()
     {
         var vnics = Enumerable.Range(0, 3999).Select(i => $"z{i}/net0").ToList();
