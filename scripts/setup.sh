@@ -29,6 +29,16 @@ install_packages() {
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
   [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells
   [ -e /usr/bin/fish ] || missing+=(fish)
+  # The CNI plugin is published with Native AOT, which links with the C toolchain and zlib.
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+  [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  # Container runtimes the CNI tests and benchmark drive (offline: a busybox rootfs), and the reference plugins they
+  # are measured against (bridge + host-local in /usr/lib/cni).
+  [ -e /usr/bin/podman ] || missing+=(podman)
+  [ -e /usr/bin/containerd ] || missing+=(containerd)
+  [ -e /usr/sbin/runc ] || missing+=(runc)
+  [ -e /bin/busybox ] || missing+=(busybox-static)
+  [ -e /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "netvirt: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -51,6 +61,23 @@ install_dotnet() {
 build() {
   echo "netvirt: building ($configuration)" >&2
   dotnet build "$repo/NetVirt.sln" -c "$configuration" -v quiet -nologo -clp:NoSummary
+  build_cni_plugin
+}
+
+# The CNI plugin (netvirt-cni), which runtimes execute once per container call, is published with Native AOT: it starts
+# in milliseconds and needs no .NET runtime. Publishing costs about a minute, so it runs only when the plugin's sources
+# changed since the last publish (a hash of them is kept beside the binary); the binary goes beside netvirt.dll, where
+# 'netvirt cni install' and the tests find it.
+build_cni_plugin() {
+  local out="$repo/artifacts/cni" bin="$repo/src/NetVirt.Cli/bin/$configuration/net10.0" sources
+  sources="$(cd "$repo" && find src/NetVirt.Cni src/NetVirt.Cni.Plugin Directory.Build.props Directory.Packages.props global.json -type f \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs sha256sum | sha256sum)"
+  if [ ! -x "$out/netvirt-cni" ] || [ "$(cat "$out/sources.sha256" 2>/dev/null)" != "$sources" ]; then
+    echo "netvirt: publishing the CNI plugin netvirt-cni (Native AOT)" >&2
+    dotnet publish "$repo/src/NetVirt.Cni.Plugin" -c Release -r linux-x64 -o "$out" -v quiet -nologo -clp:NoSummary
+    echo "$sources" > "$out/sources.sha256"
+  fi
+  cp "$out/netvirt-cni" "$bin/netvirt-cni"
 }
 
 # The OpenAPI document clients generate from (docs/openapi.json, kept equal to what the server serves by a unit

@@ -26,4 +26,16 @@ public static class ApiEventIds
 
     /// <summary>An automatic run failed and the service backs off.</summary>
     public const int RunBackingOff = 7103;
+
+    /// <summary>A container was attached through CNI (ADD).</summary>
+    public const int CniAttached = 7201;
+
+    /// <summary>A container's attachment was removed (DEL).</summary>
+    public const int CniDetached = 7202;
+
+    /// <summary>A CNI request was refused or failed (the CNI error code and message).</summary>
+    public const int CniRefused = 7203;
+
+    /// <summary>A connection on the unix socket from a user other than root or the server's was closed.</summary>
+    public const int CniPeerRefused = 7204;
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetVirt.Api.Cni;
 using NetVirt.Api.Dashboard;
 using NetVirt.Api.Endpoints;
 using NetVirt.Api.Errors;
@@ -47,12 +48,19 @@ public static class ApiHost
             throw new InvalidInputException($"refusing to listen on {exposed} without a token: anyone who can reach it could change this host; drop '--auth none' or listen on 127.0.0.1 (only localhost or a literal loopback address counts)");
         }
 
+        if (options.Socket is { } socket)
+        {
+            Cni.UnixSocketPeer.Prepare(Cni.DaemonSocket.Check(socket));
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
-        builder.WebHost.UseUrls([.. options.Urls]);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // The plugin's socket is one more Kestrel URL; the peer check below refuses any user but root and the server's.
+        builder.WebHost.UseUrls([.. options.Urls, .. options.Socket is { } path ? [$"http://unix:{path}"] : Array.Empty<string>()]);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            Cni.UnixSocketPeer.Configure(kestrel, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>());
         });
         ConfigureLogging(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -90,6 +98,7 @@ public static class ApiHost
         auditor ??= store => Auditor.ForHost(store, options.Target, options.Prefix);
         services.AddSingleton(sp => new ApiState(sp.GetRequiredService<NetVirtStore>(), options.Target, sp.GetRequiredService<ReconcileService>(), options.WriteWait, auditor) { Time = sp.GetRequiredService<TimeProvider>() });
         services.AddSingleton(sp => new VnicBatcher(sp.GetRequiredService<ApiState>()));
+        services.AddSingleton(sp => new Cni.ContainerAttachments(sp.GetRequiredService<ApiState>()));
         services.AddSingleton(sp => new Observability.ApiMetrics(sp.GetRequiredService<NetVirtStore>(), sp.GetRequiredService<ReconcileService>()));
         configure?.Invoke(builder);
 
@@ -123,6 +132,13 @@ public static class ApiHost
         app.MapHostEndpoints();
         app.MapMetricsEndpoints();
         app.MapDashboard();
+        app.MapCniEndpoints();
+        if (options.Socket is { } bound)
+        {
+            // Kestrel creates the socket file when it binds (at start); from then on it is root's only.
+            app.Lifetime.ApplicationStarted.Register(() => Cni.UnixSocketPeer.Restrict(bound));
+        }
+
         return app;
     }
 

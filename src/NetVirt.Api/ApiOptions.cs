@@ -24,6 +24,12 @@ public sealed record ApiOptions
     /// <summary>Addresses to listen on (Kestrel URLs).</summary>
     public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
 
+    /// <summary>
+    /// The unix socket the CNI plugin talks to (root's only), or null for none. <c>netvirt serve</c> listens on
+    /// <see cref="Cni.DaemonSocket.DefaultFor"/> unless told <c>--socket PATH|none</c>.
+    /// </summary>
+    public string? Socket { get; init; }
+
     /// <summary>Reconcile scheduling.</summary>
     public ReconcileOptions Reconcile { get; init; } = new();
 

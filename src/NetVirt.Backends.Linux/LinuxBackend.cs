@@ -21,12 +21,15 @@ namespace NetVirt.Backends.Linux;
 /// whole backend runs against a fake kernel in tests. See README.md for the kinds, ownership, protection semantics and
 /// the measurements behind the design.
 /// </summary>
-public sealed class LinuxBackend : IHostBackend
+public sealed partial class LinuxBackend : IHostBackend, NetVirt.Backends.Containers.IContainerBackend
 {
     private readonly LinuxContext _context;
     private readonly LinuxObserver _observer;
     private readonly LinuxExecutor _executor;
     private readonly LinuxCapabilities _capabilities;
+    private readonly ILinuxKernel _kernel;
+    private readonly INftables _nft;
+    private readonly ITrafficControl _tc;
 
     /// <summary>
     /// A backend that talks netlink to this host's kernel and runs tc and nft through <paramref name="runner"/>.
@@ -53,6 +56,7 @@ public sealed class LinuxBackend : IHostBackend
         _context = new LinuxContext(Naming, tools) { Trees = options.Trees ?? Rendering.BridgeTreeLimits.Default };
         _capabilities = options.Capabilities ?? LinuxCapabilities.Probe();
         var threads = Math.Max(1, options.Threads);
+        (_kernel, _nft, _tc) = (kernel, nft, tc);
         _observer = new LinuxObserver(_context, kernel, nft, tc, threads);
         _executor = new LinuxExecutor(_context, kernel, nft, tc, threads);
     }

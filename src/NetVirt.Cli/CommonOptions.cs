@@ -9,7 +9,7 @@ public static class CommonOptions
     /// <summary><c>--db</c>: the database file.</summary>
     public static readonly Option<string?> Database = new("--db")
     {
-        Description = "SQLite database file (default: $NETVIRT_DB, else /var/lib/netvirt/netvirt.db for root, ~/.local/share/netvirt/netvirt.db otherwise)",
+        Description = "Database: a SQLite file, or PostgreSQL as postgresql://user@host:port/db (default: $NETVIRT_DB, else /var/lib/netvirt/netvirt.db for root, ~/.local/share/netvirt/netvirt.db otherwise)",
         Recursive = true,
     };
 

@@ -99,6 +99,7 @@ public static class Program
         root.Subcommands.Add(HistoryCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CniCommandLine.Create(stdout, stderr));
         root.Subcommands.Add(CompletionCommand.Create(stdout, () => BuildRoot(stdout, stderr)));
         return root;
     }

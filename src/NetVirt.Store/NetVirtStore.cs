@@ -20,7 +20,7 @@ namespace NetVirt.Store;
 /// The desired state, IPAM and the apply journal in one SQLite file. Every write is one transaction that either
 /// commits a valid model with its allocations and a bumped generation, or changes nothing.
 /// </summary>
-public sealed class NetVirtStore
+public sealed partial class NetVirtStore
 {
     private readonly TimeProvider _time;
     private readonly object _feedLock = new();
@@ -108,7 +108,7 @@ public sealed class NetVirtStore
     {
         ArgumentException.ThrowIfNullOrEmpty(zone);
         var state = Database.Read((c, tx) => StateReader.Read(c, tx, includeZones: true, onlyZone: zone), $"read zone '{zone}'");
-        return state.Authored.Zones.IsEmpty ? throw new UnknownObjectException($"zone '{zone}' is not in the desired state") : state;
+        return state.Resolved.Zones.IsEmpty ? throw new UnknownObjectException($"zone '{zone}' is not in the desired state") : state;
     }
 
     /// <summary>
@@ -148,8 +148,8 @@ public sealed class NetVirtStore
         {
             var current = StateReader.Read(c, tx);
             var next = allowEmpty ? model : RefuseEmptying(current.Authored, model);
-            RefuseTakingHeldAddresses(current, next);
-            Validate(next, target);
+            RefuseTakingHeldAddresses(current, WithContainers(next, current));
+            Validate(WithContainers(next, current), target);
             if (next.Equals(current.Authored))
             {
                 return (current, current);
@@ -213,6 +213,22 @@ public sealed class NetVirtStore
         }
     }
 
+    /// <summary>
+    /// <paramref name="declared"/> (what documents say) with the containers' zones of <paramref name="current"/> after
+    /// it: documents never replace containers, so every write of the declared state is validated against them (a network
+    /// they are attached to cannot go, a zone cannot take their name, a reservation cannot take their addresses).
+    /// </summary>
+    private static NetworkModel WithContainers(NetworkModel declared, StoredState current)
+    {
+        if (declared.Zones.Any(z => z.IsContainer))
+        {
+            throw new InvalidInputException("containers' zones are written by the CNI plugin only, never by a document or a write of the desired state");
+        }
+
+        var containers = current.Resolved.Zones.Where(z => z.IsContainer).ToList();
+        return containers.Count == 0 ? declared : declared with { Zones = [.. declared.Zones, .. containers] };
+    }
+
     private static NetworkModel RefuseEmptying(NetworkModel current, NetworkModel next)
     {
         if (IsEmpty(next) && !IsEmpty(current))
@@ -248,8 +264,8 @@ public sealed class NetVirtStore
     private WriteOutcome ReplaceIn(DbConnection c, DbTransaction tx, NetworkModel model, HostTarget target, StoredState? current = null)
     {
         current ??= StateReader.Read(c, tx);
-        RefuseTakingHeldAddresses(current, model);
-        Validate(model, target);
+        RefuseTakingHeldAddresses(current, WithContainers(model, current));
+        Validate(WithContainers(model, current), target);
         if (model.Equals(current.Authored))
         {
             return new WriteOutcome(current.Generation, Changed: false);
@@ -272,7 +288,7 @@ public sealed class NetVirtStore
         return Database.Write((c, tx) =>
         {
             var current = StateReader.Read(c, tx);
-            var validation = ModelValidator.Validate(earlier.Authored, target);
+            var validation = ModelValidator.Validate(WithContainers(earlier.Authored, current), target);
             if (!validation.IsValid)
             {
                 throw new ModelValidationException(validation.Errors);

@@ -64,7 +64,8 @@ public static class StateEndpoints
         ArgumentNullException.ThrowIfNull(state);
         return state.Resolved with
         {
-            Zones = [.. state.Resolved.Zones.Select(z => z with { Vnics = [.. z.Vnics.Select(v => v.Network is not null && v.Pool is not null ? v with { Pool = null } : v)] })],
+            // Containers' zones are runtime state, not part of any document: an exported document applied again must not declare them.
+            Zones = [.. state.Resolved.Zones.Where(z => !z.IsContainer).Select(z => z with { Vnics = [.. z.Vnics.Select(v => v.Network is not null && v.Pool is not null ? v with { Pool = null } : v)] })],
         };
     }
 }

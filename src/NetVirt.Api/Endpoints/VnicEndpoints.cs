@@ -108,7 +108,7 @@ public static class VnicEndpoints
     }
 
     /// <summary>One automatic address per family of the VNIC's network; for a pool, per family every network of the pool has.</summary>
-    private static IEnumerable<AddressSpec> DefaultAddresses(NetworkModel infrastructure, VnicSpec vnic)
+    internal static IEnumerable<AddressSpec> DefaultAddresses(NetworkModel infrastructure, VnicSpec vnic)
     {
         var index = new ModelIndex(infrastructure);
         var networks = vnic.Network is { } n ? [index.Network(n)]

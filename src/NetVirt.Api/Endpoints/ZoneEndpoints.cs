@@ -59,6 +59,8 @@ public static class ZoneEndpoints
     {
         var index = new ModelIndex(state.Resolved);
         var zone = state.Resolved.Zones[0];
-        return new ZoneDetailView(state.Generation, DocumentWriter.ToJson(state.Authored.Zones[0]), [.. zone.Vnics.Select(v => StateViews.Vnic(index, zone, v))]);
+        // A container's zone has no authored form (documents never declare it): its resolved form stands in.
+        return new ZoneDetailView(state.Generation, DocumentWriter.ToJson(state.Authored.Zones.FirstOrDefault() ?? zone), [.. zone.Vnics.Select(v => StateViews.Vnic(index, zone, v))],
+            StateViews.Container(zone));
     }
 }

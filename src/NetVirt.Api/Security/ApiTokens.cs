@@ -63,6 +63,13 @@ public sealed record ApiTokens(string? Write, string? Read)
     public static ApiTokens ReadFile(string file)
     {
         ArgumentException.ThrowIfNullOrEmpty(file);
+        if (!File.Exists(file))
+        {
+            throw new InvalidInputException(Directory.Exists(file)
+                ? $"the token file '{file}' is a directory; give the file 'netvirt serve' keeps its tokens in (default <db>.api-tokens)"
+                : $"there is no token file '{file}'; give the file 'netvirt serve' keeps its tokens in (default <db>.api-tokens), or the token itself in $NETVIRT_API_TOKEN");
+        }
+
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
         {
             throw new InvalidInputException($"the token file '{file}' can be read by other users; make it private with 'chmod 600 {file}'");

@@ -15,7 +15,8 @@ public sealed partial class TokenAuthentication(RequestDelegate next, ApiTokens 
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!tokens.Required || IsOpen(context.Request.Path))
+        // On the unix socket the kernel vouched for the peer (root or the server's user; Cni.UnixSocketPeer): no token.
+        if (!tokens.Required || IsOpen(context.Request.Path) || Cni.UnixSocketPeer.IsUnixSocket(context))
         {
             await next(context).ConfigureAwait(false);
             return;

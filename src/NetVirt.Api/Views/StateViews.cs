@@ -36,10 +36,22 @@ public static class StateViews
         var index = new ModelIndex(model);
         return [.. model.Zones.Select(z => new ZoneView(
             z.Name,
+            z.IsContainer ? "container" : "zone",
+            z.Container?.Id,
             [.. z.Vnics.Select(v => v.Name)],
             [.. z.Vnics.Select(v => v.Network ?? $"{v.Over}/{v.Vlan ?? 0}").Distinct(StringComparer.Ordinal)],
             [.. index.EffectiveRoutes(z).Select(r => $"{(r.IsDefault ? "default" : r.Destination.ToString())} via {r.Gateway}")],
-            z.Description))];
+            z.Container is { Labels.IsEmpty: false } c ? string.Join(", ", c.Labels.Select(l => $"{l.Name}={l.Value}")) : z.Description))];
+    }
+
+    /// <summary>The container side of a container's zone, or null for a declared zone.</summary>
+    public static ContainerView? Container(ZoneSpec zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return zone.Container is not { } c ? null : new ContainerView(
+            c.Id, c.Netns,
+            c.Labels.ToDictionary(l => l.Name, l => l.Value, StringComparer.Ordinal),
+            c.Attachments.ToDictionary(a => a.Interface, a => a.CniNetwork, StringComparer.Ordinal));
     }
 
     /// <summary>One row per VNIC of a resolved model (allocated MACs and addresses).</summary>

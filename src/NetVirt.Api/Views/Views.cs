@@ -15,11 +15,20 @@ public sealed record NetworkView(string Name, string? Tenant, string Over, int V
 
 /// <summary>A zone as <c>show zones</c> and <c>GET /zones</c> list it.</summary>
 /// <param name="Name">Name.</param>
+/// <param name="Kind"><c>zone</c> (declared in documents) or <c>container</c> (a runtime's container, attached through CNI).</param>
+/// <param name="Container">For a container: the runtime's container id.</param>
 /// <param name="Vnics">Its VNICs.</param>
 /// <param name="Networks">The networks (or over/vlan) its VNICs sit on.</param>
 /// <param name="Routes">Effective routes.</param>
-/// <param name="Description">Free text.</param>
-public sealed record ZoneView(string Name, IReadOnlyList<string> Vnics, IReadOnlyList<string> Networks, IReadOnlyList<string> Routes, string? Description);
+/// <param name="Description">Free text; for a container, its labels (<c>k8s-pod-name=web</c>).</param>
+public sealed record ZoneView(string Name, string Kind, string? Container, IReadOnlyList<string> Vnics, IReadOnlyList<string> Networks, IReadOnlyList<string> Routes, string? Description);
+
+/// <summary>A container's side of its zone.</summary>
+/// <param name="Id">The runtime's container id.</param>
+/// <param name="Netns">Its network namespace (the runtime's).</param>
+/// <param name="Labels">Labels (Kubernetes pod namespace and name).</param>
+/// <param name="Attachments">Each interface and the CNI network that attached it.</param>
+public sealed record ContainerView(string Id, string? Netns, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Attachments);
 
 /// <summary>A VNIC with what IPAM allocated, as <c>show vnics</c>, <c>GET /vnics</c> and <c>POST /vnics</c> return it.</summary>
 /// <param name="Zone">Zone.</param>
@@ -106,7 +115,8 @@ public sealed record ReservationView(string Network, string Range, string First,
 /// <param name="Generation">The generation it was read at.</param>
 /// <param name="Zone">The zone as a document object.</param>
 /// <param name="Vnics">Its VNICs, resolved.</param>
-public sealed record ZoneDetailView(long Generation, System.Text.Json.Nodes.JsonObject Zone, IReadOnlyList<VnicView> Vnics);
+/// <param name="Container">For a container's zone: the container.</param>
+public sealed record ZoneDetailView(long Generation, System.Text.Json.Nodes.JsonObject Zone, IReadOnlyList<VnicView> Vnics, ContainerView? Container = null);
 
 /// <summary>The result of <c>PUT /state</c>.</summary>
 /// <param name="Valid">True (an invalid document is answered with 422).</param>

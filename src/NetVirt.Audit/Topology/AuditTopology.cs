@@ -81,7 +81,10 @@ public sealed class AuditTopology
                     Index = endpoints.Count,
                     Zone = zone.Name,
                     Vnic = vnic.Name,
-                    Netns = naming.ZoneNetns(zone.Name),
+                    // A container's namespace is entered by the path its runtime gave.
+                    Netns = zone.Container is { Netns: { } path } && Backends.Linux.Resources.LinuxNaming.CanReferToContainerNetns(path)
+                        ? Backends.Linux.Resources.LinuxNaming.ContainerNetns(zone.Name, path)
+                        : naming.ZoneNetns(zone.Name),
                     Interface = vnic.Name,
                     HostEnd = index.IsEtherstub(domain.Over) ? naming.VnicHostEnd(zone.Name, vnic.Name) : null,
                     Mac = mac,

@@ -5,6 +5,7 @@ using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Addressing;
+using NetVirt.Model.Collections;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 
@@ -64,9 +65,15 @@ internal sealed class VethKind : LinuxKind
             Name = name,
             Zone = zone,
             Properties = PropertyBag.Of(properties),
-            DependsOn = [netnsId, new ResourceId(BridgeKind.Definition.Name, bridge)],
+            DependsOn = Parents(name, netnsId, bridge),
         };
     }
+
+    // A zone's pair goes with its namespace (deleted with it). A container's namespace is its runtime's and is never
+    // deleted, so its pair is deleted on its own: the bridge is then not named as a parent, or deleting the bridge
+    // (destroy) would be taken to remove it too, and its host end would stay behind, off any bridge.
+    private static EquatableArray<ResourceId> Parents(string name, ResourceId netnsId, string bridge) =>
+        bridge.Length == 0 || LinuxNaming.IsContainerNetns(LinuxNames.Split(name).Netns) ? [netnsId] : [netnsId, new ResourceId(BridgeKind.Definition.Name, bridge)];
 
     /// <summary>
     /// The pair as found from its end inside <paramref name="netns"/> (which carries NetVirt's alias) and its peer in
@@ -93,7 +100,8 @@ internal sealed class VethKind : LinuxKind
             Zone = zone,
             Properties = PropertyBag.Of(properties),
             // Not on its bridge: deleting a bridge releases its ports, it does not delete them (a VNIC moves to
-            // another bridge in place when its leaf of a tree goes), so the bridge's delete must not take the pair with it.
+            // another bridge in place when its leaf of a tree goes), so the bridge's delete must not take the pair with
+            // it; nor, then, is a container's pair (see Parents).
             DependsOn = [netnsId],
         }, mark.Deployment);
     }
@@ -102,7 +110,8 @@ internal sealed class VethKind : LinuxKind
     public string Alias(HostResource resource, LinuxContext context)
     {
         var (netns, inside) = LinuxNames.Split(resource.Name);
-        var owner = HasMac ? context.Naming.ZoneOfNetns(netns) : context.Naming.RouterOfNetns(netns);
+        // A container's VNIC keeps its namespace reference in the alias: observation finds the runtime's namespace from it.
+        var owner = LinuxNaming.IsContainerNetns(netns) ? null : HasMac ? context.Naming.ZoneOfNetns(netns) : context.Naming.RouterOfNetns(netns);
         return context.Naming.Alias(AliasKind, $"{owner ?? netns}/{inside}");
     }
 

@@ -62,8 +62,12 @@ public static partial class NetnsThread
         return results;
     }
 
-    /// <summary>Path of the file that names a network namespace.</summary>
-    public static string PathOf(string netns) => Path.Combine(NetnsDirectory, netns);
+    /// <summary>
+    /// Path of the file that names a network namespace: <c>/run/netns/NAME</c>, or for a container's namespace (a
+    /// runtime's, <see cref="Resources.LinuxNaming.ContainerNetns"/>) the path its runtime gave.
+    /// </summary>
+    public static string PathOf(string netns) =>
+        Resources.LinuxNaming.IsContainerNetns(netns) ? Resources.LinuxNaming.ContainerNetnsPath(netns) : Path.Combine(NetnsDirectory, netns);
 
     /// <summary>Moves the calling (dedicated) thread into <paramref name="netns"/>.</summary>
     internal static void Enter(string netns)

@@ -47,7 +47,11 @@ internal static partial class LinuxObservation
             var ns = read.GetValueOrDefault(entry.Name);
             var loopback = ns?.Links.FirstOrDefault(l => l.Name == "lo");
             var netns = NetnsKind.Observed(entry, zone, loopback, context);
-            resources.Add(netns);
+            // A container's namespace is its runtime's: what NetVirt put into it is observed, the namespace is not a resource.
+            if (!LinuxNaming.IsContainerNetns(entry.Name))
+            {
+                resources.Add(netns);
+            }
             if (ns is null || ns.Error is not null)
             {
                 continue;

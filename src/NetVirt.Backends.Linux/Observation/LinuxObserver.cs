@@ -2,6 +2,7 @@ using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
+using NetVirt.Backends.Linux.Resources;
 using NetVirt.Planning.Resources;
 
 namespace NetVirt.Backends.Linux.Observation;
@@ -28,7 +29,9 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
             entries = kernel.Namespaces();
         }
 
-        var owned = entries.Where(e => naming.IsOwned(e.Name)).ToList();
+        // Containers' namespaces are their runtimes' (not named in /run/netns by NetVirt): found through the host ends
+        // of their VNICs, whose alias carries the namespace reference, and read like a zone's.
+        var owned = entries.Where(e => naming.IsOwned(e.Name)).Concat(ContainerNamespaces(hostLinks)).ToList();
         var others = entries.Where(e => e.IsNamespace && !naming.IsOwned(e.Name) && LinuxObservation.IsOtherPrefixZone(e.Name)).Select(e => e.Name).ToList();
         var namespacesTask = Task.Run(() =>
         {
@@ -50,13 +53,24 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
         return await work().ConfigureAwait(false);
     }
 
+    /// <summary>The namespaces of containers whose VNICs' host ends (this prefix's, this deployment's) are on the host.</summary>
+    internal IEnumerable<NetnsEntry> ContainerNamespaces(IReadOnlyList<LinkObserved> hostLinks) => hostLinks
+        .Where(l => context.Naming.IsOwned(l.Name))
+        .Select(l => LinuxNaming.ParseAlias(l.Alias))
+        .Where(a => a is not null && a.Kind == VethKind.Vnic.AliasKind && context.Naming.IsOurs(a.Deployment) && a.Identity.Contains('/', StringComparison.Ordinal))
+        .Select(a => LinuxNames.Split(a!.Identity).Netns)
+        .Where(LinuxNaming.IsContainerNetns)
+        .Distinct(StringComparer.Ordinal)
+        .Select(n => new NetnsEntry(n, NetnsEntry.Nsfs));
+
     private (List<NamespaceObserved> Mine, List<NamespaceObserved> Theirs) ReadNamespaces(List<string> mine, List<string> others)
     {
         var all = mine.Concat(others).ToList();
         var results = kernel.InEach(all, threads, inside => NamespaceObserved.Read(
             inside,
             context.Naming.RouterOfNetns(inside.Name) is not null,
-            links => !context.Naming.IsOwned(inside.Name) || !context.Naming.IsOurs(LinuxObservation.MarkOf(inside.Name, links)?.Deployment)));
+            links => !LinuxNaming.IsContainerNetns(inside.Name)
+                && (!context.Naming.IsOwned(inside.Name) || !context.Naming.IsOurs(LinuxObservation.MarkOf(inside.Name, links)?.Deployment))));
         var read = results.Select((r, i) => r.Result ?? new NamespaceObserved(all[i]) { Error = r.Error?.Message ?? "unreadable" }).ToList();
         return (read[..mine.Count], [.. read[mine.Count..].Where(n => n.Error is null)]);
     }

@@ -204,18 +204,37 @@ internal sealed class LinuxRenderer
 
     private void RenderZone(ZoneSpec zone)
     {
-        var netns = _naming.ZoneNetns(zone.Name);
-        var netnsResource = Add(NetnsKind.Desired(netns, zone.Name, _context), $"zone {zone.Name}");
-        if (netnsResource is null)
+        string netns;
+        ResourceId netnsId;
+        if (zone.Container is { } container)
         {
-            return;
+            // A container's namespace is its runtime's: referred to by its path, never created or deleted. Only what
+            // NetVirt puts into it (the VNIC's end, addresses, routes) and the host side are NetVirt's.
+            if (container.Netns is not { } path || !LinuxNaming.CanReferToContainerNetns(path))
+            {
+                _rendered.Problem($"container zone {zone.Name}", $"has no usable network namespace path ('{container.Netns}'): an absolute path without ':' or '@'");
+                return;
+            }
+
+            netns = LinuxNaming.ContainerNetns(zone.Name, path);
+            netnsId = new ResourceId(NetnsKind.Definition.Name, netns);
+        }
+        else
+        {
+            netns = _naming.ZoneNetns(zone.Name);
+            if (Add(NetnsKind.Desired(netns, zone.Name, _context), $"zone {zone.Name}") is not { } netnsResource)
+            {
+                return;
+            }
+
+            netnsId = netnsResource.Id;
         }
 
         var onLink = new List<(InterfaceAddress Address, HostResource Interface, HostResource AddressResource)>();
         foreach (var vnic in zone.Vnics)
         {
             var subject = $"zone {zone.Name} vnic {vnic.Name}";
-            if (RenderVnic(zone, vnic, netns, netnsResource, subject) is not { } link)
+            if (RenderVnic(zone, vnic, netns, netnsId, subject) is not { } link)
             {
                 continue;
             }
@@ -231,7 +250,7 @@ internal sealed class LinuxRenderer
 
             foreach (var (spec, address) in _index.InterfaceAddresses(vnic))
             {
-                var resource = Add(AddressKind.Of(netns, vnic.Name, address, zone.Name, netnsResource.Id, link.Id), $"{subject} address {spec.Tag}");
+                var resource = Add(AddressKind.Of(netns, vnic.Name, address, zone.Name, netnsId, link.Id), $"{subject} address {spec.Tag}");
                 if (resource is not null)
                 {
                     onLink.Add((address, link, resource));
@@ -254,11 +273,11 @@ internal sealed class LinuxRenderer
                 continue;
             }
 
-            Add(RouteKind.Of(netns, route.Destination, route.Gateway, zone.Name, [netnsResource.Id, via.Interface.Id, via.AddressResource.Id]), subject);
+            Add(RouteKind.Of(netns, route.Destination, route.Gateway, zone.Name, [netnsId, via.Interface.Id, via.AddressResource.Id]), subject);
         }
     }
 
-    private HostResource? RenderVnic(ZoneSpec zone, VnicSpec vnic, string netns, HostResource netnsResource, string subject)
+    private HostResource? RenderVnic(ZoneSpec zone, VnicSpec vnic, string netns, ResourceId netnsId, string subject)
     {
         if (_rendered.Resolved(_index, vnic, subject) is not { } resolved)
         {
@@ -271,7 +290,13 @@ internal sealed class LinuxRenderer
         var name = LinuxNames.Interface(netns, vnic.Name);
         if (!_index.IsEtherstub(domain.Over))
         {
-            return RenderMacvlan(zone, vnic, domain, name, mac, mtu, netnsResource, subject);
+            if (zone.IsContainer)
+            {
+                _rendered.Problem(subject, $"is a container's interface on physical link {domain.Over}: containers attach to etherstub networks (a veth on the network's bridge) only");
+                return null;
+            }
+
+            return RenderMacvlan(zone, vnic, domain, name, mac, mtu, netnsId, subject);
         }
 
         var hostEnd = _naming.VnicHostEnd(zone.Name, vnic.Name);
@@ -281,7 +306,7 @@ internal sealed class LinuxRenderer
         }
 
         var bridge = BridgeOf(domain, zone.Name, vnic.Name);
-        var veth = Add(VethKind.Vnic.Desired(name, zone.Name, hostEnd, bridge, mac, mtu, netnsResource.Id, _context), subject);
+        var veth = Add(VethKind.Vnic.Desired(name, zone.Name, hostEnd, bridge, mac, mtu, netnsId, _context), subject);
         if (veth is null)
         {
             return null;
@@ -307,7 +332,7 @@ internal sealed class LinuxRenderer
         return veth;
     }
 
-    private HostResource? RenderMacvlan(ZoneSpec zone, VnicSpec vnic, L2Domain domain, string name, MacAddress mac, int mtu, HostResource netnsResource, string subject)
+    private HostResource? RenderMacvlan(ZoneSpec zone, VnicSpec vnic, L2Domain domain, string name, MacAddress mac, int mtu, ResourceId netnsId, string subject)
     {
         if (domain.Vlan != 0)
         {
@@ -327,7 +352,7 @@ internal sealed class LinuxRenderer
 
         var link = LinkKind.Required(domain.Over);
         _rendered.AddOnce(link);
-        return Add(MacvlanKind.Desired(name, zone.Name, domain.Over, mac, mtu, netnsResource.Id, link.Id, _context), subject);
+        return Add(MacvlanKind.Desired(name, zone.Name, domain.Over, mac, mtu, netnsId, link.Id, _context), subject);
     }
 
     /// <summary>Drops prefixes another one of the list covers (nft interval sets refuse overlaps), sorted.</summary>

@@ -78,7 +78,42 @@ public sealed partial class LinuxNaming
     /// The zone of a zone namespace name, or null when <paramref name="netns"/> is not one of this prefix's zone namespaces.
     /// </summary>
     public string? ZoneOfNetns(string netns) =>
-        netns.StartsWith(OwnerMark + "z-", StringComparison.Ordinal) ? netns[(OwnerMark.Length + 2)..] : null;
+        netns.StartsWith(OwnerMark + "z-", StringComparison.Ordinal) ? netns[(OwnerMark.Length + 2)..]
+        : IsContainerNetns(netns) ? netns[1..netns.IndexOf(ContainerMark, 1)]
+        : null;
+
+    /// <summary>Starts (and ends the zone part of) a container's namespace reference.</summary>
+    public const char ContainerMark = '@';
+
+    /// <summary>
+    /// How the backend refers to a container's network namespace, which its runtime made and owns (NetVirt never creates
+    /// or deletes it) at a path outside <c>/run/netns</c> or under a name of the runtime's: <c>@ZONE@PATH</c> with the
+    /// path's '/' written as ':' (<c>@c-3f2a@run:netns:netns-1b2c</c>, <c>@c-default-web1@proc:4242:ns:net</c>), so it
+    /// never contains '/' (resource names are <c>{netns}/...</c>) and names its zone. <see cref="Namespaces.NetnsThread.PathOf"/>
+    /// turns it back into the path.
+    /// </summary>
+    public static string ContainerNetns(string zone, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zone);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!CanReferToContainerNetns(path))
+        {
+            throw new ArgumentException($"'{path}' is not a namespace path NetVirt can refer to (absolute, without ':' or '@')", nameof(path));
+        }
+
+        return $"{ContainerMark}{zone}{ContainerMark}{path[1..].Replace('/', ':')}";
+    }
+
+    /// <summary>True for a namespace path a container's namespace reference can carry.</summary>
+    public static bool CanReferToContainerNetns(string path) =>
+        path.Length > 1 && path[0] == '/' && !path.Contains(':', StringComparison.Ordinal) && !path.Contains(ContainerMark, StringComparison.Ordinal);
+
+    /// <summary>True when <paramref name="netns"/> refers to a container's namespace (<see cref="ContainerNetns"/>).</summary>
+    public static bool IsContainerNetns(string netns) =>
+        netns.Length > 2 && netns[0] == ContainerMark && netns.IndexOf(ContainerMark, 1) > 1;
+
+    /// <summary>The path of a container's namespace reference.</summary>
+    public static string ContainerNetnsPath(string netns) => "/" + netns[(netns.IndexOf(ContainerMark, 1) + 1)..].Replace(':', '/');
 
     /// <summary>
     /// The bridge of one L2 domain (etherstub or VLAN-less link realisation, and VLAN id): <c>nv-stub0.100</c> when

@@ -28,6 +28,10 @@ public static class ServeCommand
         var auth = new Option<string>("--auth") { Description = "token: bearer tokens (default); none: no authentication, loopback only", DefaultValueFactory = _ => "token" };
         auth.AcceptOnlyFromAmong("token", "none");
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body accepted", DefaultValueFactory = _ => Api.Hosting.RequestBody.DefaultLimit };
+        var socket = new Option<string?>("--socket")
+        {
+            Description = $"The unix socket the CNI plugin (netvirt-cni) talks to, root's only; 'none' for none (default {Api.Cni.DaemonSocket.SystemDefault} for the system database, else <db>.sock)",
+        };
         var logFormat = new Option<string>("--log-format") { Description = "text: one line per event with a UTC timestamp; json: one JSON object per line", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var command = new Command("serve", """
@@ -38,9 +42,10 @@ public static class ServeCommand
               netvirt serve --db /tmp/nv.db --reconcile off         # store only; the host changes on POST /apply
               netvirt serve --urls http://10.0.0.5:8470 --resync 5m  # also check for drift every 5 minutes and repair it
               netvirt serve --log-format json | your-log-shipper
+              netvirt serve --socket /run/nvt/cni.sock              # the CNI plugin's socket (a conflist names it with "socket")
             """)
         {
-            urls, reconcile, resync, auth, maxBody, logFormat,
+            urls, reconcile, resync, auth, maxBody, socket, logFormat,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -59,6 +64,12 @@ public static class ServeCommand
                 TokenFile = context.TokenFile,
                 MaxBodyBytes = result.GetValue(maxBody),
                 Prefix = context.BackendOptions.Prefix,
+                Socket = result.GetValue(socket) switch
+                {
+                    "none" => null,
+                    { } path => Path.GetFullPath(path),
+                    null => Api.Cni.DaemonSocket.DefaultFor(context.Database),
+                },
                 LogFormat = result.GetValue(logFormat) == "json" ? Api.Observability.LogFormat.Json : Api.Observability.LogFormat.Text,
             };
             var tokens = ApiTokens.None;
@@ -89,10 +100,10 @@ public static class ServeCommand
                 // Kestrel reports a taken port as an IOException ("Failed to bind to address URL: address already in
                 // use."); one line saying which address and what to do, no stack trace (ApiHost keeps the host from logging one).
                 var why = (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? "the address is already in use" : ex.Message).TrimEnd('.');
-                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", options.Urls)}: {why}; choose another address or port with --urls, or stop what listens there", ex);
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", [.. options.Urls, .. options.Socket is { } s ? [s] : Array.Empty<string>()])}: {why}; choose another address or port with --urls (or --socket), or stop what listens there", ex);
             }
 
-            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)} (database {options.Database.Display}, target {target.ToString().ToLowerInvariant()}, " +
+            stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)}{(options.Socket is { } cniSocket ? $" and {cniSocket} (CNI)" : "")} (database {options.Database.Display}, target {target.ToString().ToLowerInvariant()}, " +
                 $"reconcile {options.Reconcile.Mode.ToString().ToLowerInvariant()}{(options.Reconcile.Resync is { } every ? $", resync every {every}" : "")}, " +
                 $"auth {(tokens.Required ? "bearer token" : "none")}); dashboard {options.Urls[0].TrimEnd('/')}/ui/; Ctrl-C stops");
             await stdout.FlushAsync(cancellationToken);

@@ -32,6 +32,12 @@ public static class ShowCommand
                 return ExitCodes.Ok;
             }
 
+            if (result.GetValue(what) == "topology")
+            {
+                Output.TopologyPrinter.Print(context, await context.Service.TopologyAsync(cancellationToken), result.GetValue(format)!);
+                return ExitCodes.Ok;
+            }
+
             var state = await context.Service.LoadAsync(cancellationToken);
             var model = state.Resolved;
             switch (result.GetValue(what))
@@ -41,9 +47,6 @@ public static class ShowCommand
                     break;
                 case "pools":
                     ShowPools(context, model);
-                    break;
-                case "topology":
-                    Output.TopologyPrinter.Print(context, state, result.GetValue(format)!);
                     break;
                 case "networks":
                     ShowNetworks(context, StateViews.Networks(model));
@@ -148,10 +151,12 @@ public static class ShowCommand
             return;
         }
 
-        var table = NewTable("ZONE", "VNICS", "NETWORKS", "ROUTES", "DESCRIPTION");
+        // Containers (attached through CNI) are marked with their runtime's id; their labels stand in the description.
+        var table = NewTable("ZONE", "KIND", "VNICS", "NETWORKS", "ROUTES", "DESCRIPTION");
         foreach (var r in rows)
         {
-            table.AddRow(Cells(r.Name, string.Join(", ", r.Vnics), string.Join(", ", r.Networks), string.Join(", ", r.Routes), r.Description));
+            var kind = r.Container is { } id ? $"container {(id.Length > 12 && id.All(char.IsAsciiHexDigit) ? id[..12] : id)}" : r.Kind;
+            table.AddRow(Cells(r.Name, kind, string.Join(", ", r.Vnics), string.Join(", ", r.Networks), string.Join(", ", r.Routes), r.Description));
         }
 
         context.Console.Write(table);

@@ -92,6 +92,10 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
         (await GetAsync<Api.Endpoints.HealthView>("/healthz", cancellationToken).ConfigureAwait(false)).DeploymentId;
 
     /// <inheritdoc />
+    public async Task<Api.Views.Topology.TopologyView> TopologyAsync(CancellationToken cancellationToken) =>
+        await GetAsync<Api.Views.Topology.TopologyView>("/topology", cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken) =>
         await GetAsync<List<Api.Endpoints.HostView>>("/hosts", cancellationToken).ConfigureAwait(false);
 

@@ -40,6 +40,9 @@ public interface INetVirtService
     /// <summary>The stored desired state, authored and resolved.</summary>
     Task<StoredState> LoadAsync(CancellationToken cancellationToken);
 
+    /// <summary>The topology as drawn by whoever owns the host objects (a server names bridges with its own prefix).</summary>
+    Task<Api.Views.Topology.TopologyView> TopologyAsync(CancellationToken cancellationToken);
+
     /// <summary>The hosts with what their agents last reported.</summary>
     Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken);
 

@@ -64,6 +64,10 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     public Task<StoredState> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Store.Load());
 
     /// <inheritdoc />
+    public Task<Api.Views.Topology.TopologyView> TopologyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Api.Views.Topology.TopologyFormats.View(Store.Load(), context.Target, context.BackendOptions.Prefix));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Api.Endpoints.HostView>> HostsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Api.Endpoints.HostView>>(Api.Views.HostViews.List(Store, TimeProvider.System));
 

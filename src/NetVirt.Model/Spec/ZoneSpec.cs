@@ -2,7 +2,10 @@ using NetVirt.Model.Collections;
 
 namespace NetVirt.Model.Spec;
 
-/// <summary>An exclusive-IP zone (a network namespace on Linux) with its VNICs and routes.</summary>
+/// <summary>
+/// An exclusive-IP zone (a network namespace on Linux) with its VNICs and routes: declared in documents, or of kind
+/// <c>container</c> (<see cref="Container"/>), made by the CNI plugin for a runtime's container.
+/// </summary>
 public sealed record ZoneSpec
 {
     /// <summary>Zone name.</summary>
@@ -25,4 +28,10 @@ public sealed record ZoneSpec
 
     /// <summary>The zone's VNICs.</summary>
     public EquatableArray<VnicSpec> Vnics { get; init; } = [];
+
+    /// <summary>Set for a zone of kind <c>container</c>: a runtime's container attached through CNI; null for a declared zone.</summary>
+    public ContainerSpec? Container { get; init; }
+
+    /// <summary>True for a container's zone.</summary>
+    public bool IsContainer => Container is not null;
 }

@@ -32,9 +32,17 @@ public sealed partial class ModelValidator
         }
 
         var zones = new Dictionary<string, string>(StringComparer.Ordinal);
+        var containers = _model.Zones.Where(z => z.IsContainer).ToDictionary(z => z.Name, z => z.Container!.Id, StringComparer.Ordinal);
         for (var i = 0; i < _model.Zones.Count; i++)
         {
-            Unique(zones, _model.Zones[i].Name, $"zones[{i}].name", "zone");
+            var zone = _model.Zones[i];
+            if (!zone.IsContainer && containers.TryGetValue(zone.Name, out var containerId))
+            {
+                Report($"zones[{i}].name", "name.taken-by-container", $"zone name '{zone.Name}' is taken by the zone of container '{containerId}' (attached through CNI); choose another name");
+                continue;
+            }
+
+            Unique(zones, zone.Name, $"zones[{i}].name", "zone");
         }
     }
 

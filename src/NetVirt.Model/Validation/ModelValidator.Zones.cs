@@ -9,10 +9,15 @@ public sealed partial class ModelValidator
 {
     private void ValidateZone(string path, ZoneSpec zone)
     {
-        var what = $"zone '{zone.Name}'";
+        var what = zone.IsContainer ? $"container zone '{zone.Name}'" : $"zone '{zone.Name}'";
         if (NameRules.CheckZoneName(zone.Name) is { } problem)
         {
             Report($"{path}.name", "name.invalid", $"zone name '{zone.Name}' {problem}");
+        }
+
+        if (zone.Container is { } container)
+        {
+            ValidateContainer($"{path}.container", what, zone, container);
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -30,7 +35,7 @@ public sealed partial class ModelValidator
                 Report($"{path}.vnics[{i}].primary", "vnic.multiple-primary", $"{what} has more than one primary VNIC");
             }
 
-            ValidateVnic($"{path}.vnics[{i}]", $"{what} vnic '{vnic.Name}'", vnic);
+            ValidateVnic($"{path}.vnics[{i}]", $"{what} vnic '{vnic.Name}'", vnic, zone.Container);
         }
 
         if (zone.Routes is { } routes)
@@ -68,9 +73,32 @@ public sealed partial class ModelValidator
         }
     }
 
-    private void ValidateVnic(string path, string what, VnicSpec vnic)
+    private void ValidateContainer(string path, string what, ZoneSpec zone, ContainerSpec container)
     {
-        CheckLinkName($"{path}.name", vnic.Name, "VNIC");
+        if (string.IsNullOrEmpty(container.Id))
+        {
+            Report($"{path}.id", "container.no-id", $"{what} has no container id");
+        }
+
+        if (_target == HostTarget.Illumos)
+        {
+            Report(path, "container.linux-only", $"{what} is a Linux container attached through CNI; it cannot be realized on illumos");
+        }
+
+        foreach (var vnic in zone.Vnics.Where(v => container.CniNetworkOf(v.Name) is null))
+        {
+            Report($"{path}.attachments", "container.unattached-vnic", $"{what}: VNIC '{vnic.Name}' has no CNI attachment");
+        }
+    }
+
+    private void ValidateVnic(string path, string what, VnicSpec vnic, ContainerSpec? container = null)
+    {
+        // A container's interface is named by its runtime (CNI_IFNAME): only Linux's rules apply to it.
+        if (container is null)
+        {
+            CheckLinkName($"{path}.name", vnic.Name, "VNIC");
+        }
+
         CheckLinuxName($"{path}.name", vnic.Name, "VNIC");
 
         var placements = (vnic.Network is null ? 0 : 1) + (vnic.Pool is null ? 0 : 1) + (vnic.Over is null ? 0 : 1);
@@ -81,7 +109,16 @@ public sealed partial class ModelValidator
         }
         else if (vnic.Network is { } networkName && !_networks.TryGetValue(networkName, out network))
         {
-            Report($"{path}.network", "ref.unknown-network", $"{what} is on network '{networkName}', which is not defined");
+            if (container is not null)
+            {
+                Report($"{path}.network", "network.has-attachments",
+                    $"network '{networkName}' cannot be removed: container '{container.Id}' is attached to it ({what}); remove the container first " +
+                    "(podman rm, or the runtime's DEL), then the network");
+            }
+            else
+            {
+                Report($"{path}.network", "ref.unknown-network", $"{what} is on network '{networkName}', which is not defined");
+            }
         }
         else if (vnic.Pool is { } poolName && !_pools.ContainsKey(poolName))
         {

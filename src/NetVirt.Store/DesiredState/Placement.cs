@@ -49,7 +49,8 @@ public static class Placement
         ArgumentNullException.ThrowIfNull(infrastructure);
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(load);
-        if (infrastructure.Hosts.IsEmpty)
+        // A container's zone is where the daemon that attached it runs; it is realized there at once, never by an agent.
+        if (infrastructure.Hosts.IsEmpty || zone.IsContainer)
         {
             return new Dictionary<string, string>();
         }

@@ -106,6 +106,24 @@ public sealed class ZoneRow
     public string? Description { get; init; }
 
     public long RoutesExplicit { get; init; }
+
+    public string Kind { get; init; } = "zone";
+
+    public string? ContainerId { get; init; }
+
+    public string? Netns { get; init; }
+
+    public string? Labels { get; init; }
+}
+
+/// <summary>Row of <c>container_attachments</c> with its VNIC's zone and name.</summary>
+public sealed class AttachmentRow
+{
+    public long ZoneId { get; init; }
+
+    public string Interface { get; init; } = "";
+
+    public string CniNetwork { get; init; } = "";
 }
 
 /// <summary>Row of <c>zone_routes</c>.</summary>

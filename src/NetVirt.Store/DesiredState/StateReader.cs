@@ -90,9 +90,22 @@ internal static class StateReader
             FROM pools p LEFT JOIN pool_networks pn ON pn.pool_id = p.id LEFT JOIN networks n ON n.id = pn.network_id
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
+        // Declared zones first, then containers' (kind 'container'), each in the order they were added.
         var zones = includeZones
-            ? c.Query<ZoneRow>($"SELECT z.id AS Id, z.name AS Name, h.name AS HostName, z.host_explicit AS HostExplicit, z.description AS Description, z.routes_explicit AS RoutesExplicit FROM zones z LEFT JOIN hosts h ON h.id = z.host_id WHERE {zoneFilter} ORDER BY z.position, z.id", zoneArgs, tx).ToList()
+            ? c.Query<ZoneRow>(
+                $"""
+                SELECT z.id AS Id, z.name AS Name, h.name AS HostName, z.host_explicit AS HostExplicit, z.description AS Description, z.routes_explicit AS RoutesExplicit, z.kind AS Kind,
+                       ct.container_id AS ContainerId, ct.netns AS Netns, ct.labels AS Labels
+                FROM zones z LEFT JOIN hosts h ON h.id = z.host_id LEFT JOIN containers ct ON ct.zone_id = z.id
+                WHERE {zoneFilter} ORDER BY z.kind = 'container', z.position, z.id
+                """, zoneArgs, tx).ToList()
             : [];
+        var attachments = !includeZones || !zones.Any(z => z.Kind == "container") ? Array.Empty<AttachmentRow>().ToLookup(a => a.ZoneId) : c.Query<AttachmentRow>(
+            $"""
+            SELECT v.zone_id AS ZoneId, v.name AS Interface, ca.cni_network AS CniNetwork
+            FROM container_attachments ca JOIN vnics v ON v.id = ca.vnic_id JOIN zones z ON z.id = v.zone_id
+            WHERE {zoneFilter} ORDER BY v.zone_id, v.position
+            """, zoneArgs, tx).ToLookup(a => a.ZoneId);
         var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {zoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
             .ToLookup(r => r.ZoneId);
         var vnics = !includeZones ? Array.Empty<VnicRow>().ToLookup(v => v.ZoneId) : c.Query<VnicRow>(
@@ -125,6 +138,21 @@ internal static class StateReader
                 var authored = ToSpec(v, addrobjs[v.Id], resolved: false, subnetsByNetwork);
                 authoredVnics.Add(authored);
                 resolvedVnics.Add(ToSpec(v, addrobjs[v.Id], resolved: true, subnetsByNetwork));
+            }
+
+            // A container's zone is runtime state, not part of what documents declare: it is in the resolved model (which
+            // backends, views and the audit read) and never in the authored one (which export writes and apply -f replaces).
+            if (z.Kind == "container")
+            {
+                var container = new ContainerSpec
+                {
+                    Id = z.ContainerId!,
+                    Netns = z.Netns,
+                    Labels = ContainerLabels.Parse(z.Labels),
+                    Attachments = attachments[z.Id].Select(a => new ContainerAttachmentSpec { Interface = a.Interface, CniNetwork = a.CniNetwork }).ToEquatableArray(),
+                };
+                resolvedZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostName, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray(), Container = container });
+                continue;
             }
 
             authoredZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostExplicit == 1 ? z.HostName : null, Description = z.Description, Routes = zoneRoutes, Vnics = authoredVnics.ToEquatableArray() });

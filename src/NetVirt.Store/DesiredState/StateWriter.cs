@@ -56,9 +56,15 @@ internal sealed class StateWriter
         var placed = _c.Query<(string Zone, string Host)>("SELECT z.name, h.name FROM zones z JOIN hosts h ON h.id = z.host_id", transaction: _tx)
             .ToDictionary(r => r.Zone, r => r.Host, StringComparer.Ordinal);
 
-        // Release every holding; holdings that survive are claimed again below with their original allocation time.
-        _c.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id IS NOT NULL", new { now = _now }, _tx);
-        _c.Execute("DELETE FROM zones; DELETE FROM pools;", transaction: _tx);
+        // Release every holding of the declared zones; holdings that survive are claimed again below with their original
+        // allocation time. Containers' zones (kind 'container') are runtime state: documents never replace them, so
+        // their rows and addresses stay as they are (their VNICs name no pool, so pools can be rewritten under them).
+        _c.Execute(
+            """
+            UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now
+            WHERE addrobj_id IN (SELECT a.id FROM addrobjs a JOIN vnics v ON v.id = a.vnic_id JOIN zones z ON z.id = v.zone_id WHERE z.kind = 'zone')
+            """, new { now = _now }, _tx);
+        _c.Execute("DELETE FROM zones WHERE kind = 'zone'; DELETE FROM pools;", transaction: _tx);
         UpsertHosts(model.Hosts);
         DeleteMissing("hosts", _hostIds.Keys);
         _c.Execute("DELETE FROM host_reports WHERE host NOT IN (SELECT name FROM hosts)", transaction: _tx);
@@ -70,7 +76,7 @@ internal sealed class StateWriter
         DeleteMissing("links", _linkIds.Keys);
         InsertPools(model);
         _c.Execute("UPDATE meta SET mac_prefix = @prefix WHERE id = 1", new { prefix = model.Settings.MacPrefix.ToString() }, _tx);
-        InsertZones(model.Zones, model.Settings.MacPrefix, kept, 0, Placement.Plan(model, placed));
+        InsertZones(model.Zones.Where(z => !z.IsContainer), model.Settings.MacPrefix, kept, 0, Placement.Plan(model, placed));
         EnsureDomains(zoneId: null);
         // Domains nothing is on any more give their VNI up (a domain that comes back gets a new one).
         _c.Execute(
@@ -299,13 +305,14 @@ internal sealed class StateWriter
     }
 
     /// <summary>Adds VNICs to a stored zone; <paramref name="infrastructure"/> is the stored model without zones.</summary>
-    public void AddVnics(NetworkModel infrastructure, InfrastructureIds ids, string zoneName, IReadOnlyList<VnicSpec> vnics)
+    public void AddVnics(NetworkModel infrastructure, InfrastructureIds ids, string zoneName, IReadOnlyList<VnicSpec> vnics, bool container = false)
     {
         var zone = new ZoneSpec { Name = zoneName, Vnics = [.. vnics] };
         _index = new ModelIndex(infrastructure with { Zones = [zone] });
         UseIds(ids);
         var zoneId = _c.ExecuteScalar<long?>("SELECT id FROM zones WHERE name = @zoneName", new { zoneName }, _tx)
             ?? throw new UnknownObjectException($"zone '{zoneName}' does not exist");
+        RefuseContainerZone(zoneName, container, "add VNICs to");
         var position = (int)_c.ExecuteScalar<long>("SELECT coalesce(max(position), -1) + 1 FROM vnics WHERE zone_id = @zoneId", new { zoneId }, _tx);
         var ipam = NewAllocator();
         var pending = new List<PendingAddress>();
@@ -320,8 +327,9 @@ internal sealed class StateWriter
     }
 
     /// <summary>Removes a zone (or only the named VNICs of it), releasing their addresses first.</summary>
-    public void Remove(string zoneName, string? vnicName)
+    public void Remove(string zoneName, string? vnicName, bool container = false)
     {
+        RefuseContainerZone(zoneName, container, vnicName is null ? "remove" : $"remove vnic '{vnicName}' of");
         var released = _c.Execute(
             """
             UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now
@@ -334,6 +342,17 @@ internal sealed class StateWriter
         if (deleted == 0)
         {
             throw new UnknownObjectException(vnicName is null ? $"zone '{zoneName}' does not exist" : $"zone '{zoneName}' has no vnic '{vnicName}'");
+        }
+    }
+
+    /// <summary>A container's zone changes only through the CNI path (<paramref name="container"/>): its runtime owns it.</summary>
+    private void RefuseContainerZone(string zoneName, bool container, string action)
+    {
+        if (!container && _c.ExecuteScalar<string?>("SELECT ct.container_id FROM containers ct JOIN zones z ON z.id = ct.zone_id WHERE z.name = @zoneName", new { zoneName }, _tx) is { } id)
+        {
+            throw new RequestRefusedException(
+                $"cannot {action} zone '{zoneName}': it is the zone of container '{id}', attached through CNI; its runtime removes it (podman rm, or CNI DEL), " +
+                "and the runtime's CNI GC removes attachments of containers it no longer knows");
         }
     }
 

@@ -124,6 +124,16 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public void ReadFile_MissingFileOrDirectory_SaysWhatToGive()
+    {
+        using var db = new TempDatabase();
+        var missing = Assert.Throws<InvalidInputException>(() => ApiTokens.ReadFile(db.Path + ".nope"));
+        Assert.Contains("there is no token file", missing.Message, StringComparison.Ordinal);
+        var directory = Assert.Throws<InvalidInputException>(() => ApiTokens.ReadFile(Path.GetDirectoryName(db.Path)!));
+        Assert.Contains("is a directory", directory.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Matches_ComparesWholeTokens()
     {
         Assert.True(ApiTokens.Matches("abc", "abc"));

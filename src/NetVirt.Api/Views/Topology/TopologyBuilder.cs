@@ -115,8 +115,8 @@ public static class TopologyBuilder
                 v.Mac?.ToString(), index.NetworkOf(v)?.Name ?? index.DomainOf(v)?.ToString(),
                 string.Join(" ", index.InterfaceAddresses(v).Select(a => a.Address.ToString())),
             }.Where(s => !string.IsNullOrEmpty(s)))));
-            nodes.Add(new TopologyNode(ZoneId(z.Name), TopologyNodeKind.Zone, z.Name, z.Host is { } host ? HostId(host) : null, [], ports,
-                Details([("routes", string.Join(", ", index.EffectiveRoutes(z).Select(r => $"{(r.IsDefault ? "default" : r.Destination.ToString())} via {r.Gateway}"))),
+            nodes.Add(new TopologyNode(ZoneId(z.Name), z.IsContainer ? TopologyNodeKind.Container : TopologyNodeKind.Zone, z.Name, z.Host is { } host ? HostId(host) : null, [], ports,
+                Details([("container", z.Container?.Id), ("routes", string.Join(", ", index.EffectiveRoutes(z).Select(r => $"{(r.IsDefault ? "default" : r.Destination.ToString())} via {r.Gateway}"))),
                     .. vnicDetails, ("description", z.Description)])));
         }
 

@@ -44,6 +44,19 @@ public sealed class TopologyTests
     }
 
     [Fact]
+    public void Build_ContainerZone_IsAContainerNodeNamingItsContainer()
+    {
+        var model = Models.Sample();
+        var web = model.Zones.First(z => z.Name == "acme-web1");
+        model = model with { Zones = [.. model.Zones, web with { Name = "c-4f2a", Container = new NetVirt.Model.Spec.ContainerSpec { Id = "4f2a9c" } }] };
+        var view = TopologyBuilder.Build(model, 1, "linux");
+        var node = Assert.Single(view.Nodes, n => n.Kind == TopologyNodeKind.Container);
+        Assert.Equal("c-4f2a", node.Name);
+        Assert.Contains(node.Details, d => d.Key == "container" && d.Value == "4f2a9c");
+        Assert.Contains("10 zones", TopologyText.Write(view), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Svg_IsWellFormed_EveryNodeDrawnOnceAndInside()
     {
         var view = Sample();

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using NetVirt.Integration.Infrastructure;
+
+namespace NetVirt.Integration.Cni;
+
+/// <summary>
+/// Containers beside the declared state, and what happens when things go wrong: a whole-host plan leaves running
+/// containers alone, drift sees a container's host end moved, destroy removes their host side only; DEL after the
+/// namespace is gone, DEL twice, a daemon that is down (code 11) and back.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class CniLifecycleTests
+{
+    private static string OneTenant(string prefix) => """
+        etherstubs: [{name: stub0}]
+        networks:
+          - {name: red, tenant: red, over: stub0, vlan: 100, ipv4: {subnet: 10.63.0.0/24, gateway: 10.63.0.1}}
+          - {name: blue, tenant: blue, over: stub0, vlan: 200, ipv4: {subnet: 10.64.0.0/24, gateway: 10.64.0.1}}
+        zones:
+          - name: declared1
+            vnics: [{name: net0, network: red, addresses: [{tag: v4, address: auto}]}]
+        """;
+
+    [LinuxRootFact]
+    public async Task WholeHostPlanDriftAndDestroy_SeeContainersAndLeaveTheirNamespaces()
+    {
+        await using var lab = await RuntimeLab.StartAsync(OneTenant);
+        await using var podman = new Podman(lab);
+        var container = await podman.StartAsync("c1", "red");
+        var peer = await podman.StartAsync("c2", "red");
+        var peerIp = await podman.Ipv4Async(peer);
+
+        var plan = await lab.NetvirtAsync("plan");
+        Assert.True(plan.ExitCode == 0 && plan.Stdout.Contains("No changes", StringComparison.OrdinalIgnoreCase), plan.Stdout + plan.Stderr);
+        Assert.Equal(0, (await lab.NetvirtAsync("drift")).ExitCode);
+        (await podman.ExecAsync(container, "ping", "-c", "1", "-W", "2", peerIp)).Ok("ping before a whole-host apply");
+        var applied = (await lab.NetvirtAsync("apply", "--auto-approve")).Ok("apply with containers running");
+        (await podman.ExecAsync(container, "ping", "-c", "1", "-W", "2", peerIp)).Ok($"ping after a whole-host apply ({applied.Stdout})");
+
+        // Drift: the container's host end moved to blue's bridge by hand; apply puts it back.
+        var links = JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "-d", "link", "show"])).Ok("ip link").Stdout).RootElement.EnumerateArray().ToList();
+        var containerZone = (await lab.NetvirtJsonAsync("show", "zones")).EnumerateArray().First(z => z.GetProperty("kind").GetString() == "container").GetProperty("name").GetString()!;
+        var hostEnd = links.First(l => l.TryGetProperty("ifalias", out var a) && a.GetString()!.Contains($"@{containerZone}@", StringComparison.Ordinal)).GetProperty("ifname").GetString()!;
+        var declaredEnd = links.First(l => l.TryGetProperty("ifalias", out var a) && a.GetString()!.Contains(" declared1/net0", StringComparison.Ordinal)).GetProperty("ifname").GetString()!;
+        var redBridge = links.Single(l => l.GetProperty("ifname").GetString() == declaredEnd).GetProperty("master").GetString()!;
+        (await lab.NetvirtAsync("apply", "-f", Path.Combine(lab.Directory, "network.yaml"), "--auto-approve")).Ok("apply again");
+        var blueBridge = JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show", "type", "bridge"])).Ok("bridges").Stdout).RootElement.EnumerateArray()
+            .Select(l => l.GetProperty("ifname").GetString()!).First(n => n.StartsWith(lab.Prefix + "-", StringComparison.Ordinal) && n != redBridge);
+        (await Tool.RunAsync("/usr/sbin/ip", ["link", "set", hostEnd, "master", blueBridge])).Ok("move the host end");
+        var drift = await lab.NetvirtAsync("drift");
+        Assert.True(drift.ExitCode == 3, drift.Stdout + drift.Stderr);
+        Assert.Contains(containerZone, drift.Stdout, StringComparison.Ordinal);
+        (await lab.NetvirtAsync("apply", "--auto-approve")).Ok("repair");
+        Assert.Equal(0, (await lab.NetvirtAsync("drift")).ExitCode);
+
+        // Destroy: the host side goes, the runtime's namespace stays (the container runs on, without eth0).
+        (await lab.NetvirtAsync("destroy", "--auto-approve")).Ok("destroy");
+        var inside = (await podman.ExecAsync(container, "ip", "-o", "link")).Ok("the container still runs");
+        Assert.DoesNotContain("eth0", inside.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show"])).Stdout).RootElement.EnumerateArray(),
+            l => l.GetProperty("ifname").GetString()!.StartsWith(lab.Prefix + "-", StringComparison.Ordinal));
+    }
+
+    [LinuxRootFact]
+    public async Task Del_AfterTheNamespaceIsGone_AndTwice_Releases()
+    {
+        await using var lab = await RuntimeLab.StartAsync(OneTenant);
+        var netns = $"{lab.Prefix}-ctr1";
+        (await Tool.RunAsync("/usr/sbin/ip", ["netns", "add", netns])).Ok("ip netns add");
+        var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(lab.ConfDir, "netvirt-red.conflist"))).RootElement;
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(config.GetProperty("plugins")[0].GetRawText())!.AsObject();
+        entry["cniVersion"] = "1.0.0";
+        entry["name"] = "red";
+        var stdin = entry.ToJsonString();
+        Dictionary<string, string> Env(string command, string netnsPath) => new()
+        {
+            ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "gone1", ["CNI_NETNS"] = netnsPath, ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = lab.PluginDir,
+        };
+        var plugin = Path.Combine(lab.PluginDir, "netvirt");
+        var add = (await Tool.RunAsync(plugin, [], Env("ADD", $"/run/netns/{netns}"), stdin: stdin)).Ok("ADD");
+        var ip = JsonDocument.Parse(add.Stdout).RootElement.GetProperty("ips")[0].GetProperty("address").GetString()!.Split('/')[0];
+        Assert.Equal("held", (await lab.WhoAsync(ip)).State);
+        (await Tool.RunAsync("/usr/sbin/ip", ["netns", "del", netns])).Ok("ip netns del");
+        (await Tool.RunAsync(plugin, [], Env("DEL", $"/run/netns/{netns}"), stdin: stdin)).Ok("DEL with the namespace gone");
+        Assert.Equal("released", (await lab.WhoAsync(ip)).State);
+        (await Tool.RunAsync(plugin, [], Env("DEL", ""), stdin: stdin)).Ok("DEL again, no namespace");
+    }
+
+    [LinuxRootFact]
+    public async Task DaemonDown_PodmanRunFailsWithTryAgain_AndWorksWhenItIsBack()
+    {
+        await using var lab = await RuntimeLab.StartAsync(OneTenant);
+        await using var podman = new Podman(lab);
+        await lab.StopServerAsync(kill: true);
+        var refused = await podman.RunAsync("run", "--rm", "--network", "red", "--rootfs", lab.Rootfs, "/bin/busybox", "true");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("does not answer", refused.Stderr, StringComparison.Ordinal);
+        await lab.RestartServerAsync();
+        (await podman.RunAsync("run", "--rm", "--network", "red", "--rootfs", lab.Rootfs, "/bin/busybox", "true")).Ok("podman run with the daemon back");
+        var usage = await lab.NetvirtJsonAsync("ip", "list");
+        Assert.Equal(1, usage.EnumerateArray().Sum(u => u.GetProperty("used").GetInt32())); // the declared zone's only
+    }
+}

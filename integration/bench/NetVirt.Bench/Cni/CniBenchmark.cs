@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace NetVirt.Bench.Cni;
+
+/// <summary>
+/// The CNI issue's figures, NetVirt's plugin side by side with Debian's reference plugins (bridge + host-local, the
+/// containernetworking-plugins package in /usr/lib/cni) in one run, interleaved (A B A B) because the machine is shared:
+/// <list type="bullet">
+/// <item>the plugin executed directly as a runtime does (VERSION then ADD per container, each in its own network
+/// namespace made beforehand; then DEL of every container), N = 100 and 1,000: total time, per-call p50 and p99, the
+/// 10th call against the 1,000th (each the median of the ten calls around it), and duplicate and leaked addresses;</item>
+/// <item>20 sequential and 20 parallel <c>podman run --rm … true</c> with each plugin.</item>
+/// </list>
+/// Everything carries an <c>nvt</c> prefix and is removed afterwards, also on failure.
+/// </summary>
+public sealed class CniBenchmark : IBenchmark
+{
+    /// <inheritdoc />
+    public string Name => "cni";
+
+    /// <inheritdoc />
+    public string Description => "netvirt-cni vs bridge + host-local executed as a runtime does, and podman run with each (args: --containers 100,1000 --rounds 2 --podman 20 --plugins netvirt,reference)";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = Options.Parse(args);
+        var sizes = options.Get("containers", "100,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var rounds = int.Parse(options.Get("rounds", "2"), CultureInfo.InvariantCulture);
+        var podmanRuns = int.Parse(options.Get("podman", "20"), CultureInfo.InvariantCulture);
+        var kinds = options.Get("plugins", "netvirt,reference").Split(',').Select(k => k == "netvirt" ? PluginKind.NetVirt : k == "reference" ? PluginKind.Reference
+            : throw new ArgumentException($"--plugins: '{k}' is neither netvirt nor reference")).ToList();
+        var plugin = options.Get("plugin", Path.Combine(RepositoryRoot(), "artifacts", "cni", "netvirt-cni"));
+        if (!File.Exists(plugin))
+        {
+            Console.Error.WriteLine($"{plugin} is missing: run scripts/setup.sh (or dotnet publish src/NetVirt.Cni.Plugin -c Release -r linux-x64 -o artifacts/cni)");
+            return 2;
+        }
+
+        var direct = new List<DirectResult>();
+        var podman = new List<PodmanResult>();
+        foreach (var n in sizes)
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                // Interleaved: NetVirt, reference, NetVirt, reference, ... under fresh prefixes each.
+                foreach (var kind in kinds)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await using var setup = await PluginSetup.CreateAsync(kind, plugin, cancellationToken);
+                    var result = await MeasureDirectAsync(setup, n, cancellationToken);
+                    direct.Add(result);
+                    Console.Error.WriteLine($"{kind} N={n} round {round + 1}: ADD total {result.AddTotal.TotalSeconds:0.00} s, p50 {result.AddP50:0.0} ms, duplicates {result.Duplicates}, leaked {result.Leaked}");
+                }
+            }
+        }
+
+        for (var round = 0; round < rounds && podmanRuns > 0; round++)
+        {
+            foreach (var kind in kinds)
+            {
+                await using var setup = await PluginSetup.CreateAsync(kind, plugin, cancellationToken);
+                var result = await MeasurePodmanAsync(setup, podmanRuns, cancellationToken);
+                podman.Add(result);
+                Console.Error.WriteLine($"{kind} podman round {round + 1}: {podmanRuns} sequential {result.Sequential.TotalSeconds:0.00} s, parallel {result.Parallel.TotalSeconds:0.00} s");
+            }
+        }
+
+        Print(direct, podman, podmanRuns);
+        return 0;
+    }
+
+    private static void Print(List<DirectResult> direct, List<PodmanResult> podman, int podmanRuns)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"CNI plugins executed as a runtime does, {Environment.ProcessorCount} cores, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {DateTime.UtcNow:yyyy-MM-dd}; each cell: median of the rounds (min–max).");
+        Console.WriteLine();
+        Console.WriteLine("| plugin | containers | ADD total (with VERSION) | ADD p50 | ADD p99 | 10th ADD | last ADD | DEL total | DEL p50 | duplicates | leaked |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in direct.GroupBy(d => (d.Kind, d.Containers)))
+        {
+            var g = group.ToList();
+            Console.WriteLine($"| {Describe(group.Key.Kind)} | {group.Key.Containers:N0} | {Cell(g, r => r.AddTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.AddP50, "ms")} | {Cell(g, r => r.AddP99, "ms")} | " +
+                $"{Cell(g, r => r.Tenth, "ms")} | {Cell(g, r => r.Last, "ms")} | {Cell(g, r => r.DelTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.DelP50, "ms")} | {g.Sum(r => r.Duplicates)} | {g.Sum(r => r.Leaked)} |");
+        }
+
+        if (podman.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| plugin | {podmanRuns} × podman run --rm … true, sequential | per run | {podmanRuns} in parallel | leaked |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var group in podman.GroupBy(p => p.Kind))
+        {
+            var g = group.ToList();
+            Console.WriteLine($"| {Describe(group.Key)} | {Cell(g, r => r.Sequential.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.Sequential.TotalMilliseconds / podmanRuns, "ms", "0")} | {Cell(g, r => r.Parallel.TotalSeconds, "s", "0.00")} | {g.Sum(r => r.Leaked)} |");
+        }
+    }
+
+    private static string Describe(PluginKind kind) => kind == PluginKind.NetVirt ? "netvirt-cni" : "bridge + host-local";
+
+    private static string Cell<T>(List<T> rows, Func<T, double> value, string unit, string format = "0.0")
+    {
+        var values = rows.Select(value).Order().ToList();
+        var median = values[values.Count / 2];
+        var text = median.ToString(format, CultureInfo.InvariantCulture) + " " + unit;
+        return values.Count > 1 ? $"{text} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})" : text;
+    }
+
+    private static async Task<DirectResult> MeasureDirectAsync(PluginSetup setup, int containers, CancellationToken cancellationToken)
+    {
+        var namespaces = Enumerable.Range(0, containers).Select(i => $"{setup.Prefix}-b{i}").ToList();
+        foreach (var ns in namespaces)
+        {
+            await Run.OkAsync("/usr/sbin/ip", ["netns", "add", ns], cancellationToken);
+        }
+
+        setup.Namespaces.AddRange(namespaces);
+        var adds = new List<double>(containers);
+        var dels = new List<double>(containers);
+        var addresses = new List<string>(containers);
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < containers; i++)
+        {
+            var env = setup.Environment("VERSION", i, "dummy");
+            await setup.ExecAsync(env, cancellationToken);
+            env = setup.Environment("ADD", i, $"/run/netns/{namespaces[i]}");
+            var watch = Stopwatch.StartNew();
+            var (exit, stdout) = await setup.ExecAsync(env, cancellationToken);
+            adds.Add(watch.Elapsed.TotalMilliseconds);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"{setup.Kind} ADD of container {i} failed: {stdout}");
+            }
+
+            using var result = JsonDocument.Parse(stdout);
+            addresses.AddRange(result.RootElement.GetProperty("ips").EnumerateArray().Select(ip => ip.GetProperty("address").GetString()!));
+        }
+
+        var addTotal = total.Elapsed;
+        total.Restart();
+        for (var i = 0; i < containers; i++)
+        {
+            await setup.ExecAsync(setup.Environment("VERSION", i, "dummy"), cancellationToken);
+            var watch = Stopwatch.StartNew();
+            var (exit, stdout) = await setup.ExecAsync(setup.Environment("DEL", i, $"/run/netns/{namespaces[i]}"), cancellationToken);
+            dels.Add(watch.Elapsed.TotalMilliseconds);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"{setup.Kind} DEL of container {i} failed: {stdout}");
+            }
+        }
+
+        var delTotal = total.Elapsed;
+        return new DirectResult(setup.Kind, containers, addTotal, Percentile(adds, 0.5), Percentile(adds, 0.99), Around(adds, 10), Around(adds, containers),
+            delTotal, Percentile(dels, 0.5), addresses.Count - addresses.Distinct(StringComparer.Ordinal).Count(), await setup.HeldAddressesAsync(cancellationToken));
+    }
+
+    private static async Task<PodmanResult> MeasurePodmanAsync(PluginSetup setup, int runs, CancellationToken cancellationToken)
+    {
+        var rootfs = Path.Combine(setup.Directory, "rootfs");
+        foreach (var folder in new[] { "bin", "etc", "proc", "sys", "dev", "tmp" })
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, folder));
+        }
+
+        File.Copy("/bin/busybox", Path.Combine(rootfs, "bin", "busybox"));
+        var storage = Path.Combine(setup.Directory, "p");
+        var configuration = Path.Combine(setup.Directory, "containers.conf");
+        await File.WriteAllTextAsync(configuration, $"""
+            [containers]
+            default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+            [engine]
+            runtime = "runc"
+            cgroup_manager = "cgroupfs"
+            events_logger = "none"
+            [network]
+            network_backend = "cni"
+            cni_plugin_dirs = ["{setup.PluginDir}"]
+            network_config_dir = "{setup.ConfDir}"
+            """, cancellationToken);
+        var env = new Dictionary<string, string> { ["CONTAINERS_CONF"] = configuration };
+        string[] Args(string name) => ["--root", Path.Combine(storage, "root"), "--runroot", Path.Combine(storage, "rr"), "--storage-driver", "vfs",
+            "run", "--rm", "--name", name, "--network", setup.Network, "--rootfs", rootfs, "/bin/busybox", "true"];
+        try
+        {
+            // One run first, not counted: podman creates its storage and CNI cache on first use.
+            await Run.OkAsync("/usr/bin/podman", Args($"{setup.Prefix}-warm"), cancellationToken, env);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i++)
+            {
+                await Run.OkAsync("/usr/bin/podman", Args($"{setup.Prefix}-s{i}"), cancellationToken, env);
+            }
+
+            var sequential = watch.Elapsed;
+            watch.Restart();
+            await Task.WhenAll(Enumerable.Range(0, runs).Select(i => Run.OkAsync("/usr/bin/podman", Args($"{setup.Prefix}-q{i}"), cancellationToken, env)));
+            var parallel = watch.Elapsed;
+            return new PodmanResult(setup.Kind, sequential, parallel, await setup.HeldAddressesAsync(cancellationToken));
+        }
+        finally
+        {
+            await Run.TryAsync("/usr/bin/podman", ["--root", Path.Combine(storage, "root"), "--runroot", Path.Combine(storage, "rr"), "--storage-driver", "vfs", "rm", "-f", "-a", "-t", "0"], env);
+            await PluginSetup.UnmountUnderAsync(storage);
+        }
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    // The time of call k (1-based) as the median of the ten calls around it: one call alone is too noisy to compare.
+    private static double Around(List<double> values, int k)
+    {
+        var from = Math.Clamp(k - 5, 0, Math.Max(0, values.Count - 10));
+        return Percentile(values.Skip(from).Take(10).ToList(), 0.5);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NetVirt.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root");
+    }
+
+    internal static string NewPrefix() => "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
+
+    private sealed record DirectResult(PluginKind Kind, int Containers, TimeSpan AddTotal, double AddP50, double AddP99, double Tenth, double Last, TimeSpan DelTotal, double DelP50, int Duplicates, int Leaked);
+
+    private sealed record PodmanResult(PluginKind Kind, TimeSpan Sequential, TimeSpan Parallel, int Leaked);
+}

@@ -1,0 +1,201 @@
+using NetVirt.Api.Hosting;
+using NetVirt.Api.Reconcile;
+using NetVirt.Backends.Containers;
+using NetVirt.Cni;
+using NetVirt.Cni.Protocol;
+using NetVirt.Model.Errors;
+using NetVirt.Reconciliation;
+using NetVirt.Store;
+
+namespace NetVirt.Api.Cni;
+
+/// <summary>
+/// The daemon's half of the CNI plugin: ADD stores the attachment (one IPAM transaction through the server's write gate)
+/// and realizes that one attachment at once; DEL removes its host side, then releases it in the store; CHECK compares
+/// the host with the store; GC detaches what the runtime no longer lists. Host work runs as a run of the reconcile
+/// service (kind <c>container</c>), so it never overlaps a whole-host apply of this server, and holds the database's
+/// apply lock against other processes' applies.
+/// </summary>
+/// <remarks>
+/// Order matters for a crash at any instant. ADD stores first, then realizes; when realizing fails it removes what it
+/// made and releases the attachment before answering, so a failed ADD leaves nothing. A daemon killed mid-ADD leaves an
+/// attachment that the runtime's DEL (which follows a failed ADD) or a repeated ADD (which realizes again) completes.
+/// DEL removes the host side before it releases the addresses, so an address is never handed out while a veth still
+/// carries it.
+/// </remarks>
+public sealed class ContainerAttachments(ApiState state)
+{
+    /// <summary>ADD: the attachment as the CNI result.</summary>
+    public async Task<AttachmentResult> AddAsync(AttachmentRequest request, CancellationToken cancellationToken)
+    {
+        var (containerId, ifname) = Require(request, needNetns: true);
+        var build = AttachmentTranslation.VnicBuilder(request);
+        var (attachment, _) = await state.WriteAsync(
+            store => store.AttachContainer(containerId, request.Netns, AttachmentTranslation.Labels(request), request.CniNetwork, ifname, build, state.Target),
+            a => new WriteOutcome(a.Generation, Changed: false), cancellationToken).ConfigureAwait(false);
+        if (attachment.Existing && attachment.Zone.Container!.Netns != request.Netns)
+        {
+            throw new CniException(CniErrorCode.InvalidConfig,
+                $"container '{containerId}' interface '{ifname}' is already attached in namespace {attachment.Zone.Container.Netns}, not {request.Netns}",
+                "a runtime calls DEL before it attaches the same container again");
+        }
+
+        try
+        {
+            var realization = await OnHostAsync("attach", attachment, (backend, ct) => backend.AttachAsync(attachment.Infrastructure, attachment.Zone, ifname, ct), cancellationToken)
+                .ConfigureAwait(false);
+            return AttachmentTranslation.Result(attachment, realization);
+        }
+        catch (Exception ex) when (!attachment.Existing && ex is not OperationCanceledException)
+        {
+            // A failed ADD leaves nothing behind: what was made goes, and the addresses are released.
+            try
+            {
+                await OnHostAsync("detach", attachment, async (backend, ct) =>
+                {
+                    await backend.DetachAsync(attachment.Infrastructure, attachment.Zone, ifname, ct).ConfigureAwait(false);
+                    return true;
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                await state.WriteAsync(store => store.DetachContainer(request.CniNetwork, containerId, ifname), _ => new WriteOutcome(0, false), CancellationToken.None)
+                    .ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>DEL: removes the attachment; succeeds when there is none (repeated, never made, or its namespace gone).</summary>
+    public async Task DelAsync(AttachmentRequest request, CancellationToken cancellationToken)
+    {
+        var (containerId, ifname) = Require(request, needNetns: false);
+        if (state.Store.FindContainerAttachment(request.CniNetwork, containerId, ifname) is not { } attachment)
+        {
+            return;
+        }
+
+        await Detach(attachment, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>CHECK: the attachment must be stored and the host must match it.</summary>
+    public async Task CheckAsync(AttachmentRequest request, CancellationToken cancellationToken)
+    {
+        var (containerId, ifname) = Require(request, needNetns: true);
+        var attachment = state.Store.FindContainerAttachment(request.CniNetwork, containerId, ifname)
+            ?? throw new CniException(CniErrorCode.UnknownContainer, $"NetVirt has no attachment of interface '{ifname}' of container '{containerId}' on CNI network '{request.CniNetwork}'");
+        if (attachment.Zone.Container!.Netns != request.Netns)
+        {
+            throw new CniException(CniErrorCode.CheckFailed, $"container '{containerId}' was attached in namespace {attachment.Zone.Container.Netns}, not {request.Netns}");
+        }
+
+        var differences = await OnHostAsync("check", attachment, (backend, ct) => backend.CheckAsync(attachment.Infrastructure, attachment.Zone, ifname, ct), cancellationToken)
+            .ConfigureAwait(false);
+        if (differences.Count > 0)
+        {
+            throw new CniException(CniErrorCode.CheckFailed,
+                $"container '{containerId}' interface '{ifname}' differs from what NetVirt stored ({differences.Count} difference{(differences.Count == 1 ? "" : "s")})",
+                string.Join("; ", differences));
+        }
+    }
+
+    /// <summary>GC: detaches every attachment of the CNI network that the runtime's list does not name.</summary>
+    public async Task GcAsync(AttachmentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var valid = (request.ValidAttachments ?? []).Select(a => (a.ContainerId, a.Ifname)).ToHashSet();
+        var failures = new List<string>();
+        foreach (var attachment in state.Store.ContainerAttachments(request.CniNetwork).Where(a => !valid.Contains((a.ContainerId, a.Interface))))
+        {
+            try
+            {
+                await Detach(attachment, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NetVirtException or CniException)
+            {
+                failures.Add($"container '{attachment.ContainerId}' interface '{attachment.Interface}': {ex.Message}");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new CniException(CniErrorCode.HostFailure, $"GC could not remove {failures.Count} attachment{(failures.Count == 1 ? "" : "s")}", string.Join("; ", failures));
+        }
+    }
+
+    /// <summary>STATUS: ready when the store answers and this server's backend can host containers.</summary>
+    public async Task StatusAsync(AttachmentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            state.Store.Generation();
+            await OnHostAsync<bool>("status", null, (_, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NetVirtException or CniException)
+        {
+            throw new CniException(CniErrorCode.PluginNotAvailable, $"NetVirt cannot attach containers now: {ex.Message}");
+        }
+
+        if (!state.Store.Infrastructure().Networks.Any(n => n.Name == request.Network) && !state.Store.Infrastructure().Pools.Any(p => p.Name == request.Network))
+        {
+            throw new CniException(CniErrorCode.PluginNotAvailable, $"'{request.Network}' is neither a network nor a pool of this NetVirt");
+        }
+    }
+
+    private async Task Detach(ContainerAttachment attachment, CancellationToken cancellationToken)
+    {
+        await OnHostAsync("detach", attachment, async (backend, ct) =>
+        {
+            await backend.DetachAsync(attachment.Infrastructure, attachment.Zone, attachment.Interface, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        await state.WriteAsync(store => store.DetachContainer(attachment.CniNetwork, attachment.ContainerId, attachment.Interface), _ => new WriteOutcome(0, false), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Runs host work for one attachment as a run of the reconcile service, under the database's apply lock.</summary>
+    private async Task<T> OnHostAsync<T>(string action, ContainerAttachment? attachment, Func<IContainerBackend, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var what = attachment is null ? action : $"{action} {attachment.Zone.Name}/{attachment.Interface}";
+        var request = new ReconcileRequest("container", "cni", async (context, ct) =>
+        {
+            try
+            {
+                var backend = context.Reconciler.Backend as IContainerBackend
+                    ?? throw new BackendUnavailableException($"the {context.Reconciler.Backend.Target} backend cannot host containers (CNI attachments need the Linux backend)");
+                using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+                answer.SetResult(await work(backend, ct).ConfigureAwait(false));
+                return new ReconcileResult(true, "succeeded", attachment?.Generation, what, null);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                answer.TrySetException(ex);
+                return new ReconcileResult(false, "failed", attachment?.Generation, what, ex.Message);
+            }
+        })
+        { CoalesceKey = null };
+        var run = state.Reconcile.Enqueue(request);
+        var done = await state.Reconcile.WaitAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        if (!answer.Task.IsCompleted)
+        {
+            // The run ended without reaching the work (the server stopped, the backend could not be made).
+            throw new CniException(CniErrorCode.TryAgainLater, $"NetVirt could not {action} now: {done?.Result?.Error ?? "the run did not start"}");
+        }
+
+        return await answer.Task.ConfigureAwait(false);
+    }
+
+    private static (string ContainerId, string Ifname) Require(AttachmentRequest request, bool needNetns)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(request.ContainerId) || string.IsNullOrEmpty(request.Ifname) || needNetns && string.IsNullOrEmpty(request.Netns))
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironment, "the request lacks the container id, the interface name or the namespace");
+        }
+
+        return (request.ContainerId, request.Ifname);
+    }
+}

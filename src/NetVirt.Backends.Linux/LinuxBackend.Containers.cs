@@ -1,0 +1,174 @@
+using NetVirt.Backends.Containers;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Kinds;
+using NetVirt.Backends.Linux.Observation;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Backends.Linux.Tc;
+using NetVirt.Model.Errors;
+using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
+using NetVirt.Planning;
+using NetVirt.Planning.Journal;
+using NetVirt.Planning.Plans;
+using NetVirt.Planning.Resources;
+
+namespace NetVirt.Backends.Linux;
+
+/// <summary>
+/// One CNI attachment at a time (<see cref="IContainerBackend"/>): the resources the renderer derives for that one
+/// container interface (veth with the peer created in the runtime's namespace by path, addresses, routes, protection
+/// elements, shaping) are created as plan steps through the same executor as an apply, rank by rank, with "exists"
+/// read as done, so a repeated ADD completes what an interrupted one began. Nothing else of the host is observed or
+/// touched unless the attachment's network is missing on the host (its bridge, the protection table, its router), which
+/// is then created the same way, once. Cost does not depend on the number of zones, except the protection table, which
+/// is listed when elements are deleted.
+/// </summary>
+public sealed partial class LinuxBackend
+{
+    private int _tableEnsured;
+
+    /// <inheritdoc />
+    public async Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
+    {
+        var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
+        var own = OwnResources(rendered, zone, netns, ifname);
+        var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
+        if (Interlocked.Exchange(ref _tableEnsured, 1) == 0 && own.Any(r => r.Kind == ProtectionKind.Definition)
+            && await _nft.ListAsync(_context.Table, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // The protection table is made whole by an apply; without one yet (a host whose first VNIC is a container), make it now.
+            await RunAsync([.. rendered.Desired.Resources.Where(r => r.Kind == NftTableKind.Definition)], StepAction.Create, cancellationToken).ConfigureAwait(false);
+        }
+
+        var failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            // The network may not be on the host yet: its bridge, its router and legs, the table. Make them (what exists
+            // stays), then the attachment once more.
+            await RunAsync([.. Infrastructure(rendered, veth)], StepAction.Create, cancellationToken).ConfigureAwait(false);
+            failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new NetVirtException($"attaching {zone.Name}/{ifname} in {zone.Container!.Netns} failed: {string.Join("; ", failures)}");
+        }
+
+        return new AttachmentRealization(veth.Properties[LinuxProperties.HostEnd]!, null);
+    }
+
+    /// <inheritdoc />
+    public async Task DetachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        if (zone.Container?.Netns is not { } path || !LinuxNaming.CanReferToContainerNetns(path))
+        {
+            return; // nothing was ever realized for it
+        }
+
+        var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
+        // The host end takes the container end (and its addresses and routes) with it, also when the namespace is gone
+        // already; the protection elements and the shaping's ifb are the host's and go explicitly.
+        var own = OwnResources(rendered, zone, netns, ifname).Where(r => r.Kind == VethKind.Vnic.Kind || r.Kind == ProtectionKind.Definition || r.Kind == ShapingKind.Definition).ToList();
+        var failures = await RunAsync(own, StepAction.Delete, cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            throw new NetVirtException($"removing the host side of {zone.Name}/{ifname} failed: {string.Join("; ", failures)}");
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> CheckAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
+    {
+        var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
+        // The interface, its addresses and routes inside, and the host end on its bridge: read from this namespace and the host.
+        var wanted = OwnResources(rendered, zone, netns, ifname).Where(r => r.Kind == VethKind.Vnic.Kind || r.Kind == AddressKind.Definition || r.Kind == RouteKind.Definition).ToList();
+        var read = _kernel.InEach([netns], 1, inside => NamespaceObserved.Read(inside, router: false, _ => false))[0];
+        if (read.Error is { } error)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([$"the namespace {zone.Container!.Netns} cannot be read: {error.Message}"]);
+        }
+
+        var observed = LinuxObservation.Build(_context, _kernel.HostLinks(), [new NetnsEntry(netns, NetnsEntry.Nsfs)], [read.Result!], [], TcObserved.Empty, null);
+        var ids = wanted.Select(r => r.Id).ToHashSet();
+        var plan = Planner.Plan(new HostState(wanted), new HostState(observed.Resources.Where(r => ids.Contains(r.Id) || r.Zone == zone.Name && r.Kind != NetnsKind.Definition && Belongs(r, netns, ifname))));
+        return Task.FromResult<IReadOnlyList<string>>([.. plan.Steps.Select(s => s.Changes.IsEmpty ? $"{PlanJson.Name(s.Action)} {s.Resource}: {s.Reason}" : $"{s.Resource}: {string.Join(", ", s.Changes)}")]);
+    }
+
+    private (string Netns, RenderResult Rendered) RenderAttachment(NetworkModel infrastructure, ZoneSpec zone, string ifname)
+    {
+        ArgumentNullException.ThrowIfNull(infrastructure);
+        ArgumentNullException.ThrowIfNull(zone);
+        if (zone.Container?.Netns is not { } path)
+        {
+            throw new InvalidInputException($"zone {zone.Name} is not a container's zone with a namespace path");
+        }
+
+        if (!LinuxNaming.CanReferToContainerNetns(path))
+        {
+            throw new InvalidInputException($"the namespace path '{path}' of container {zone.Container.Id} is not one NetVirt can use (an absolute path without ':' or '@')");
+        }
+
+        var rendered = Render(infrastructure with { Zones = [zone] });
+        var problems = rendered.Problems.Where(p => p.Subject.Contains(zone.Name, StringComparison.Ordinal)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidInputException($"{zone.Name}/{ifname} cannot be realized: {string.Join("; ", problems.Select(p => $"{p.Subject} {p.Message}"))}");
+        }
+
+        return (LinuxNaming.ContainerNetns(zone.Name, path), rendered);
+    }
+
+    private static List<HostResource> OwnResources(RenderResult rendered, ZoneSpec zone, string netns, string ifname) =>
+        [.. rendered.Desired.Resources.Where(r => r.Zone == zone.Name && Belongs(r, netns, ifname))];
+
+    // The interface's own objects: named {netns}/{ifname}[/...]; the zone's routes that leave through it.
+    private static bool Belongs(HostResource r, string netns, string ifname)
+    {
+        var name = LinuxNames.Interface(netns, ifname);
+        return r.Name == name || r.Name.StartsWith(name + "/", StringComparison.Ordinal)
+            || r.Kind == RouteKind.Definition && r.DependsOn.Any(d => d.Name == name);
+    }
+
+    /// <summary>What the attachment's network needs on the host: the bridge of its VLAN, the protection table, its router with its leg.</summary>
+    private static IEnumerable<HostResource> Infrastructure(RenderResult rendered, HostResource veth)
+    {
+        var bridge = veth.Properties[LinuxProperties.Bridge];
+        var legs = rendered.Desired.Resources.Where(r => r.Kind == VethKind.Leg.Kind && r.Properties[LinuxProperties.Bridge] == bridge).ToList();
+        var routers = legs.Select(l => LinuxNames.Split(l.Name).Netns).ToHashSet(StringComparer.Ordinal);
+        return rendered.Desired.Resources.Where(r =>
+            r.Kind == BridgeKind.Definition && r.Name == bridge
+            || r.Kind == NftTableKind.Definition
+            || legs.Contains(r)
+            || r.Kind == NetnsKind.Definition && routers.Contains(r.Name)
+            || r.Kind == ForwardingKind.Definition && routers.Contains(r.Name)
+            || r.Kind == AddressKind.Definition && legs.Any(l => r.Name.StartsWith(l.Name + "/", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="resources"/> as <paramref name="action"/> steps in one batch, ordered by rank (descending for
+    /// deletes); returns the failures. One batch is enough for one interface: the executor sends the host requests (the
+    /// veth, its host end) before the work inside the namespace (link up, then addresses, then routes, in step order)
+    /// and runs the nftables transaction beside them, and one batch costs one namespace thread instead of one per rank.
+    /// </summary>
+    private async Task<List<string>> RunAsync(IReadOnlyList<HostResource> resources, StepAction action, CancellationToken cancellationToken)
+    {
+        var ordered = action == StepAction.Delete ? resources.OrderByDescending(r => r.Kind.Rank) : resources.OrderBy(r => r.Kind.Rank);
+        var steps = ordered.ThenBy(r => r.Id).Select((r, i) => new PlanStep
+        {
+            Index = i,
+            Action = action,
+            Change = action == StepAction.Delete ? ChangeKind.Delete : ChangeKind.Create,
+            Resource = r,
+            Reason = "container attachment",
+        }).ToList();
+        if (steps.Count == 0)
+        {
+            return [];
+        }
+
+        var executions = await ExecuteAsync(steps, cancellationToken).ConfigureAwait(false);
+        return [.. executions.Where(e => e.Outcome == StepOutcome.Failed).Select(e => e.Error ?? e.Step.ToString())];
+    }
+}

@@ -1,0 +1,14 @@
+using NetVirt.Cni.Protocol;
+
+namespace NetVirt.Cni;
+
+/// <summary>The plugin's one door to the NetVirt daemon (the unix socket in the plugin; a fake in tests).</summary>
+public interface IDaemonClient
+{
+    /// <summary>
+    /// Sends <paramref name="request"/> for <paramref name="command"/> to the daemon at <paramref name="socket"/> (null:
+    /// the default) and returns its result (ADD), null (other commands), or throws the daemon's refusal as a
+    /// <see cref="CniException"/>; a daemon that does not answer is code 11 (try again later).
+    /// </summary>
+    Task<AttachmentResult?> SendAsync(string? socket, CniCommand command, AttachmentRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NetVirt.Cni.Transport;
+
+/// <summary>One HTTP/1.1 request with <c>Connection: close</c> and its response (Content-Length, chunked or to EOF).</summary>
+public static class HttpExchange
+{
+    private const int MaxResponse = 4 << 20;
+
+    /// <summary>A response: its status code and body.</summary>
+    public sealed record Response(int Status, byte[] Body);
+
+    /// <summary>Sends the request on <paramref name="socket"/> and reads the whole response.</summary>
+    public static async Task<Response> PostAsync(Socket socket, string path, byte[] body, CancellationToken cancellationToken)
+    {
+        var head = Encoding.ASCII.GetBytes(
+            $"POST {path} HTTP/1.1\r\nHost: netvirt\r\nContent-Type: application/json\r\nContent-Length: {body.Length.ToString(CultureInfo.InvariantCulture)}\r\nConnection: close\r\n\r\n");
+        await socket.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(body, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+
+        using var received = new MemoryStream();
+        var buffer = new byte[16384];
+        while (true)
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.Write(buffer, 0, n);
+            if (received.Length > MaxResponse)
+            {
+                throw new IOException($"the answer is larger than {MaxResponse} bytes");
+            }
+        }
+
+        return Parse(received.ToArray());
+    }
+
+    /// <summary>Parses a whole response read to the end of the connection.</summary>
+    public static Response Parse(byte[] raw)
+    {
+        var end = raw.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            throw new IOException("the connection closed before the answer's headers were complete");
+        }
+
+        var lines = Encoding.ASCII.GetString(raw, 0, end).Split("\r\n");
+        var status = lines[0].Split(' ');
+        if (status.Length < 2 || !status[0].StartsWith("HTTP/1.", StringComparison.Ordinal) || !int.TryParse(status[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            throw new IOException($"not an HTTP answer: '{lines[0]}'");
+        }
+
+        var chunked = false;
+        var length = -1;
+        foreach (var line in lines.Skip(1))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && value.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                chunked = true;
+            }
+            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                length = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+            }
+        }
+
+        var rest = raw.AsSpan(end + 4);
+        if (chunked)
+        {
+            return new Response(code, Dechunk(rest));
+        }
+
+        return new Response(code, length >= 0 ? rest[..Math.Min(length, rest.Length)].ToArray() : rest.ToArray());
+    }
+
+    private static byte[] Dechunk(ReadOnlySpan<byte> data)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var lineEnd = data.IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                throw new IOException("a chunked answer ended inside a chunk header");
+            }
+
+            var sizeText = Encoding.ASCII.GetString(data[..lineEnd]).Split(';')[0].Trim();
+            var size = int.Parse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            data = data[(lineEnd + 2)..];
+            if (size == 0)
+            {
+                return body.ToArray();
+            }
+
+            if (data.Length < size + 2)
+            {
+                throw new IOException("a chunked answer ended inside a chunk");
+            }
+
+            body.Write(data[..size]);
+            data = data[(size + 2)..];
+        }
+    }
+}
