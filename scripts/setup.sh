@@ -29,6 +29,7 @@ install_packages() {
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm) # Redocly's lint of the OpenAPI document
   [ -e /usr/bin/zsh ] || missing+=(zsh)                   # 'netvirt completion zsh|fish' is tested in those shells
   [ -e /usr/bin/fish ] || missing+=(fish)
+  [ -e /usr/bin/time ] || missing+=(time)                 # the benchmarks read a whole process's peak memory from GNU time
   # The CNI plugin is published with Native AOT, which links with the C toolchain and zlib.
   command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
@@ -62,6 +63,7 @@ build() {
   echo "netvirt: building ($configuration)" >&2
   dotnet build "$repo/NetVirt.sln" -c "$configuration" -v quiet -nologo -clp:NoSummary
   build_cni_plugin
+  publish_cli
 }
 
 # The CNI plugin (netvirt-cni), which runtimes execute once per container call, is published with Native AOT: it starts
@@ -80,6 +82,20 @@ build_cni_plugin() {
   cp "$out/netvirt-cni" "$bin/netvirt-cni"
 }
 
+# The CLI and every assembly it loads compiled ahead of time (ReadyToRun) into src/NetVirt.Cli/bin/<configuration>/
+# publish; only the CLI project itself compiles again (for this machine's runtime), the libraries are the build's.
+# bin/netvirt runs it while no assembly of the build is newer than the stamp (docs/performance.md, issue 14). The CNI
+# plugin goes beside it too, where 'netvirt cni install' looks for it.
+publish_cli() {
+  local publish="$repo/src/NetVirt.Cli/bin/$configuration/publish" bin="$repo/src/NetVirt.Cli/bin/$configuration/net10.0"
+  echo "netvirt: publishing the CLI ahead-of-time compiled (ReadyToRun)" >&2
+  dotnet publish "$repo/src/NetVirt.Cli" -c "$configuration" -v quiet -nologo -clp:NoSummary
+  if [ -x "$bin/netvirt-cni" ]; then
+    cp "$bin/netvirt-cni" "$publish/netvirt-cni"
+  fi
+  touch "$publish/.published"
+}
+
 # The OpenAPI document clients generate from (docs/openapi.json, kept equal to what the server serves by a unit
 # test), checked against Redocly's recommended rules with the CLI version pinned in scripts/openapi-lint.
 lint_openapi() {
@@ -88,5 +104,5 @@ lint_openapi() {
 }
 
 netvirt() {
-  dotnet "$repo/src/NetVirt.Cli/bin/$configuration/net10.0/netvirt.dll" "$@"
+  NETVIRT_CONFIGURATION="$configuration" "$repo/bin/netvirt" "$@"
 }

@@ -7,7 +7,13 @@ using var buffer = new MemoryStream();
 var command = Environment.GetEnvironmentVariable("CNI_COMMAND");
 if (command is not "VERSION" || Console.IsInputRedirected)
 {
-    await stdin.CopyToAsync(buffer).ConfigureAwait(false);
+    // At most one byte more than a configuration may hold: a runaway stdin is refused by its size, not read to the end.
+    var chunk = new byte[64 * 1024];
+    int read;
+    while (buffer.Length <= PluginConfig.MaxBytes && (read = await stdin.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+    {
+        buffer.Write(chunk, 0, read);
+    }
 }
 
 var daemon = new UnixSocketDaemonClient();

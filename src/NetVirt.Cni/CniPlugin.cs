@@ -13,7 +13,7 @@ public static class CniPlugin
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(daemon);
-        var version = CniVersions.Latest;
+        PluginConfig? config = null;
         try
         {
             var env = CniEnvironment.Parse(environment);
@@ -22,8 +22,8 @@ public static class CniPlugin
                 return new CniOutcome(0, CniResultWriter.Version());
             }
 
-            var config = PluginConfig.Parse(stdin.Span);
-            version = config.CniVersion;
+            config = PluginConfig.Parse(stdin.Span);
+            var version = config.CniVersion;
             if (env.Command is CniCommand.Status or CniCommand.Gc && !CniVersions.HasStatusAndGc(version))
             {
                 throw new CniException(CniErrorCode.IncompatibleVersion, $"{env.Command.ToString().ToUpperInvariant()} needs a configuration of CNI version 1.1.0; this one is {version}");
@@ -42,6 +42,8 @@ public static class CniPlugin
         }
         catch (CniException ex)
         {
+            // The spec answers an error in the configuration's version, also when the configuration itself is what failed.
+            var version = config?.CniVersion ?? PluginConfig.DeclaredVersion(stdin.Span) ?? CniVersions.Latest;
             return new CniOutcome(1, CniResultWriter.Error(version, ex.Code, ex.Message, ex.Details));
         }
     }

@@ -13,6 +13,12 @@ public sealed record PluginConfig
     /// <summary>The plugin type NetVirt's conflists name.</summary>
     public const string PluginType = "netvirt";
 
+    /// <summary>
+    /// The most a configuration on stdin may hold (1 MiB): a real one is a few hundred bytes; a larger one would be
+    /// parsed, held and echoed (its <c>dns</c>) for nothing.
+    /// </summary>
+    public const int MaxBytes = 1 << 20;
+
     /// <summary>Keys of the plugin entry NetVirt understands; any other is an error, not silently ignored.</summary>
     public static IReadOnlyList<string> KnownKeys { get; } =
     [
@@ -60,6 +66,11 @@ public sealed record PluginConfig
     /// </summary>
     public static PluginConfig Parse(ReadOnlySpan<byte> json)
     {
+        if (json.Length > MaxBytes)
+        {
+            throw new CniException(CniErrorCode.InvalidConfig, $"the network configuration on stdin is larger than {MaxBytes} bytes", "a netvirt plugin entry is a few hundred bytes; is the right file on stdin?");
+        }
+
         JsonDocument document;
         try
         {
@@ -122,6 +133,37 @@ public sealed record PluginConfig
             };
             return Object(root, "runtimeConfig") is { } runtime ? WithRuntimeConfig(config, runtime) : config;
         }
+    }
+
+    /// <summary>
+    /// The supported <c>cniVersion</c> a configuration declares at its top level, read without checking anything else,
+    /// or null: an error found before (or while) the configuration is parsed is still answered in the runtime's version.
+    /// </summary>
+    public static string? DeclaredVersion(ReadOnlySpan<byte> json)
+    {
+        if (json.Length > MaxBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("cniVersion"u8))
+                {
+                    reader.Read();
+                    var version = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    return CniVersions.IsSupported(version) ? version : null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 
     private static PluginConfig WithRuntimeConfig(PluginConfig config, JsonElement runtime)

@@ -56,11 +56,15 @@ public static partial class Prerequisites
         NativeLibrary.Free(pcap);
         try
         {
+            // Both pipes are read before waiting: with thousands of namespaces on a shared host, 'ip netns list' writes
+            // more than a pipe holds and would block forever on a reader that waits first.
             using var p = Process.Start(new ProcessStartInfo("/usr/sbin/ip", "netns list") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var error = p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0)
             {
-                return $"'ip netns list' failed: {p.StandardError.ReadToEnd().Trim()}";
+                return $"'ip netns list' failed: {error.Result.Trim()}";
             }
         }
         catch (Exception ex)

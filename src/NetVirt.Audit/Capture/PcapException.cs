@@ -33,6 +33,16 @@ public sealed class PcapException : NetVirtException
     /// <summary>True when the interface does not exist in that namespace.</summary>
     public bool IsNoSuchDevice => StatusCode == (int)SharpPcap.PcapError.NoSuchDevice;
 
+    /// <summary>
+    /// True when a send failed only because a kernel buffer was full (ENOBUFS, or EAGAIN on a non-blocking socket):
+    /// worth retrying after a pause. libpcap reports errno as its text, so the text is what can be checked.
+    /// </summary>
+    public bool IsBufferFull => Operation == "send"
+        && (PcapError.Contains("No buffer space available", StringComparison.OrdinalIgnoreCase)
+            || PcapError.Contains("Resource temporarily unavailable", StringComparison.OrdinalIgnoreCase)
+            || PcapError.Contains("ENOBUFS", StringComparison.Ordinal)
+            || PcapError.Contains("EAGAIN", StringComparison.Ordinal));
+
     private static string BuildMessage(string operation, CaptureTarget target, int statusCode, string pcapError)
     {
         var detail = string.IsNullOrWhiteSpace(pcapError) ? "no error text" : pcapError.Trim();

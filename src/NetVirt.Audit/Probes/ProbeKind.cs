@@ -50,4 +50,10 @@ public enum ProbeKind : byte
 
     /// <summary>ARP or neighbour solicitation for a network's gateway, to learn the router's MAC; not judged.</summary>
     GatewayQuery,
+
+    /// <summary>
+    /// An ARP frame addressed to the sender's own MAC: the bridge learns where the sender is and drops the frame (it
+    /// would leave by the port it came in), so later probes to that MAC are not flooded; not judged.
+    /// </summary>
+    Learn,
 }

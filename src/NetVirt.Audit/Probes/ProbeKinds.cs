@@ -51,6 +51,7 @@ public static class ProbeKinds
         ProbeKind.SpoofConfiguredAddress => "spoof-configured-address",
         ProbeKind.VlanTagged => "vlan-tagged",
         ProbeKind.VlanDoubleTagged => "vlan-double-tagged",
-        _ => "gateway-query",
+        ProbeKind.GatewayQuery => "gateway-query",
+        _ => "learn",
     };
 }

@@ -20,15 +20,19 @@ public sealed class ProbePlan
     private int[] offsets = new int[64];
     private int arenaLength;
 
-    /// <summary>Creates an empty plan for <paramref name="topology"/>.</summary>
-    public ProbePlan(AuditTopology topology, uint nonce)
+    /// <summary>Creates an empty plan for <paramref name="topology"/>, with its endpoints in <paramref name="classes"/> (default: a full audit).</summary>
+    public ProbePlan(AuditTopology topology, uint nonce, AuditClasses? classes = null)
     {
         Topology = topology ?? throw new ArgumentNullException(nameof(topology));
         Nonce = nonce;
+        Classes = classes ?? AuditClasses.For(topology, AuditMode.Full);
     }
 
     /// <summary>The endpoints probed.</summary>
     public AuditTopology Topology { get; }
+
+    /// <summary>The classes of the endpoints: the rows and columns of the matrix this plan proves.</summary>
+    public AuditClasses Classes { get; }
 
     /// <summary>Random per run; the upper half of every tag.</summary>
     public uint Nonce { get; }

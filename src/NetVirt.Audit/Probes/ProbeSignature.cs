@@ -59,7 +59,7 @@ public static class ProbeSignature
     {
         return kind switch
         {
-            ProbeKind.ArpBroadcast or ProbeKind.ArpUnicast or ProbeKind.SpoofArpSender or ProbeKind.GatewayQuery
+            ProbeKind.ArpBroadcast or ProbeKind.ArpUnicast or ProbeKind.SpoofArpSender or ProbeKind.GatewayQuery or ProbeKind.Learn
                 or ProbeKind.VlanTagged or ProbeKind.VlanDoubleTagged
                 => packet.Extract<ArpPacket>() is { } arp ? arp.Operation == ArpOperation.Request : kind == ProbeKind.GatewayQuery && IsSolicitation(packet),
             ProbeKind.SpoofSourceMac => packet.Extract<ArpPacket>()?.Operation == ArpOperation.Request || IsEchoRequest(packet),

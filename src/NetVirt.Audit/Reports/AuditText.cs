@@ -55,6 +55,24 @@ public static class AuditText
         ];
     }
 
+    /// <summary><c>full</c> or <c>stratified</c>.</summary>
+    public static string Mode(Topology.AuditMode mode) => mode == Topology.AuditMode.Full ? "full" : "stratified";
+
+    /// <summary>What the run covered, in one sentence for people (reports and the terminal).</summary>
+    public static string Coverage(AuditResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var n = result.Topology.Endpoints.Count;
+        var c = result.Classes.Count;
+        var pairs = result.Topology.PairCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        var rest = " Across L2 domains, probes a bridge floods (ARP unicast, neighbour solicitation, IP without a gateway) go to one VNIC per other domain.";
+        return result.Mode == Topology.AuditMode.Full
+            ? $"every ordered pair of the {n} VNICs ({pairs} pairs) probed directly.{rest}"
+            : $"the {n} VNICs fall into {c} classes of VNICs the model treats alike (same L2 domain, network, router, protection, routes and address families); "
+              + $"{(long)c * (c - 1)} ordered pairs of classes probed between their representatives, every VNIC probed with a peer of its class, "
+              + $"with its own spoofing and VLAN probes, and as a receiver of its domain's broadcasts; the verdicts stand for all {pairs} ordered pairs of VNICs.{rest}";
+    }
+
     /// <summary>Stable evidence file name for finding number <paramref name="number"/> (1-based).</summary>
     public static string EvidenceName(AuditResult result, AuditFinding finding, int number)
     {

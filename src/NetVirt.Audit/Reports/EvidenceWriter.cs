@@ -13,7 +13,7 @@ namespace NetVirt.Audit.Reports;
 public static class EvidenceWriter
 {
     /// <summary>Most evidence files per report; a broken host can produce thousands of findings.</summary>
-    public const int MaxFiles = 2000;
+    public const int MaxFiles = ArrivalLog.EvidenceGroups;
 
     /// <summary>Writes the files into <paramref name="directory"/> and returns each finding's file name (null when none).</summary>
     public static IReadOnlyList<string?> Write(AuditResult result, string directory)

@@ -4,7 +4,8 @@ namespace NetVirt.Audit.Reports;
 
 /// <summary>
 /// The matrix aggregated by group (network, else L2 domain): for each ordered pair of groups, how many endpoint pairs
-/// there are and the worst status among them. What the terminal shows when the full matrix would not fit.
+/// there are and the worst status among them (in a stratified audit a pair of classes counts for every pair of their
+/// members, with the class pair's status). What the terminal shows when the full matrix would not fit.
 /// </summary>
 public sealed class GroupMatrix
 {
@@ -36,20 +37,23 @@ public sealed class GroupMatrix
             }
         }
 
-        foreach (var s in endpoints)
+        // Each row stands for its members (one endpoint in a full audit): a pair of rows counts for every pair of members.
+        var classes = result.Classes.All;
+        for (var s = 0; s < result.Rows; s++)
         {
-            foreach (var r in endpoints)
+            for (var r = 0; r < result.Rows; r++)
             {
-                if (s.Index == r.Index)
+                var members = (long)classes[s].Members.Count * (classes[r].Members.Count - (s == r ? 1 : 0));
+                if (members == 0)
                 {
                     continue;
                 }
 
-                ref var cell = ref cells[indexOf[s.Group], indexOf[r.Group]];
-                var status = result.Pair(s.Index, r.Index);
-                cell.Item1++;
+                ref var cell = ref cells[indexOf[result.RowEndpoint(s).Group], indexOf[result.RowEndpoint(r).Group]];
+                var status = result.Pair(s, r);
+                cell.Item1 += (int)members;
                 cell.Item2 = status > cell.Item2 ? status : cell.Item2;
-                cell.Item3[status] = cell.Item3.GetValueOrDefault(status) + 1;
+                cell.Item3[status] = cell.Item3.GetValueOrDefault(status) + (int)members;
             }
         }
 

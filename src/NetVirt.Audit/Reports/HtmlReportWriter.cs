@@ -32,11 +32,12 @@ public static class HtmlReportWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
-        // Rows and columns grouped by network, so each tenant is a block on the diagonal however zones were declared.
+        // Rows and columns (endpoints, or classes in a stratified audit) grouped by network, so each tenant is a block
+        // on the diagonal however zones were declared.
         var groupOrder = result.Topology.Endpoints.Select(e => e.Group).Distinct(StringComparer.Ordinal).Select((g, i) => (g, i)).ToDictionary(x => x.g, x => x.i, StringComparer.Ordinal);
-        var endpoints = result.Topology.Endpoints.OrderBy(e => groupOrder[e.Group]).ThenBy(e => e.Index).ToList();
-        var n = endpoints.Count;
-        var groupStarts = Enumerable.Range(1, Math.Max(0, n - 1)).Where(i => endpoints[i].Group != endpoints[i - 1].Group).ToList();
+        var rows = Enumerable.Range(0, result.Rows).OrderBy(row => groupOrder[result.RowEndpoint(row).Group]).ThenBy(row => row).ToList();
+        var n = rows.Count;
+        var groupStarts = Enumerable.Range(1, Math.Max(0, n - 1)).Where(i => result.RowEndpoint(rows[i]).Group != result.RowEndpoint(rows[i - 1]).Group).ToList();
         var explanations = new List<string>();
         var explanationIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var status = new StringBuilder(n * n);
@@ -45,13 +46,13 @@ public static class HtmlReportWriter
         {
             for (var r = 0; r < n; r++)
             {
-                status.Append((char)('0' + (int)result.Pair(endpoints[s].Index, endpoints[r].Index)));
-                if (s == r)
+                status.Append((char)('0' + (int)result.Pair(rows[s], rows[r])));
+                if (s == r && result.Classes.All[rows[s]].Members.Count == 1)
                 {
                     continue;
                 }
 
-                var text = result.Explain(endpoints[s].Index, endpoints[r].Index);
+                var text = result.Explain(rows[s], rows[r]);
                 if (!explanationIndex.TryGetValue(text, out var index))
                 {
                     explanationIndex[text] = index = explanations.Count;
@@ -64,9 +65,11 @@ public static class HtmlReportWriter
 
         var data = new
         {
-            names = endpoints.Select(e => e.Name),
+            names = rows.Select(result.RowName),
             groupStarts,
-            details = endpoints.Select(e => $"{e.DomainText}; {string.Join(", ", e.Ipv4.Concat(e.Ipv6))}; MAC {e.Mac}"),
+            details = rows.Select(row => result.Classes.All[row] is { Members.Count: > 1 } c
+                ? $"class of {c.Members.Count} VNICs: {c.Key}"
+                : $"{result.RowEndpoint(row).DomainText}; {string.Join(", ", result.RowEndpoint(row).Ipv4.Concat(result.RowEndpoint(row).Ipv6))}; MAC {result.RowEndpoint(row).Mac}"),
             status = status.ToString(),
             explain,
             explanations,
@@ -101,7 +104,8 @@ public static class HtmlReportWriter
             <p><span class="verdict" style="background:{{verdictColour}}">{{verdictText}}</span>
             {{badges}}</p>
             <table class="facts">
-            <tr><td>VNICs</td><td>{{n}}</td><td>ordered pairs</td><td>{{result.Topology.PairCount:N0}}</td></tr>
+            <tr><td>VNICs</td><td>{{result.Topology.Endpoints.Count}}</td><td>ordered pairs</td><td>{{result.Topology.PairCount:N0}}</td></tr>
+            <tr><td>mode</td><td>{{AuditText.Mode(result.Mode)}}</td><td>coverage</td><td>{{E(AuditText.Coverage(result))}}</td></tr>
             <tr><td>probes sent</td><td>{{result.Run.ProbesSent:N0}}</td><td>frames captured</td><td>{{result.Run.FramesCaptured:N0}}</td></tr>
             <tr><td>probe arrivals</td><td>{{result.Run.Arrivals:N0}}</td><td>run time</td><td>{{result.Run.Duration.TotalSeconds:0.00}} s (window after the last probe {{result.Run.Window.TotalSeconds:0.00}} s)</td></tr>
             </table>

@@ -8,8 +8,9 @@ namespace NetVirt.Audit.Reports;
 
 /// <summary>
 /// JUnit XML for CI systems, UTF-8 without a byte-order mark. One failing test case per finding, so the failure count
-/// is the finding count: in "reachability" one case per ordered pair and probe kind that was sent
-/// (<c>acme-web1/net0 -> globex-app1/net0 [icmpv4-echo]</c>); in "spoofing" and "vlan-hopping" one passing case per
+/// is the finding count: in "reachability" one case per ordered pair of matrix rows and probe kind that was sent
+/// (<c>acme-web1/net0 -> globex-app1/net0 [icmpv4-echo]</c>; in a stratified audit a row is a class, named by its
+/// representative and how many are like it: <c>z0/net0 (+999) -> z1/net0 (+999) [icmpv4-echo]</c>); in "spoofing" and "vlan-hopping" one passing case per
 /// source and probe kind that found nothing, else one failing case per receiver the frame reached; in "configuration"
 /// one case per VNIC, or one per foreign address. Every suite carries the report header as properties, and the
 /// totals are on each suite and on <c>testsuites</c>. A failure names the finding's likely cause.
@@ -25,34 +26,38 @@ public static class JUnitReportWriter
         var n = endpoints.Count;
         var causeOf = FindingCauses.CauseOfEach(result.Causes, result.Findings.Count);
         var indexed = result.Findings.Select((f, i) => (Finding: f, Index: i)).ToList();
+        var classes = result.Classes;
         var byPair = indexed.Where(x => x.Finding.Receiver >= 0 && ProbeKinds.Category(x.Finding.Probe) == ProbeCategory.Reachability)
-            .ToLookup(x => (x.Finding.Source, x.Finding.Receiver, x.Finding.Probe));
+            .ToLookup(x => (classes.ClassOf(x.Finding.Source), classes.ClassOf(x.Finding.Receiver), x.Finding.Probe));
         var bySource = indexed.Where(x => ProbeKinds.Category(x.Finding.Probe) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping && x.Finding.Kind != FindingKind.ForeignAddress)
             .ToLookup(x => (x.Finding.Source, x.Finding.Probe));
         var seconds = result.Run.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var suites = new List<(string Name, List<Case> Cases)>();
 
-        // Reachability: one case per ordered pair and kind that was probed (and one per finding beyond the first).
+        // Reachability: one case per ordered pair of rows (endpoints, or classes in a stratified audit) and kind that
+        // was probed (and one per finding beyond the first).
         var reachability = new List<Case>();
-        for (var s = 0; s < n; s++)
+        for (var s = 0; s < result.Rows; s++)
         {
-            for (var r = 0; r < n; r++)
+            for (var r = 0; r < result.Rows; r++)
             {
-                if (s == r)
+                if (s == r && classes.All[s].Members.Count == 1)
                 {
                     continue;
                 }
 
                 for (var k = 0; k < ProbeKinds.Reachability.Count; k++)
                 {
-                    if (result.Cell(s, r, k) == CellState.NotProbed)
+                    var kind = ProbeKinds.Reachability[k];
+                    var found = byPair[(s, r, kind)].Select(x => x.Index).ToList();
+                    if (result.Cell(s, r, k) == CellState.NotProbed && found.Count == 0)
                     {
                         continue;
                     }
 
-                    var kind = ProbeKinds.Reachability[k];
-                    var name = $"{endpoints[s].Name} -> {endpoints[r].Name} [{ProbeKinds.Name(kind)}]";
-                    AddCases(reachability, name, endpoints[s].Name, [.. byPair[(s, r, kind)].Select(x => x.Index)], _ => name);
+                    var name = $"{result.RowName(s)} -> {result.RowName(r)} [{ProbeKinds.Name(kind)}]";
+                    AddCases(reachability, name, result.RowName(s), found, i => found.Count == 1 ? name
+                        : $"{endpoints[result.Findings[i].Source].Name} -> {endpoints[result.Findings[i].Receiver].Name} [{ProbeKinds.Name(kind)}]");
                 }
             }
         }

@@ -6,9 +6,10 @@ namespace NetVirt.Audit.Reports;
 
 /// <summary>
 /// The audit as JSON in the documents' words (kebab-case keys and values: <c>mac-nospoof</c>, <c>domains-joined</c>):
-/// the header (host, prefix, database, generation, NetVirt version), run facts, endpoints, the full matrix (every
-/// ordered pair with its status, the model's explanation and the outcome of each reachability kind), the likely causes
-/// and the findings, each with its cause and evidence file. Streamed, so 200 zones (39,800 pairs) do not build a document tree in memory.
+/// the header (host, prefix, database, generation, NetVirt version), run facts, endpoints, the coverage (full or
+/// stratified, and what that covered), the classes, the matrix (every ordered pair of classes, which in a full audit
+/// are the endpoints, with its status, the model's explanation and the outcome of each reachability kind), the likely
+/// causes and the findings, each with its cause and evidence file. Streamed, so 200 zones (39,800 pairs) do not build a document tree in memory.
 /// </summary>
 public static class JsonReportWriter
 {
@@ -36,6 +37,9 @@ public static class JsonReportWriter
         w.WriteNumber("arrivals", result.Run.Arrivals);
         w.WriteNumber("frames-dropped", result.Run.Dropped);
         w.WriteNumber("window-seconds", Math.Round(result.Run.Window.TotalSeconds, 3));
+        w.WriteNumber("probes-resent", result.Run.ProbesResent);
+        w.WriteNumber("send-refusals", result.Run.SendRefusals);
+        w.WriteNumber("probes-unsent", result.Run.ProbesUnsent);
         w.WriteStartObject("findings");
         foreach (var kind in Enum.GetValues<FindingKind>())
         {
@@ -73,19 +77,41 @@ public static class JsonReportWriter
 
         w.WriteEndArray();
 
-        w.WriteStartArray("matrix");
-        for (var s = 0; s < n; s++)
+        w.WriteStartObject("coverage");
+        w.WriteString("mode", AuditText.Mode(result.Mode));
+        w.WriteNumber("classes", result.Classes.Count);
+        w.WriteNumber("class-pairs-probed", (long)result.Classes.Count * (result.Classes.Count - 1));
+        w.WriteString("description", AuditText.Coverage(result));
+        w.WriteEndObject();
+
+        // In a full audit every class is one endpoint; the matrix is over classes either way.
+        w.WriteStartArray("classes");
+        foreach (var c in result.Classes.All)
         {
-            for (var r = 0; r < n; r++)
+            w.WriteStartObject();
+            w.WriteNumber("index", c.Index);
+            w.WriteString("name", result.RowName(c.Index));
+            w.WriteString("representative", endpoints[c.Representative].Name);
+            w.WriteString("key", c.Key);
+            WriteStrings(w, "members", c.Members.Select(m => endpoints[m].Name));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("matrix");
+        for (var s = 0; s < result.Rows; s++)
+        {
+            for (var r = 0; r < result.Rows; r++)
             {
-                if (s == r)
+                if (s == r && result.Classes.All[s].Members.Count == 1)
                 {
                     continue;
                 }
 
                 w.WriteStartObject();
-                w.WriteString("from", endpoints[s].Name);
-                w.WriteString("to", endpoints[r].Name);
+                w.WriteString("from", result.RowName(s));
+                w.WriteString("to", result.RowName(r));
                 w.WriteString("status", AuditText.Status(result.Pair(s, r)));
                 w.WriteString("expected", result.ExpectedReachable(s, r) ? "reachable" : "isolated");
                 w.WriteString("explanation", result.Explain(s, r));

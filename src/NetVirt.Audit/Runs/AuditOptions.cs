@@ -1,12 +1,17 @@
+using NetVirt.Audit.Topology;
+
 namespace NetVirt.Audit.Runs;
 
-/// <summary>Timing of an audit run.</summary>
+/// <summary>What an audit run probes, and its timing, pacing and memory.</summary>
 public sealed record AuditOptions
 {
     /// <summary>The defaults.</summary>
     public static AuditOptions Default { get; } = new();
 
-    /// <summary>How long to wait for the gateways to answer discovery before probing without them.</summary>
+    /// <summary>
+    /// How long to wait for the gateways to answer discovery before probing without them; unanswered queries are asked
+    /// again <see cref="RetryRounds"/> times within it.
+    /// </summary>
     public TimeSpan DiscoveryTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
@@ -21,6 +26,49 @@ public sealed record AuditOptions
     /// <summary>Check configured addresses of every zone against its allowed sources (FOREIGN_ADDRESS).</summary>
     public bool InspectAddresses { get; init; } = true;
 
-    /// <summary>Kernel ring per capture handle; raised for large runs so no probe is dropped before it is read.</summary>
-    public int CaptureBufferBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// Above this many VNICs the default is a stratified audit (<see cref="AuditMode.Stratified"/>); at or below it, a
+    /// full one. A full audit sends about six frames per ordered pair, and the bridges flood each neighbour
+    /// solicitation to the whole domain, so its time grows with the square of the VNICs and faster: 250 VNICs take a
+    /// few seconds on a quiet 2-core machine, 1,000 about a minute (figures: docs/performance.md).
+    /// </summary>
+    public const int DefaultStratifyAbove = 250;
+
+    /// <summary>Full or stratified; null chooses by <see cref="StratifyAbove"/>.</summary>
+    public AuditMode? Mode { get; init; }
+
+    /// <summary>The size above which a run without <see cref="Mode"/> is stratified.</summary>
+    public int StratifyAbove { get; init; } = DefaultStratifyAbove;
+
+    /// <summary>
+    /// Kernel ring per capture handle, or null to share <see cref="CaptureMemoryBytes"/> among the handles (at least
+    /// 64 KiB and at most 1 MiB each). The rings are mapped into this process, so they count in its memory.
+    /// </summary>
+    public int? CaptureBufferBytes { get; init; }
+
+    /// <summary>What the capture rings may take together when <see cref="CaptureBufferBytes"/> is not set.</summary>
+    public long CaptureMemoryBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Most frame copies per second the injected probes may cause (a broadcast counts once per port of its domain;
+    /// <see cref="InjectionPacer"/>); the pacer slows down below it whenever the kernel's buffers are full.
+    /// </summary>
+    public double MaxInjectRate { get; init; } = 250_000;
+
+    /// <summary>How long one frame may keep meeting full buffers before it is given up (and judged as not sent).</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Times a probe that must arrive and has not is sent again before it counts as a BLACKHOLE. Frames are lost on a
+    /// busy host without anything being wrong (a softirq backlog of 1,000 frames per CPU, and a broadcast into a
+    /// domain of 1,000 ports fills it), so a BLACKHOLE verdict rests on a probe lost every time.
+    /// </summary>
+    public int RetryRounds { get; init; } = 2;
+
+    /// <summary>The mode for <paramref name="endpoints"/> VNICs.</summary>
+    public AuditMode ModeFor(int endpoints) => Mode ?? (endpoints > StratifyAbove ? AuditMode.Stratified : AuditMode.Full);
+
+    /// <summary>The ring size per capture handle for <paramref name="handles"/> handles.</summary>
+    public int BufferBytesFor(int handles) =>
+        CaptureBufferBytes ?? (int)Math.Clamp(CaptureMemoryBytes / Math.Max(1, handles), 64 * 1024, 1024 * 1024);
 }

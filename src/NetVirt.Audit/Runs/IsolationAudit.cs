@@ -16,13 +16,19 @@ namespace NetVirt.Audit.Runs;
 /// Runs an active isolation audit: opens a capture on every endpoint (inside its zone), starts one
 /// <see cref="CaptureSet"/> run over all of them, injects every probe from its source's own capture handle (so frames
 /// leave the zone by the VNIC, as the zone's kernel would send them), and records which endpoint saw which probe by
-/// its tag. Discovery comes first (each source's ARP broadcast, which also teaches the bridges every MAC, and the
-/// gateway queries), then every other probe back to back. The run waits until every required arrival has been seen
-/// plus a grace period for stray frames, or until the deadline; then <see cref="AuditJudge"/> compares with the model
-/// and <see cref="FindingCauses"/> groups the findings by cause, with what the host's bridges show.
+/// its tag. Discovery comes first (the ARP broadcasts, which also teach the bridges every MAC, and the gateway
+/// queries), then every other probe back to back, paced (<see cref="InjectionPacer"/>). Above
+/// <see cref="AuditOptions.StratifyAbove"/> VNICs the run is stratified (<see cref="AuditClasses"/>). Verdicts are
+/// kept as frames arrive (<see cref="ArrivalLog"/>), not the frames. The run waits until every required arrival has
+/// been seen, sends again what must arrive and has not (<see cref="AuditOptions.RetryRounds"/>), then waits a grace
+/// period for stray frames; then <see cref="AuditJudge"/> compares with the model and <see cref="FindingCauses"/>
+/// groups the findings by cause, with what the host's bridges show.
 /// </summary>
 public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
 {
+    private static readonly byte[] FloodedBroadcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    private static readonly byte[] FloodedAllNodes = [0x33, 0x33, 0x00, 0x00, 0x00, 0x01];
+
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Audits <paramref name="topology"/>.</summary>
@@ -50,38 +56,75 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         var foreign = options.InspectAddresses ? ForeignAddresses(topology, host.ConfiguredAddresses(topology)) : new Dictionary<int, IReadOnlyList<IPAddress>>();
         var notes = topology.Skipped.Select(s => $"not audited: {s}").ToList();
+        var classes = AuditClasses.For(topology, options.ModeFor(endpoints.Count));
 
         progress?.Report(new AuditProgress(AuditPhase.Opening, 0, endpoints.Count));
-        var captureOptions = new CaptureOptions { BufferSize = options.CaptureBufferBytes, SnapshotLength = 512 };
+        var captureOptions = new CaptureOptions { BufferSize = options.BufferBytesFor(endpoints.Count), SnapshotLength = 512 };
         var handles = engine.OpenMany([.. endpoints.Select(e => new CaptureTarget(e.Netns, e.Interface))], captureOptions);
         try
         {
-            var plan = new ProbePlan(topology, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)));
-            var recorder = new Recorder(plan, new GatewayMacs());
+            FilterAddressed(handles, endpoints, notes);
+            var plan = new ProbePlan(topology, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)), classes);
+            var log = new ArrivalLog(plan);
+            var recorder = new Recorder(plan, log, new GatewayMacs());
+            var pacer = new InjectionPacer(options.MaxInjectRate);
             using var set = new CaptureSet(handles, time);
             var run = set.RunAsync(recorder.OnFrame, Timeout.InfiniteTimeSpan, cancellationToken);
 
-            // Stage 1: broadcasts and gateway queries.
+            // Stage 1: broadcasts (and learning frames) and gateway queries.
             var queries = ProbePlanner.PlanDiscovery(plan);
+            var queryProbes = plan.Probes.Where(p => p.Kind == ProbeKind.GatewayQuery).Select(p => p.Index).ToList();
             recorder.Queries = queries;
             var sentAt = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-            Inject(plan, handles, 0..plan.Count, AuditPhase.Discovering, progress, cancellationToken);
-            await WaitAsync(() => recorder.Gateways.Count >= queries.Count, options.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
+            Inject(plan, handles, Enumerable.Range(0, plan.Count), pacer, log, options, AuditPhase.Discovering, progress, cancellationToken);
+            long asked = 0;
+            for (var attempt = 0; attempt <= options.RetryRounds; attempt++)
+            {
+                // A query lost on a busy host is asked again: a gateway that never answers costs its routed probes.
+                if (attempt > 0)
+                {
+                    List<int> unanswered = [.. queryProbes.Where((probe, k) => !recorder.Gateways.TryGet(queries[k].Network, queries[k].Family, out _))];
+                    asked += unanswered.Count;
+                    Inject(plan, handles, unanswered, pacer, log, options, AuditPhase.Discovering, null, cancellationToken);
+                }
+
+                await WaitAsync(() => recorder.Gateways.Count >= queries.Count, options.DiscoveryTimeout / (options.RetryRounds + 1), cancellationToken).ConfigureAwait(false);
+                if (recorder.Gateways.Count >= queries.Count)
+                {
+                    break;
+                }
+            }
+
             recorder.Queries = null;
             foreach (var q in queries.Where(q => !recorder.Gateways.TryGet(q.Network, q.Family, out _)))
             {
                 notes.Add($"gateway {q.Gateway} of network {q.Network} did not answer {(q.Family == AddressFamily.InterNetwork ? "ARP" : "neighbour solicitation")} from {endpoints[q.Asker].Name} within {options.DiscoveryTimeout.TotalMilliseconds:0} ms");
             }
 
-            // Stage 2: everything else, back to back.
+            // Stage 2: everything else, back to back; then what must arrive and has not, again.
             var first = plan.Count;
             ProbePlanner.PlanProbes(plan, recorder.Gateways, foreign);
             recorder.CountRequired();
-            Inject(plan, handles, first..plan.Count, AuditPhase.Probing, progress, cancellationToken);
+            Inject(plan, handles, Enumerable.Range(first, plan.Count - first), pacer, log, options, AuditPhase.Probing, progress, cancellationToken);
+            recorder.Forget(log);
             var lastSent = clock.Elapsed;
+            long resent = 0;
+            for (var round = 0; ; round++)
+            {
+                progress?.Report(new AuditProgress(AuditPhase.Settling, round, options.RetryRounds + 1));
+                await WaitAsync(() => recorder.AllRequiredSeen, options.Deadline, cancellationToken).ConfigureAwait(false);
+                if (recorder.AllRequiredSeen || round >= options.RetryRounds)
+                {
+                    break;
+                }
 
-            progress?.Report(new AuditProgress(AuditPhase.Settling, 0, 1));
-            await WaitAsync(() => recorder.AllRequiredSeen, options.Deadline, cancellationToken).ConfigureAwait(false);
+                var again = recorder.MissingRequired().ToList();
+                resent += again.Count;
+                Inject(plan, handles, again, pacer, log, options, AuditPhase.Settling, null, cancellationToken);
+                recorder.Forget(log);
+                lastSent = clock.Elapsed;
+            }
+
             await Task.Delay(options.Grace, time, cancellationToken).ConfigureAwait(false);
             set.Complete();
             var summary = await run.ConfigureAwait(false);
@@ -99,6 +142,31 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 notes.Add($"{dropped} frames were dropped by full capture rings: verdicts may miss arrivals; raise the capture buffer");
             }
 
+            if (pacer.Refusals > 0)
+            {
+                notes.Add($"the kernel refused {pacer.Refusals} frames for full buffers; injection slowed down (to {pacer.Rate:0} frames/s at the end) and waited {pacer.BackedOff.TotalMilliseconds:0} ms in all before resending them");
+            }
+
+            if (log.UnsentCount > 0)
+            {
+                notes.Add($"{log.UnsentCount} probes could not be sent within {options.SendTimeout.TotalSeconds:0} s each (buffers stayed full); they are judged as not probed");
+            }
+
+            if (asked > 0)
+            {
+                notes.Add($"{asked} gateway queries were asked again within the discovery timeout");
+            }
+
+            if (resent > 0)
+            {
+                notes.Add($"{resent} probes that must arrive had not and were sent again (up to {options.RetryRounds} more times) before judging");
+            }
+
+            if (log.Unlisted > 0)
+            {
+                notes.Add($"{log.Unlisted} forbidden arrivals beyond the first {ArrivalLog.MaxListedGroups} finding groups are marked in the matrix but not listed");
+            }
+
             progress?.Report(new AuditProgress(AuditPhase.Judging, 0, 1));
             var info = new AuditRunInfo
             {
@@ -106,14 +174,17 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 Duration = clock.Elapsed,
                 ProbesSent = plan.Count,
                 FramesCaptured = summary.FramesDelivered,
-                Arrivals = recorder.Arrivals.Count,
+                Arrivals = log.Arrivals,
                 Window = window,
                 SentAtMicroseconds = sentAt,
                 Dropped = dropped,
+                ProbesResent = resent + asked,
+                SendRefusals = pacer.Refusals,
+                ProbesUnsent = log.UnsentCount,
                 Engine = engine.Name,
                 Notes = notes,
             };
-            var result = AuditJudge.Judge(plan, recorder.Arrivals, recorder.Gateways, foreign, info);
+            var result = AuditJudge.Judge(plan, log, recorder.Gateways, foreign, info);
             return result.IsClean ? result : result with { Causes = FindingCauses.Group(result, host.UnexpectedBridgePorts(topology)) };
         }
         finally
@@ -144,22 +215,92 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         return result;
     }
 
-    private static void Inject(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, Range range, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
+    // Injects the probes in order from their sources' handles, paced by the copies the bridge makes (a group-addressed
+    // frame reaches the source's whole domain); a frame the kernel refuses for a full buffer is retried after a pause,
+    // and given up (marked unsent) only when the buffers stay full for SendTimeout.
+    private static void Inject(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, IEnumerable<int> indexes, InjectionPacer pacer, ArrivalLog log, AuditOptions options, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
     {
-        var (start, count) = range.GetOffsetAndLength(plan.Count);
         var probes = plan.Probes;
-        for (var i = start; i < start + count; i++)
+        var list = indexes as IReadOnlyList<int> ?? [.. indexes];
+        for (var n = 0; n < list.Count; n++)
         {
-            if ((i - start) % 4096 == 0)
+            if (n % 4096 == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                progress?.Report(new AuditProgress(phase, i - start, count));
+                progress?.Report(new AuditProgress(phase, n, list.Count));
             }
 
-            handles[probes[i].Source].Inject(plan.FrameOf(i));
+            var i = list[n];
+            var frame = plan.FrameOf(i);
+            pacer.BeforeSend(Copies(plan, probes[i], frame));
+            var since = Stopwatch.GetTimestamp();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    handles[probes[i].Source].Inject(frame);
+                    pacer.Sent();
+                    break;
+                }
+                catch (PcapException ex) when (ex.IsBufferFull)
+                {
+                    if (Stopwatch.GetElapsedTime(since) > options.SendTimeout)
+                    {
+                        log.MarkUnsent(i);
+                        break;
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    pacer.Refused(attempt);
+                }
+            }
         }
 
-        progress?.Report(new AuditProgress(phase, count, count));
+        progress?.Report(new AuditProgress(phase, list.Count, list.Count));
+    }
+
+    // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
+    // its source's domain, except a spoofing probe, which the source's own port must drop. Other multicast (a
+    // neighbour solicitation's solicited-node group) goes only to the ports that joined the group, since the bridges
+    // snoop MLD. Counting the 20,000 spoofing broadcasts of 5,000 zones, or the 5,000 solicitations inside classes, as
+    // floods would pace them as millions of copies; when protection is broken they do flood, and the first copies that
+    // arrive are all the finding needs.
+    private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame)
+    {
+        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes);
+        return !flooded || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
+            ? 1
+            : plan.Topology.InDomain(plan.Topology.Endpoints[probe.Source].Domain).Count;
+    }
+
+    // Each capture delivers only frames addressed to its VNIC: its MAC, broadcast, all-nodes and its solicited-node
+    // groups. Everything the audit judges is addressed so; the copies a bridge floods of frames to other MACs are not
+    // judged, and there are pairs × domain size of them in a full audit (README: flooding).
+    private static void FilterAddressed(IReadOnlyList<ICaptureHandle> handles, IReadOnlyList<AuditEndpoint> endpoints, List<string> notes)
+    {
+        for (var i = 0; i < handles.Count; i++)
+        {
+            try
+            {
+                handles[i].SetFilter(AddressedFilter(endpoints[i]));
+            }
+            catch (PcapException ex)
+            {
+                notes.Add($"capture on {handles[i].Target} takes every frame: its filter could not be set ({ex.Message})");
+            }
+        }
+    }
+
+    /// <summary>The pcap-filter(7) expression for frames addressed to <paramref name="endpoint"/>.</summary>
+    public static string AddressedFilter(AuditEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var groups = endpoint.Ipv6.Append(Eui64.LinkLocal(endpoint.Mac))
+            .Select(a => a.GetAddressBytes())
+            .Select(b => $"33:33:ff:{b[13]:x2}:{b[14]:x2}:{b[15]:x2}")
+            .Distinct(StringComparer.Ordinal)
+            .Select(m => $" or ether dst {m}");
+        return $"ether dst {endpoint.Mac} or ether broadcast or ether dst 33:33:00:00:00:01{string.Concat(groups)}";
     }
 
     private async Task WaitAsync(Func<bool> done, TimeSpan timeout, CancellationToken cancellationToken)
@@ -171,44 +312,66 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         }
     }
 
-    // Runs on the capture thread: recognise tagged probes, keep evidence of forbidden arrivals, learn gateway MACs.
-    private sealed class Recorder(ProbePlan plan, GatewayMacs gateways)
+    // Runs on the capture thread: recognise tagged probes and record them in the log, learn gateway MACs.
+    private sealed class Recorder(ProbePlan plan, ArrivalLog log, GatewayMacs gateways)
     {
-        private readonly HashSet<long> requiredSeen = [];
         private long required = long.MaxValue;
         private long seen;
 
         public GatewayMacs Gateways => gateways;
 
-        public List<Arrival> Arrivals { get; } = [];
-
         public volatile IReadOnlyList<GatewayQuery>? Queries;
 
         public bool AllRequiredSeen => Interlocked.Read(ref seen) >= Interlocked.Read(ref required);
 
+        // Stage-one broadcasts are required at every peer of their domain; stage-two probes at their target.
         public void CountRequired()
         {
-            // Stage-one broadcasts are required at every peer of their domain; stage-two probes at their target.
             long count = 0;
+            foreach (var p in plan.Probes)
+            {
+                count += Required(p);
+            }
+
+            Interlocked.Exchange(ref required, count);
+        }
+
+        // Probes that could not be sent will never arrive; stop waiting for them.
+        public void Forget(ArrivalLog unsent)
+        {
+            if (unsent.UnsentCount == 0)
+            {
+                return;
+            }
+
+            long count = 0;
+            foreach (var p in plan.Probes)
+            {
+                count += unsent.IsUnsent(p.Index) ? 0 : Required(p);
+            }
+
+            Interlocked.Exchange(ref required, count);
+        }
+
+        // Read after the capture thread settled (the caller waited for the deadline): what must arrive and has not.
+        public IEnumerable<int> MissingRequired()
+        {
             var endpoints = plan.Topology.Endpoints;
             foreach (var p in plan.Probes)
             {
-                if (ProbeKinds.Category(p.Kind) != ProbeCategory.Reachability)
+                if (Required(p) == 0 || log.IsUnsent(p.Index))
                 {
                     continue;
                 }
 
-                if (p.Target >= 0)
+                var complete = p.Target >= 0
+                    ? log.ReachedTarget(p.Index)
+                    : plan.Topology.InDomain(endpoints[p.Source].Domain).All(r => r == p.Source || log.ReachedPeer(p.Index, r));
+                if (!complete)
                 {
-                    count += plan.TargetExpectation(p, endpoints[p.Target]).Expectation == Expectation.Must ? 1 : 0;
-                }
-                else
-                {
-                    count += plan.Topology.InDomain(endpoints[p.Source].Domain).Count - 1;
+                    yield return p.Index;
                 }
             }
-
-            Interlocked.Exchange(ref required, count);
         }
 
         public void OnFrame(int receiver, ReadOnlySpan<byte> frame, CaptureFrameInfo info)
@@ -235,13 +398,23 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 return; // a reply quoting the probe, not the probe
             }
 
-            var expectation = plan.Expect(probe, receiver);
-            Arrivals.Add(new Arrival(index, receiver, info.TimestampMicroseconds, expectation == Expectation.MustNot ? frame.ToArray() : null));
-            if (ProbeKinds.Category(probe.Kind) == ProbeCategory.Reachability && expectation == Expectation.Must
-                && (probe.Target < 0 || probe.Target == receiver) && requiredSeen.Add(((long)index << 20) | (uint)receiver))
+            if (log.Record(index, receiver, plan.Expect(probe, receiver), info.TimestampMicroseconds, frame))
             {
                 Interlocked.Increment(ref seen);
             }
+        }
+
+        private long Required(in Probe p)
+        {
+            if (ProbeKinds.Category(p.Kind) != ProbeCategory.Reachability)
+            {
+                return 0;
+            }
+
+            var endpoints = plan.Topology.Endpoints;
+            return p.Target >= 0
+                ? plan.TargetExpectation(p, endpoints[p.Target]).Expectation == Expectation.Must ? 1 : 0
+                : plan.Topology.InDomain(endpoints[p.Source].Domain).Count - 1;
         }
 
         private void LearnGateway(int receiver, ReadOnlySpan<byte> frame, IReadOnlyList<GatewayQuery> queries)

@@ -1,4 +1,3 @@
-using System.Net.NetworkInformation;
 using NetVirt.Audit.Topology;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Model.Addressing;
@@ -7,7 +6,8 @@ namespace NetVirt.Audit.Runs;
 
 /// <summary>
 /// Reads zone namespaces on Linux without a process per zone: a few <see cref="NetnsThread"/> threads enter the
-/// namespaces in turn and list the interfaces' addresses there (getifaddrs answers for the calling thread's namespace).
+/// namespaces in turn and list the interfaces' addresses there (getifaddrs, one netlink dump, answers for the calling
+/// thread's namespace).
 /// </summary>
 public sealed class LinuxAuditHost : IAuditHost
 {
@@ -28,9 +28,9 @@ public sealed class LinuxAuditHost : IAuditHost
         var zones = topology.Endpoints.GroupBy(e => e.Netns, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var found = NetnsThread.RunInEachParallel([.. zones.Keys], Parallelism, netns =>
         {
-            var interfaces = NetworkInterface.GetAllNetworkInterfaces().ToDictionary(i => i.Name, StringComparer.Ordinal);
-            return zones[netns].Select(endpoint => (endpoint.Index, Addresses: interfaces.TryGetValue(endpoint.Interface, out var nic)
-                ? (IReadOnlyList<InterfaceAddress>)[.. nic.GetIPProperties().UnicastAddresses.Select(a => new InterfaceAddress(new System.Net.IPAddress(a.Address.GetAddressBytes()), a.PrefixLength))]
+            var interfaces = Interop.Libc.AddressesByInterface();
+            return zones[netns].Select(endpoint => (endpoint.Index, Addresses: interfaces.TryGetValue(endpoint.Interface, out var addresses)
+                ? (IReadOnlyList<InterfaceAddress>)[.. addresses.Select(a => new InterfaceAddress(a.Address, a.PrefixLength))]
                 : [])).ToList();
         });
         var result = new Dictionary<int, IReadOnlyList<InterfaceAddress>>();

@@ -10,152 +10,107 @@ namespace NetVirt.Audit.Verdicts;
 /// <summary>
 /// Turns what was captured into verdicts, purely: every arrival the model forbids is a LEAK, SPOOF_PASSED or VLAN_HOP
 /// (by the probe's category) for the pair (sender, receiver); every arrival the model requires that did not happen is
-/// a BLACKHOLE. A VLAN-tagged frame is a VLAN_HOP only where the source's untagged broadcast did not cross as well;
-/// where it did, the domains are joined and the tagged frame is one more LEAK. Findings are grouped by kind, pair and probe kind, each with the model's reason and its evidence.
+/// a BLACKHOLE. A VLAN-tagged frame is a VLAN_HOP only where no untagged layer-2 probe of the same source crossed to
+/// that receiver as well; where one did, the domains are joined and the tagged frame is one more LEAK. Findings are
+/// grouped by kind, pair and probe kind, each with the model's reason and its evidence. The matrix is over the plan's
+/// classes (<see cref="AuditClasses"/>: the endpoints themselves in a full audit): a cell holds the worst outcome of
+/// every probe of its kind from a member of one class to a member of the other.
 /// </summary>
 public static class AuditJudge
 {
     /// <summary>Captured frames kept as evidence per finding.</summary>
     public const int EvidenceFramesPerFinding = 3;
 
-    /// <summary>Judges <paramref name="arrivals"/> against <paramref name="plan"/>.</summary>
-    /// <param name="plan">The probes sent (all of them were injected).</param>
-    /// <param name="arrivals">Tagged probe frames captured, with the endpoint that saw each.</param>
+    /// <summary>Judges what <paramref name="log"/> recorded against <paramref name="plan"/>.</summary>
+    /// <param name="plan">The probes planned (all were injected, except those the log marks unsent).</param>
+    /// <param name="log">What the captures saw, as recorded during the run.</param>
     /// <param name="gateways">Gateway MACs learnt in discovery; explains BLACKHOLEs of routed paths whose gateway never answered.</param>
     /// <param name="foreignAddresses">Addresses found configured in zones outside their VNIC's allowed sources.</param>
     /// <param name="run">Facts of the run.</param>
     public static AuditResult Judge(
         ProbePlan plan,
-        IReadOnlyList<Arrival> arrivals,
+        ArrivalLog log,
         GatewayMacs gateways,
         IReadOnlyDictionary<int, IReadOnlyList<IPAddress>> foreignAddresses,
         AuditRunInfo run)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(arrivals);
+        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(gateways);
         ArgumentNullException.ThrowIfNull(foreignAddresses);
         ArgumentNullException.ThrowIfNull(run);
         var endpoints = plan.Topology.Endpoints;
         var n = endpoints.Count;
-        var kinds = ProbeKinds.Reachability.Count;
-        var cells = new CellState[n * n * kinds];
+        var classes = plan.Classes;
+        var cells = new CellState[(long)classes.Count * classes.Count * ProbeKinds.Reachability.Count];
         var probes = plan.Probes;
+        var groups = new Dictionary<(FindingKind Kind, int Source, int Receiver, ProbeKind Probe), Group>();
 
-        // Expected cells from the probes sent; a broadcast fills the cell of every peer.
+        // Every reachability probe sent fills the cell of its addressee, or of every peer for a broadcast; a required
+        // arrival that never happened is a BLACKHOLE.
         foreach (var p in probes)
         {
-            if (ProbeKinds.Category(p.Kind) != ProbeCategory.Reachability)
+            if (ProbeKinds.Category(p.Kind) != ProbeCategory.Reachability || log.IsUnsent(p.Index))
             {
                 continue;
             }
 
             var k = KindIndex(p.Kind);
+            var sourceClass = classes.ClassOf(p.Source);
             if (p.Target >= 0)
             {
-                cells[CellIndex(n, p.Source, p.Target, k)] = Pending(plan.TargetExpectation(p, endpoints[p.Target]).Expectation);
-            }
-            else
-            {
-                for (var r = 0; r < n; r++)
+                var expectation = plan.TargetExpectation(p, endpoints[p.Target]).Expectation;
+                var reached = log.ReachedTarget(p.Index);
+                Merge(cells, log.CellIndex(sourceClass, classes.ClassOf(p.Target), k), Outcome(expectation, reached));
+                if (expectation == Expectation.Must && !reached)
                 {
-                    if (r != p.Source)
-                    {
-                        cells[CellIndex(n, p.Source, r, k)] = Pending(plan.TargetExpectation(p, endpoints[r]).Expectation);
-                    }
+                    Blackhole(groups, p, p.Target);
+                }
+
+                continue;
+            }
+
+            for (var r = 0; r < n; r++)
+            {
+                if (r == p.Source)
+                {
+                    continue;
+                }
+
+                var expectation = plan.TargetExpectation(p, endpoints[r]).Expectation;
+                var reached = expectation == Expectation.Must && log.ReachedPeer(p.Index, r);
+                Merge(cells, log.CellIndex(sourceClass, classes.ClassOf(r), k), Outcome(expectation, reached));
+                if (expectation == Expectation.Must && !reached)
+                {
+                    Blackhole(groups, p, r);
                 }
             }
         }
 
-        // A tagged frame that crosses where the source's plain broadcast crossed too shows a leak, not a VLAN hop.
-        var broadcastLeaks = arrivals
-            .Where(a => probes[a.Probe].Kind == ProbeKind.ArpBroadcast && plan.Expect(probes[a.Probe], a.Receiver) == Expectation.MustNot)
-            .Select(a => ((long)probes[a.Probe].Source * n) + a.Receiver)
-            .ToHashSet();
-
-        // Arrivals: the required ones complete their cell; the forbidden ones become findings.
-        var arrived = new HashSet<long>();
-        var groups = new Dictionary<(FindingKind Kind, int Source, int Receiver, ProbeKind Probe), Group>();
-        foreach (var a in arrivals)
+        for (long c = 0; c < cells.LongLength; c++)
         {
-            var p = probes[a.Probe];
-            var category = ProbeKinds.Category(p.Kind);
-            if (category == ProbeCategory.Discovery)
+            if (ArrivalLog.IsSet(log.LeakedCells, c))
             {
-                continue;
+                cells[c] = CellState.Leaked;
             }
+        }
 
-            arrived.Add(((long)a.Probe * n) + a.Receiver);
-            var expectation = plan.Expect(p, a.Receiver);
-            if (category == ProbeCategory.Reachability && a.Receiver != p.Source)
-            {
-                var index = CellIndex(n, p.Source, a.Receiver, KindIndex(p.Kind));
-                if (expectation == Expectation.MustNot)
-                {
-                    cells[index] = CellState.Leaked;
-                }
-                else if (p.Target < 0 || p.Target == a.Receiver)
-                {
-                    cells[index] = cells[index] switch
-                    {
-                        CellState.Blackholed => CellState.Reached,
-                        CellState.MayNotCrossed => CellState.MayCrossed,
-                        var same => same,
-                    };
-                }
-            }
-
-            if (expectation != Expectation.MustNot)
-            {
-                continue;
-            }
-
+        // Forbidden arrivals become findings; a tagged frame where untagged layer-2 frames of the source crossed too is a leak.
+        foreach (var ((source, receiver, probeKind), forbidden) in log.Forbidden)
+        {
+            var category = ProbeKinds.Category(probeKind);
             var kind = category switch
             {
                 ProbeCategory.Spoofing => FindingKind.SpoofPassed,
-                ProbeCategory.VlanHopping when !broadcastLeaks.Contains(((long)p.Source * n) + a.Receiver) => FindingKind.VlanHop,
+                ProbeCategory.VlanHopping when !UntaggedCrossed(log, source, receiver) => FindingKind.VlanHop,
                 _ => FindingKind.Leak,
             };
-            var key = (kind, p.Source, a.Receiver, p.Kind);
-            if (!groups.TryGetValue(key, out var group))
+            var group = Group.For(groups, (kind, source, receiver, probeKind), forbidden.FirstProbe);
+            group.Count += forbidden.Count;
+            group.Addressed += forbidden.Addressed;
+            if (forbidden.Frames is { } frames)
             {
-                groups[key] = group = new Group(a.Probe);
-            }
-
-            group.Count++;
-            group.Addressed += p.Target == a.Receiver || p.Target < 0 ? 1 : 0;
-            if (p.Target == a.Receiver && probes[group.FirstProbe].Target != a.Receiver)
-            {
-                group.FirstProbe = a.Probe; // explain by the probe that was addressed to this receiver, when there is one
-            }
-
-            if (a.Frame is not null && group.Frames.Count < EvidenceFramesPerFinding)
-            {
-                group.Frames.Add(new EvidenceFrame(a.TimestampMicroseconds, a.Frame, a.Receiver, Sent: false));
-            }
-        }
-
-        // Required arrivals that never happened.
-        foreach (var p in probes)
-        {
-            if (ProbeKinds.Category(p.Kind) != ProbeCategory.Reachability)
-            {
-                continue;
-            }
-
-            var targets = p.Target >= 0 ? [p.Target] : Enumerable.Range(0, n).Where(r => r != p.Source);
-            foreach (var r in targets)
-            {
-                if (plan.TargetExpectation(p, endpoints[r]).Expectation == Expectation.Must && !arrived.Contains(((long)p.Index * n) + r))
-                {
-                    var key = (FindingKind.Blackhole, p.Source, r, p.Kind);
-                    if (!groups.TryGetValue(key, out var group))
-                    {
-                        groups[key] = group = new Group(p.Index);
-                    }
-
-                    group.Count++;
-                }
+                group.Frames.AddRange(frames);
             }
         }
 
@@ -185,7 +140,7 @@ public static class AuditJudge
         }
 
         findings.Sort((a, b) => (a.Kind, a.Source, a.Receiver, a.Probe).CompareTo((b.Kind, b.Source, b.Receiver, b.Probe)));
-        return new AuditResult(plan.Topology, cells, Summarise(n, cells, findings), findings, run);
+        return new AuditResult(plan.Topology, classes, cells, Summarise(classes, cells, findings, log), findings, run);
     }
 
     /// <summary>Index of a reachability kind in <see cref="ProbeKinds.Reachability"/>.</summary>
@@ -201,38 +156,66 @@ public static class AuditJudge
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a reachability kind"),
     };
 
-    // Until an arrival says otherwise, a required cell counts as blackholed and an allowed one as not crossed.
-    private static CellState Pending(Expectation expectation) => expectation switch
+    // The outcome of one probe at one receiver.
+    private static CellState Outcome(Expectation expectation, bool reached) => expectation switch
     {
-        Expectation.Must => CellState.Blackholed,
+        Expectation.Must => reached ? CellState.Reached : CellState.Blackholed,
         Expectation.MustNot => CellState.Isolated,
-        Expectation.May => CellState.MayNotCrossed,
+        Expectation.May => reached ? CellState.MayCrossed : CellState.MayNotCrossed,
         _ => CellState.NotProbed,
     };
 
-    private static int CellIndex(int n, int source, int receiver, int kind) => (((source * n) + receiver) * ProbeKinds.Reachability.Count) + kind;
-
-    private static PairStatus[] Summarise(int n, CellState[] cells, List<AuditFinding> findings)
+    // A cell holds the worst outcome of its probes: a leak, then a blackhole, then what the model requires.
+    private static void Merge(CellState[] cells, long index, CellState outcome)
     {
-        var pairs = new PairStatus[n * n];
-        var kinds = ProbeKinds.Reachability.Count;
-        for (var s = 0; s < n; s++)
+        if (Rank(outcome) > Rank(cells[index]))
         {
-            for (var r = 0; r < n; r++)
+            cells[index] = outcome;
+        }
+    }
+
+    private static int Rank(CellState state) => state switch
+    {
+        CellState.NotProbed => 0,
+        CellState.MayNotCrossed => 1,
+        CellState.MayCrossed => 2,
+        CellState.Isolated => 3,
+        CellState.Reached => 4,
+        CellState.Blackholed => 5,
+        _ => 6,
+    };
+
+    private static bool UntaggedCrossed(ArrivalLog log, int source, int receiver) =>
+        log.Forbidden.ContainsKey((source, receiver, ProbeKind.ArpBroadcast))
+        || log.Forbidden.ContainsKey((source, receiver, ProbeKind.ArpUnicast))
+        || log.Forbidden.ContainsKey((source, receiver, ProbeKind.NeighborSolicitation));
+
+    private static void Blackhole(Dictionary<(FindingKind, int, int, ProbeKind), Group> groups, in Probe probe, int receiver) =>
+        Group.For(groups, (FindingKind.Blackhole, probe.Source, receiver, probe.Kind), probe.Index).Count++;
+
+    private static PairStatus[] Summarise(AuditClasses classes, CellState[] cells, List<AuditFinding> findings, ArrivalLog log)
+    {
+        var c = classes.Count;
+        var pairs = new PairStatus[(long)c * c];
+        var kinds = ProbeKinds.Reachability.Count;
+        for (var s = 0; s < c; s++)
+        {
+            for (var r = 0; r < c; r++)
             {
-                if (s == r)
+                if (s == r && classes.All[s].Members.Count == 1)
                 {
-                    pairs[(s * n) + r] = PairStatus.Self;
+                    pairs[((long)s * c) + r] = PairStatus.Self;
                     continue;
                 }
 
                 var reachable = false;
                 for (var k = 0; k < kinds; k++)
                 {
-                    reachable |= cells[CellIndex(n, s, r, k)] is CellState.Reached or CellState.Blackholed;
+                    reachable |= cells[log.CellIndex(s, r, k)] is CellState.Reached or CellState.Blackholed;
                 }
 
-                pairs[(s * n) + r] = reachable ? PairStatus.Reachable : PairStatus.Isolated;
+                pairs[((long)s * c) + r] = ArrivalLog.IsSet(log.UnlistedPairs, ((long)s * c) + r) ? PairStatus.Leak
+                    : reachable ? PairStatus.Reachable : PairStatus.Isolated;
             }
         }
 
@@ -246,7 +229,7 @@ public static class AuditJudge
                 FindingKind.VlanHop => PairStatus.VlanHop,
                 _ => PairStatus.Isolated,
             };
-            ref var cell = ref pairs[(f.Source * n) + f.Receiver];
+            ref var cell = ref pairs[((long)classes.ClassOf(f.Source) * c) + classes.ClassOf(f.Receiver)];
             if (status > cell)
             {
                 cell = status;
@@ -327,5 +310,15 @@ public static class AuditJudge
         public int Addressed { get; set; }
 
         public List<EvidenceFrame> Frames { get; } = [];
+
+        public static Group For(Dictionary<(FindingKind, int, int, ProbeKind), Group> groups, (FindingKind, int, int, ProbeKind) key, int firstProbe)
+        {
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = new Group(firstProbe);
+            }
+
+            return group;
+        }
     }
 }

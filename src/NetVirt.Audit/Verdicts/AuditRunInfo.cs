@@ -9,7 +9,7 @@ public sealed record AuditRunInfo
     /// <summary>Wall time of the whole run (opening captures to closing them).</summary>
     public TimeSpan Duration { get; init; }
 
-    /// <summary>Probe frames injected.</summary>
+    /// <summary>Probes planned and injected once each (resends are <see cref="ProbesResent"/>).</summary>
     public long ProbesSent { get; init; }
 
     /// <summary>Frames the captures delivered (probes, replies, everything).</summary>
@@ -26,6 +26,18 @@ public sealed record AuditRunInfo
 
     /// <summary>Frames the kernel dropped because a capture ring was full (an incomplete capture).</summary>
     public long Dropped { get; init; }
+
+    /// <summary>
+    /// Probes sent again: those that must arrive and had not, before judging, and unanswered gateway queries
+    /// (<see cref="Runs.AuditOptions.RetryRounds"/> times at most).
+    /// </summary>
+    public long ProbesResent { get; init; }
+
+    /// <summary>Times the kernel refused a frame for a full buffer; each was retried after a pause.</summary>
+    public long SendRefusals { get; init; }
+
+    /// <summary>Probes given up after their buffers stayed full; judged as not probed.</summary>
+    public long ProbesUnsent { get; init; }
 
     /// <summary>Capture engine name, e.g. libpcap's version.</summary>
     public string Engine { get; init; } = "";

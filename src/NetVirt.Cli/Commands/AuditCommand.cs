@@ -32,6 +32,8 @@ public static class AuditCommand
         var seconds = new Option<int>("--seconds") { Description = "How long --passive captures", DefaultValueFactory = _ => 10 };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for report.html, report.json, junit.xml and evidence pcapng files (default: ./netvirt-audit-<UTC time>)" };
         var noReports = new Option<bool>("--no-reports") { Description = "Write no report files (terminal or JSON output only)" };
+        var full = new Option<bool>("--full") { Description = $"Probe every ordered pair of VNICs (the default up to {AuditOptions.DefaultStratifyAbove} VNICs; above, the audit is stratified)" };
+        var stratified = new Option<bool>("--stratified") { Description = "Probe between classes of VNICs the model treats alike, plus every VNIC's own probes (the default above " + AuditOptions.DefaultStratifyAbove + " VNICs)" };
         var command = new Command("audit", """
             Prove tenant isolation by packet capture: probe every pair of VNICs, compare with the model, explain every difference
 
@@ -39,15 +41,32 @@ public static class AuditCommand
               netvirt audit                                  # exit 0 clean, 4 with findings; reports in ./netvirt-audit-<time>
               netvirt audit --output json --no-reports | jq '.findings[]'
               netvirt audit --passive --seconds 60           # only listen: flag frames with foreign sources
+              netvirt audit --full                           # every ordered pair, also on a large host (slow: N² probes)
+
+            Up to 250 VNICs every ordered pair is probed (full); above, the audit is stratified: VNICs that are alike
+            for the model (same L2 domain, network, router, protection, routes, address families) form a class, the
+            classes are probed pairwise through a representative, and every VNIC still sends its own probes (to a peer
+            of its class, spoofing, VLAN tags) and receives its domain's broadcasts. The report says which ran.
             """)
         {
-            passive, seconds, reportDir, noReports,
+            passive, seconds, reportDir, noReports, full, stratified,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var context = CommonOptions.Context(result, stdout, stderr);
+            if (result.GetValue(full) && result.GetValue(stratified))
+            {
+                throw new Model.Errors.InvalidInputException("--full and --stratified: give one of them (or neither, to choose by size)");
+            }
+
+            Audit.Topology.AuditMode? mode = result.GetValue(full) ? Audit.Topology.AuditMode.Full : result.GetValue(stratified) ? Audit.Topology.AuditMode.Stratified : null;
             if (context.Service is Services.HttpNetVirtService server)
             {
+                if (mode is not null)
+                {
+                    throw new Model.Errors.InvalidInputException("--full and --stratified are for an audit run here; with --server the server chooses by size");
+                }
+
                 return await RemoteAsync(context, server, result.GetValue(passive), result.GetValue(reportDir) is not null, cancellationToken);
             }
 
@@ -73,7 +92,7 @@ public static class AuditCommand
                 return watched.IsClean ? ExitCodes.Ok : ExitCodes.Findings;
             }
 
-            var audit = await WithProgressAsync(context, "probing", p => auditor.RunAsync(AuditOptions.Default, p, cancellationToken));
+            var audit = await WithProgressAsync(context, "probing", p => auditor.RunAsync(AuditOptions.Default with { Mode = mode }, p, cancellationToken));
             var reports = Write(audit, result.GetValue(reportDir), result.GetValue(noReports));
             Report(context, audit, reports);
             return audit.IsClean ? ExitCodes.Ok : ExitCodes.Findings;

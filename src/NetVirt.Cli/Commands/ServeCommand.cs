@@ -99,8 +99,13 @@ public static class ServeCommand
             {
                 // Kestrel reports a taken port as an IOException ("Failed to bind to address URL: address already in
                 // use."); one line saying which address and what to do, no stack trace (ApiHost keeps the host from logging one).
+                // Kestrel's message names the address it could not bind: name only that one (all of them when it does not).
                 var why = (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? "the address is already in use" : ex.Message).TrimEnd('.');
-                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", [.. options.Urls, .. options.Socket is { } s ? [s] : Array.Empty<string>()])}: {why}; choose another address or port with --urls (or --socket), or stop what listens there", ex);
+                string[] all = [.. options.Urls, .. options.Socket is { } s ? [s] : Array.Empty<string>()];
+                var named = all.Where(a => ex.Message.Contains(a, StringComparison.Ordinal)).ToList();
+                var where = named.Count > 0 ? named : [.. all];
+                var how = options.Socket is { } socket && where.Contains(socket) ? (where.Count == 1 ? "with --socket" : "with --urls or --socket") : "with --urls";
+                throw new Model.Errors.NetVirtException($"cannot listen on {string.Join(", ", where)}: {why}; choose another address or port {how}, or stop what listens there", ex);
             }
 
             stdout.WriteLine($"netvirt: serving {string.Join(", ", options.Urls)}{(options.Socket is { } cniSocket ? $" and {cniSocket} (CNI)" : "")} (database {options.Database.Display}, target {target.ToString().ToLowerInvariant()}, " +

@@ -31,8 +31,9 @@ public static class AuditPrinter
         }
 
         console.MarkupLine($"Audited [bold]{endpoints.Count}[/] VNICs, {result.Topology.PairCount:N0} ordered pairs: {run.ProbesSent:N0} probes sent, {run.FramesCaptured:N0} frames captured, {run.Arrivals:N0} probe arrivals in {run.Duration.TotalSeconds:0.00} s.");
+        console.MarkupLineInterpolated($"[grey]{AuditText.Mode(result.Mode)} audit: {AuditText.Coverage(result)}[/]");
         console.WriteLine();
-        if (endpoints.Count <= FullMatrixLimit)
+        if (result.Rows <= FullMatrixLimit)
         {
             PrintFullMatrix(console, result);
         }
@@ -83,17 +84,16 @@ public static class AuditPrinter
 
     private static void PrintFullMatrix(IAnsiConsole console, AuditResult result)
     {
-        var endpoints = result.Topology.Endpoints;
         var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("from \\ to");
-        for (var r = 0; r < endpoints.Count; r++)
+        for (var r = 0; r < result.Rows; r++)
         {
             table.AddColumn(new TableColumn((r + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Centered());
         }
 
-        for (var s = 0; s < endpoints.Count; s++)
+        for (var s = 0; s < result.Rows; s++)
         {
-            var cells = new List<string> { (s + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(endpoints[s].Name) };
-            for (var r = 0; r < endpoints.Count; r++)
+            var cells = new List<string> { (s + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(result.RowName(s)) };
+            for (var r = 0; r < result.Rows; r++)
             {
                 cells.Add(Legend(result.Pair(s, r)));
             }
@@ -107,7 +107,7 @@ public static class AuditPrinter
     private static void PrintGroupMatrix(IAnsiConsole console, AuditResult result)
     {
         var groups = GroupMatrix.From(result);
-        console.MarkupLine($"[grey]{result.Topology.Endpoints.Count} VNICs: matrix by network (the full matrix is in report.html and report.json)[/]");
+        console.MarkupLine($"[grey]{result.Topology.Endpoints.Count} VNICs in {result.Rows} rows: matrix by network (the full matrix is in report.html and report.json)[/]");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("from \\ to");
         foreach (var g in groups.Groups)
         {

@@ -172,7 +172,9 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         Assert.Equal(1, check.Result!.Drift);
 
         await AdvanceUntil(() => _backend.Objects.Count == 2, "the repair");
-        Assert.Contains(_service.Runs(), r => r.Kind == "apply" && r.Trigger == "drift" && r.State == ReconcileRunState.Succeeded);
+        // The backend holds the object before the run is recorded as finished: wait for the record too (on a loaded
+        // machine the assertion came first and saw the run still Running).
+        await AdvanceUntil(() => _service.Runs().Any(r => r.Kind == "apply" && r.Trigger == "drift" && r.State == ReconcileRunState.Succeeded), "the repair run's end");
     }
 
     [Fact]

@@ -139,6 +139,31 @@ public sealed class CniPluginTests
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(4, json.GetProperty("code").GetInt32());
         Assert.Contains(text, json.GetProperty("msg").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1.0.0", json.GetProperty("cniVersion").GetString());
+    }
+
+    [Theory]
+    [InlineData("unknown key", "1.0.0", ", \"bogus\": 1")]
+    [InlineData("portMappings", "0.4.0", ", \"runtimeConfig\": {\"portMappings\": []}")]
+    [InlineData("bad nesting", "1.0.0", ", \"dns\": {\"x\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}")]
+    public async Task Add_ConfigError_IsAnsweredInTheConfigsVersion(string what, string version, string extra)
+    {
+        var (outcome, json) = await Run(Env("ADD"), Config(version, extra));
+        Assert.True(outcome.ExitCode == 1, what);
+        Assert.Equal(version, json.GetProperty("cniVersion").GetString());
+    }
+
+    [Fact]
+    public async Task Add_HugeConfig_IsRefusedByItsSizeAndSendsNothing()
+    {
+        // The defect: two million DNS servers (20 MB) were accepted, stored nowhere, and echoed back in the result.
+        var servers = string.Join(",", Enumerable.Repeat("\"10.0.0.53\"", 2_000_000));
+        var daemon = new FakeDaemon();
+        var (outcome, json) = await Run(Env("ADD"), Config(extra: $", \"dns\": {{\"nameservers\": [{servers}]}}"), daemon);
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Equal(7, json.GetProperty("code").GetInt32());
+        Assert.Contains("larger than 1048576 bytes", json.GetProperty("msg").GetString(), StringComparison.Ordinal);
+        Assert.Empty(daemon.Sent);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using NetVirt.Audit.Probes;
+using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Illumos;
@@ -28,11 +29,11 @@ public sealed class VerifiedApplyTests : IDisposable
         var topology = AuditModels.Topology();
         var n = topology.Endpoints.Count;
         var findings = kinds.Select(k => new AuditFinding { Kind = k, Source = 0, Receiver = receiver, Probe = ProbeKind.Icmpv4Echo, Expected = "isolated: VLAN 100 vs 200 on etherstub stub0", Observed = "arrived once" }).ToList();
-        return new AuditResult(topology, new CellState[n * n * ProbeKinds.Reachability.Count], new PairStatus[n * n], findings, new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
+        return new AuditResult(topology, AuditClasses.For(topology, AuditMode.Full), new CellState[n * n * ProbeKinds.Reachability.Count], new PairStatus[n * n], findings, new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
     }
 
     private static AuditResult Merge(AuditResult a, AuditResult b) =>
-        new(a.Topology, new CellState[a.Topology.Endpoints.Count * a.Topology.Endpoints.Count * ProbeKinds.Reachability.Count],
+        new(a.Topology, a.Classes, new CellState[a.Topology.Endpoints.Count * a.Topology.Endpoints.Count * ProbeKinds.Reachability.Count],
             new PairStatus[a.Topology.Endpoints.Count * a.Topology.Endpoints.Count], [.. a.Findings, .. b.Findings], a.Run);
 
     private async Task<(SimulatedIllumosHost Host, Reconciler Reconciler, NetVirt.Store.NetVirtStore Store)> AppliedSampleAsync()

@@ -6,12 +6,9 @@ using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Store;
 
-public sealed class ContainerStoreTests : IDisposable
+/// <summary>Container attachments in the store (what ADD, DEL and GC do to it), the same on SQLite and on PostgreSQL.</summary>
+public sealed class ContainerStoreTests
 {
-    private readonly TempDatabase _db = new();
-
-    public void Dispose() => _db.Dispose();
-
     private static ContainerAttachment Attach(NetVirtStore store, string id, string ifname = "eth0", string cni = "cnet", string network = "n1", string? ip = null) =>
         store.AttachContainer(id, $"/run/netns/{id}", [new LabelSpec("k8s-pod-name", "web")], cni, ifname, _ => new VnicSpec
         {
@@ -20,10 +17,12 @@ public sealed class ContainerStoreTests : IDisposable
             Addresses = [ip is null ? new AddressSpec { Tag = "v4", Family = System.Net.Sockets.AddressFamily.InterNetwork } : new AddressSpec { Tag = "v4", Address = Models.Ip(ip) }],
         }, HostTarget.Linux);
 
-    [Fact]
-    public void Attach_NewContainer_IsAContainerZoneInTheResolvedStateOnly()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_NewContainer_IsAContainerZoneInTheResolvedStateOnly(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(zones: 1), HostTarget.Linux);
         var attached = Attach(store, "abc");
         Assert.False(attached.Existing);
@@ -41,10 +40,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal("c-abc", store.Who(Models.Ip("10.0.0.3")).Single().Zone);
     }
 
-    [Fact]
-    public void Attach_Repeated_AnswersWhatIsStoredAndChangesNothing()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_Repeated_AnswersWhatIsStoredAndChangesNothing(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         var first = Attach(store, "abc");
         var again = Attach(store, "abc");
@@ -53,20 +54,24 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(first.Generation, store.Generation());
     }
 
-    [Fact]
-    public void Attach_SameInterfaceByAnotherCniNetwork_IsAConflict()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_SameInterfaceByAnotherCniNetwork_IsAConflict(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var ex = Assert.Throws<ConcurrencyConflictException>(() => Attach(store, "abc", cni: "other"));
         Assert.Contains("attached by CNI network 'cnet'", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Attach_SecondInterface_JoinsTheContainersZone()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_SecondInterface_JoinsTheContainersZone(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var second = Attach(store, "abc", ifname: "net1", cni: "other");
@@ -75,29 +80,35 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.NotEqual(second.Zone.Vnics[0].Addresses[0].Address, second.Zone.Vnics[1].Addresses[0].Address);
     }
 
-    [Fact]
-    public void Attach_TakenAddress_IsAConflictNamingTheHolder()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_TakenAddress_IsAConflictNamingTheHolder(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(zones: 1), HostTarget.Linux);
         var ex = Assert.Throws<ConcurrencyConflictException>(() => Attach(store, "abc", ip: "10.0.0.2"));
         Assert.Contains("z1", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(store.Load().Resolved.Zones, z => z.IsContainer);
     }
 
-    [Fact]
-    public void Attach_AddressOutsideTheSubnet_IsAValidationError()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_AddressOutsideTheSubnet_IsAValidationError(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Assert.Throws<ModelValidationException>(() => Attach(store, "abc", ip: "10.9.0.2"));
         Assert.Throws<UnknownObjectException>(() => Attach(store, "abc", network: "nope"));
     }
 
-    [Fact]
-    public void ApplyDocuments_LeaveContainersAndTheirAddressesAlone()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ApplyDocuments_LeaveContainersAndTheirAddressesAlone(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(zones: 1), HostTarget.Linux);
         var attached = Attach(store, "abc");
         store.Replace(Models.OneNetwork(zones: 3), HostTarget.Linux);
@@ -111,10 +122,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(["c-abc"], store.Load().Resolved.Zones.Select(z => z.Name));
     }
 
-    [Fact]
-    public void ApplyDocuments_RemovingANetworkWithAttachments_IsRefusedNamingThem()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ApplyDocuments_RemovingANetworkWithAttachments_IsRefusedNamingThem(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var ex = Assert.Throws<ModelValidationException>(() => store.Replace(Models.Parse("etherstubs: [{name: stub0}]"), HostTarget.Linux));
@@ -123,20 +136,24 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Contains("network 'n1' cannot be removed: container 'abc'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ApplyDocuments_ChangingTheSubnetUnderAnAttachment_IsRefused()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ApplyDocuments_ChangingTheSubnetUnderAnAttachment_IsRefused(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var ex = Assert.Throws<ModelValidationException>(() => store.Replace(Models.OneNetwork(subnet: "10.1.0.0/24", gateway: "10.1.0.1"), HostTarget.Linux));
         Assert.Contains(ex.Errors, e => e.Path.StartsWith("zones[0].vnics[0].addresses", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void ApplyDocuments_DeclaringAContainersZoneName_IsRefused()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ApplyDocuments_DeclaringAContainersZoneName_IsRefused(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var model = Models.OneNetwork(zones: 1);
@@ -145,10 +162,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Contains(ex.Errors, e => e.Code == "name.taken-by-container");
     }
 
-    [Fact]
-    public void Reserve_OverAContainersAddress_IsRefusedNamingIt()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Reserve_OverAContainersAddress_IsRefusedNamingIt(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         var attached = Attach(store, "abc");
         var address = attached.Vnic.Addresses[0].Address!;
@@ -156,10 +175,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Contains("c-abc", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Detach_ReleasesAndIsIdempotent()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Detach_ReleasesAndIsIdempotent(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         var attached = Attach(store, "abc");
         var address = attached.Vnic.Addresses[0].Address!;
@@ -173,10 +194,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Null(store.FindContainerAttachment("cnet", "abc", "eth0"));
     }
 
-    [Fact]
-    public void Detach_OneOfTwoInterfaces_KeepsTheZone()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Detach_OneOfTwoInterfaces_KeepsTheZone(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         Attach(store, "abc", ifname: "net1", cni: "other");
@@ -186,10 +209,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(["net1"], zone.Container!.Attachments.Select(a => a.Interface));
     }
 
-    [Fact]
-    public void DeclaredStateDoors_RefuseToChangeAContainersZone()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void DeclaredStateDoors_RefuseToChangeAContainersZone(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "abc");
         var ex = Assert.Throws<RequestRefusedException>(() => store.Remove("c-abc"));
@@ -198,10 +223,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Throws<InvalidInputException>(() => store.Update(m => m with { Zones = [.. store.Load().Resolved.Zones] }, HostTarget.Linux));
     }
 
-    [Fact]
-    public void ContainerAttachments_ByCniNetwork()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void ContainerAttachments_ByCniNetwork(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         Attach(store, "a1");
         Attach(store, "a2", cni: "other");
@@ -210,10 +237,12 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(3, store.ContainerAttachments().Count);
     }
 
-    [Fact]
-    public void Attach_FromAPool_KeepsItsNetworkWhenPoolsAreRewritten()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_FromAPool_KeepsItsNetworkWhenPoolsAreRewritten(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         var model = Models.OneNetwork(extraNetwork: "") with { Pools = [new PoolSpec { Name = "p1", Networks = ["n1"] }] };
         store.Replace(model, HostTarget.Linux);
         var attached = store.AttachContainer("abc", "/run/netns/abc", [], "cnet", "eth0", _ => new VnicSpec
@@ -228,16 +257,18 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(attached.Zone, store.Load().Resolved.Zones.Single());
     }
 
-    [Fact]
-    public void Attach_Parallel_GivesDistinctAddressesAndMacs()
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_Parallel_GivesDistinctAddressesAndMacs(StoreEngine engine)
     {
-        var store = _db.Open();
+        using var db = new TempStore(engine);
+        var store = db.Open();
         store.Replace(Models.OneNetwork(), HostTarget.Linux);
         var results = new ContainerAttachment[40];
-        Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = Attach(_db.Open(), $"c{i}"));
+        Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => results[i] = Attach(db.Open(), $"c{i}"));
         Assert.Equal(40, results.Select(r => r.Vnic.Addresses[0].Address).Distinct().Count());
         Assert.Equal(40, results.Select(r => r.Vnic.Mac).Distinct().Count());
-        Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => _db.Open().DetachContainer("cnet", $"c{i}", "eth0"));
+        Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => db.Open().DetachContainer("cnet", $"c{i}", "eth0"));
         Assert.DoesNotContain(store.Addresses(), a => a.State == "held");
     }
 

@@ -18,60 +18,75 @@ using NetVirt.Store;
 namespace NetVirt.Bench.Audit;
 
 /// <summary>
-/// The full active audit (every probe kind, every ordered pair) of N zones in 5 tenant VLANs over one etherstub, each
-/// tenant with IPv4 and IPv6 gateways (a router namespace each), each zone with default protection (mac-nospoof +
-/// ip-nospoof). The topology is applied by the Linux backend under a test prefix and destroyed at the end, also on
-/// failure. Reports how the time grows with N: frames grow with
-/// the number of pairs, rounds do not (one capture run, probes sent once per source and per peer, back to back).
+/// The active audit of N zones in V tenant VLANs over one etherstub (5 by default), each tenant with IPv4 and IPv6
+/// gateways (a router namespace each), each zone with default protection (mac-nospoof + ip-nospoof). The topology is
+/// applied by the Linux backend under a test prefix and destroyed at the end, also on failure. With <c>--mode</c> the
+/// audit runs in this process (full, stratified or chosen by size) and its time, probes and report writing are
+/// measured; with <c>--cli</c> (after it, on the same host) it runs as whole <c>netvirt audit --no-reports</c> processes
+/// against the benchmark's database, <c>--runs</c> times, each measured by wall time and peak resident memory
+/// (<see cref="CliRun"/>), interleaved with a baseline CLI (<c>--baseline DLL</c>, e.g. one built from an older commit)
+/// on the same host when given.
 /// </summary>
 public sealed class AuditBenchmark : IBenchmark
 {
-    private const string Ip = "/usr/sbin/ip";
-    private const int Vlans = 5;
-
     /// <inheritdoc />
     public string Name => "audit";
 
     /// <inheritdoc />
-    public string Description => "full isolation audit of N zones in 5 VLANs, all probe kinds, all ordered pairs (args: --zones 10,25,50,100,200 [--reports DIR])";
+    public string Description => "isolation audit of N zones in V VLANs (args: --zones 10,25,50,100,200 [--vlans 5] [--mode full|stratified|auto] [--reports DIR] [--cli full|stratified|auto --runs 3 [--baseline DLL] [--timeout 300]]; --mode defaults to full without --cli, to none with it)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var options = Options.Parse(args);
         var sizes = options.Get("zones", "10,25,50,100,200").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var vlans = int.Parse(options.Get("vlans", "5"), CultureInfo.InvariantCulture);
         var keep = options.Get("reports", "");
         var engine = new SharpPcapCaptureEngine();
-        Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores");
-        var rows = new List<string>();
+        Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var inProcess = new List<string>();
+        var processes = new List<string>();
         foreach (var n in sizes)
         {
-            rows.Add(await MeasureAsync(engine, n, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken));
+            var (own, cli) = await MeasureAsync(engine, n, vlans, options, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken);
+            inProcess.AddRange(own);
+            processes.AddRange(cli);
         }
 
-        Console.WriteLine();
-        Console.WriteLine("| zones | ordered pairs | probes sent | frames captured | probe arrivals | findings | audit time | per pair | reports written |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows)
+        if (inProcess.Count > 0)
         {
-            Console.WriteLine(row);
+            Console.WriteLine();
+            Console.WriteLine("| zones | VLANs | mode | classes | ordered pairs | probes sent | frames captured | probe arrivals | findings | audit time | per pair | reports written |");
+            Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            inProcess.ForEach(Console.WriteLine);
+        }
+
+        if (processes.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| zones | VLANs | CLI | mode | wall time | CPU time | peak memory (VmHWM) | exit | classes | probes sent | frames captured | findings |");
+            Console.WriteLine("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            processes.ForEach(Console.WriteLine);
         }
 
         return 0;
     }
 
-    private static async Task<string> MeasureAsync(SharpPcapCaptureEngine engine, int zones, string? keepReports, CancellationToken cancellationToken)
+    // In this process with --mode (phases printed as they begin), then as whole CLI processes with --cli; both on one
+    // applied host.
+    private static async Task<(IReadOnlyList<string> InProcess, IReadOnlyList<string> Processes)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int vlans, Options options, string? keepReports, CancellationToken cancellationToken)
     {
         var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
         var naming = new LinuxNaming(prefix);
-        var loaded = DocumentLoader.Load("bench.yaml", ModelYaml(zones));
+        var loaded = DocumentLoader.Load("bench.yaml", ModelYaml(zones, vlans));
         if (!loaded.IsValid)
         {
             throw new InvalidOperationException(string.Join("\n", loaded.Errors));
         }
 
         var directory = Directory.CreateTempSubdirectory("netvirt-bench-").FullName;
-        var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
+        var database = Path.Combine(directory, "netvirt.db");
+        var store = NetVirtStore.Open(database);
         store.Replace(loaded.Model, HostTarget.Linux);
         var topology = AuditTopology.FromModel(store.Load().Resolved, naming);
         Reconciler? reconciler = null;
@@ -80,10 +95,24 @@ public sealed class AuditBenchmark : IBenchmark
             var setup = Stopwatch.StartNew();
             reconciler = await BuildAsync(store, prefix, cancellationToken);
             Console.WriteLine($"[{zones} zones] applied with the Linux backend under {prefix} in {setup.Elapsed.TotalSeconds:F1} s");
+            var cliMode = options.Get("cli", "");
+            if (options.Get("mode", cliMode.Length > 0 ? "" : "full") is not { Length: > 0 } modeName)
+            {
+                return ([], await MeasureProcessesAsync(zones, vlans, cliMode, database, prefix, options, cancellationToken));
+            }
 
+            var mode = modeName switch
+            {
+                "full" => AuditMode.Full,
+                "stratified" => AuditMode.Stratified,
+                "auto" => (AuditMode?)null,
+                var other => throw new ArgumentException($"--mode {other}: full, stratified or auto"),
+            };
             var audit = new IsolationAudit(engine, new LinuxAuditHost());
             var clock = Stopwatch.StartNew();
-            var result = await audit.RunAsync(topology, cancellationToken: cancellationToken);
+            var phases = new PhaseClock(clock);
+            var result = await audit.RunAsync(topology, AuditOptions.Default with { Mode = mode }, phases, cancellationToken);
+            Console.WriteLine($"[{zones} zones] phases: {phases}");
             var elapsed = clock.Elapsed;
             var reportDir = keepReports ?? Path.Combine(Path.GetTempPath(), $"{prefix}-audit");
             clock.Restart();
@@ -93,14 +122,16 @@ public sealed class AuditBenchmark : IBenchmark
             {
                 Directory.Delete(reportDir, recursive: true);
             }
-            Console.WriteLine($"[{zones} zones] audit {elapsed.TotalSeconds:F2} s: {result.Run.ProbesSent:N0} probes, {result.Run.FramesCaptured:N0} frames, {result.Findings.Count} findings; {string.Join("; ", result.Run.Notes)}");
+
+            Console.WriteLine($"[{zones} zones] {AuditText.Mode(result.Mode)} audit {elapsed.TotalSeconds:F2} s: {result.Classes.Count} classes, {result.Run.ProbesSent:N0} probes, {result.Run.FramesCaptured:N0} frames, {result.Findings.Count} findings; {string.Join("; ", result.Run.Notes)}");
             foreach (var f in result.Findings.Take(5))
             {
                 Console.WriteLine($"  {f.Kind} {topology.Endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : topology.Endpoints[f.Receiver].Name)} {f.Probe}: {f.Observed}");
             }
 
-            return string.Create(CultureInfo.InvariantCulture,
-                $"| {zones} | {topology.PairCount:N0} | {result.Run.ProbesSent:N0} | {result.Run.FramesCaptured:N0} | {result.Run.Arrivals:N0} | {result.Findings.Count} | {elapsed.TotalSeconds:F2} s | {elapsed.TotalMilliseconds * 1000 / Math.Max(1, topology.PairCount):F0} µs | {reports.TotalSeconds:F2} s |");
+            string[] row = [string.Create(CultureInfo.InvariantCulture,
+                $"| {zones} | {vlans} | {AuditText.Mode(result.Mode)} | {result.Classes.Count} | {topology.PairCount:N0} | {result.Run.ProbesSent:N0} | {result.Run.FramesCaptured:N0} | {result.Run.Arrivals:N0} | {result.Findings.Count} | {elapsed.TotalSeconds:F2} s | {elapsed.TotalMilliseconds * 1000 / Math.Max(1, topology.PairCount):F1} µs | {reports.TotalSeconds:F2} s |")];
+            return (row, cliMode.Length > 0 ? await MeasureProcessesAsync(zones, vlans, cliMode, database, prefix, options, cancellationToken) : []);
         }
         finally
         {
@@ -112,10 +143,57 @@ public sealed class AuditBenchmark : IBenchmark
         }
     }
 
-    private static string ModelYaml(int zones)
+    // Whole `netvirt audit` processes on the applied host: this build's CLI (next to this benchmark) and, interleaved,
+    // a baseline CLI when given.
+    private static async Task<IReadOnlyList<string>> MeasureProcessesAsync(int zones, int vlans, string mode, string database, string prefix, Options options, CancellationToken cancellationToken)
+    {
+        var runs = int.Parse(options.Get("runs", "3"), CultureInfo.InvariantCulture);
+        var timeout = TimeSpan.FromSeconds(double.Parse(options.Get("timeout", "300"), CultureInfo.InvariantCulture));
+        var current = Path.Combine(AppContext.BaseDirectory, "netvirt.dll");
+        var baseline = options.Get("baseline", "");
+        var modeArgs = mode switch
+        {
+            "full" => new[] { "--full" },
+            "stratified" => ["--stratified"],
+            "auto" => [],
+            _ => throw new ArgumentException($"--cli {mode}: full, stratified or auto"),
+        };
+        var rows = new List<string>();
+        for (var run = 0; run < runs; run++)
+        {
+            foreach (var (label, dll, extra) in baseline.Length == 0 ? [("this", current, modeArgs)] : new[] { ("this", current, modeArgs), ("baseline", baseline, Array.Empty<string>()) })
+            {
+                var measured = await CliRun.MeasureAsync("dotnet", [dll, "--db", database, "--prefix", prefix, "audit", "--no-reports", .. extra], timeout, cancellationToken);
+                var summary = measured.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("Audited ", StringComparison.Ordinal))?.Trim() ?? "";
+                var modeLine = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains(" audit: ", StringComparison.Ordinal))?.Trim() ?? "";
+                var findings = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains("finding(s)", StringComparison.Ordinal) || l.StartsWith("CLEAN", StringComparison.Ordinal))?.Trim() ?? "";
+                var error = measured.Stderr.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                Console.WriteLine($"[{zones} zones] {label} CLI run {run + 1}: {measured.Wall.TotalSeconds:F2} s (CPU {measured.Cpu.TotalSeconds:F2} s), peak RSS {measured.PeakKiB / 1024.0:F0} MiB, exit {(measured.TimedOut ? "killed at timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))}; {summary} {modeLine} {findings} {error}");
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {zones} | {vlans} | {label} | {(label == "this" ? mode : "(its default)")} | {measured.Wall.TotalSeconds:F2} s | {measured.Cpu.TotalSeconds:F2} s | {measured.PeakKiB / 1024.0:F0} MiB | {(measured.TimedOut ? "timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))} | {Field(modeLine, "into ", " classes")} | {Field(summary, "pairs: ", " probes sent")} | {Field(summary, "sent, ", " frames captured")} | {(findings.StartsWith("CLEAN", StringComparison.Ordinal) ? "0" : Field(findings, "", " finding(s)"))} |"));
+            }
+        }
+
+        return rows;
+    }
+
+    private static string Field(string line, string before, string after)
+    {
+        var start = before.Length == 0 ? 0 : line.IndexOf(before, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "—";
+        }
+
+        start += before.Length;
+        var end = line.IndexOf(after, start, StringComparison.Ordinal);
+        return end < 0 ? "—" : line[start..end];
+    }
+
+    private static string ModelYaml(int zones, int vlans)
     {
         var yaml = new StringBuilder("etherstubs:\n  - name: stub0\nnetworks:\n");
-        for (var v = 0; v < Vlans; v++)
+        for (var v = 0; v < vlans; v++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"  - {{ name: t{v}, tenant: t{v}, over: stub0, vlan: {100 + v}, ipv4: {{ subnet: 10.{200 + v}.0.0/16, gateway: 10.{200 + v}.0.1 }}, ipv6: {{ subnet: \"fd77:{v}::/64\", gateway: \"fd77:{v}::1\" }} }}\n");
         }
@@ -123,9 +201,9 @@ public sealed class AuditBenchmark : IBenchmark
         yaml.Append("zones:\n");
         for (var z = 0; z < zones; z++)
         {
-            var v = z % Vlans;
+            var v = z % vlans;
             yaml.Append(CultureInfo.InvariantCulture,
-                $"  - {{ name: z{z}, vnics: [ {{ name: net0, network: t{v}, mac: \"02:4e:42:{v:x2}:{z >> 8:x2}:{z & 0xff:x2}\", addresses: [ {{ tag: a, address: 10.{200 + v}.{1 + (z >> 8)}.{(z & 0xff) + 1}/16 }}, {{ tag: b, address: \"fd77:{v}::{z + 0x100:x}/64\" }} ] }} ] }}\n");
+                $"  - {{ name: z{z}, vnics: [ {{ name: net0, network: t{v}, mac: \"02:4e:42:{v:x2}:{z >> 8:x2}:{z & 0xff:x2}\", addresses: [ {{ tag: a, address: 10.{200 + v}.{1 + (z / 250)}.{(z % 250) + 2}/16 }}, {{ tag: b, address: \"fd77:{v}::{z + 0x100:x}/64\" }} ] }} ] }}\n");
         }
 
         return yaml.ToString();
@@ -160,36 +238,25 @@ public sealed class AuditBenchmark : IBenchmark
             }
         }
 
-        var batch = new StringBuilder();
-        foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns").Select(Path.GetFileName) : [])
+        await PrefixSweep.RunAsync(prefix);
+    }
+
+    // Prints when each phase of the audit began, as it begins (synchronously, from the audit's own thread).
+    private sealed class PhaseClock(Stopwatch clock) : IProgress<AuditProgress>
+    {
+        private readonly List<string> seen = [];
+        private AuditPhase? last;
+
+        public void Report(AuditProgress value)
         {
-            if (netns!.StartsWith(prefix + "-", StringComparison.Ordinal))
+            if (value.Phase != last)
             {
-                batch.Append(CultureInfo.InvariantCulture, $"netns del {netns}\n");
+                last = value.Phase;
+                seen.Add(string.Create(CultureInfo.InvariantCulture, $"{value.Phase.ToString().ToLowerInvariant()} at {clock.Elapsed.TotalSeconds:F2} s"));
+                Console.WriteLine($"  {seen[^1]}");
             }
         }
 
-        await RunAsync(Ip, ["-force", "-batch", "-"], batch.ToString(), CancellationToken.None, check: false);
-        await RunAsync("/usr/sbin/nft", ["delete", "table", "bridge", prefix], "", CancellationToken.None, check: false);
-    }
-
-    private static async Task RunAsync(string executable, string[] args, string input, CancellationToken cancellationToken, bool check = true)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {executable}");
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{executable} {string.Join(' ', args)} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
-        }
+        public override string ToString() => string.Join(", ", seen);
     }
 }

@@ -108,7 +108,8 @@ public sealed class CniBenchmark : IBenchmark
     private static string Cell<T>(List<T> rows, Func<T, double> value, string unit, string format = "0.0")
     {
         var values = rows.Select(value).Order().ToList();
-        var median = values[values.Count / 2];
+        // An even number of rounds has two middle values: their mean (the upper one alone would be the maximum of two).
+        var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
         var text = median.ToString(format, CultureInfo.InvariantCulture) + " " + unit;
         return values.Count > 1 ? $"{text} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})" : text;
     }

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Reports;
 using NetVirt.Audit.Runs;
+using NetVirt.Audit.Topology;
 using NetVirt.Audit.Verdicts;
 using NetVirt.Tests.Audit.Runs;
 
@@ -154,7 +155,7 @@ public sealed class ReportWriterTests : IDisposable
         var n = topology.Endpoints.Count;
         var pairs = new PairStatus[n * n];
         pairs[(topology.E("w1/net0").Index * n) + topology.E("g1/net0").Index] = PairStatus.Leak;
-        var result = new AuditResult(topology, new CellState[n * n * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count], pairs, [], new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
+        var result = new AuditResult(topology, AuditClasses.For(topology, AuditMode.Full), new CellState[n * n * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count], pairs, [], new AuditRunInfo { Started = DateTimeOffset.UnixEpoch });
 
         var groups = GroupMatrix.From(result);
 

@@ -22,6 +22,7 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
     private readonly List<FabricHandle> handles = [];
     private readonly HashSet<(int, int)> joined = [];
     private readonly HashSet<(int, int)> trunked = [];
+    private readonly Dictionary<int, int> moved = [];
 
     public FakeFabric(AuditTopology topology) => this.topology = topology;
 
@@ -51,7 +52,13 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
         trunked.Add((domainB, domainA));
     }
 
-    public int DomainIndex(AuditEndpoint e) => topology.Domains.ToList().IndexOf(e.Domain);
+    public int DomainIndex(AuditEndpoint e) => moved.TryGetValue(e.Index, out var domain) ? domain : topology.Domains.ToList().IndexOf(e.Domain);
+
+    /// <summary>Like a VNIC whose host end sits on another bridge: its frames go to that domain's ports, and it hears them.</summary>
+    public void Move(AuditEndpoint e, int domain) => moved[e.Index] = domain;
+
+    /// <summary>The first this many injections fail as a full send buffer does (ENOBUFS).</summary>
+    public int RefuseFirst { get; set; }
 
     public ICaptureHandle Open(string? netns, string interfaceName, CaptureOptions? options = null) => OpenMany([new CaptureTarget(netns, interfaceName)], options)[0];
 
@@ -195,6 +202,12 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 
         public void Inject(ReadOnlySpan<byte> frame)
         {
+            if (fabric.RefuseFirst > 0)
+            {
+                fabric.RefuseFirst--;
+                throw new PcapException("send", target, -1, "send: No buffer space available");
+            }
+
             var copy = frame.ToArray();
             lock (fabric.handles)
             {

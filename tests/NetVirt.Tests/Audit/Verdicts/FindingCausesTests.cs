@@ -139,6 +139,6 @@ public sealed class FindingCausesTests
     private static AuditResult Result(AuditTopology topology, IReadOnlyList<AuditFinding> findings)
     {
         var n = topology.Endpoints.Count;
-        return new AuditResult(topology, new CellState[n * n * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count], new PairStatus[n * n], findings, new AuditRunInfo { Started = DateTimeOffset.UnixEpoch, Engine = "test" });
+        return new AuditResult(topology, AuditClasses.For(topology, AuditMode.Full), new CellState[n * n * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count], new PairStatus[n * n], findings, new AuditRunInfo { Started = DateTimeOffset.UnixEpoch, Engine = "test" });
     }
 }
