@@ -25,6 +25,9 @@ public sealed record LinuxBackendOptions
     /// <summary>Kernel features; null = probe the running kernel.</summary>
     public LinuxCapabilities? Capabilities { get; init; }
 
+    /// <summary>When an L2 domain becomes a tree of bridges (tests build trees from a few zones); null: the kernel's limits.</summary>
+    internal Rendering.BridgeTreeLimits? Trees { get; init; }
+
     /// <summary>Dedicated threads that work inside namespaces at the same time (default: one per core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

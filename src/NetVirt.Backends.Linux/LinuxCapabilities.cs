@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NetVirt.Backends.Linux;
 
 /// <summary>Kernel features the model may need beyond namespaces, bridges and veth pairs. Probed once per backend.</summary>
@@ -6,11 +8,21 @@ public sealed record LinuxCapabilities
     /// <summary>802.1Q VLAN devices (the <c>8021q</c> module): needed for tagged VNICs over a physical link.</summary>
     public bool Has8021q { get; init; }
 
+    /// <summary>
+    /// <c>net.core.netdev_max_backlog</c>: frames one CPU's receive backlog holds. A bridge floods a broadcast or
+    /// multicast frame (ARP, IPv6 neighbour discovery) to every other port at once, and each copy a veth delivers waits
+    /// in that backlog, so an L2 domain with more ports than this loses frames of every flood (null: not known, not
+    /// checked).
+    /// </summary>
+    public int? NetdevMaxBacklog { get; init; }
+
     /// <summary>Reads the running kernel's features: <c>/proc/net/vlan</c> exists once 8021q is loaded or built in, and a module file can be loaded on demand.</summary>
     public static LinuxCapabilities Probe()
     {
         var release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "";
         var module = release.Length > 0 && Directory.Exists($"/lib/modules/{release}/kernel/net/8021q");
-        return new LinuxCapabilities { Has8021q = Directory.Exists("/proc/net/vlan") || Directory.Exists("/sys/module/8021q") || module };
+        const string Backlog = "/proc/sys/net/core/netdev_max_backlog";
+        int? backlog = File.Exists(Backlog) && int.TryParse(File.ReadAllText(Backlog).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return new LinuxCapabilities { Has8021q = Directory.Exists("/proc/net/vlan") || Directory.Exists("/sys/module/8021q") || module, NetdevMaxBacklog = backlog };
     }
 }

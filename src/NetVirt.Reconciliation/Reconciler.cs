@@ -4,6 +4,7 @@ using NetVirt.Planning;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 using NetVirt.Store;
+using NetVirt.Store.DesiredState;
 
 namespace NetVirt.Reconciliation;
 
@@ -31,7 +32,12 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     /// </summary>
     public async Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken)
     {
-        var state = store.Load();
+        StoredState state;
+        using (Phases.Start("load"))
+        {
+            state = store.Load();
+        }
+
         if (!state.Resolved.Hosts.IsEmpty)
         {
             throw new Model.Errors.InvalidInputException(
@@ -108,14 +114,29 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     public async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var rendered = backend.Render(model);
+        RenderResult rendered;
+        using (Phases.Start("render"))
+        {
+            rendered = backend.Render(model);
+        }
+
         // Without observing, the plan is for a host that has the prerequisites (zones, physical links) and none of
         // NetVirt's objects yet: an operator script written on another machine.
-        var observed = observeHost
-            ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false)
-            : new HostState(rendered.Desired.Resources.Where(r => !r.Owned));
-        var plan = Planner.Plan(rendered.Desired, observed, rendered.Problems);
-        plan = plan with { Problems = [.. plan.Problems, .. backend.Review(plan)] };
+        HostState observed;
+        using (Phases.Start("observe"))
+        {
+            observed = observeHost
+                ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false)
+                : new HostState(rendered.Desired.Resources.Where(r => !r.Owned));
+        }
+
+        Plan plan;
+        using (Phases.Start("plan"))
+        {
+            plan = Planner.Plan(rendered.Desired, observed, rendered.Problems);
+            plan = plan with { Problems = [.. plan.Problems, .. backend.Review(plan)] };
+        }
+
         return new PlanResult(generation, backend.Target, plan, rendered.Desired, observed, observeHost);
     }
 

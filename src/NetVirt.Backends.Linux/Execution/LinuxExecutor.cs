@@ -50,21 +50,41 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         var tasks = new List<Task>();
         if (work.NamespaceCreates.Count > 0 || work.NamespaceDeletes.Count > 0)
         {
-            tasks.Add(Task.Run(() => RunNamespaces(work), cancellationToken));
+            tasks.Add(Task.Run(() =>
+            {
+                using var phase = Phases.Start("kernel namespaces");
+                RunNamespaces(work);
+            }, cancellationToken));
         }
 
         if (work.Nft.Count > 0)
         {
-            tasks.Add(RunNftAsync(work.Nft, cancellationToken));
+            tasks.Add(Task.Run(async () =>
+            {
+                using var phase = Phases.Start("kernel nft");
+                await RunNftAsync(work.Nft, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken));
         }
 
         if (work.Host.Count > 0 || work.Inside.Count > 0 || work.Tc.Count > 0)
         {
             tasks.Add(Task.Run(async () =>
             {
-                RunHost(work.Host);
-                var inside = Task.Run(() => RunInside(work.Inside), cancellationToken);
-                await RunTcAsync(work.Tc, cancellationToken).ConfigureAwait(false);
+                using (Phases.Start("kernel host netlink"))
+                {
+                    RunHost(work.Host);
+                }
+
+                var inside = Task.Run(() =>
+                {
+                    using var phase = Phases.Start("kernel inside namespaces");
+                    RunInside(work.Inside);
+                }, cancellationToken);
+                using (Phases.Start("kernel tc"))
+                {
+                    await RunTcAsync(work.Tc, cancellationToken).ConfigureAwait(false);
+                }
+
                 await inside.ConfigureAwait(false);
             }, cancellationToken));
         }
@@ -95,7 +115,10 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
             }
         }
 
-        WaitForRelease(deleted);
+        using (Phases.Start("kernel wait for release"))
+        {
+            WaitForRelease(deleted);
+        }
 
         var creates = work.NamespaceCreates.Where(s => s.Error is null).ToList();
         if (creates.Count == 0)
@@ -134,11 +157,17 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
             return;
         }
 
+        // Which host links are ends of the deleted namespaces' pairs: by their aliases, read once; then only whether
+        // those names still exist is asked again (no dump of every link: see ILinuxKernel.HostLinkAliases).
         var gone = deleted.Select(s => s.Step.Resource.Name).ToHashSet(StringComparer.Ordinal);
+        var holding = kernel.HostLinkAliases(context.Naming.OwnerMark)
+            .Select(l => (l.Name, Netns: NamespaceOf(l.Alias)))
+            .Where(l => l.Netns is not null && gone.Contains(l.Netns))
+            .ToList();
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var holding = kernel.HostLinks().Where(l => context.Naming.IsOwned(l.Name) && NamespaceOf(l) is { } ns && gone.Contains(ns)).ToList();
+            holding.RemoveAll(l => !kernel.HasHostLink(l.Name));
             if (holding.Count == 0)
             {
                 return;
@@ -148,7 +177,7 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
             {
                 foreach (var step in deleted)
                 {
-                    var left = holding.Where(l => NamespaceOf(l) == step.Step.Resource.Name).Select(l => l.Name).ToList();
+                    var left = holding.Where(l => l.Netns == step.Step.Resource.Name).Select(l => l.Name).ToList();
                     if (left.Count > 0)
                     {
                         step.Fail($"the name is removed, but after {NamespaceReleaseTimeout.TotalSeconds:0} s the kernel still holds the namespace (host ends {string.Join(", ", left)}): "
@@ -163,9 +192,9 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         }
     }
 
-    private string? NamespaceOf(LinkObserved hostLink)
+    private string? NamespaceOf(string? hostLinkAlias)
     {
-        if (LinuxNaming.ParseAlias(hostLink.Alias) is not { } alias || alias.Identity.IndexOf('/', StringComparison.Ordinal) is var slash && slash <= 0)
+        if (LinuxNaming.ParseAlias(hostLinkAlias) is not { } alias || alias.Identity.IndexOf('/', StringComparison.Ordinal) is var slash && slash <= 0)
         {
             return null;
         }

@@ -22,6 +22,15 @@ internal interface ILinuxKernel
     /// <summary>The forwarding and neighbour entries of the host namespace (those of VXLAN devices are NetVirt's overlay).</summary>
     IReadOnlyList<NeighbourObserved> HostNeighbours();
 
+    /// <summary>
+    /// The names of the host namespace's links that start with <paramref name="prefix"/>, with their aliases (null:
+    /// none), without dumping every link (a dump costs the kernel N × N for N veth host ends: <see cref="LinuxKernel"/>).
+    /// </summary>
+    IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix);
+
+    /// <summary>True when the host namespace has a link called <paramref name="name"/> (one lookup, no dump).</summary>
+    bool HasHostLink(string name);
+
     /// <summary>Sends <paramref name="requests"/> in the host namespace, in order; one answer per request.</summary>
     IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests);
 

@@ -14,6 +14,7 @@ internal sealed class LinuxKernel : ILinuxKernel
     private const int MaxOpenNamespaces = 200;
     private const int ENODEV = 19;
     private const int ENOENT = 2;
+    private const string SysClassNet = "/sys/class/net";
 
     /// <summary>The kernel of this host.</summary>
     public static LinuxKernel Instance { get; } = new();
@@ -52,6 +53,31 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix)
+    {
+        // sysfs shows the links of the namespace it was mounted in: the process's own, which is the host namespace
+        // here (namespace work runs on dedicated threads, never this one).
+        var links = new List<(string, string?)>();
+        foreach (var directory in Directory.EnumerateDirectories(SysClassNet, prefix + "*"))
+        {
+            try
+            {
+                var alias = File.ReadAllText(Path.Combine(directory, "ifalias")).TrimEnd('\n');
+                links.Add((Path.GetFileName(directory), alias.Length == 0 ? null : alias));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Gone between listing and reading.
+            }
+        }
+
+        return links;
+    }
+
+    /// <inheritdoc />
+    public bool HasHostLink(string name) => Interop.IfNameToIndex(name) != 0;
+
+    /// <inheritdoc />
     public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -63,12 +89,7 @@ internal sealed class LinuxKernel : ILinuxKernel
         using var socket = NetlinkSocket.Open();
         var results = new NetlinkResult[requests.Count];
         var fds = new Dictionary<string, SafeFileHandle>(StringComparer.Ordinal);
-        Dictionary<string, int>? indexes = null;
-        int IndexOf(string name)
-        {
-            indexes ??= Dumps.Links(socket).ToDictionary(l => l.Name, l => l.Index, StringComparer.Ordinal);
-            return indexes.TryGetValue(name, out var index) ? index : throw new RtnlResolveException(ENODEV, $"interface '{name}' does not exist");
-        }
+        var indexOf = IndexResolver();
 
         int NamespaceFd(string netns)
         {
@@ -105,7 +126,7 @@ internal sealed class LinuxKernel : ILinuxKernel
 
                     try
                     {
-                        RtnlEncoder.Encode(requests[next], batch, IndexOf, NamespaceFd);
+                        RtnlEncoder.Encode(requests[next], batch, indexOf, NamespaceFd);
                         sent.Add(next);
                     }
                     catch (RtnlResolveException ex)
@@ -165,6 +186,31 @@ internal sealed class LinuxKernel : ILinuxKernel
     /// <inheritdoc />
     public bool DeleteNamespace(string name) => NetnsMounts.Delete(name);
 
+    /// <summary>
+    /// Names to indexes in the calling thread's namespace, each looked up once (<c>if_nametoindex</c>). Not a dump of
+    /// every link: dumping a veth makes the kernel look up the id of its peer's namespace by walking every namespace
+    /// id the host has (<c>peernet2id</c>), so a dump of N host ends costs N × N; a name lookup costs one hash probe.
+    /// </summary>
+    private static Func<string, int> IndexResolver()
+    {
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        return name =>
+        {
+            if (!indexes.TryGetValue(name, out var index))
+            {
+                index = (int)Interop.IfNameToIndex(name);
+                if (index == 0)
+                {
+                    throw new RtnlResolveException(ENODEV, $"interface '{name}' does not exist");
+                }
+
+                indexes[name] = index;
+            }
+
+            return index;
+        };
+    }
+
     private static string? Peer(RtnlRequest request) => request switch
     {
         CreateVethRequest v => v.PeerNetns,
@@ -186,18 +232,13 @@ internal sealed class LinuxKernel : ILinuxKernel
             var results = new NetlinkResult[requests.Count];
             var batch = new NetlinkBatch();
             var sent = new List<int>();
-            Dictionary<string, int>? indexes = null;
-            int IndexOf(string link)
-            {
-                indexes ??= Dumps.Links(Socket).ToDictionary(l => l.Name, l => l.Index, StringComparer.Ordinal);
-                return indexes.TryGetValue(link, out var index) ? index : throw new RtnlResolveException(ENODEV, $"interface '{link}' does not exist");
-            }
+            var indexOf = IndexResolver();
 
             for (var i = 0; i < requests.Count; i++)
             {
                 try
                 {
-                    RtnlEncoder.Encode(requests[i], batch, IndexOf, netns => throw new RtnlResolveException(ENOENT, $"network namespace '{netns}' cannot be named from inside '{Name}'"));
+                    RtnlEncoder.Encode(requests[i], batch, indexOf, netns => throw new RtnlResolveException(ENOENT, $"network namespace '{netns}' cannot be named from inside '{Name}'"));
                     sent.Add(i);
                 }
                 catch (RtnlResolveException ex)

@@ -30,14 +30,15 @@ internal sealed record CreateLinkRequest(string Name, string Kind, int? Mtu = nu
 }
 
 /// <summary>
-/// <c>ip link add HOST mtu M master BRIDGE type veth peer name PEER [address MAC] mtu M netns NS</c>: the peer is
-/// created directly inside its namespace. Both ends start down.
+/// <c>ip link add HOST mtu M master BRIDGE type veth peer name PEER [address MAC] mtu M [netns NS]</c>: the peer is
+/// created directly inside its namespace (null: beside the host end, a trunk between two bridges). Both ends start down.
 /// </summary>
-internal sealed record CreateVethRequest(string HostEnd, int Mtu, string Master, string Peer, MacAddress? PeerMac, string PeerNetns) : RtnlRequest
+internal sealed record CreateVethRequest(string HostEnd, int Mtu, string Master, string Peer, MacAddress? PeerMac, string? PeerNetns) : RtnlRequest
 {
     /// <inheritdoc />
     public override IReadOnlyList<string> Describe() =>
-        ["RTM_NEWLINK", "veth", HostEnd, "mtu", Text(Mtu), "master", Master, "peer", Peer, .. PeerMac is { } mac ? ["address", mac.ToString()] : Array.Empty<string>(), "netns", PeerNetns];
+        ["RTM_NEWLINK", "veth", HostEnd, "mtu", Text(Mtu), "master", Master, "peer", Peer, .. PeerMac is { } mac ? ["address", mac.ToString()] : Array.Empty<string>(),
+            .. PeerNetns is null ? Array.Empty<string>() : ["netns", PeerNetns]];
 }
 
 /// <summary><c>ip link add NAME link LOWER address MAC mtu M netns NS up type macvlan mode bridge</c> (sent in the host namespace).</summary>

@@ -29,6 +29,9 @@ internal abstract class LinuxKind
 /// <summary>What every kind needs: the naming (with the deployment id), the tool paths, and the host's overlay (a model with hosts).</summary>
 internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools, LinuxOverlay? Overlay = null)
 {
+    /// <summary>When an L2 domain becomes a tree of bridges, and the largest one realised.</summary>
+    public Rendering.BridgeTreeLimits Trees { get; init; } = Rendering.BridgeTreeLimits.Default;
+
     /// <summary>The nftables table (bridge family).</summary>
     public string Table => Naming.NftTable;
 

@@ -4,8 +4,9 @@ namespace NetVirt.Backends.Linux.Kinds;
 
 /// <summary>
 /// The Linux backend's kinds, with ranks chosen so that independent objects meet in one batch: namespaces, bridges
-/// and the nftables table with every VNIC's protection (10) → veth pairs, router legs, macvlans and router forwarding
-/// (20), VXLAN devices (20) → addresses, tc shaping, forwarding and neighbour entries of VXLAN devices (30) → routes (40). Deletions run in reverse; what lives inside a namespace goes
+/// and the nftables table with every VNIC's protection (10) → veth pairs, router legs, trunks between bridges, macvlans
+/// and router forwarding (20), VXLAN devices (20) → addresses, tc shaping, forwarding and neighbour entries of VXLAN
+/// devices (30) → routes (40). Deletions run in reverse; what lives inside a namespace goes
 /// with it. Each kind's knowledge is its own class (<see cref="LinuxKind"/>).
 /// </summary>
 internal static class LinuxKinds
@@ -30,6 +31,9 @@ internal static class LinuxKinds
 
     /// <summary>A zone VNIC's veth pair (<see cref="VethKind.Vnic"/>).</summary>
     public static ResourceKind Veth => VethKind.Vnic.Kind;
+
+    /// <summary>A trunk between a leaf bridge and its root (<see cref="TrunkKind"/>).</summary>
+    public static ResourceKind Trunk => TrunkKind.Definition;
 
     /// <summary>A router's leg (<see cref="VethKind.Leg"/>).</summary>
     public static ResourceKind Leg => VethKind.Leg.Kind;
@@ -62,8 +66,8 @@ internal static class LinuxKinds
     public static IReadOnlyList<LinuxKind> All { get; } =
     [
         LinkKind.Instance, UnderlayKind.Instance, NetnsKind.Instance, BridgeKind.Instance, NftTableKind.Instance, ProtectionKind.Instance, ForwardingKind.Instance,
-        VethKind.Vnic, VethKind.Leg, MacvlanKind.Instance, VxlanKind.Instance, AddressKind.Instance, ShapingKind.Instance, FdbKind.Instance, NeighbourKind.Instance,
-        RouteKind.Instance,
+        VethKind.Vnic, VethKind.Leg, TrunkKind.Instance, MacvlanKind.Instance, VxlanKind.Instance, AddressKind.Instance, ShapingKind.Instance, FdbKind.Instance,
+        NeighbourKind.Instance, RouteKind.Instance,
     ];
 
     private static readonly Dictionary<string, LinuxKind> ByName = All.ToDictionary(k => k.Kind.Name, StringComparer.Ordinal);

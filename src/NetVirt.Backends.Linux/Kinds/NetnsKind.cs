@@ -63,7 +63,7 @@ internal sealed class NetnsKind : LinuxKind
         var name = step.Resource.Name;
         IReadOnlyList<CommandSpec> setUp =
         [
-            context.Ip("netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0"),
+            context.Ip(["netns", "exec", name, "sysctl", "-qw", .. Sysctls.Select(s => $"{s.Key.Replace('/', '.')}={s.Value}")]),
             context.Ip("-n", name, "link", "set", "lo", "alias", context.Naming.Alias(AliasKind, name), "up"),
         ];
         return step.Action switch
@@ -94,15 +94,32 @@ internal sealed class NetnsKind : LinuxKind
     }
 
     /// <summary>
-    /// Sets up the namespace the calling thread is in: no DAD (DAD runs when either <c>all</c> or the interface's
-    /// value asks for it; interfaces take <c>default</c>, and a new namespace may inherit the host's values,
+    /// What setting up writes, before any interface exists in the namespace (interfaces take the <c>default</c>
+    /// values when they are made). No duplicate address detection: addresses are usable at once. No router
+    /// solicitations: nothing here sends router advertisements (addresses and routes are static), and each
+    /// solicitation is a multicast that the bridge floods to every port of the VLAN, over and over (the kernel's
+    /// default is to keep soliciting forever with a growing interval), so N zones would cost N × N/VLANs frames that
+    /// every zone has to drop: the host's background load would grow with the square of the zones.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Key, string Value)> Sysctls =
+    [
+        ("net/ipv6/conf/default/accept_dad", "0"),
+        ("net/ipv6/conf/all/accept_dad", "0"),
+        ("net/ipv6/conf/default/router_solicitations", "0"),
+    ];
+
+    /// <summary>
+    /// Sets up the namespace the calling thread is in: <see cref="Sysctls"/> (DAD runs when either <c>all</c> or the
+    /// interface's value asks for it; interfaces take <c>default</c>, and a new namespace may inherit the host's values,
     /// <c>devconf_inherit_init_net</c>), then loopback up with the mark, last. Throws <see cref="IOException"/> naming
     /// what failed.
     /// </summary>
     public static void SetUp(INamespaceKernel inside, StepWork step, LinuxContext context)
     {
-        SetSysctl(inside, step, "net/ipv6/conf/default/accept_dad", "0");
-        SetSysctl(inside, step, "net/ipv6/conf/all/accept_dad", "0");
+        foreach (var (key, value) in Sysctls)
+        {
+            SetSysctl(inside, step, key, value);
+        }
 
         var request = new SetLinkRequest("lo") { Alias = context.Naming.Alias(AliasKind, inside.Name), Up = true };
         var result = inside.Execute([request])[0];

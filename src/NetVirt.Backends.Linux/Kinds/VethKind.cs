@@ -102,7 +102,10 @@ internal sealed class VethKind : LinuxKind
             Name = LinuxNames.Interface(netns, inside.Name),
             Zone = zone,
             Properties = PropertyBag.Of(properties),
-            DependsOn = Parents(LinuxNames.Interface(netns, inside.Name), netnsId, bridge),
+            // Not on its bridge: deleting a bridge releases its ports, it does not delete them (a VNIC moves to
+            // another bridge in place when its leaf of a tree goes), so the bridge's delete must not take the pair with
+            // it; nor, then, is a container's pair (see Parents).
+            DependsOn = [netnsId],
         }, mark.Deployment);
     }
 

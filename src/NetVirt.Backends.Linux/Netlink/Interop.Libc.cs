@@ -38,6 +38,14 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    /// <summary>
+    /// The index of the interface called <paramref name="name"/> in the calling thread's network namespace, 0 when
+    /// there is none: one ioctl on a name hash, where a netlink dump costs the kernel a scan of every peer namespace
+    /// per veth (see <see cref="Kernel.LinuxKernel"/>).
+    /// </summary>
+    [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial uint IfNameToIndex(string name);
+
     [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
     internal static partial int Unshare(int flags);
 

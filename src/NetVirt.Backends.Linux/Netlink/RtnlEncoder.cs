@@ -22,7 +22,7 @@ internal static class RtnlEncoder
             case CreateVethRequest r:
             {
                 var master = indexOf(r.Master);
-                var fd = namespaceFd(r.PeerNetns);
+                var fd = r.PeerNetns is null ? -1 : namespaceFd(r.PeerNetns);
                 RtnlRequests.CreateVeth(batch, r.HostEnd, r.Mtu, master, r.Peer, r.PeerMac, fd);
                 break;
             }

@@ -44,6 +44,7 @@ internal static class RtnlRequests
     /// end goes up with its alias and <c>addrgenmode none</c> in one request after this one (up first would give it a
     /// link-local address).
     /// </summary>
+    /// <remarks><paramref name="peerNetnsFd"/> -1: the peer is made in the same namespace.</remarks>
     public static void CreateVeth(NetlinkBatch batch, string hostEnd, int mtu, int master, string peer, MacAddress? peerMac, int peerNetnsFd) =>
         CreateLink(batch, hostEnd, "veth", mtu, master: master, data: b =>
         {
@@ -58,7 +59,11 @@ internal static class RtnlRequests
                 b.Bytes(Rtnl.IFLA_ADDRESS, bytes);
             }
 
-            b.U32(Rtnl.IFLA_NET_NS_FD, (uint)peerNetnsFd);
+            if (peerNetnsFd >= 0)
+            {
+                b.U32(Rtnl.IFLA_NET_NS_FD, (uint)peerNetnsFd);
+            }
+
             b.EndNested();
         });
 

@@ -132,6 +132,7 @@ internal static partial class LinuxObservation
         }
 
         AddOtherPrefixes(otherZones, resources);
+        AddTrunks(context, hostLinks, hostByName, hostByIndex, claimed, resources);
         AddHostLinks(context, hostLinks, hostByName, hostByIndex, claimed, tc, vethIds, resources);
         if (overlay is not null)
         {
@@ -195,6 +196,35 @@ internal static partial class LinuxObservation
 
         var bridge = hostEnd is not null && hostEnd.Master != 0 && hostByIndex.TryGetValue(hostEnd.Master, out var b) ? b.Name : "";
         return kind.Observed(netns, zone, inside, mark, hostEnd, bridge, netnsId, context);
+    }
+
+    // Trunks between the bridges of a domain's tree: both ends in the host, found by the names the leaf in either
+    // end's mark gives, each the other's peer. Ends that do not pair up stay unclaimed (owned strays).
+    private static void AddTrunks(
+        LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, Dictionary<string, LinkObserved> hostByName, Dictionary<int, LinkObserved> hostByIndex,
+        HashSet<string> claimed, List<HostResource> resources)
+    {
+        var naming = context.Naming;
+        var leaves = hostLinks
+            .Where(l => naming.IsOwned(l.Name) && l.Kind == "veth")
+            .Select(l => LinuxNaming.ParseAlias(l.Alias))
+            .Where(a => a is { Kind: TrunkKind.AliasKind })
+            .Select(a => a!.Identity)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        string MasterOf(LinkObserved link) => link.Master != 0 && hostByIndex.TryGetValue(link.Master, out var bridge) ? bridge.Name : "";
+        foreach (var leaf in leaves)
+        {
+            if (!hostByName.TryGetValue(naming.TrunkLeafEnd(leaf), out var leafEnd) || !hostByName.TryGetValue(naming.TrunkRootEnd(leaf), out var rootEnd)
+                || leafEnd.Kind != "veth" || rootEnd.Kind != "veth" || leafEnd.LinkNetnsId is not null || leafEnd.Link != rootEnd.Index || rootEnd.Link != leafEnd.Index)
+            {
+                continue;
+            }
+
+            claimed.Add(leafEnd.Name);
+            claimed.Add(rootEnd.Name);
+            resources.Add(TrunkKind.Observed(leaf, leafEnd, rootEnd, MasterOf(leafEnd), MasterOf(rootEnd), context));
+        }
     }
 
     private static void AddHostLinks(

@@ -1,3 +1,4 @@
+using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
@@ -16,23 +17,44 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
     public async Task<HostState> ObserveAsync(CancellationToken cancellationToken)
     {
         var naming = context.Naming;
-        var hostLinks = kernel.HostLinks();
-        var entries = kernel.Namespaces();
+        IReadOnlyList<LinkObserved> hostLinks;
+        using (Phases.Start("observe host links"))
+        {
+            hostLinks = kernel.HostLinks();
+        }
+
+        IReadOnlyList<NetnsEntry> entries;
+        using (Phases.Start("observe /run/netns"))
+        {
+            entries = kernel.Namespaces();
+        }
+
         // Containers' namespaces are their runtimes' (not named in /run/netns by NetVirt): found through the host ends
         // of their VNICs, whose alias carries the namespace reference, and read like a zone's.
         var owned = entries.Where(e => naming.IsOwned(e.Name)).Concat(ContainerNamespaces(hostLinks)).ToList();
         var others = entries.Where(e => e.IsNamespace && !naming.IsOwned(e.Name) && LinuxObservation.IsOtherPrefixZone(e.Name)).Select(e => e.Name).ToList();
-        var namespacesTask = Task.Run(() => ReadNamespaces([.. owned.Where(e => e.IsNamespace).Select(e => e.Name)], others), cancellationToken);
+        var namespacesTask = Task.Run(() =>
+        {
+            using var phase = Phases.Start("observe namespaces");
+            return ReadNamespaces([.. owned.Where(e => e.IsNamespace).Select(e => e.Name)], others);
+        }, cancellationToken);
         // Filters are listed only where an owned veth has an ingress qdisc candidate: every owned veth host end.
-        var tcTask = tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken);
-        var nftTask = nft.ListAsync(context.Table, cancellationToken);
+        var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
+        var nftTask = Timed("observe nft", () => nft.ListAsync(context.Table, cancellationToken));
         // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
         var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
             ? new OverlayObserved(kernel.HostNeighbours(), kernel.HostAddresses())
             : null;
         await Task.WhenAll(namespacesTask, tcTask, nftTask).ConfigureAwait(false);
         var (mine, theirs) = await namespacesTask.ConfigureAwait(false);
+        using var build = Phases.Start("observe build");
         return LinuxObservation.Build(context, hostLinks, owned, mine, theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay);
+    }
+
+    private static async Task<T> Timed<T>(string phase, Func<Task<T>> work)
+    {
+        using var span = Phases.Start(phase);
+        return await work().ConfigureAwait(false);
     }
 
     /// <summary>The namespaces of containers whose VNICs' host ends (this prefix's, this deployment's) are on the host.</summary>

@@ -30,6 +30,7 @@ internal sealed class LinuxRenderer
     private readonly LinuxCapabilities _capabilities;
     private readonly RenderedResources _rendered = new();
     private readonly HashSet<string> _hostNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<L2Domain, BridgeTree> _trees = [];
     private HostResource? _table;
 
     private LinuxRenderer(NetworkModel model, LinuxContext context, LinuxCapabilities capabilities)
@@ -67,6 +68,13 @@ internal sealed class LinuxRenderer
             .GroupBy(d => d.Domain)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Mtu));
         var bridges = new Dictionary<L2Domain, (string Name, int Mtu)>();
+        var vnics = _model.Zones.SelectMany(z => z.Vnics.Select(v => (Zone: z.Name, Vnic: v)))
+            .Where(x => _index.DomainOf(x.Vnic) is { } d && _index.IsEtherstub(d.Over))
+            .GroupBy(x => _index.DomainOf(x.Vnic)!.Value)
+            .ToDictionary(g => g.Key, g => g.Select(x => VnicKey(x.Zone, x.Vnic.Name)).Distinct(StringComparer.Ordinal).ToList());
+        var legs = _model.Networks.Where(n => _index.IsEtherstub(n.Over) && ModelIndex.RouterOf(n) is not null)
+            .GroupBy(n => new L2Domain(n.Over, n.Vlan))
+            .ToDictionary(g => g.Key, g => g.Select(ModelIndex.RouterOf).Distinct(StringComparer.Ordinal).Count());
         foreach (var domain in domains)
         {
             var name = _naming.Bridge(domain.Over, domain.Vlan);
@@ -75,6 +83,8 @@ internal sealed class LinuxRenderer
             {
                 bridges[domain] = (name, mtu);
             }
+
+            RenderTree(domain, name, mtu, vnics.GetValueOrDefault(domain, []), legs.GetValueOrDefault(domain));
         }
 
         RenderRouters();
@@ -132,6 +142,68 @@ internal sealed class LinuxRenderer
     }
 
     private HostResource Table() => _table ??= Add(NftTableKind.Desired(_context))!;
+
+    private static string VnicKey(string zone, string vnic) => $"{zone}/{vnic}";
+
+    /// <summary>
+    /// A domain with more ports than one bridge takes becomes a tree (<see cref="BridgeTree"/>): its bridge is the root,
+    /// with the router legs and a trunk to each leaf bridge, and the VNICs are spread over the leaves. A domain larger
+    /// than the backend realises is a problem before anything changes.
+    /// </summary>
+    private void RenderTree(L2Domain domain, string root, int mtu, IReadOnlyList<string> vnics, int legs)
+    {
+        var limits = _context.Trees;
+        if (vnics.Count > limits.MaxVnics)
+        {
+            _rendered.Problem(
+                DomainSubject(domain),
+                $"has {vnics.Count:N0} VNICs on etherstub {domain.Over} VLAN {domain.Vlan}; the Linux backend realises at most {limits.MaxVnics:N0} VNICs in one L2 domain "
+                + $"(a Linux bridge takes at most {limits.KernelPorts:N0} ports, so a larger domain is a tree of bridges, measured up to {limits.MaxVnics:N0} VNICs): "
+                + "spread the zones over more networks (VLANs)");
+        }
+
+        var tree = BridgeTree.Plan(vnics, legs, limits);
+        _trees[domain] = tree;
+
+        // A flood from one port is queued once for every other port: the VNICs and legs, and both ends of each trunk.
+        var flooded = vnics.Count + legs + (2 * tree.Leaves) - 1;
+        if (_capabilities.NetdevMaxBacklog is { } backlog && flooded > backlog)
+        {
+            _rendered.Problem(
+                DomainSubject(domain),
+                $"has {flooded + 1:N0} bridge ports on etherstub {domain.Over} VLAN {domain.Vlan}: a bridge floods every broadcast and multicast frame "
+                + $"(ARP, IPv6 neighbour discovery) to all other {flooded:N0} ports at once, and each copy waits in the host's receive backlog, "
+                + $"net.core.netdev_max_backlog = {backlog:N0} frames, so the copies beyond it would be lost and zones would not find each other: "
+                + $"raise it to at least {flooded:N0} (sysctl -w net.core.netdev_max_backlog={BacklogFor(flooded)}, and in /etc/sysctl.d to keep it) "
+                + "or spread the zones over more networks (VLANs)");
+        }
+
+        for (var leaf = 0; leaf < tree.Leaves; leaf++)
+        {
+            var name = _naming.LeafBridge(domain.Over, domain.Vlan, leaf);
+            var subject = $"leaf bridge {leaf} of {domain}";
+            if (ClaimHostName(name, subject) && ClaimHostName(_naming.TrunkLeafEnd(name), subject) && ClaimHostName(_naming.TrunkRootEnd(name), subject))
+            {
+                Add(BridgeKind.Desired(name, mtu, _context), subject);
+                Add(TrunkKind.Desired(name, root, mtu, _context), subject);
+            }
+        }
+    }
+
+    private string DomainSubject(L2Domain domain)
+    {
+        var networks = _model.Networks.Where(n => n.Over == domain.Over && n.Vlan == domain.Vlan).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
+        return networks.Count > 0 ? $"network {string.Join(", ", networks)}" : $"L2 domain {domain}";
+    }
+
+    // The backlog to suggest: the flood with room for the traffic around it, rounded up to a power of two.
+    private static int BacklogFor(int flooded) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * flooded));
+
+    /// <summary>The bridge a VNIC of <paramref name="domain"/> is a port of: the domain's, or its leaf in a tree.</summary>
+    private string BridgeOf(L2Domain domain, string zone, string vnic) =>
+        _trees.TryGetValue(domain, out var tree) && tree.LeafOf.TryGetValue(VnicKey(zone, vnic), out var leaf)
+            ? _naming.LeafBridge(domain.Over, domain.Vlan, leaf)
+            : _naming.Bridge(domain.Over, domain.Vlan);
 
     private void RenderRouters()
     {
@@ -283,7 +355,7 @@ internal sealed class LinuxRenderer
             return null;
         }
 
-        var bridge = _naming.Bridge(domain.Over, domain.Vlan);
+        var bridge = BridgeOf(domain, zone.Name, vnic.Name);
         var veth = Add(VethKind.Vnic.Desired(name, zone.Name, hostEnd, bridge, mac, mtu, netnsId, _context), subject);
         if (veth is null)
         {

@@ -121,6 +121,19 @@ public sealed partial class LinuxNaming
     /// </summary>
     public string Bridge(string over, int vlan) => Readable($"{OwnerMark}{over}.{vlan}", 'b', $"bridge/{over}/{vlan}");
 
+    /// <summary>
+    /// Leaf <paramref name="leaf"/> of an L2 domain realised as a tree of bridges (more ports than one bridge holds):
+    /// <c>nv-stub0.100.3</c> when that fits in 15 characters, else <c>nv-b</c> and a hash. Etherstub names have no dots,
+    /// so a leaf's name is never a domain's.
+    /// </summary>
+    public string LeafBridge(string over, int vlan, int leaf) => Readable($"{OwnerMark}{over}.{vlan}.{leaf}", 'b', $"bridge/{over}/{vlan}/{leaf}");
+
+    /// <summary>The end of the trunk (veth pair) from leaf bridge <paramref name="leafBridge"/> to its root that is a port of the leaf: <c>nv-t</c> and a hash.</summary>
+    public string TrunkLeafEnd(string leafBridge) => Hashed('t', $"trunk/{leafBridge}");
+
+    /// <summary>The other end of that trunk, a port of the root bridge: <c>nv-u</c> and a hash.</summary>
+    public string TrunkRootEnd(string leafBridge) => Hashed('u', $"trunk/{leafBridge}");
+
     /// <summary>The host end of a zone VNIC's veth pair (the end on the bridge): <c>nv-v</c> and a hash of zone and VNIC.</summary>
     public string VnicHostEnd(string zone, string vnic) => Hashed('v', $"vnic/{zone}/{vnic}");
 

@@ -9,6 +9,15 @@ public static class LinuxProperties
     /// <summary>The host end of a veth pair (or the device tc shapes); derived from the identity, so it never changes in place.</summary>
     public const string HostEnd = "host-end";
 
+    /// <summary>A trunk's end on its leaf bridge; derived from the leaf, so it never changes in place.</summary>
+    public const string LeafEnd = "leaf-end";
+
+    /// <summary>A trunk's end on the root bridge; derived from the leaf, so it never changes in place.</summary>
+    public const string RootEnd = "root-end";
+
+    /// <summary>The root bridge of a trunk's domain: the bridge its root end is enslaved to.</summary>
+    public const string Root = "root";
+
     /// <summary>The bridge a host end is enslaved to.</summary>
     public const string Bridge = "bridge";
 

@@ -25,7 +25,12 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
         }
 
         var stopwatch = Stopwatch.StartNew();
-        var runId = await journal.BeginRunAsync(new RunStart(generation, backend.Target, plan, options.Trigger), CancellationToken.None).ConfigureAwait(false);
+        long runId;
+        using (Phases.Start("journal begin"))
+        {
+            runId = await journal.BeginRunAsync(new RunStart(generation, backend.Target, plan, options.Trigger), CancellationToken.None).ConfigureAwait(false);
+        }
+
         var executions = new List<StepExecution>();
         var applied = new List<StepExecution>();
         string? firstError = null;
@@ -66,7 +71,11 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
             }
         }
 
-        await journaled.ConfigureAwait(false);
+        using (Phases.Start("journal wait"))
+        {
+            await journaled.ConfigureAwait(false);
+        }
+
         RunOutcome runOutcome;
         if ((anyFailed && !options.KeepGoing) || cancelled)
         {
@@ -93,7 +102,11 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
             runOutcome = anyFailed ? RunOutcome.PartiallyApplied : RunOutcome.Succeeded;
         }
 
-        await journal.EndRunAsync(runId, runOutcome, cancelled && firstError is null ? "cancelled" : firstError, CancellationToken.None).ConfigureAwait(false);
+        using (Phases.Start("journal end"))
+        {
+            await journal.EndRunAsync(runId, runOutcome, cancelled && firstError is null ? "cancelled" : firstError, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return new ApplyReport
         {
             RunId = runId,
@@ -136,7 +149,11 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
     private async Task RecordAfterAsync(Task previous, long runId, IReadOnlyList<StepExecution> steps)
     {
         await previous.ConfigureAwait(false);
-        await Task.Run(() => journal.RecordStepsAsync(runId, steps, CancellationToken.None)).ConfigureAwait(false);
+        await Task.Run(async () =>
+        {
+            using var phase = Phases.Start("journal");
+            await journal.RecordStepsAsync(runId, steps, CancellationToken.None).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private static List<PlanStep> Compensations(IEnumerable<StepExecution> applied) =>
@@ -167,6 +184,7 @@ public sealed class PlanExecutor(IHostBackend backend, IApplyJournal journal)
     private async Task<IReadOnlyList<StepExecution>> ExecuteBatchAsync(IReadOnlyList<PlanStep> batch, StepPhase phase, CancellationToken cancellationToken)
     {
         IReadOnlyList<StepExecution> results;
+        using var span = Phases.Start($"execute {batch[0].Action.ToString().ToLowerInvariant()} {string.Join('+', batch.Select(s => s.Resource.Kind.Name).Distinct())}");
         try
         {
             results = await backend.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -225,10 +225,10 @@ public sealed class LinuxApplyBenchmark : IBenchmark
     private static string Prefix() => "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
 
     /// <summary>The benchmark topology as a document.</summary>
-    public static string Model(int zones)
+    public static string Model(int zones, int networks = 10)
     {
         var text = new StringBuilder("version: 1\netherstubs:\n  - name: stub0\nnetworks:\n");
-        for (var t = 0; t < 10; t++)
+        for (var t = 0; t < networks; t++)
         {
             text.Append(CultureInfo.InvariantCulture, $"  - name: t{t}\n    tenant: t{t}\n    over: stub0\n    vlan: {101 + t}\n");
             text.Append(CultureInfo.InvariantCulture, $"    ipv4: {{ subnet: 10.{t}.0.0/16, gateway: 10.{t}.0.1 }}\n    ipv6: {{ subnet: fd00:{t}::/64, gateway: 'fd00:{t}::1' }}\n");
@@ -237,7 +237,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
         text.Append("zones:\n");
         for (var z = 0; z < zones; z++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  - name: z{z}\n    vnics:\n      - name: net0\n        network: t{z % 10}\n        addresses:\n");
+            text.Append(CultureInfo.InvariantCulture, $"  - name: z{z}\n    vnics:\n      - name: net0\n        network: t{z % networks}\n        addresses:\n");
             text.Append("          - { tag: v4, address: auto, family: ipv4 }\n          - { tag: v6, address: auto, family: ipv6 }\n");
         }
 

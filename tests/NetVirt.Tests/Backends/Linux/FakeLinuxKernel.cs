@@ -27,6 +27,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     private const int ENODEV = 19;
     private const int EINVAL = 22;
     private const int ENETUNREACH = 101;
+    private const int EXFULL = 54;
     private const int EADDRNOTAVAIL = 99;
     private const int EOPNOTSUPP = 95;
 
@@ -35,6 +36,9 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     private readonly SortedDictionary<string, NameEntry> _names = new(StringComparer.Ordinal);
     private int _nextIndex = 100;
     private long? _dieAfter;
+
+    /// <summary>Ports a bridge takes (the kernel's <c>BR_MAX_PORTS</c> less port 0); the next one fails with EXFULL.</summary>
+    public int BridgePorts { get; set; } = 1023;
 
     /// <summary>Changes made so far.</summary>
     public long Mutations { get; private set; }
@@ -106,6 +110,24 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
             }
 
             return entries;
+        }
+    }
+
+    IReadOnlyList<(string Name, string? Alias)> ILinuxKernel.HostLinkAliases(string prefix)
+    {
+        lock (_gate)
+        {
+            Alive();
+            return [.. _host.Links.Values.Where(l => l.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l.Name, l.Alias))];
+        }
+    }
+
+    bool ILinuxKernel.HasHostLink(string name)
+    {
+        lock (_gate)
+        {
+            Alive();
+            return _host.Find(name) is not null;
         }
     }
 
@@ -269,6 +291,25 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
+    /// <summary>The host's bridges.</summary>
+    public IReadOnlyList<string> BridgeNames()
+    {
+        lock (_gate)
+        {
+            return [.. _host.Links.Values.Where(l => l.Kind == "bridge").Select(l => l.Name)];
+        }
+    }
+
+    /// <summary>The ports of a host bridge.</summary>
+    public IReadOnlyList<string> PortsOf(string bridge)
+    {
+        lock (_gate)
+        {
+            var index = _host.Find(bridge)?.Index ?? -1;
+            return [.. _host.Links.Values.Where(l => l.Master == index).Select(l => l.Name)];
+        }
+    }
+
     /// <summary>The master (bridge) of a host link, or null.</summary>
     public string? MasterOf(string name)
     {
@@ -340,15 +381,29 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
                     return Error(ENODEV, $"interface '{r.Master}' does not exist");
                 }
 
-                if (!_names.TryGetValue(r.PeerNetns, out var entry))
+                if (Full(ns, master))
+                {
+                    return Error(EXFULL, "Exchange full");
+                }
+
+                Netns peerNs;
+                if (r.PeerNetns is null)
+                {
+                    // A trunk: both ends here.
+                    peerNs = ns;
+                }
+                else if (!_names.TryGetValue(r.PeerNetns, out var entry))
                 {
                     return Error(ENOENT, $"network namespace '{r.PeerNetns}' does not exist");
                 }
-
-                if (entry.Namespace is not { } peerNs)
+                else if (entry.Namespace is not { } inside)
                 {
                     // A descriptor of an empty file or of another file system is no namespace.
                     return Error(EINVAL, "Invalid argument");
+                }
+                else
+                {
+                    peerNs = inside;
                 }
 
                 if (ns.Find(r.HostEnd) is not null || peerNs.Find(r.Peer) is not null)
@@ -493,6 +548,11 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
                 if (r.Master is { Length: > 0 } masterName && ns.Find(masterName) is not { Kind: "bridge" })
                 {
                     return Error(ENODEV, $"interface '{masterName}' does not exist");
+                }
+
+                if (r.Master is { Length: > 0 } bridgeName && ns.Find(bridgeName)!.Index != link.Master && Full(ns, ns.Find(bridgeName)!))
+                {
+                    return Error(EXFULL, "Exchange full");
                 }
 
                 link.Alias = r.Alias ?? link.Alias;
@@ -650,6 +710,8 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
 
     private IEnumerable<Link> AllLinks() => _host.Links.Values.Concat(_names.Values.Where(n => n.Namespace is not null).SelectMany(n => n.Namespace!.Links.Values));
 
+    private bool Full(Netns ns, Link bridge) => ns.Links.Values.Count(l => l.Master == bridge.Index) >= BridgePorts;
+
     private static List<LinkObserved> Dump(Netns ns) =>
         [.. ns.AllLinks().OrderBy(l => l.Index).Select(l => new LinkObserved(l.Index, l.Name)
         {
@@ -790,7 +852,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
     {
         lock (_gate)
         {
-            var copy = new FakeLinuxKernel { _nextIndex = _nextIndex, Mutations = Mutations };
+            var copy = new FakeLinuxKernel { _nextIndex = _nextIndex, Mutations = Mutations, BridgePorts = BridgePorts };
             var map = new Dictionary<Link, Link>();
             CopyInto(_host, copy._host, map);
             foreach (var entry in _names.Values)

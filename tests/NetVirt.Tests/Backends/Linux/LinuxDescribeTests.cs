@@ -33,7 +33,7 @@ public sealed class LinuxDescribeTests
         Assert.Equal(
         [
             "/usr/sbin/ip netns add nvt0-z-acme-web1",
-            "/usr/sbin/ip netns exec nvt0-z-acme-web1 sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0",
+            "/usr/sbin/ip netns exec nvt0-z-acme-web1 sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.router_solicitations=0",
             "/usr/sbin/ip -n nvt0-z-acme-web1 link set lo alias 'netvirt netns nvt0-z-acme-web1 deployment 00112233445566aa' up",
         ], Describe("netns", "nvt0-z-acme-web1"));
         Assert.Equal(["/usr/sbin/ip netns delete nvt0-z-acme-web1"], Describe("netns", "nvt0-z-acme-web1", StepAction.Delete));

@@ -1,6 +1,7 @@
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux;
+using NetVirt.Backends.Linux.Rendering;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
 using NetVirt.Planning;
@@ -17,7 +18,7 @@ namespace NetVirt.Tests.Backends.Linux;
 /// it (render, observe, plan, <see cref="PlanExecutor"/>), one "process" per call: each call makes a new backend, as
 /// a new <c>netvirt</c> process would.
 /// </summary>
-public sealed class LinuxHarness(FakeLinuxKernel kernel, NetworkModel model, string? deployment = LinuxHarness.Deployment, LinuxOverlay? overlay = null, string prefix = LinuxHarness.Prefix)
+public sealed class LinuxHarness(FakeLinuxKernel kernel, NetworkModel model, string? deployment = LinuxHarness.Deployment, LinuxOverlay? overlay = null, string prefix = LinuxHarness.Prefix, BridgeTreeLimits? trees = null)
 {
     /// <summary>The test prefix on the fake host.</summary>
     public const string Prefix = "nvt0";
@@ -32,10 +33,10 @@ public sealed class LinuxHarness(FakeLinuxKernel kernel, NetworkModel model, str
     public InMemoryApplyJournal Journal { get; } = new();
 
     /// <summary>A backend as a new process makes it.</summary>
-    public LinuxBackend Backend() => Backend(Kernel, deployment, prefix, overlay);
+    public LinuxBackend Backend() => Backend(Kernel, deployment, prefix, overlay, trees);
 
-    public static LinuxBackend Backend(FakeLinuxKernel kernel, string? deployment = Deployment, string prefix = Prefix, LinuxOverlay? overlay = null) =>
-        new(new LinuxBackendOptions { Prefix = prefix, DeploymentId = deployment, Capabilities = new LinuxCapabilities(), Threads = 2, Overlay = overlay }, LinuxTools.Default, kernel, kernel, kernel);
+    public static LinuxBackend Backend(FakeLinuxKernel kernel, string? deployment = Deployment, string prefix = Prefix, LinuxOverlay? overlay = null, BridgeTreeLimits? trees = null) =>
+        new(new LinuxBackendOptions { Prefix = prefix, DeploymentId = deployment, Capabilities = new LinuxCapabilities(), Threads = 2, Overlay = overlay, Trees = trees }, LinuxTools.Default, kernel, kernel, kernel);
 
     // Rendering is pure: the same model renders the same desired state in every "process".
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NetworkModel, System.Collections.Concurrent.ConcurrentDictionary<string, RenderResult>> Rendered = [];
@@ -45,7 +46,7 @@ public sealed class LinuxHarness(FakeLinuxKernel kernel, NetworkModel model, str
     {
         backend ??= Backend();
         var model = destroy ? NetworkModel.Empty : Model;
-        var rendered = overlay is null ? Rendered.GetValue(model, _ => new()).GetOrAdd(deployment ?? "", _ => backend.Render(model)) : backend.Render(model);
+        var rendered = overlay is null ? Rendered.GetValue(model, _ => new()).GetOrAdd($"{deployment} {prefix} {trees}", _ => backend.Render(model)) : backend.Render(model);
         var observed = await backend.ObserveAsync(CancellationToken.None);
         return (Planner.Plan(rendered.Desired, observed, rendered.Problems), rendered.Desired);
     }

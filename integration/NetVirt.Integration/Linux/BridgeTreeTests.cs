@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using NetVirt.Audit.Capture;
+using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Backends.Linux.Resources;
+using NetVirt.Documents;
+using NetVirt.Integration.Audit;
+using NetVirt.Integration.Infrastructure;
+using NetVirt.Model.Addressing;
+using NetVirt.Model.Validation;
+
+namespace NetVirt.Integration.Linux;
+
+/// <summary>
+/// A network larger than one Linux bridge takes (1,023 ports): 2,000 zones on one network (issue 14's size) are a star of
+/// bridges on this host, a root with the router's leg and one trunk to each of four leaves. The first and the last zone
+/// reach each other over IPv4; frames forged by a protected zone on one leaf towards a zone on another leaf are dropped, while
+/// the one zone whose model says <c>protection: []</c> gets the same frames through (so the drops are protection's, at
+/// the zone's port, not an accident of the trunks); a broadcast crosses from leaf to leaf exactly once (a loop would
+/// repeat it); every bridge stays within the kernel's ports; the network shrunk to 500 zones is one bridge again with no
+/// leaf or trunk left; and destroy leaves nothing with the prefix.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class BridgeTreeTests
+{
+    // 2,000 rather than the smallest tree (1,001 ports) because the issue measures that size and it makes four leaves, so
+    // broadcasts and forged frames cross two trunks and the root; the test runs in about a minute on a loaded machine.
+    private const int Zones = 2000;
+
+    /// <summary>N zones with one VNIC each on one network with IPv4, IPv6 and gateways; <paramref name="unprotected"/> has <c>protection: []</c>.</summary>
+    public static string OneNetwork(int zones, string? unprotected = null)
+    {
+        var text = new StringBuilder("""
+            version: 1
+            etherstubs: [{ name: stub0 }]
+            networks:
+              - { name: big, tenant: t, over: stub0, vlan: 100, ipv4: { subnet: 10.50.0.0/16, gateway: 10.50.0.1 }, ipv6: { subnet: 'fd50::/64', gateway: 'fd50::1' } }
+            zones:
+
+            """);
+        for (var z = 0; z < zones; z++)
+        {
+            var protection = $"z{z}" == unprotected ? ", protection: []" : "";
+            text.Append($"  - {{ name: z{z}, vnics: [{{ name: net0, network: big{protection}, addresses: [{{ tag: v4, address: auto, family: ipv4 }}, {{ tag: v6, address: auto, family: ipv6 }}] }}] }}\n");
+        }
+
+        return text.ToString();
+    }
+
+    // A flood from one of the 2,009 ports is queued for the 2,008 others: the plan refuses the network while the host's
+    // receive backlog is smaller (LinuxCapabilities.NetdevMaxBacklog), so the test raises it, as the plan tells an
+    // operator to, and puts the value back afterwards.
+    private const string Backlog = "/proc/sys/net/core/netdev_max_backlog";
+
+    [LinuxRootFact]
+    public async Task Network2000Ports_IsATreeOfBridges_ZonesOnDifferentLeavesTalk_ForgedFramesAreDropped_NoLoop_ShrinksToOneBridge_AndIsDestroyed()
+    {
+        var backlog = File.ReadAllText(Backlog).Trim();
+        var raise = int.Parse(backlog, System.Globalization.CultureInfo.InvariantCulture) < 4096;
+        if (raise)
+        {
+            File.WriteAllText(Backlog, "4096");
+        }
+
+        try
+        {
+            await RunAsync();
+        }
+        finally
+        {
+            if (raise)
+            {
+                File.WriteAllText(Backlog, backlog);
+            }
+        }
+    }
+
+    private static async Task RunAsync()
+    {
+        await using var lab = await LinuxLab.CreateAsync(OneNetwork(Zones, unprotected: "z7"));
+        var report = await lab.ApplyAsync();
+        Assert.True(report.Succeeded, report.Error);
+        Assert.True((await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None)).Plan.IsEmpty);
+
+        var naming = new LinuxNaming(lab.Prefix);
+        var root = naming.Bridge("stub0", 100);
+        var bridges = Bridges(lab.Prefix);
+        var leaves = Enumerable.Range(0, 4).Select(l => naming.LeafBridge("stub0", 100, l)).ToList();
+        Assert.Equal(new[] { root }.Concat(leaves).Order(StringComparer.Ordinal), bridges.Keys.Order(StringComparer.Ordinal));
+        Assert.All(bridges, b => Assert.True(b.Value <= 1023, $"{b.Key} has {b.Value} ports"));
+        Assert.Equal(1 + 4, bridges[root]);   // the router's leg and four trunks
+        Assert.Equal(Zones + 4, bridges.Where(b => b.Key != root).Sum(b => b.Value));
+
+        // No loop: each leaf's one trunk goes to the root, and nothing else joins two bridges of the tree.
+        foreach (var leaf in leaves)
+        {
+            Assert.Equal(root, Master(naming.TrunkRootEnd(leaf)));
+            Assert.Equal(leaf, Master(naming.TrunkLeafEnd(leaf)));
+        }
+
+        // The first and the last zone, on whichever leaves they are, and a pair on two different leaves for sure.
+        string LeafOf(string zone) => Master(naming.VnicHostEnd(zone, "net0"));
+        var first = "z0";
+        var last = $"z{Zones - 1}";
+        // IPv4 only: IPv6 neighbour discovery between zones of this tree fails on this kernel even with the backlog raised
+        // (an open defect, README "Known limits" of the Linux backend), so IPv6 reachability is not claimed here.
+        Assert.True(await lab.PingAsync(first, lab.AddressOf(last)));
+        Assert.True(await lab.PingAsync(last, lab.AddressOf(first)));
+        Assert.True(await lab.PingAsync(last, IPAddress.Parse("10.50.0.1")));
+        var sender = Enumerable.Range(8, 100).Select(i => $"z{i}").First(z => LeafOf(z) != LeafOf(first));
+        var unprotectedLeaf = LeafOf("z7");
+        var target = Enumerable.Range(100, 900).Select(i => $"z{i}").First(z => LeafOf(z) != LeafOf(sender) && LeafOf(z) != unprotectedLeaf);
+        Assert.True(lab.UdpArrives(sender, target, lab.AddressOf(target)));
+
+        // Forged source MAC and IP, across leaves: dropped from a protected zone, delivered from the unprotected one.
+        Assert.True(Forge(lab, sender, target, spoof: false) == 1);
+        Assert.True(Forge(lab, sender, target, spoof: true) == 0);
+        Assert.True(Forge(lab, "z7", target, spoof: false) == 1);
+        Assert.True(Forge(lab, "z7", target, spoof: true) == 1);
+
+        // A broadcast frame floods every leaf through the root and arrives exactly once: a loop would bring it back.
+        Assert.Equal(1, Forge(lab, sender, target, spoof: false, toMac: MacAddress.Broadcast));
+
+        // Shrunk to 500 zones: one bridge again, every leaf and trunk gone, the zones still talk.
+        var smaller = DocumentLoader.Load("model.yaml", OneNetwork(500));
+        lab.Store.Replace(smaller.Model, HostTarget.Linux);
+        var shrink = await lab.ApplyAsync();
+        Assert.True(shrink.Succeeded, shrink.Error);
+        Assert.True((await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None)).Plan.IsEmpty);
+        Assert.Equal([root], Bridges(lab.Prefix).Keys);
+        Assert.Equal(500 + 1, Bridges(lab.Prefix)[root]);
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/sys/class/net", lab.Prefix + "-*").Select(Path.GetFileName),
+            n => n!.StartsWith(lab.Prefix + "-t", StringComparison.Ordinal) || n.StartsWith(lab.Prefix + "-u", StringComparison.Ordinal));
+        Assert.True(await lab.PingAsync("z0", lab.AddressOf("z499")));
+
+        var (_, destroyed) = await lab.Reconciler.DestroyAsync(new ApplyOptions { Trigger = "test" }, null, CancellationToken.None);
+        Assert.True(destroyed?.Succeeded, destroyed?.Error);
+        Assert.Empty(await lab.LeftoversAsync());
+    }
+
+    // One UDP datagram injected into the sender's VNIC towards the target's socket: with its own MAC and address, or
+    // with another MAC and another zone's address; to the target's MAC or to toMac (the broadcast MAC).
+    // How many copies arrived within a second.
+    private static int Forge(LinuxLab lab, string from, string to, bool spoof, MacAddress? toMac = null)
+    {
+        var target = lab.AddressOf(to);
+        using var receiver = NetnsThread.Run(lab.Netns(to), () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(target, 0));
+            return socket;
+        });
+        var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
+        using var capture = new SharpPcapCaptureEngine().Open(lab.Netns(from), "net0");
+        var sourceMac = spoof ? MacAddress.Parse("02:66:66:66:66:66") : lab.MacOf(from);
+        var sourceIp = spoof ? lab.AddressOf("z1") : lab.AddressOf(from);
+        capture.Inject(TestFrames.Udp(toMac ?? lab.MacOf(to), sourceMac, sourceIp, target, port));
+        var buffer = new byte[2048];
+        var copies = 0;
+        var until = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < until && copies < 100)
+        {
+            if (receiver.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
+            {
+                receiver.Receive(buffer);
+                copies++;
+            }
+        }
+
+        return copies;
+    }
+
+    // The prefix's bridges and how many ports each has (sysfs: no netlink dump of every link).
+    private static Dictionary<string, int> Bridges(string prefix) =>
+        Directory.EnumerateDirectories("/sys/class/net", prefix + "-*")
+            .Where(d => Directory.Exists(Path.Combine(d, "brif")))
+            .ToDictionary(d => Path.GetFileName(d)!, d => Directory.EnumerateFileSystemEntries(Path.Combine(d, "brif")).Count(), StringComparer.Ordinal);
+
+    private static string Master(string hostEnd) =>
+        Path.GetFileName(new FileInfo($"/sys/class/net/{hostEnd}/master").LinkTarget) ?? "";
+}

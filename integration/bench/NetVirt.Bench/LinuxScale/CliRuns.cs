@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using NetVirt.Backends.Commands;
+
+namespace NetVirt.Bench.LinuxScale;
+
+/// <summary>
+/// Whole <c>netvirt</c> processes, start-up included, as an operator runs them: <c>apply -f</c> of the model into a
+/// fresh database, the same <c>apply -f</c> again (nothing to do), <c>destroy</c>; under a fresh test prefix, swept
+/// afterwards whatever happened.
+/// </summary>
+internal static class CliRuns
+{
+    public static async Task<(TimeSpan Apply, TimeSpan Noop, TimeSpan Destroy)> RunAsync(string netvirtDll, string model, CancellationToken cancellationToken)
+    {
+        var prefix = ScaleHost.NewPrefix();
+        var directory = Directory.CreateTempSubdirectory("netvirt-scale-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "model.yaml");
+            await File.WriteAllTextAsync(file, model, cancellationToken);
+            string[] common = [netvirtDll, "--db", Path.Combine(directory, "netvirt.db"), "--prefix", prefix, "-q"];
+            var apply = await TimeAsync([.. common, "apply", "-f", file, "--auto-approve"], cancellationToken);
+            var noop = await TimeAsync([.. common, "apply", "-f", file, "--auto-approve"], cancellationToken);
+            var destroy = await TimeAsync([.. common, "destroy", "--auto-approve"], cancellationToken);
+            if (!await ScaleHost.IsCleanAsync(prefix))
+            {
+                throw new InvalidOperationException($"destroy left objects of {prefix}");
+            }
+
+            return (apply, noop, destroy);
+        }
+        finally
+        {
+            await ScaleHost.SweepAsync(prefix);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> TimeAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await new ProcessCommandRunner().RunAsync(CommandSpec.Of("dotnet", arguments), cancellationToken);
+        var elapsed = clock.Elapsed;
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"netvirt {string.Join(' ', arguments[^4..])} exited {result.ExitCode}: {result.Stderr.Trim()}");
+        }
+
+        return elapsed;
+    }
+}
