@@ -54,7 +54,7 @@ public sealed class DashboardTests
         }
 
         var shots = ScreenshotDir();
-        Assertions.SetDefaultExpectTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(90_000);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -63,7 +63,7 @@ public sealed class DashboardTests
             Args = ChromiumArgs,
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 }, AcceptDownloads = true });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         var consoleErrors = new List<string>();
         page.Console += (_, message) =>
@@ -150,7 +150,7 @@ public sealed class DashboardTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(90_000);
         await page.GotoAsync(api.Url + "/ui/#audit");
         await page.FillAsync("#token", ApiTestHost.ReadToken);
         await page.ClickAsync("#sign-in");
