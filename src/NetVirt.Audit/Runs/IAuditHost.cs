@@ -20,4 +20,11 @@ public interface IAuditHost
     /// what explains a leak between two domains. Bridges that do not exist are skipped.
     /// </summary>
     IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology);
+
+    /// <summary>
+    /// The most neighbour entries (ARP, or IPv6 neighbour discovery, whichever is lower) the kernel keeps for all
+    /// namespaces of the host together, or null when not known. Past it the kernel refuses new entries, and zones and
+    /// routers stop answering peers they have not met: an audit larger than it sees losses that are the host's.
+    /// </summary>
+    int? NeighbourTableLimit => null;
 }

@@ -26,6 +26,20 @@ namespace NetVirt.Audit.Runs;
 /// </summary>
 public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeProvider? timeProvider = null)
 {
+    /// <summary>
+    /// The note for an audit whose VNICs outnumber the host's neighbour tables (<see cref="IAuditHost.NeighbourTableLimit"/>),
+    /// or null. Each zone that talks to a peer and each router answering a zone needs an entry, and the kernel keeps one
+    /// table for all namespaces: seen at 1,000 and 5,000 zones on kernel 6.18, gateways that did not answer and false
+    /// BLACKHOLEs, with "neighbor table overflow" in the kernel log.
+    /// </summary>
+    internal static string? NeighbourTableWarning(int vnics, int? limit) =>
+        limit is { } max && vnics > max
+            ? $"this host's kernel keeps at most {max:N0} neighbour entries (ARP, IPv6) for all namespaces together (net.ipv4/ipv6.neigh.default.gc_thresh3) "
+              + $"and this audit makes {vnics:N0} VNICs talk: past the limit new entries are refused ('neighbor table overflow' in dmesg), so peers and gateways "
+              + $"stop answering and BLACKHOLE findings may be the host's; raise it for runs this large, e.g. sysctl -w net.ipv4.neigh.default.gc_thresh3={Math.Max(4 * vnics, 4096)} "
+              + $"net.ipv6.neigh.default.gc_thresh3={Math.Max(4 * vnics, 4096)} (with gc_thresh1/gc_thresh2 below it)"
+            : null;
+
     private static readonly byte[] FloodedBroadcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     private static readonly byte[] FloodedAllNodes = [0x33, 0x33, 0x00, 0x00, 0x00, 0x01];
 
@@ -56,6 +70,11 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         var foreign = options.InspectAddresses ? ForeignAddresses(topology, host.ConfiguredAddresses(topology)) : new Dictionary<int, IReadOnlyList<IPAddress>>();
         var notes = topology.Skipped.Select(s => $"not audited: {s}").ToList();
+        if (NeighbourTableWarning(endpoints.Count, host.NeighbourTableLimit) is { } neighbours)
+        {
+            notes.Add(neighbours);
+        }
+
         var classes = AuditClasses.For(topology, options.ModeFor(endpoints.Count));
 
         progress?.Report(new AuditProgress(AuditPhase.Opening, 0, endpoints.Count));
