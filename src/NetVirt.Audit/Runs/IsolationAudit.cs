@@ -90,12 +90,14 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             using var set = new CaptureSet(handles, time);
             var run = set.RunAsync(recorder.OnFrame, Timeout.InfiniteTimeSpan, cancellationToken);
 
-            // Stage 1: broadcasts (and learning frames) and gateway queries.
+            // Stage 1: gateway queries alone first, answered before anything floods: a bridge floods a broadcast to every
+            // port with the routers' legs last, and on a large host the copies of thousands of broadcasts overflow the
+            // receive backlog (silently, on the receiving side), which took the queries with them at 5,000 zones.
             var queries = ProbePlanner.PlanDiscovery(plan);
             var queryProbes = plan.Probes.Where(p => p.Kind == ProbeKind.GatewayQuery).Select(p => p.Index).ToList();
             recorder.Queries = queries;
             var sentAt = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-            Inject(plan, handles, Enumerable.Range(0, plan.Count), pacer, log, options, AuditPhase.Discovering, progress, cancellationToken);
+            Inject(plan, handles, queryProbes, pacer, log, options, AuditPhase.Discovering, null, cancellationToken);
             long asked = 0;
             for (var attempt = 0; attempt <= options.RetryRounds; attempt++)
             {
@@ -114,6 +116,9 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 }
             }
 
+            // Then the broadcasts and learning frames of stage 1.
+            var queried = queryProbes.ToHashSet();
+            Inject(plan, handles, Enumerable.Range(0, plan.Count).Where(i => !queried.Contains(i)), pacer, log, options, AuditPhase.Discovering, progress, cancellationToken);
             recorder.Queries = null;
             foreach (var q in queries.Where(q => !recorder.Gateways.TryGet(q.Network, q.Family, out _)))
             {
