@@ -15,18 +15,7 @@ public sealed class LinuxAuditHost : IAuditHost
     private const string SysClassNet = "/sys/class/net";
 
     /// <inheritdoc />
-    public int? NeighbourTableLimit
-    {
-        get
-        {
-            // One table per family for the whole host (not per namespace), bounded by gc_thresh3 of the host namespace.
-            int? Read(string family) => File.Exists($"/proc/sys/net/{family}/neigh/default/gc_thresh3")
-                && int.TryParse(File.ReadAllText($"/proc/sys/net/{family}/neigh/default/gc_thresh3").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-                ? value : null;
-            var (v4, v6) = (Read("ipv4"), Read("ipv6"));
-            return v4 is null ? v6 : v6 is null ? v4 : Math.Min(v4.Value, v6.Value);
-        }
-    }
+    public int? NeighbourTableLimit => Backends.Linux.LinuxCapabilities.Probe().NeighbourTableLimit;
 
     /// <inheritdoc />
     public IReadOnlyList<string> MissingNamespaces(AuditTopology topology)
