@@ -15,8 +15,8 @@ namespace NetVirt.Backends.Linux;
 
 /// <summary>
 /// The Linux backend: the model as network namespaces, per-VLAN bridges, veth pairs, macvlans, addresses and routes
-/// (netlink), tc shaping (one <c>tc -batch</c>) and an nftables bridge-family table (one <c>nft -f</c>
-/// transaction); observation from netlink dumps, <c>tc -j</c> and <c>nft -j</c>. Every change to the host goes through
+/// (netlink), tc shaping (one <c>tc -batch</c>) and an nftables bridge-family table (one transaction through
+/// libnftables, in process); observation from netlink dumps, <c>tc -j</c> and libnftables' JSON listing. Every change to the host goes through
 /// three small seams (<see cref="ILinuxKernel"/>, <see cref="INftables"/>, <see cref="ITrafficControl"/>), so the
 /// whole backend runs against a fake kernel in tests. See README.md for the kinds, ownership, protection semantics and
 /// the measurements behind the design.
@@ -32,7 +32,7 @@ public sealed partial class LinuxBackend : IHostBackend, NetVirt.Backends.Contai
     private readonly ITrafficControl _tc;
 
     /// <summary>
-    /// A backend that talks netlink to this host's kernel and runs tc and nft through <paramref name="runner"/>.
+    /// A backend that talks netlink to this host's kernel, nftables through libnftables, and runs tc through <paramref name="runner"/>.
     /// Render, Describe and Review never touch the host; with <paramref name="tools"/> null the tools are looked up
     /// (and must exist).
     /// </summary>
@@ -42,7 +42,7 @@ public sealed partial class LinuxBackend : IHostBackend, NetVirt.Backends.Contai
     }
 
     private LinuxBackend(LinuxBackendOptions options, LinuxTools tools, ILinuxKernel kernel, ICommandRunner runner)
-        : this(options, tools, kernel, new ProcessNftables(runner, tools.Nft), new ProcessTrafficControl(runner, tools.Tc))
+        : this(options, tools, kernel, LibNftables.Instance, new ProcessTrafficControl(runner, tools.Tc))
     {
     }
 
