@@ -165,6 +165,7 @@ public sealed partial class NetVirtStore
         c.QuerySingleOrDefault<(long Id, string Name)?>(
             "SELECT z.id, z.name FROM containers ct JOIN zones z ON z.id = ct.zone_id WHERE ct.container_id = @containerId", new { containerId }, tx);
 
+    // Only the zone's rows: the infrastructure is the cached one of the same transaction.
     private static ZoneSpec? ReadZone(DbConnection c, DbTransaction tx, string zoneName, NetworkModel infrastructure) =>
-        StateReader.Read(c, tx, includeZones: true, onlyZone: zoneName).Resolved.Zones.FirstOrDefault();
+        StateReader.ReadResolvedZone(c, tx, zoneName, infrastructure);
 }

@@ -56,10 +56,6 @@ internal static class StateReader
     /// </summary>
     public static StoredState Read(DbConnection c, DbTransaction tx, bool includeZones = true, string? onlyZone = null)
     {
-        // Every zone-side query filters on the zone's name when one zone is asked for: a plain equality, so SQLite walks
-        // the zones.name index and then the (zone_id, ...) keys instead of scanning every VNIC and address object.
-        var zoneFilter = onlyZone is null ? "1 = 1" : "z.name = @onlyZone";
-        var zoneArgs = new { onlyZone };
         var meta = c.QuerySingle<(long Generation, string MacPrefix)>("SELECT generation, mac_prefix FROM meta WHERE id = 1", transaction: tx);
         var hosts = c.Query<HostRow>("SELECT id AS Id, name AS Name, address AS Address, labels AS Labels, description AS Description FROM hosts ORDER BY position", transaction: tx).ToList();
         var vnis = c.Query<(string Over, long Vlan, long Vni)>(
@@ -90,39 +86,84 @@ internal static class StateReader
             FROM pools p LEFT JOIN pool_networks pn ON pn.pool_id = p.id LEFT JOIN networks n ON n.id = pn.network_id
             ORDER BY p.position, pn.position
             """, transaction: tx).ToList();
+        var networkSpecs = networks.Select(n => ToSpec(n, lowerNames, reservations[n.Id])).ToList();
+        var subnetsByNetwork = networkSpecs.ToDictionary(n => n.Name, StringComparer.Ordinal);
+
+        var (authoredZones, resolvedZones) = includeZones ? ReadZones(c, tx, onlyZone, subnetsByNetwork) : ([], []);
+
+        var model = new NetworkModel
+        {
+            Hosts = hosts.Select(h => new HostSpec
+            {
+                Name = h.Name,
+                Address = IPAddress.Parse(h.Address),
+                Labels = HostLabels.Parse(h.Labels),
+                Description = h.Description,
+            }).ToEquatableArray(),
+            Etherstubs = etherstubs.Select(e => new EtherstubSpec { Name = e.Name, Mtu = (int?)e.Mtu, Description = e.Description }).ToEquatableArray(),
+            Links = links.Select(l => new LinkSpec { Name = l.Name, Mtu = (int?)l.Mtu, Description = l.Description }).ToEquatableArray(),
+            Networks = networkSpecs.ToEquatableArray(),
+            Pools = pools.GroupBy(p => p.PoolId).Select(g => new PoolSpec
+            {
+                Name = g.First().PoolName,
+                Description = g.First().Description,
+                Networks = g.Where(p => p.NetworkName is not null).Select(p => p.NetworkName!).ToEquatableArray(),
+            }).ToEquatableArray(),
+            Settings = new ModelSettings { MacPrefix = MacPrefix.Parse(meta.MacPrefix) },
+        };
+
+        return new StoredState(meta.Generation, model with { Zones = authoredZones.ToEquatableArray() }, model with { Zones = resolvedZones.ToEquatableArray() }) { Vnis = vnis };
+    }
+
+    /// <summary>
+    /// Zone <paramref name="zoneName"/> resolved (allocated MACs and addresses), or null when there is none: only the
+    /// zone's rows, with <paramref name="infrastructure"/> (the cached model without zones) for the networks, so a
+    /// container's attachment is read without reading the switches, networks and pools again.
+    /// </summary>
+    public static ZoneSpec? ReadResolvedZone(DbConnection c, DbTransaction tx, string zoneName, NetworkModel infrastructure)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(zoneName);
+        ArgumentNullException.ThrowIfNull(infrastructure);
+        return ReadZones(c, tx, zoneName, infrastructure.Networks.ToDictionary(n => n.Name, StringComparer.Ordinal)).Resolved.FirstOrDefault();
+    }
+
+    /// <summary>Every zone, or <paramref name="onlyZone"/>, as authored (declared zones only) and resolved (containers' too).</summary>
+    private static (List<ZoneSpec> Authored, List<ZoneSpec> Resolved) ReadZones(
+        DbConnection c, DbTransaction tx, string? onlyZone, Dictionary<string, NetworkSpec> subnetsByNetwork)
+    {
+        // Every zone-side query filters on the zone's name when one zone is asked for: a plain equality, so SQLite walks
+        // the zones.name index and then the (zone_id, ...) keys instead of scanning every VNIC and address object.
+        var zoneFilter = onlyZone is null ? "1 = 1" : "z.name = @onlyZone";
+        var zoneArgs = new { onlyZone };
         // Declared zones first, then containers' (kind 'container'), each in the order they were added.
-        var zones = includeZones
-            ? c.Query<ZoneRow>(
+        var zones = c.Query<ZoneRow>(
                 $"""
                 SELECT z.id AS Id, z.name AS Name, h.name AS HostName, z.host_explicit AS HostExplicit, z.description AS Description, z.routes_explicit AS RoutesExplicit, z.kind AS Kind,
                        ct.container_id AS ContainerId, ct.netns AS Netns, ct.labels AS Labels
                 FROM zones z LEFT JOIN hosts h ON h.id = z.host_id LEFT JOIN containers ct ON ct.zone_id = z.id
                 WHERE {zoneFilter} ORDER BY z.kind = 'container', z.position, z.id
-                """, zoneArgs, tx).ToList()
-            : [];
-        var attachments = !includeZones || !zones.Any(z => z.Kind == "container") ? Array.Empty<AttachmentRow>().ToLookup(a => a.ZoneId) : c.Query<AttachmentRow>(
+                """, zoneArgs, tx).ToList();
+        var attachments = !zones.Any(z => z.Kind == "container") ? Array.Empty<AttachmentRow>().ToLookup(a => a.ZoneId) : c.Query<AttachmentRow>(
             $"""
             SELECT v.zone_id AS ZoneId, v.name AS Interface, ca.cni_network AS CniNetwork
             FROM container_attachments ca JOIN vnics v ON v.id = ca.vnic_id JOIN zones z ON z.id = v.zone_id
             WHERE {zoneFilter} ORDER BY v.zone_id, v.position
             """, zoneArgs, tx).ToLookup(a => a.ZoneId);
-        var routes = !includeZones ? Array.Empty<RouteRow>().ToLookup(r => r.ZoneId) : c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {zoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
+        var routes = c.Query<RouteRow>($"SELECT r.zone_id AS ZoneId, r.destination AS Destination, r.gateway AS Gateway FROM zone_routes r JOIN zones z ON z.id = r.zone_id WHERE {zoneFilter} ORDER BY r.zone_id, r.position", zoneArgs, tx)
             .ToLookup(r => r.ZoneId);
-        var vnics = !includeZones ? Array.Empty<VnicRow>().ToLookup(v => v.ZoneId) : c.Query<VnicRow>(
+        var vnics = c.Query<VnicRow>(
             $"""
             {VnicSelect}
             WHERE {zoneFilter}
             ORDER BY v.zone_id, v.position, v.id
             """, zoneArgs, tx).ToLookup(v => v.ZoneId);
-        var addrobjs = !includeZones ? Array.Empty<AddrobjRow>().ToLookup(a => a.VnicId) : c.Query<AddrobjRow>(
+        var addrobjs = c.Query<AddrobjRow>(
             $"""
             {AddrobjSelect}
             WHERE {zoneFilter}
             ORDER BY a.vnic_id, a.position
             """, zoneArgs, tx).ToLookup(a => a.VnicId);
 
-        var networkSpecs = networks.Select(n => ToSpec(n, lowerNames, reservations[n.Id])).ToList();
-        var subnetsByNetwork = networkSpecs.ToDictionary(n => n.Name, StringComparer.Ordinal);
 
         var authoredZones = new List<ZoneSpec>();
         var resolvedZones = new List<ZoneSpec>();
@@ -159,28 +200,7 @@ internal static class StateReader
             resolvedZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostName, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray() });
         }
 
-        var model = new NetworkModel
-        {
-            Hosts = hosts.Select(h => new HostSpec
-            {
-                Name = h.Name,
-                Address = IPAddress.Parse(h.Address),
-                Labels = HostLabels.Parse(h.Labels),
-                Description = h.Description,
-            }).ToEquatableArray(),
-            Etherstubs = etherstubs.Select(e => new EtherstubSpec { Name = e.Name, Mtu = (int?)e.Mtu, Description = e.Description }).ToEquatableArray(),
-            Links = links.Select(l => new LinkSpec { Name = l.Name, Mtu = (int?)l.Mtu, Description = l.Description }).ToEquatableArray(),
-            Networks = networkSpecs.ToEquatableArray(),
-            Pools = pools.GroupBy(p => p.PoolId).Select(g => new PoolSpec
-            {
-                Name = g.First().PoolName,
-                Description = g.First().Description,
-                Networks = g.Where(p => p.NetworkName is not null).Select(p => p.NetworkName!).ToEquatableArray(),
-            }).ToEquatableArray(),
-            Settings = new ModelSettings { MacPrefix = MacPrefix.Parse(meta.MacPrefix) },
-        };
-
-        return new StoredState(meta.Generation, model with { Zones = authoredZones.ToEquatableArray() }, model with { Zones = resolvedZones.ToEquatableArray() }) { Vnis = vnis };
+        return (authoredZones, resolvedZones);
     }
 
     private static NetworkSpec ToSpec(NetworkRow n, Dictionary<(string, long), string> lowerNames, IEnumerable<ReservationRow> reservations) => new()
