@@ -316,6 +316,24 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
 
     private async Task RunNftAsync(List<NftWork> work, CancellationToken cancellationToken)
     {
+        // When every step that must know the table has lines for the table as it expects it, those go first, unread: one
+        // transaction, all or nothing, so a failure changed nothing and the steps are decided again from the listing.
+        var ready = work.Where(w => w.Step.Error is null).ToList();
+        if (ready.Any(w => w.NeedsTable) && ready.All(w => !w.NeedsTable || w.Expected is not null))
+        {
+            var expected = ready.Select(w => (w.Step, Lines: w.NeedsTable ? w.Expected : w.Lines(null))).Where(p => p.Lines is { Count: > 0 }).ToList();
+            var tried = await nft.RunAsync([.. expected.SelectMany(p => p.Lines!)], cancellationToken).ConfigureAwait(false);
+            if (tried.Succeeded)
+            {
+                foreach (var (step, lines) in expected)
+                {
+                    step.Record(new CommandRecord([.. tried.Command.Argv], tried.ExitCode, tried.Stderr.Trim(), tried.Duration) { Input = string.Join('\n', lines!) });
+                }
+
+                return;
+            }
+        }
+
         // The table as it is, when a step must know what is there (deletes, element changes, a rewrite).
         var table = work.Any(w => w.NeedsTable) ? await nft.ListAsync(context.Table, cancellationToken).ConfigureAwait(false) : null;
         var parts = new List<(StepWork Step, IReadOnlyList<string> Lines)>();

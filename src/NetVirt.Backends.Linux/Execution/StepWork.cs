@@ -126,8 +126,15 @@ internal sealed record InsideWork(StepWork Step, string Netns, RtnlRequest? Requ
 /// <summary>
 /// A step's part of the nftables transaction. <see cref="Lines"/> gets the table as it is when
 /// <see cref="NeedsTable"/> (so that only elements that are there are deleted) and returns null when nothing needs doing.
+/// <see cref="Expected"/>, when set, are the lines to try first without reading the table: if the table holds what
+/// the step expects they do the same; if not, the transaction fails whole, changes nothing, and <see cref="Lines"/>
+/// decides from the table as listed.
 /// </summary>
-internal sealed record NftWork(StepWork Step, bool NeedsTable, Func<Nftables.NftTableObserved?, IReadOnlyList<string>?> Lines);
+internal sealed record NftWork(StepWork Step, bool NeedsTable, Func<Nftables.NftTableObserved?, IReadOnlyList<string>?> Lines)
+{
+    /// <summary>Lines for the table as the step expects it, tried before the table is read (null: read it first).</summary>
+    public IReadOnlyList<string>? Expected { get; init; }
+}
 
 /// <summary>A step's tc lines; <see cref="BestEffort"/> lines run with <c>-force</c> and their failure is not the step's.</summary>
 internal sealed record TcWork(StepWork Step, IReadOnlyList<string> Lines, bool BestEffort);

@@ -12,8 +12,10 @@ namespace NetVirt.Backends.Linux.Kinds;
 /// One port's elements in the nftables table's sets (<see cref="NftRuleset.Elements(string, PropertyBag)"/>): for a
 /// VNIC, its host end with its flags, MAC, DHCP client address and allowed sources; set before the veth exists, so no
 /// frame leaves a new VNIC unfiltered; goes with the table. Elements found for a port no VNIC explains (added by hand)
-/// observe as a protection named <c>-/{port}</c> and are deleted. Every change is reconciled element by element against
-/// the table as listed in the same batch, so nothing absent is ever deleted.
+/// observe as a protection named <c>-/{port}</c> and are deleted. A delete first names the elements the resource stands
+/// for, without listing the table; when one is not there the transaction fails whole and changes nothing, and the delete
+/// is reconciled element by element against the table as listed, like every other change, so nothing absent is ever
+/// deleted.
 /// </summary>
 internal sealed class ProtectionKind : LinuxKind
 {
@@ -110,13 +112,19 @@ internal sealed class ProtectionKind : LinuxKind
             return;
         }
 
-        var wanted = step.Step.Action == StepAction.Delete ? [] : NftRuleset.Elements(r.Name, r.Properties).ToList();
+        var delete = step.Step.Action == StepAction.Delete;
+        var wanted = delete ? [] : NftRuleset.Elements(r.Name, r.Properties).ToList();
         work.Nft.Add(new NftWork(step, true, table =>
         {
             var present = table is not null && table.Ports.TryGetValue(port, out var listed) ? NftRuleset.Elements(listed).ToList() : [];
             var lines = NftRuleset.Reconcile(context.Table, present, wanted);
-            step.NoOp = lines.Count == 0 && step.Step.Action == StepAction.Delete;
+            step.NoOp = lines.Count == 0 && delete;
             return lines.Count == 0 ? null : lines;
-        }));
+        })
+        {
+            // A delete first names exactly the elements the resource stands for (a CNI DEL, an observed port): no listing
+            // of the whole table when they are all there, which is the common case.
+            Expected = delete ? [.. NftRuleset.ElementCommands("delete", context.Table, NftRuleset.Elements(r.Name, r.Properties))] : null,
+        });
     }
 }

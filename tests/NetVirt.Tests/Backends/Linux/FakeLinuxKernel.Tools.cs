@@ -51,11 +51,15 @@ public sealed partial class FakeLinuxKernel
         }
     }
 
+    /// <summary>How many times a table was listed.</summary>
+    public int NftListings { get; private set; }
+
     Task<NftTableObserved?> INftables.ListAsync(string table, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Alive();
+            NftListings++;
             return Task.FromResult(_tables.TryGetValue(table, out var t) ? t.Observe() : null);
         }
     }

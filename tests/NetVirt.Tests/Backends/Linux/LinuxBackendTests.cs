@@ -1,5 +1,6 @@
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
 using NetVirt.Planning.Journal;
 using NetVirt.Planning.Plans;
@@ -113,6 +114,30 @@ public sealed class LinuxBackendTests
             $"delete element bridge {LinuxHarness.Prefix} restricted_ports {{ \"{port}\" }}\nadd element bridge {LinuxHarness.Prefix} mac_ports {{ \"{port}\" }}",
             input);
         await host.ConvergeAsync("elements changed by hand");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeleteProtection_NamesItsElementsWithoutListing_AndListsOnlyWhenOneIsGone(bool oneGoneByHand)
+    {
+        var host = await AppliedAsync();
+        var port = host.Backend().Naming.VnicHostEnd("acme-web1", "net0");
+        var protection = (await host.Backend().ObserveAsync(CancellationToken.None)).Resources
+            .Single(r => r.Kind.Name == "protection" && r.Properties[LinuxProperties.Port] == port);
+        if (oneGoneByHand)
+        {
+            Assert.Null(host.Kernel.Nft($"delete element bridge {LinuxHarness.Prefix} mac_ports {{ \"{port}\" }}"));
+        }
+
+        var listings = host.Kernel.NftListings;
+        var step = new PlanStep { Index = 0, Action = StepAction.Delete, Change = ChangeKind.Delete, Resource = protection, Reason = "test" };
+        var execution = Assert.Single(await host.Backend().ExecuteAsync([step], CancellationToken.None));
+
+        Assert.Equal(StepOutcome.Succeeded, execution.Outcome);
+        Assert.Equal(oneGoneByHand ? 1 : 0, host.Kernel.NftListings - listings);
+        var left = (await host.Backend().ObserveAsync(CancellationToken.None)).Resources;
+        Assert.DoesNotContain(left, r => r.Kind.Name == "protection" && r.Properties[LinuxProperties.Port] == port);
     }
 
     [Fact]
