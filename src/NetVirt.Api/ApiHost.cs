@@ -53,6 +53,7 @@ public static class ApiHost
             Cni.UnixSocketPeer.Prepare(Cni.DaemonSocket.Check(socket));
         }
 
+        Observability.PhaseTrace.EnableFromEnvironment();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         // The plugin's socket is one more Kestrel URL; the peer check below refuses any user but root and the server's.
         builder.WebHost.UseUrls([.. options.Urls, .. options.Socket is { } path ? [$"http://unix:{path}"] : Array.Empty<string>()]);

@@ -21,8 +21,8 @@ namespace NetVirt.Backends.Linux;
 /// elements, shaping) are created as plan steps through the same executor as an apply, rank by rank, with "exists"
 /// read as done, so a repeated ADD completes what an interrupted one began. Nothing else of the host is observed or
 /// touched unless the attachment's network is missing on the host (its bridge, the protection table, its router), which
-/// is then created the same way, once. Cost does not depend on the number of zones, except the protection table, which
-/// is listed when elements are deleted.
+/// is then created the same way, once. Cost does not depend on the number of zones: a detach deletes the elements it
+/// knows without listing the protection table (which is listed only when they are not all there, after a crash).
 /// </summary>
 public sealed partial class LinuxBackend
 {
@@ -110,6 +110,7 @@ public sealed partial class LinuxBackend
             throw new InvalidInputException($"the namespace path '{path}' of container {zone.Container.Id} is not one NetVirt can use (an absolute path without ':' or '@')");
         }
 
+        using var phase = Phases.Start("cni render");
         var rendered = Render(infrastructure with { Zones = [zone] });
         var problems = rendered.Problems.Where(p => p.Subject.Contains(zone.Name, StringComparison.Ordinal)).ToList();
         if (problems.Count > 0)
@@ -168,6 +169,7 @@ public sealed partial class LinuxBackend
             return [];
         }
 
+        using var phase = Phases.Start("cni execute " + PlanJson.Name(action));
         var executions = await ExecuteAsync(steps, cancellationToken).ConfigureAwait(false);
         return [.. executions.Where(e => e.Outcome == StepOutcome.Failed).Select(e => e.Error ?? e.Step.ToString())];
     }

@@ -33,6 +33,7 @@ public static partial class CniEndpoints
             return;
         }
 
+        using var phase = NetVirt.Backends.Execution.Phases.Start("cni handler " + command);
         var logger = loggers.CreateLogger("NetVirt.Api.Cni");
         var ct = context.RequestAborted;
         AttachmentRequest? request = null;

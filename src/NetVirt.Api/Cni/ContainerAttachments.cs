@@ -1,6 +1,7 @@
 using NetVirt.Api.Hosting;
 using NetVirt.Api.Reconcile;
 using NetVirt.Backends.Containers;
+using NetVirt.Backends.Execution;
 using NetVirt.Cni;
 using NetVirt.Cni.Protocol;
 using NetVirt.Model.Errors;
@@ -30,9 +31,14 @@ public sealed class ContainerAttachments(ApiState state)
     {
         var (containerId, ifname) = Require(request, needNetns: true);
         var build = AttachmentTranslation.VnicBuilder(request);
-        var (attachment, _) = await state.WriteAsync(
-            store => store.AttachContainer(containerId, request.Netns, AttachmentTranslation.Labels(request), request.CniNetwork, ifname, build, state.Target),
-            a => new WriteOutcome(a.Generation, Changed: false), cancellationToken).ConfigureAwait(false);
+        ContainerAttachment attachment;
+        using (Phases.Start("cni store attach"))
+        {
+            (attachment, _) = await state.WriteAsync(
+                store => store.AttachContainer(containerId, request.Netns, AttachmentTranslation.Labels(request), request.CniNetwork, ifname, build, state.Target),
+                a => new WriteOutcome(a.Generation, Changed: false), cancellationToken).ConfigureAwait(false);
+        }
+
         if (attachment.Existing && attachment.Zone.Container!.Netns != request.Netns)
         {
             throw new CniException(CniErrorCode.InvalidConfig,
@@ -71,7 +77,13 @@ public sealed class ContainerAttachments(ApiState state)
     public async Task DelAsync(AttachmentRequest request, CancellationToken cancellationToken)
     {
         var (containerId, ifname) = Require(request, needNetns: false);
-        if (state.Store.FindContainerAttachment(request.CniNetwork, containerId, ifname) is not { } attachment)
+        ContainerAttachment? found;
+        using (Phases.Start("cni store find"))
+        {
+            found = state.Store.FindContainerAttachment(request.CniNetwork, containerId, ifname);
+        }
+
+        if (found is not { } attachment)
         {
             return;
         }
@@ -151,6 +163,7 @@ public sealed class ContainerAttachments(ApiState state)
             await backend.DetachAsync(attachment.Infrastructure, attachment.Zone, attachment.Interface, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        using var phase = Phases.Start("cni store detach");
         await state.WriteAsync(store => store.DetachContainer(attachment.CniNetwork, attachment.ContainerId, attachment.Interface), _ => new WriteOutcome(0, false), cancellationToken)
             .ConfigureAwait(false);
     }
@@ -158,6 +171,7 @@ public sealed class ContainerAttachments(ApiState state)
     /// <summary>Runs host work for one attachment as a run of the reconcile service, under the database's apply lock.</summary>
     private async Task<T> OnHostAsync<T>(string action, ContainerAttachment? attachment, Func<IContainerBackend, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var phase = Phases.Start("cni host " + action);
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var what = attachment is null ? action : $"{action} {attachment.Zone.Name}/{attachment.Interface}";
         var request = new ReconcileRequest("container", "cni", async (context, ct) =>
@@ -167,6 +181,7 @@ public sealed class ContainerAttachments(ApiState state)
                 var backend = context.Reconciler.Backend as IContainerBackend
                     ?? throw new BackendUnavailableException($"the {context.Reconciler.Backend.Target} backend cannot host containers (CNI attachments need the Linux backend)");
                 using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+                using var inRun = Phases.Start("cni work");
                 answer.SetResult(await work(backend, ct).ConfigureAwait(false));
                 return new ReconcileResult(true, "succeeded", attachment?.Generation, what, null);
             }

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetVirt.Backends.Execution;
+
+namespace NetVirt.Api.Observability;
+
+/// <summary>
+/// With <c>NETVIRT_TRACE_PHASES=1</c> in its environment, the server prints every phase span (<see cref="Phases"/>: a CNI
+/// request's store transaction, render, netlink, nftables, …) to stderr as <c>phase NAME MILLISECONDS</c> when it ends:
+/// how the time of one ADD or DEL breaks down (docs/performance.md, CNI). Off otherwise: nothing listens, spans cost nothing.
+/// </summary>
+public static class PhaseTrace
+{
+    /// <summary>The environment variable that turns the trace on.</summary>
+    public const string Variable = "NETVIRT_TRACE_PHASES";
+
+    private static ActivityListener? _listener;
+
+    /// <summary>Starts the trace when <see cref="Variable"/> is 1 (once per process).</summary>
+    public static void EnableFromEnvironment()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) != "1" || _listener is not null)
+        {
+            return;
+        }
+
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Phases.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity => Console.Error.WriteLine(
+                string.Create(CultureInfo.InvariantCulture, $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000}")),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+}
