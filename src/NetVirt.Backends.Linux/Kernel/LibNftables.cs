@@ -36,6 +36,13 @@ internal sealed partial class LibNftables : INftables
     // Throws BackendUnavailableException naming the library when it cannot be loaded (Lazy repeats it at every call).
     private static nint Open()
     {
+        // The socket would be bound to the calling thread's namespace for the rest of the process: refuse to make it on a
+        // thread that entered another namespace (a namespace worker), so the host's table can never be confused with a zone's.
+        if (ReadLink("/proc/thread-self/ns/net") is { } thread && ReadLink("/proc/self/ns/net") is { } process && thread != process)
+        {
+            throw new InvalidOperationException($"{Library} must be opened in the process's own network namespace, not from a thread in {thread}");
+        }
+
         nint context;
         try
         {
@@ -82,6 +89,18 @@ internal sealed partial class LibNftables : INftables
         return result.Stderr.Contains("No such file or directory", StringComparison.Ordinal)
             ? Task.FromResult<NftTableObserved?>(null)
             : throw new CommandFailedException($"reading nftables table bridge {table}", command.Argv, result.ExitCode, result.Stdout, result.Stderr);
+    }
+
+    private static string? ReadLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     // What the call would be as the tool: journal records and error messages name it the same way.
