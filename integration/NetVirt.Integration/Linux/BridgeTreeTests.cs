@@ -104,8 +104,11 @@ public sealed class BridgeTreeTests
         string LeafOf(string zone) => Master(naming.VnicHostEnd(zone, "net0"));
         var first = "z0";
         var last = $"z{Zones - 1}";
-        // IPv4 only: IPv6 neighbour discovery between zones of this tree fails on this kernel even with the backlog raised
-        // (an open defect, README "Known limits" of the Linux backend), so IPv6 reachability is not claimed here.
+        // IPv4 only: IPv6 between zones on different leaves of this tree fails (re-checked 2026-12-06 on a calmer host:
+        // z0 -> z1999 failed in 3 of 4 tries, neighbour entry INCOMPLETE). Not the neighbour tables (no table_fulls in
+        // /proc/net/stat/ndisc_cache during the runs, about 530 entries) and not DAD (addresses are nodad); the
+        // solicited-node group of z1999's address was in no bridge's MDB (bridge mdb show) with snooping on and no
+        // querier. An open defect of the Linux backend's tree (README "Known limits"), so IPv6 is not claimed here.
         Assert.True(await lab.PingAsync(first, lab.AddressOf(last)));
         Assert.True(await lab.PingAsync(last, lab.AddressOf(first)));
         Assert.True(await lab.PingAsync(last, IPAddress.Parse("10.50.0.1")));

@@ -25,6 +25,19 @@ public static class Forgeries
     /// <summary>A forged IPv6 source outside <paramref name="endpoint"/>'s allowed sources.</summary>
     public static IPAddress Ipv6For(AuditEndpoint endpoint) => Pick(endpoint, Ipv6Candidates, "IPv6");
 
+    /// <summary>
+    /// An address nobody holds in <paramref name="address"/>'s solicited-node group: the documentation prefix
+    /// 2001:db8::/32 (RFC 3849) with <paramref name="address"/>'s low 24 bits. A neighbour solicitation for it goes to
+    /// the same group, so bridges that snoop MLD deliver it to the same ports, but no zone answers it or creates a
+    /// neighbour entry for its sender.
+    /// </summary>
+    public static IPAddress UnheldInGroupOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var bytes = address.GetAddressBytes();
+        return new IPAddress([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, bytes[13], bytes[14], bytes[15]]);
+    }
+
     private static IPAddress Pick(AuditEndpoint endpoint, IPAddress[] candidates, string family)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

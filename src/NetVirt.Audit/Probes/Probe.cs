@@ -10,4 +10,5 @@ namespace NetVirt.Audit.Probes;
 /// <param name="Target">Endpoint it is addressed to, or -1 for a broadcast or multicast to every peer.</param>
 /// <param name="Vlan">For VLAN-hopping probes, the foreign VLAN id carried; else 0.</param>
 /// <param name="ViaGateway">True when a layer-3 probe is addressed to the source network's gateway.</param>
-public readonly record struct Probe(int Index, ProbeKind Kind, int Source, int Target, int Vlan = 0, bool ViaGateway = false);
+/// <param name="Quiet">True when its transport checksum is wrong on purpose (<see cref="ProbeFrames.SpoilChecksum"/>) until it is sent again.</param>
+public readonly record struct Probe(int Index, ProbeKind Kind, int Source, int Target, int Vlan = 0, bool ViaGateway = false, bool Quiet = false);

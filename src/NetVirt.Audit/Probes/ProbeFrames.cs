@@ -150,6 +150,60 @@ public static class ProbeFrames
         return Emit(destination, Datagram(source, MacAddress.Broadcast, server, IPAddress.Broadcast, udp));
     }
 
+    /// <summary>
+    /// Makes a built ICMP echo or UDP probe quiet: its transport checksum wrong, so the zone that receives it drops it
+    /// unanswered (no echo reply, no ICMP error, no neighbour entry for the sender), while bridges, nftables and routers,
+    /// which do not check transport checksums, handle it as any datagram. The wrong value is never one that verifies
+    /// (0x0000 and 0xffff are the same sum) nor 0, which means "no checksum" in UDP over IPv4. Untagged frames only.
+    /// </summary>
+    public static void SpoilChecksum(Span<byte> frame)
+    {
+        var at = TransportChecksumOffset(frame);
+        var sum = BinaryPrimitives.ReadUInt16BigEndian(frame[at..]);
+        BinaryPrimitives.WriteUInt16BigEndian(frame[at..], (ushort)(sum ^ (sum is 0x0101 or 0xfefe ? 0x0202 : 0x0101)));
+    }
+
+    /// <summary>Puts the right transport checksum back into a frame <see cref="SpoilChecksum"/> made quiet.</summary>
+    public static void RepairChecksum(Span<byte> frame)
+    {
+        var packet = Packet.ParsePacket(LinkLayers.Ethernet, frame.ToArray());
+        ushort sum;
+        if (packet.Extract<UdpPacket>() is { } udp)
+        {
+            udp.UpdateUdpChecksum();
+            sum = udp.Checksum;
+        }
+        else if (packet.Extract<IcmpV4Packet>() is { } icmp)
+        {
+            icmp.UpdateIcmpChecksum();
+            sum = icmp.Checksum;
+        }
+        else
+        {
+            var icmp6 = packet.Extract<IcmpV6Packet>();
+            icmp6.UpdateIcmpChecksum();
+            sum = icmp6.Checksum;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(frame[TransportChecksumOffset(frame)..], sum);
+    }
+
+    // Ethernet, then IPv4 (header length from IHL) or IPv6 (no extension headers: probes carry none); the checksum sits
+    // 2 bytes into ICMP and ICMPv6, 6 into UDP.
+    private static int TransportChecksumOffset(ReadOnlySpan<byte> frame)
+    {
+        const int Ethernet = 14;
+        var v4 = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) == (ushort)EthernetType.IPv4;
+        var protocol = v4 ? frame[Ethernet + 9] : frame[Ethernet + 6];
+        var transport = Ethernet + (v4 ? (frame[Ethernet] & 0x0f) * 4 : 40);
+        return transport + protocol switch
+        {
+            (byte)PacketDotNet.ProtocolType.Udp => 6,
+            (byte)PacketDotNet.ProtocolType.Icmp or (byte)PacketDotNet.ProtocolType.IcmpV6 => 2,
+            _ => throw new ArgumentException($"protocol {protocol} is neither ICMP, ICMPv6 nor UDP: only echo and UDP probes are made quiet", nameof(frame)),
+        };
+    }
+
     /// <summary>The solicited-node multicast group of <paramref name="address"/> (ff02::1:ffXX:XXXX, RFC 4291).</summary>
     public static IPAddress SolicitedNodeAddress(IPAddress address)
     {

@@ -53,6 +53,26 @@ public sealed class ProbePlan
         return (uint)(tag.Id >> 32) == Nonce && index < probes.Length ? (int)index : -1;
     }
 
+    /// <summary>
+    /// The probe whose tag <paramref name="frame"/> carries, or -1. Every occurrence of the magic is tried, not only the
+    /// first: an ICMP echo probe's identifier is "NV" (<see cref="ProbePlanner.EchoIdentifier"/>) and its sequence the
+    /// low 16 bits of its index, so one echo probe in every 65,536 (sequence 0x5054, "PT") has <c>NVPT</c> in its header,
+    /// before the tag in its payload; read as a tag it names no probe, and that echo was judged never to have arrived
+    /// (the BLACKHOLE between clean zones in large runs).
+    /// </summary>
+    public int FindIn(ReadOnlySpan<byte> frame)
+    {
+        for (var start = 0; ProbeTag.TryFind(frame[start..], out var tag, out var offset); start += offset + 1)
+        {
+            if (IndexOf(tag) is var index and >= 0)
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The frame of probe <paramref name="index"/>, exactly as injected.</summary>
     public ReadOnlySpan<byte> FrameOf(int index) => arena.AsSpan(offsets[index], offsets[index + 1] - offsets[index]);
 
@@ -63,11 +83,11 @@ public sealed class ProbePlan
     /// Appends a probe whose frame <paramref name="write"/> writes into the span it is given (at most 256 bytes) with
     /// the tag it is given, returning the length. Not visible to readers until <see cref="Publish"/>.
     /// </summary>
-    public Probe Add(ProbeKind kind, int source, int target, FrameWriter write, int vlan = 0, bool viaGateway = false, string? detail = null)
+    public Probe Add(ProbeKind kind, int source, int target, FrameWriter write, int vlan = 0, bool viaGateway = false, string? detail = null, bool quiet = false)
     {
         ArgumentNullException.ThrowIfNull(write);
         var index = probes.Length + pending.Count;
-        var probe = new Probe(index, kind, source, target, vlan, viaGateway);
+        var probe = new Probe(index, kind, source, target, vlan, viaGateway, quiet);
         const int MaxFrame = 512;
         if (arena.Length - arenaLength < MaxFrame)
         {
@@ -81,6 +101,11 @@ public sealed class ProbePlan
 
         offsets[index] = arenaLength;
         var length = write(arena.AsSpan(arenaLength, MaxFrame), TagOf(index));
+        if (quiet)
+        {
+            ProbeFrames.SpoilChecksum(arena.AsSpan(arenaLength, length));
+        }
+
         arenaLength += length;
         offsets[index + 1] = arenaLength;
         pending.Add(probe);
@@ -90,6 +115,20 @@ public sealed class ProbePlan
         }
 
         return probe;
+    }
+
+    /// <summary>
+    /// Gives a quiet probe its right checksum before it is sent again: a quiet probe that did not arrive where it must is
+    /// resent as the frame a zone would send, so a BLACKHOLE never rests on a frame with a wrong checksum (a filter that
+    /// checks them, such as conntrack, drops those). Does nothing for other probes. A quiet copy captured after the
+    /// repair no longer equals the frame byte for byte and is recognised by decoding (<see cref="ProbeSignature"/>).
+    /// </summary>
+    public void Repair(int index)
+    {
+        if (probes[index].Quiet)
+        {
+            ProbeFrames.RepairChecksum(arena.AsSpan(offsets[index], offsets[index + 1] - offsets[index]));
+        }
     }
 
     /// <summary>Makes the appended probes visible and returns the range of their indexes.</summary>

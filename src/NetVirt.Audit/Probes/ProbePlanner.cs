@@ -148,10 +148,12 @@ public static class ProbePlanner
     private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, ProbeFrameBuilder frames, AuditEndpoint s, AuditEndpoint t, bool flooded)
     {
         var sv4 = s.AddressOf(AddressFamily.InterNetwork);
-        var tv4 = t.AddressOf(AddressFamily.InterNetwork);
         if (sv4 is not null && flooded)
         {
-            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => frames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, tv4 ?? sv4, tag));
+            // An announcement (target address = sender's), unicast to the peer: bridges and nftables see the frame a
+            // request for the peer would be (they match Ethernet addresses and the sender's fields), but the peer neither
+            // answers it nor creates a neighbour entry for the sender (README: quiet probes).
+            plan.Add(ProbeKind.ArpUnicast, s.Index, t.Index, (d, tag) => frames.Arp(d, s.Mac, t.Mac, s.Mac, sv4, sv4, tag));
         }
 
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
@@ -166,25 +168,32 @@ public static class ProbePlanner
             var via = PathRules.ViaGateway(s, t, family) && gateways.TryGet(s.Network!.Name, family, out _);
             var next = via && gateways.TryGet(s.Network!.Name, family, out var gatewayMac) ? gatewayMac : t.Mac;
             var direct = via || flooded;
+            // Quiet where the peer must receive it: a wrong checksum, so the peer drops it unanswered; resent valid when it
+            // does not arrive (ProbePlan.Repair). Where it must not arrive it stays the frame a zone would send, so no
+            // filter that treats invalid datagrams differently can hide a leak (README: quiet probes).
+            var quiet = PathRules.Layer3(s, t, family).Expectation == Expectation.Must;
             if (family == AddressFamily.InterNetwork)
             {
                 if (direct)
                 {
-                    plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                    plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                    plan.Add(ProbeKind.Icmpv4Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via, quiet: quiet);
+                    plan.Add(ProbeKind.Udpv4, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via, quiet: quiet);
                 }
             }
             else
             {
                 if (flooded)
                 {
-                    plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, to, tag));
+                    // For an address nobody holds in the peer's solicited-node group: same group, so the same ports, and
+                    // no answer or neighbour entry (README: quiet probes).
+                    var unheld = Forgeries.UnheldInGroupOf(to);
+                    plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, unheld, tag));
                 }
 
                 if (direct)
                 {
-                    plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via);
-                    plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via);
+                    plan.Add(ProbeKind.Icmpv6Echo, s.Index, t.Index, (d, tag) => frames.Echo(d, s.Mac, next, from, to, tag), viaGateway: via, quiet: quiet);
+                    plan.Add(ProbeKind.Udpv6, s.Index, t.Index, (d, tag) => frames.Udp(d, s.Mac, next, from, to, tag), viaGateway: via, quiet: quiet);
                 }
             }
         }

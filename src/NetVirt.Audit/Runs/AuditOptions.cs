@@ -65,6 +65,16 @@ public sealed record AuditOptions
     /// </summary>
     public int RetryRounds { get; init; } = 2;
 
+    /// <summary>
+    /// Threads that inject probes at once (each with its own sources, its own pacer and an equal share of
+    /// <see cref="MaxInjectRate"/>), or null for one per processor. The host's work for a probe (bridging, nftables,
+    /// delivery into the receiving zone) runs inside the sending system call, so one sender keeps one core busy.
+    /// </summary>
+    public int? SendLanes { get; init; }
+
+    /// <summary>The sending threads for <paramref name="endpoints"/> VNICs: at most one per VNIC and per processor.</summary>
+    public int SendLanesFor(int endpoints) => Math.Clamp(SendLanes ?? Environment.ProcessorCount, 1, Math.Max(1, endpoints));
+
     /// <summary>The mode for <paramref name="endpoints"/> VNICs.</summary>
     public AuditMode ModeFor(int endpoints) => Mode ?? (endpoints > StratifyAbove ? AuditMode.Stratified : AuditMode.Full);
 

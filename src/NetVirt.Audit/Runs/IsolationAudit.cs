@@ -86,7 +86,8 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             var plan = new ProbePlan(topology, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)), classes);
             var log = new ArrivalLog(plan);
             var recorder = new Recorder(plan, log, new GatewayMacs());
-            var pacer = new InjectionPacer(options.MaxInjectRate);
+            var lanes = options.SendLanesFor(endpoints.Count);
+            var pacers = Enumerable.Range(0, lanes).Select(_ => new InjectionPacer(options.MaxInjectRate / lanes)).ToArray();
             using var set = new CaptureSet(handles, time);
             var run = set.RunAsync(recorder.OnFrame, Timeout.InfiniteTimeSpan, cancellationToken);
 
@@ -97,7 +98,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             var queryProbes = plan.Probes.Where(p => p.Kind == ProbeKind.GatewayQuery).Select(p => p.Index).ToList();
             recorder.Queries = queries;
             var sentAt = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-            Inject(plan, handles, queryProbes, pacer, log, options, AuditPhase.Discovering, null, cancellationToken);
+            Inject(plan, handles, queryProbes, pacers, log, options, AuditPhase.Discovering, null, cancellationToken);
             long asked = 0;
             for (var attempt = 0; attempt <= options.RetryRounds; attempt++)
             {
@@ -106,7 +107,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 {
                     List<int> unanswered = [.. queryProbes.Where((probe, k) => !recorder.Gateways.TryGet(queries[k].Network, queries[k].Family, out _))];
                     asked += unanswered.Count;
-                    Inject(plan, handles, unanswered, pacer, log, options, AuditPhase.Discovering, null, cancellationToken);
+                    Inject(plan, handles, unanswered, pacers, log, options, AuditPhase.Discovering, null, cancellationToken);
                 }
 
                 await WaitAsync(() => recorder.Gateways.Count >= queries.Count, options.DiscoveryTimeout / (options.RetryRounds + 1), cancellationToken).ConfigureAwait(false);
@@ -118,7 +119,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
             // Then the broadcasts and learning frames of stage 1.
             var queried = queryProbes.ToHashSet();
-            Inject(plan, handles, Enumerable.Range(0, plan.Count).Where(i => !queried.Contains(i)), pacer, log, options, AuditPhase.Discovering, progress, cancellationToken);
+            Inject(plan, handles, Enumerable.Range(0, plan.Count).Where(i => !queried.Contains(i)), pacers, log, options, AuditPhase.Discovering, progress, cancellationToken);
             recorder.Queries = null;
             foreach (var q in queries.Where(q => !recorder.Gateways.TryGet(q.Network, q.Family, out _)))
             {
@@ -129,7 +130,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             var first = plan.Count;
             ProbePlanner.PlanProbes(plan, recorder.Gateways, foreign);
             recorder.CountRequired();
-            Inject(plan, handles, Enumerable.Range(first, plan.Count - first), pacer, log, options, AuditPhase.Probing, progress, cancellationToken);
+            Inject(plan, handles, Enumerable.Range(first, plan.Count - first), pacers, log, options, AuditPhase.Probing, progress, cancellationToken);
             recorder.Forget(log);
             var lastSent = clock.Elapsed;
             long resent = 0;
@@ -144,7 +145,12 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
                 var again = recorder.MissingRequired().ToList();
                 resent += again.Count;
-                Inject(plan, handles, again, pacer, log, options, AuditPhase.Settling, null, cancellationToken);
+                foreach (var i in again)
+                {
+                    plan.Repair(i); // sent again as the frame a zone would send
+                }
+
+                Inject(plan, handles, again, pacers, log, options, AuditPhase.Settling, null, cancellationToken);
                 recorder.Forget(log);
                 lastSent = clock.Elapsed;
             }
@@ -166,9 +172,10 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 notes.Add($"{dropped} frames were dropped by full capture rings: verdicts may miss arrivals; raise the capture buffer");
             }
 
-            if (pacer.Refusals > 0)
+            var refusals = pacers.Sum(p => p.Refusals);
+            if (refusals > 0)
             {
-                notes.Add($"the kernel refused {pacer.Refusals} frames for full buffers; injection slowed down (to {pacer.Rate:0} frames/s at the end) and waited {pacer.BackedOff.TotalMilliseconds:0} ms in all before resending them");
+                notes.Add($"the kernel refused {refusals} frames for full buffers; injection slowed down (to {pacers.Sum(p => p.Rate):0} frames/s at the end) and waited {pacers.Sum(p => p.BackedOff.TotalMilliseconds):0} ms in all before resending them");
             }
 
             if (log.UnsentCount > 0)
@@ -203,7 +210,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 SentAtMicroseconds = sentAt,
                 Dropped = dropped,
                 ProbesResent = resent + asked,
-                SendRefusals = pacer.Refusals,
+                SendRefusals = refusals,
                 ProbesUnsent = log.UnsentCount,
                 Engine = engine.Name,
                 Notes = notes,
@@ -239,19 +246,64 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         return result;
     }
 
-    // Injects the probes in order from their sources' handles, paced by the copies the bridge makes (a group-addressed
-    // frame reaches the source's whole domain); a frame the kernel refuses for a full buffer is retried after a pause,
-    // and given up (marked unsent) only when the buffers stay full for SendTimeout.
-    private static void Inject(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, IEnumerable<int> indexes, InjectionPacer pacer, ArrivalLog log, AuditOptions options, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
+    // Injects the probes from their sources' handles, in order per source, paced by the copies the bridge makes (a
+    // group-addressed frame reaches the source's whole domain); a frame the kernel refuses for a full buffer is retried
+    // after a pause, and given up (marked unsent) only when the buffers stay full for SendTimeout. With more than one
+    // pacer the sources are split into that many lanes, each sent by its own thread with its own pacer (and share of the
+    // rate): a frame injected into a veth is bridged, filtered and delivered inside the sending system call, so one
+    // sending thread keeps one core busy however many the host has (docs/performance.md).
+    private static void Inject(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, IEnumerable<int> indexes, InjectionPacer[] pacers, ArrivalLog log, AuditOptions options, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
+    {
+        var list = indexes as IReadOnlyList<int> ?? [.. indexes];
+        var unsent = new List<int>[pacers.Length];
+        if (pacers.Length == 1 || list.Count < MinParallel)
+        {
+            unsent[0] = InjectLane(plan, handles, list, pacers[0], 1, options, phase, progress, cancellationToken);
+        }
+        else
+        {
+            var lanes = new List<int>[pacers.Length];
+            for (var l = 0; l < lanes.Length; l++)
+            {
+                lanes[l] = new List<int>(list.Count / lanes.Length + 1);
+            }
+
+            var probes = plan.Probes;
+            foreach (var i in list)
+            {
+                lanes[probes[i].Source % lanes.Length].Add(i);
+            }
+
+            var threads = Enumerable.Range(0, lanes.Length)
+                .Select(l => Task.Factory.StartNew(
+                    () => unsent[l] = InjectLane(plan, handles, lanes[l], pacers[l], lanes.Length, options, phase, l == 0 ? progress : null, cancellationToken),
+                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToArray();
+            Task.WaitAll(threads, cancellationToken);
+        }
+
+        foreach (var i in unsent.Where(u => u is not null).SelectMany(u => u))
+        {
+            log.MarkUnsent(i);
+        }
+
+        progress?.Report(new AuditProgress(phase, list.Count, list.Count));
+    }
+
+    // Fewer probes than this go out from one thread: starting lanes costs more than it saves.
+    private const int MinParallel = 4096;
+
+    // One lane: its probes in order; returns those given up. Progress is scaled by the number of lanes.
+    private static List<int> InjectLane(ProbePlan plan, IReadOnlyList<ICaptureHandle> handles, IReadOnlyList<int> list, InjectionPacer pacer, int laneCount, AuditOptions options, AuditPhase phase, IProgress<AuditProgress>? progress, CancellationToken cancellationToken)
     {
         var probes = plan.Probes;
-        var list = indexes as IReadOnlyList<int> ?? [.. indexes];
+        var unsent = new List<int>();
         for (var n = 0; n < list.Count; n++)
         {
             if (n % 4096 == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                progress?.Report(new AuditProgress(phase, n, list.Count));
+                progress?.Report(new AuditProgress(phase, n * laneCount, list.Count * laneCount));
             }
 
             var i = list[n];
@@ -270,7 +322,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 {
                     if (Stopwatch.GetElapsedTime(since) > options.SendTimeout)
                     {
-                        log.MarkUnsent(i);
+                        unsent.Add(i);
                         break;
                     }
 
@@ -280,7 +332,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             }
         }
 
-        progress?.Report(new AuditProgress(phase, list.Count, list.Count));
+        return unsent;
     }
 
     // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
@@ -400,19 +452,14 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         public void OnFrame(int receiver, ReadOnlySpan<byte> frame, CaptureFrameInfo info)
         {
-            if (!ProbeTag.TryFind(frame, out var tag, out _))
+            var index = plan.FindIn(frame);
+            if (index < 0)
             {
-                if (Queries is { } queries)
+                if (Queries is { } queries && !ProbeTag.TryFind(frame, out _, out _))
                 {
                     LearnGateway(receiver, frame, queries);
                 }
 
-                return;
-            }
-
-            var index = plan.IndexOf(tag);
-            if (index < 0)
-            {
                 return;
             }
 

@@ -33,7 +33,7 @@ public sealed class AuditBenchmark : IBenchmark
     public string Name => "audit";
 
     /// <inheritdoc />
-    public string Description => "isolation audit of N zones in V VLANs (args: --zones 10,25,50,100,200 [--vlans 5] [--mode full|stratified|auto] [--reports DIR] [--cli full|stratified|auto --runs 3 [--baseline DLL] [--timeout 300]]; --mode defaults to full without --cli, to none with it)";
+    public string Description => "isolation audit of N zones in V VLANs (args: --zones 10,25,50,100,200 [--vlans 5] [--mode full|stratified|auto] [--lanes N] [--reports DIR] [--cli full|stratified|auto --runs 3 [--baseline DLL] [--timeout 300]]; --mode defaults to full without --cli, to none with it)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -111,7 +111,8 @@ public sealed class AuditBenchmark : IBenchmark
             var audit = new IsolationAudit(engine, new LinuxAuditHost());
             var clock = Stopwatch.StartNew();
             var phases = new PhaseClock(clock);
-            var result = await audit.RunAsync(topology, AuditOptions.Default with { Mode = mode }, phases, cancellationToken);
+            var lanes = options.Get("lanes", "");
+            var result = await audit.RunAsync(topology, AuditOptions.Default with { Mode = mode, SendLanes = lanes.Length == 0 ? null : int.Parse(lanes, CultureInfo.InvariantCulture) }, phases, cancellationToken);
             Console.WriteLine($"[{zones} zones] phases: {phases}");
             var elapsed = clock.Elapsed;
             var reportDir = keepReports ?? Path.Combine(Path.GetTempPath(), $"{prefix}-audit");
@@ -161,16 +162,16 @@ public sealed class AuditBenchmark : IBenchmark
         var rows = new List<string>();
         for (var run = 0; run < runs; run++)
         {
-            foreach (var (label, dll, extra) in baseline.Length == 0 ? [("this", current, modeArgs)] : new[] { ("this", current, modeArgs), ("baseline", baseline, Array.Empty<string>()) })
+            foreach (var (label, dll) in baseline.Length == 0 ? [("this", current)] : new[] { ("this", current), ("baseline", baseline) })
             {
-                var measured = await CliRun.MeasureAsync("dotnet", [dll, "--db", database, "--prefix", prefix, "audit", "--no-reports", .. extra], timeout, cancellationToken);
+                var measured = await CliRun.MeasureAsync("dotnet", [dll, "--db", database, "--prefix", prefix, "audit", "--no-reports", .. modeArgs], timeout, cancellationToken);
                 var summary = measured.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("Audited ", StringComparison.Ordinal))?.Trim() ?? "";
                 var modeLine = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains(" audit: ", StringComparison.Ordinal))?.Trim() ?? "";
                 var findings = measured.Stdout.Split('\n').FirstOrDefault(l => l.Contains("finding(s)", StringComparison.Ordinal) || l.StartsWith("CLEAN", StringComparison.Ordinal))?.Trim() ?? "";
                 var error = measured.Stderr.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
                 Console.WriteLine($"[{zones} zones] {label} CLI run {run + 1}: {measured.Wall.TotalSeconds:F2} s (CPU {measured.Cpu.TotalSeconds:F2} s), peak RSS {measured.PeakKiB / 1024.0:F0} MiB, exit {(measured.TimedOut ? "killed at timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))}; {summary} {modeLine} {findings} {error}");
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {zones} | {vlans} | {label} | {(label == "this" ? mode : "(its default)")} | {measured.Wall.TotalSeconds:F2} s | {measured.Cpu.TotalSeconds:F2} s | {measured.PeakKiB / 1024.0:F0} MiB | {(measured.TimedOut ? "timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))} | {Field(modeLine, "into ", " classes")} | {Field(summary, "pairs: ", " probes sent")} | {Field(summary, "sent, ", " frames captured")} | {(findings.StartsWith("CLEAN", StringComparison.Ordinal) ? "0" : Field(findings, "", " finding(s)"))} |"));
+                    $"| {zones} | {vlans} | {label} | {mode} | {measured.Wall.TotalSeconds:F2} s | {measured.Cpu.TotalSeconds:F2} s | {measured.PeakKiB / 1024.0:F0} MiB | {(measured.TimedOut ? "timeout" : measured.ExitCode.ToString(CultureInfo.InvariantCulture))} | {Field(modeLine, "into ", " classes")} | {Field(summary, "pairs: ", " probes sent")} | {Field(summary, "sent, ", " frames captured")} | {(findings.StartsWith("CLEAN", StringComparison.Ordinal) ? "0" : Field(findings, "", " finding(s)"))} |"));
             }
         }
 

@@ -75,6 +75,42 @@ public sealed class ProbeFramesTests
         }
     }
 
+    [Theory]
+    [InlineData("echo4", 36)]
+    [InlineData("echo6", 56)]
+    [InlineData("udp4", 40)]
+    [InlineData("udp6", 60)]
+    public void SpoilChecksum_OnlyTheChecksumIsWrong_RepairRestoresTheFrame(string name, int checksumAt)
+    {
+        var valid = Build(name);
+        var quiet = valid.ToArray();
+
+        ProbeFrames.SpoilChecksum(quiet);
+
+        Assert.NotEqual(valid, quiet);
+        Assert.Equal(Convert.ToHexString(valid.AsSpan(0, checksumAt)), Convert.ToHexString(quiet.AsSpan(0, checksumAt)));
+        Assert.Equal(Convert.ToHexString(valid.AsSpan(checksumAt + 2)), Convert.ToHexString(quiet.AsSpan(checksumAt + 2)));
+        var packet = ProbeSignature.Decode(quiet);
+        Assert.False(packet.Extract<UdpPacket>()?.ValidUdpChecksum ?? packet.Extract<IcmpV4Packet>()?.ValidIcmpChecksum ?? packet.Extract<IcmpV6Packet>().ValidIcmpChecksum);
+        ProbeFrames.RepairChecksum(quiet);
+        Assert.Equal(valid, quiet);
+    }
+
+    [Theory]
+    [InlineData(0x0101, 0x0303)]
+    [InlineData(0xfefe, 0xfcfc)]
+    [InlineData(0xffff, 0xfefe)]
+    [InlineData(0x0000, 0x0101)]
+    public void SpoilChecksum_NeverASumThatVerifiesNorTheZeroOfNoChecksum(int sum, int spoiled)
+    {
+        var frame = Build("udp4");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(40), (ushort)sum);
+
+        ProbeFrames.SpoilChecksum(frame);
+
+        Assert.Equal(spoiled, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(40)));
+    }
+
     [Fact]
     public void DoubleTagged_Arp_DecodesAsTwoCustomerTagsOuterFirst()
     {

@@ -3,6 +3,7 @@ using NetVirt.Audit.Expectations;
 using NetVirt.Model.Addressing;
 using PacketDotNet;
 using NetVirt.Audit.Probes;
+using NetVirt.Audit.Topology;
 
 namespace NetVirt.Tests.Audit.Probes;
 
@@ -104,6 +105,61 @@ public sealed class ProbePlannerTests
         Assert.Equal(last, plan.IndexOf(tag));
         Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x9999 << 32) | 1)));
         Assert.Equal(-1, plan.IndexOf(new ProbeTag(((ulong)0x1234 << 32) | (uint)plan.Count)));
+    }
+
+    [Fact]
+    public void PlanProbes_QuietWhereThePeerMustReceive_ValidWhereItMustNot()
+    {
+        var (plan, _) = Planned();
+        var w1 = topology.E("w1/net0");
+        var w2 = topology.E("w2/net0");
+        var d1 = topology.E("d1/net0");
+        var g1 = topology.E("g1/net0");
+        Probe Of(ProbeKind kind, AuditEndpoint s, AuditEndpoint t) => plan.Probes.Single(p => p.Kind == kind && p.Source == s.Index && p.Target == t.Index);
+
+        Assert.True(Of(ProbeKind.Icmpv4Echo, w1, w2).Quiet); // same domain
+        Assert.True(Of(ProbeKind.Udpv6, w1, w2).Quiet);
+        Assert.True(Of(ProbeKind.Udpv4, w1, d1).Quiet); // routed by acme's router
+        Assert.False(Of(ProbeKind.Icmpv4Echo, w1, g1).Quiet); // another tenant: must not cross, so the real frame
+        Assert.False(ProbeSignature.Decode(plan.FrameOf(Of(ProbeKind.Icmpv4Echo, w1, w2).Index)).Extract<IcmpV4Packet>().ValidIcmpChecksum);
+        Assert.True(ProbeSignature.Decode(plan.FrameOf(Of(ProbeKind.Icmpv4Echo, w1, g1).Index)).Extract<IcmpV4Packet>().ValidIcmpChecksum);
+
+        var arp = ProbeSignature.Decode(plan.FrameOf(Of(ProbeKind.ArpUnicast, w1, w2).Index)).Extract<ArpPacket>();
+        Assert.Equal(arp.SenderProtocolAddress, arp.TargetProtocolAddress); // an announcement: the peer does not answer
+        var ns = Of(ProbeKind.NeighborSolicitation, w1, w2);
+        var solicited = ProbeSignature.Decode(plan.FrameOf(ns.Index));
+        var peer = w2.AddressOf(AddressFamily.InterNetworkV6)!;
+        Assert.Equal(ProbeFrames.SolicitedNodeAddress(peer), solicited.Extract<IPv6Packet>().DestinationAddress); // the peer's group
+        Assert.NotEqual(peer, new System.Net.IPAddress(solicited.Extract<IcmpV6Packet>().Bytes.AsSpan(8, 16))); // not its address
+
+        var quiet = Of(ProbeKind.Udpv4, w1, w2);
+        plan.Repair(quiet.Index);
+        Assert.True(ProbeSignature.Decode(plan.FrameOf(quiet.Index)).Extract<UdpPacket>().ValidUdpChecksum);
+    }
+
+    [Theory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void FindIn_EchoWhoseHeaderSpellsTheMagic_IsStillItsOwnProbe(AddressFamily family)
+    {
+        // Identifier "NV" and sequence 0x5054 ("PT", the index's low 16 bits) put NVPT in the ICMP header, before the tag.
+        var w1 = topology.E("w1/net0");
+        var w2 = topology.E("w2/net0");
+        var plan = new ProbePlan(topology, 0x1234);
+        for (var i = 0; i < 0x5054; i++)
+        {
+            plan.Add(ProbeKind.Learn, w1.Index, -1, (d, tag) => ProbeFrames.Arp(d, w1.Mac, w1.Mac, w1.Mac, w1.AddressOf(AddressFamily.InterNetwork)!, w1.AddressOf(AddressFamily.InterNetwork)!, tag));
+        }
+
+        var echo = plan.Add(family == AddressFamily.InterNetwork ? ProbeKind.Icmpv4Echo : ProbeKind.Icmpv6Echo, w1.Index, w2.Index,
+            (d, tag) => ProbeFrames.Echo(d, w1.Mac, w2.Mac, w1.AddressOf(family)!, w2.AddressOf(family)!, tag));
+        plan.Publish();
+        var frame = plan.FrameOf(echo.Index);
+
+        Assert.True(ProbeTag.TryFind(frame, out var first, out _));
+        Assert.Equal(-1, plan.IndexOf(first)); // the header's NVPT comes first and names no probe
+        Assert.Equal(echo.Index, plan.FindIn(frame));
+        Assert.Equal(-1, plan.FindIn(new byte[64]));
     }
 
     private static MacAddress Destination(ReadOnlySpan<byte> frame) =>
