@@ -13,7 +13,10 @@ internal interface ILinuxKernel
     /// <summary>Every name in <c>/run/netns</c>, with whether it really names a network namespace.</summary>
     IReadOnlyList<NetnsEntry> Namespaces();
 
-    /// <summary>The links of the host namespace.</summary>
+    /// <summary>
+    /// The links of the host namespace, without <see cref="LinkObserved.LinkNetnsId"/> (read without a dump, whose cost
+    /// grows as N × N with N veth host ends: <see cref="HostLinkReader"/>).
+    /// </summary>
     IReadOnlyList<LinkObserved> HostLinks();
 
     /// <summary>The addresses of the host namespace (where the underlay address of a host with an overlay is).</summary>

@@ -32,11 +32,7 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<LinkObserved> HostLinks()
-    {
-        using var socket = NetlinkSocket.Open();
-        return Dumps.Links(socket);
-    }
+    public IReadOnlyList<LinkObserved> HostLinks() => HostLinkReader.Read();
 
     /// <inheritdoc />
     public IReadOnlyList<AddressObserved> HostAddresses()

@@ -5,7 +5,9 @@ namespace NetVirt.Backends.Linux.Netlink;
 /// <summary>The libc calls the Linux backend needs: netlink sockets (sys/socket.h) and namespace mounts (sys/mount.h, sched.h).</summary>
 internal static partial class Interop
 {
+    internal const int AF_INET = 2;
     internal const int AF_NETLINK = 16;
+    internal const int SOCK_DGRAM = 2;
     internal const int SOCK_RAW = 3;
     internal const int SOCK_CLOEXEC = 0x80000;
     internal const int NETLINK_ROUTE = 0;
@@ -35,6 +37,9 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     internal static unsafe partial nint Receive(int fd, byte* buffer, nuint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    internal static unsafe partial int Ioctl(int fd, nuint request, byte* argument);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
@@ -45,6 +50,16 @@ internal static partial class Interop
     /// </summary>
     [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial uint IfNameToIndex(string name);
+
+    /// <summary>The name of the interface with <paramref name="index"/> in the calling thread's namespace, or null when there is none.</summary>
+    internal static unsafe string? IfIndexToName(int index)
+    {
+        var name = stackalloc byte[16];
+        return IfIndexToName((uint)index, name) == null ? null : System.Text.Encoding.UTF8.GetString(new ReadOnlySpan<byte>(name, 16)[..new ReadOnlySpan<byte>(name, 16).IndexOf((byte)0)]);
+    }
+
+    [LibraryImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
+    private static unsafe partial byte* IfIndexToName(uint index, byte* name);
 
     [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
     internal static partial int Unshare(int flags);
