@@ -127,7 +127,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
                 {
                     var r = await InProcessRun.RunAsync(model, threads, cancellationToken);
                     Add(inproc, zones, r);
-                    Console.WriteLine($"[round {round}, {zones} zones] in process: store {S(r.Store)}, apply {S(r.Apply)}, no-op {S(r.Noop)}, destroy {S(r.Destroy)} (load {Load()})");
+                    Console.WriteLine($"[round {round}, {zones} zones] in process: store {S(r.Store)} (unchanged again {S(r.StoreAgain)}), apply {S(r.Apply)}, no-op {S(r.Noop)}, destroy {S(r.Destroy)} (load {Load()})");
                     Console.WriteLine($"    apply:   {Phases(r.ApplyPhases)}");
                     Console.WriteLine($"    no-op:   {Phases(r.NoopPhases)}");
                     Console.WriteLine($"    destroy: {Phases(r.DestroyPhases)}");
