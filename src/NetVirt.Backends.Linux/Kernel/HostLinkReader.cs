@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Model.Addressing;
 
@@ -8,20 +7,25 @@ namespace NetVirt.Backends.Linux.Kernel;
 
 /// <summary>
 /// The host namespace's links, read without an <c>RTM_GETLINK</c> dump. In such a dump the kernel fills each veth's
-/// <c>IFLA_LINK_NETNSID</c> (<c>rtnl_fill_link_netnsid</c>, unconditionally, also for filtered dumps) by a linear search
+/// <c>IFLA_LINK_NETNSID</c> (<c>rtnl_fill_link_netnsid</c>, unconditionally, also in filtered dumps) by a linear search
 /// of the host's namespace ids (<c>peernet2id</c> walks the IDR), and the host holds one id per zone whose veth peer
-/// it has, so a dump of N host ends costs N × N: 0.3 s at 1,000 zones, 5–8 s at 5,000–10,000 (docs/performance.md).
-/// Here each link costs the same however many there are: the names from <c>/sys/class/net</c>; index, flags, MTU,
-/// hardware address and driver (= the rtnetlink kind of a virtual device) by ioctls on one socket; the bridge a link is
-/// on from its <c>master</c> link; peer index (<c>iflink</c>) and alias (<c>ifalias</c>) from sysfs. VXLAN devices' settings and bridge-port learning, which sysfs does not carry, come from a dump
-/// filtered by kind <c>vxlan</c>, made only when there is one (the kernel filters before it fills, and a VXLAN device's
-/// link namespace is its own, so no search). What a dump reports and this does not: <c>LinkNetnsId</c> (a host link's
-/// peer namespace is not needed: the zone end names its own) and the flags above the first 16 bits.
-/// sysfs shows the namespace it was mounted in: the process's, the host's (never called from a namespace thread).
+/// it has, so a dump of N host ends costs N × N (docs/performance.md). Here each link costs the same however many there
+/// are: the names from <c>/sys/class/net</c> (<c>readdir</c> alone); index, flags, MTU, hardware address and driver (= the rtnetlink kind of
+/// the virtual devices NetVirt makes) by ioctls on one socket; peer index (<c>iflink</c>) and alias (<c>ifalias</c>)
+/// from sysfs, opened relative to <c>/sys/devices/virtual/net</c> (a path walk through <c>/sys/class/net</c> and its
+/// symbolic link costs about twice as much); the bridge a link is on from the bridges' <c>brif</c> directories (one
+/// listing per bridge, where a <c>master</c> link per link costs a slow path walk each). VXLAN devices' settings and
+/// bridge-port learning, which sysfs does not carry, come from a dump filtered by kind <c>vxlan</c>, made only when
+/// there is one (the kernel filters before it fills, and a VXLAN device's link namespace is its own: no search).
+/// What a dump reports and this does not: <c>LinkNetnsId</c> (the zone end names its peer's namespace), masters that
+/// are not bridges (a bond, a VRF: NetVirt enslaves only to bridges, and a port moved to one shows on no bridge, which
+/// the plan repairs), and flags above the first 16 bits. sysfs shows the namespace it was mounted in: the process's,
+/// the host's (this never runs on a namespace thread).
 /// </summary>
 internal static class HostLinkReader
 {
     private const string SysClassNet = "/sys/class/net";
+    private const string SysVirtualNet = "/sys/devices/virtual/net";
     private const uint SIOCGIFFLAGS = 0x8913;
     private const uint SIOCGIFMTU = 0x8921;
     private const uint SIOCGIFHWADDR = 0x8927;
@@ -31,6 +35,8 @@ internal static class HostLinkReader
     private const int ARPHRD_ETHER = 1;
     private const int IfReqSize = 40;
     private const int DrvInfoSize = 196;
+    private const int O_DIRECTORY = 0x10000;
+    private const int BufferSize = 512;
 
     /// <summary>Every link of the host namespace.</summary>
     public static IReadOnlyList<LinkObserved> Read()
@@ -41,53 +47,66 @@ internal static class HostLinkReader
             throw new IOException($"socket(AF_INET, SOCK_DGRAM) failed: {Interop.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
         }
 
+        var virtualNet = Interop.Open(SysVirtualNet, Interop.O_RDONLY | Interop.O_CLOEXEC | O_DIRECTORY);
         var links = new List<LinkObserved>();
-        var masters = new List<(int Link, string Master)>();
         try
         {
-            foreach (var directory in Directory.EnumerateFileSystemEntries(SysClassNet))
+            foreach (var name in Interop.ListDirectory(SysClassNet))
             {
-                var name = Path.GetFileName(directory);
-                if (Read(socket, name, directory) is not { } read)
+                if (Read(socket, virtualNet, name) is { } link)
                 {
-                    continue; // gone between listing and reading
-                }
-
-                links.Add(read.Link);
-                if (read.Master is { } master)
-                {
-                    masters.Add((links.Count - 1, master));
+                    links.Add(link);
                 }
             }
         }
         finally
         {
             Interop.Close(socket);
+            if (virtualNet >= 0)
+            {
+                Interop.Close(virtualNet);
+            }
         }
 
-        var indexOf = links.GroupBy(l => l.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);
-        foreach (var (link, master) in masters)
+        var masterOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var bridge in links.Where(l => l.Kind == "bridge"))
         {
-            links[link] = links[link] with { Master = indexOf.TryGetValue(master, out var index) ? index : (int)Interop.IfNameToIndex(master) };
+            try
+            {
+                foreach (var port in Interop.ListDirectory($"{SysClassNet}/{bridge.Name}/brif"))
+                {
+                    masterOf[port] = bridge.Index;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone between listing and reading.
+            }
         }
 
+        var vxlans = new Dictionary<int, LinkObserved>();
         if (links.Any(l => l.Kind == "vxlan"))
         {
             using var netlink = NetlinkSocket.Open();
-            var vxlans = Dumps.Links(netlink, kind: "vxlan").ToDictionary(l => l.Index);
-            for (var i = 0; i < links.Count; i++)
+            vxlans = Dumps.Links(netlink, kind: "vxlan").ToDictionary(l => l.Index);
+        }
+
+        for (var i = 0; i < links.Count; i++)
+        {
+            var link = links[i] with { Master = masterOf.GetValueOrDefault(links[i].Name) };
+            if (link.Kind == "vxlan" && vxlans.TryGetValue(link.Index, out var vxlan) && vxlan.Name == link.Name)
             {
-                if (links[i].Kind == "vxlan" && vxlans.TryGetValue(links[i].Index, out var vxlan) && vxlan.Name == links[i].Name)
-                {
-                    links[i] = links[i] with { Vxlan = vxlan.Vxlan, PortLearning = vxlan.PortLearning };
-                }
+                link = link with { Vxlan = vxlan.Vxlan, PortLearning = vxlan.PortLearning };
             }
+
+            links[i] = link;
         }
 
         return links;
     }
 
-    private static unsafe (LinkObserved Link, string? Master)? Read(int socket, string name, string directory)
+    // One link, or null when it is gone between listing and reading.
+    private static unsafe LinkObserved? Read(int socket, int virtualNet, string name)
     {
         var request = stackalloc byte[IfReqSize];
         var nameBytes = Encoding.UTF8.GetBytes(name);
@@ -96,61 +115,64 @@ internal static class HostLinkReader
             return null;
         }
 
-        int Ioctl(uint command)
+        int Ioctl(uint command, void* argument = null)
         {
             new Span<byte>(request, IfReqSize).Clear();
             nameBytes.CopyTo(new Span<byte>(request, 16));
+            if (argument is not null)
+            {
+                *(void**)(request + 16) = argument;
+            }
+
             return Interop.Ioctl(socket, command, request);
         }
 
-        var ifr = new ReadOnlySpan<byte>(request + 16, IfReqSize - 16);
+        var answer = new ReadOnlySpan<byte>(request + 16, IfReqSize - 16);
         if (Ioctl(SIOCGIFINDEX) != 0)
         {
             return null;
         }
 
-        var index = BinaryPrimitives.ReadInt32LittleEndian(ifr);
+        var index = BinaryPrimitives.ReadInt32LittleEndian(answer);
         if (Ioctl(SIOCGIFFLAGS) != 0)
         {
             return null;
         }
 
-        var flags = BinaryPrimitives.ReadUInt16LittleEndian(ifr);
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(answer);
         if (Ioctl(SIOCGIFMTU) != 0)
         {
             return null;
         }
 
-        var mtu = BinaryPrimitives.ReadInt32LittleEndian(ifr);
+        var mtu = BinaryPrimitives.ReadInt32LittleEndian(answer);
         MacAddress? mac = null;
-        if (Ioctl(SIOCGIFHWADDR) == 0 && BinaryPrimitives.ReadUInt16LittleEndian(ifr) == ARPHRD_ETHER)
+        if (Ioctl(SIOCGIFHWADDR) == 0 && BinaryPrimitives.ReadUInt16LittleEndian(answer) == ARPHRD_ETHER)
         {
-            mac = MacAddress.FromBytes(ifr.Slice(2, 6));
+            mac = MacAddress.FromBytes(answer.Slice(2, 6));
         }
 
-        // The driver's name is the rtnetlink kind of the virtual devices NetVirt makes (veth, bridge, ifb, vxlan,
-        // macvlan); a device with a parent (a NIC) has no kind in a dump, and neither has one without the ioctl (lo).
+        // The driver's name is the rtnetlink kind of the virtual devices NetVirt makes; a device with a parent (a
+        // NIC) has no kind in a dump, and neither has one without the ioctl (lo).
         string? kind = null;
         var info = stackalloc byte[DrvInfoSize];
         new Span<byte>(info, DrvInfoSize).Clear();
         BinaryPrimitives.WriteUInt32LittleEndian(new Span<byte>(info, 4), ETHTOOL_GDRVINFO);
-        new Span<byte>(request, IfReqSize).Clear();
-        nameBytes.CopyTo(new Span<byte>(request, 16));
-        *(byte**)(request + 16) = info;
-        if (Interop.Ioctl(socket, SIOCETHTOOL, request) == 0 && !Path.Exists(Path.Combine(directory, "device")))
+        if (Ioctl(SIOCETHTOOL, info) == 0)
         {
             kind = CString(new ReadOnlySpan<byte>(info + 4, 32));
+            kind = kind is "veth" or "bridge" or "ifb" or "vxlan" or "macvlan" || !Path.Exists($"{SysClassNet}/{name}/device") ? kind : null;
         }
 
-        var master = new FileInfo(Path.Combine(directory, "master")).LinkTarget is { } target ? Path.GetFileName(target) : null;
-        var alias = ReadSysfs(Path.Combine(directory, "ifalias"));
-        if (alias is null || !int.TryParse(ReadSysfs(Path.Combine(directory, "iflink")), out var peer))
+        var buffer = stackalloc byte[BufferSize];
+        var alias = ReadAttribute(virtualNet, name, "ifalias", buffer);
+        if (alias is null || !int.TryParse(ReadAttribute(virtualNet, name, "iflink", buffer), out var peer))
         {
             return null;
         }
 
         // A dump names IFLA_LINK only for a link with a peer or a lower link; iflink is the link itself otherwise.
-        return (new LinkObserved(index, name) { Flags = flags, Mtu = mtu, Mac = mac, Alias = alias.Length == 0 ? null : alias, Kind = kind, Link = peer == index ? 0 : peer }, master);
+        return new LinkObserved(index, name) { Flags = flags, Mtu = mtu, Mac = mac, Alias = alias.Length == 0 ? null : alias, Kind = kind, Link = peer == index ? 0 : peer };
     }
 
     private static string CString(ReadOnlySpan<byte> bytes)
@@ -159,24 +181,29 @@ internal static class HostLinkReader
         return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
-    // One sysfs attribute without its trailing newline; null when the link is gone.
-    private static string? ReadSysfs(string path)
+    // One sysfs attribute of a link without its trailing newline (open, read, close: nothing more); a device with a
+    // parent is not under /sys/devices/virtual/net and is read through /sys/class/net. Null when the link is gone.
+    private static unsafe string? ReadAttribute(int virtualNet, string name, string attribute, byte* buffer)
     {
-        SafeFileHandle handle;
-        try
+        var fd = virtualNet >= 0 ? Interop.OpenAt(virtualNet, $"{name}/{attribute}", Interop.O_RDONLY | Interop.O_CLOEXEC) : -1;
+        if (fd < 0)
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            fd = Interop.Open($"{SysClassNet}/{name}/{attribute}", Interop.O_RDONLY | Interop.O_CLOEXEC);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+
+        if (fd < 0)
         {
             return null;
         }
 
-        using (handle)
+        try
         {
-            Span<byte> buffer = stackalloc byte[512];
-            var length = RandomAccess.Read(handle, buffer, 0);
-            return Encoding.UTF8.GetString(buffer[..length]).TrimEnd('\n');
+            var length = Interop.Read(fd, buffer, BufferSize);
+            return length < 0 ? null : Encoding.UTF8.GetString(buffer, (int)length).TrimEnd('\n');
+        }
+        finally
+        {
+            Interop.Close(fd);
         }
     }
 }

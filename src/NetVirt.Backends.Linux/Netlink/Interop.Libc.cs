@@ -10,6 +10,8 @@ internal static partial class Interop
     internal const int SOCK_DGRAM = 2;
     internal const int SOCK_RAW = 3;
     internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int O_RDONLY = 0;
+    internal const int O_CLOEXEC = 0x80000;
     internal const int NETLINK_ROUTE = 0;
     internal const int SOL_SOCKET = 1;
     internal const int SO_SNDBUFFORCE = 32;
@@ -39,6 +41,59 @@ internal static partial class Interop
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     internal static unsafe partial int Ioctl(int fd, nuint request, byte* argument);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    internal static unsafe partial nint Read(int fd, byte* buffer, nuint length);
+
+    /// <summary>
+    /// The names in a directory, by <c>readdir</c> alone: <see cref="Directory.EnumerateFileSystemEntries(string)"/>
+    /// also stats every symbolic link it meets (each entry of <c>/sys/class/net</c> is one), which costs more than
+    /// reading the entry.
+    /// </summary>
+    internal static unsafe List<string> ListDirectory(string path)
+    {
+        var directory = OpenDir(path);
+        if (directory == 0)
+        {
+            throw new IOException($"opendir {path} failed: {Describe(Marshal.GetLastPInvokeError())}");
+        }
+
+        var names = new List<string>();
+        try
+        {
+            byte* entry;
+            while ((entry = ReadDir(directory)) != null)
+            {
+                // struct dirent (64-bit glibc): d_ino, d_off, d_reclen, d_type, then the NUL-terminated d_name at 19.
+                var name = System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + 19));
+                if (name is not ("." or ".."))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        finally
+        {
+            CloseDir(directory);
+        }
+
+        return names;
+    }
+
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint OpenDir(string path);
+
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
+    private static unsafe partial byte* ReadDir(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "closedir", SetLastError = true)]
+    private static partial int CloseDir(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int OpenAt(int directory, string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
