@@ -31,7 +31,10 @@ internal interface ILinuxKernel
     /// </summary>
     IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix);
 
-    /// <summary>True when the host namespace has a link called <paramref name="name"/> (one lookup, no dump).</summary>
+    /// <summary>
+    /// True when the host namespace has a link called <paramref name="name"/>, also one still being unregistered (a
+    /// name lookup and its sysfs entry, no dump).
+    /// </summary>
     bool HasHostLink(string name);
 
     /// <summary>Sends <paramref name="requests"/> in the host namespace, in order; one answer per request.</summary>
