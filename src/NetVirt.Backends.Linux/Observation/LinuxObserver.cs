@@ -45,7 +45,7 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
         var containersTask = containers.Count == 0
             ? Task.FromResult<(List<NamespaceObserved> Mine, List<NamespaceObserved> Theirs)>(([], []))
             : Task.Run(() => ReadNamespaces([.. containers.Select(e => e.Name)], []), cancellationToken);
-        // Filters are listed only where an owned veth has an ingress qdisc candidate: every owned veth host end.
+        // Every qdisc; ingress filters only of the owned veth host ends that have an ingress qdisc (shaped VNICs).
         var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
         // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
         var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
