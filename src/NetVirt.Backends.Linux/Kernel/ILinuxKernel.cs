@@ -13,7 +13,10 @@ internal interface ILinuxKernel
     /// <summary>Every name in <c>/run/netns</c>, with whether it really names a network namespace.</summary>
     IReadOnlyList<NetnsEntry> Namespaces();
 
-    /// <summary>The links of the host namespace.</summary>
+    /// <summary>
+    /// The links of the host namespace, without <see cref="LinkObserved.LinkNetnsId"/> (read without a dump, whose cost
+    /// grows as N × N with N veth host ends: <see cref="HostLinkReader"/>).
+    /// </summary>
     IReadOnlyList<LinkObserved> HostLinks();
 
     /// <summary>The addresses of the host namespace (where the underlay address of a host with an overlay is).</summary>
@@ -28,7 +31,10 @@ internal interface ILinuxKernel
     /// </summary>
     IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix);
 
-    /// <summary>True when the host namespace has a link called <paramref name="name"/> (one lookup, no dump).</summary>
+    /// <summary>
+    /// True when the host namespace has a link called <paramref name="name"/>, also one still being unregistered (a
+    /// name lookup and its sysfs entry, no dump).
+    /// </summary>
     bool HasHostLink(string name);
 
     /// <summary>Sends <paramref name="requests"/> in the host namespace, in order; one answer per request.</summary>

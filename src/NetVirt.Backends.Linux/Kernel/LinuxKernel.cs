@@ -32,11 +32,7 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<LinkObserved> HostLinks()
-    {
-        using var socket = NetlinkSocket.Open();
-        return Dumps.Links(socket);
-    }
+    public IReadOnlyList<LinkObserved> HostLinks() => HostLinkReader.Read();
 
     /// <inheritdoc />
     public IReadOnlyList<AddressObserved> HostAddresses()
@@ -75,7 +71,10 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
-    public bool HasHostLink(string name) => Interop.IfNameToIndex(name) != 0;
+    public bool HasHostLink(string name) =>
+        // A link being unregistered leaves the name table before its sysfs entry goes (which a new link of the same
+        // name would collide with): it is there until both are gone.
+        Interop.IfNameToIndex(name) != 0 || Path.Exists($"{SysClassNet}/{name}");
 
     /// <inheritdoc />
     public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)

@@ -5,9 +5,13 @@ namespace NetVirt.Backends.Linux.Netlink;
 /// <summary>The libc calls the Linux backend needs: netlink sockets (sys/socket.h) and namespace mounts (sys/mount.h, sched.h).</summary>
 internal static partial class Interop
 {
+    internal const int AF_INET = 2;
     internal const int AF_NETLINK = 16;
+    internal const int SOCK_DGRAM = 2;
     internal const int SOCK_RAW = 3;
     internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int O_RDONLY = 0;
+    internal const int O_CLOEXEC = 0x80000;
     internal const int NETLINK_ROUTE = 0;
     internal const int SOL_SOCKET = 1;
     internal const int SO_SNDBUFFORCE = 32;
@@ -35,6 +39,62 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     internal static unsafe partial nint Receive(int fd, byte* buffer, nuint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    internal static unsafe partial int Ioctl(int fd, nuint request, byte* argument);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    internal static unsafe partial nint Read(int fd, byte* buffer, nuint length);
+
+    /// <summary>
+    /// The names in a directory, by <c>readdir</c> alone: <see cref="Directory.EnumerateFileSystemEntries(string)"/>
+    /// also stats every symbolic link it meets (each entry of <c>/sys/class/net</c> is one), which costs more than
+    /// reading the entry.
+    /// </summary>
+    internal static unsafe List<string> ListDirectory(string path)
+    {
+        var directory = OpenDir(path);
+        if (directory == 0)
+        {
+            throw new IOException($"opendir {path} failed: {Describe(Marshal.GetLastPInvokeError())}");
+        }
+
+        var names = new List<string>();
+        try
+        {
+            byte* entry;
+            while ((entry = ReadDir(directory)) != null)
+            {
+                // struct dirent (64-bit glibc): d_ino, d_off, d_reclen, d_type, then the NUL-terminated d_name at 19.
+                var name = System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + 19));
+                if (name is not ("." or ".."))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        finally
+        {
+            CloseDir(directory);
+        }
+
+        return names;
+    }
+
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint OpenDir(string path);
+
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
+    private static unsafe partial byte* ReadDir(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "closedir", SetLastError = true)]
+    private static partial int CloseDir(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int OpenAt(int directory, string path, int flags);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
@@ -45,6 +105,16 @@ internal static partial class Interop
     /// </summary>
     [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial uint IfNameToIndex(string name);
+
+    /// <summary>The name of the interface with <paramref name="index"/> in the calling thread's namespace, or null when there is none.</summary>
+    internal static unsafe string? IfIndexToName(int index)
+    {
+        var name = stackalloc byte[16];
+        return IfIndexToName((uint)index, name) == null ? null : System.Text.Encoding.UTF8.GetString(new ReadOnlySpan<byte>(name, 16)[..new ReadOnlySpan<byte>(name, 16).IndexOf((byte)0)]);
+    }
+
+    [LibraryImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
+    private static unsafe partial byte* IfIndexToName(uint index, byte* name);
 
     [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
     internal static partial int Unshare(int flags);

@@ -94,6 +94,9 @@ internal sealed class NetlinkBatch
         span[7] = type;
     }
 
+    /// <summary>Writes a <c>struct tcmsg</c> (linux/rtnetlink.h) for every device (a dump).</summary>
+    public void TcMsg() => Reserve(Rtnl.TcMsgLength).Clear();
+
     /// <summary>Writes a <c>struct ndmsg</c> (linux/neighbour.h).</summary>
     public void NdMsg(byte family, int index, ushort state, byte flags)
     {

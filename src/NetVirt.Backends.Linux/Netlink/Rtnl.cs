@@ -29,12 +29,21 @@ internal static class Rtnl
     public const ushort RTM_NEWNEIGH = 28;
     public const ushort RTM_DELNEIGH = 29;
     public const ushort RTM_GETNEIGH = 30;
+    public const ushort RTM_NEWQDISC = 36;
+    public const ushort RTM_GETQDISC = 38;
 
     public const int HeaderLength = 16;
     public const int IfInfoLength = 16;
     public const int IfAddrLength = 8;
     public const int RtMsgLength = 12;
     public const int NdMsgLength = 12;
+    public const int TcMsgLength = 20;
+
+    public const ushort TCA_KIND = 1;
+    public const ushort TCA_OPTIONS = 2;
+    public const ushort TCA_TBF_PARMS = 1;
+    public const ushort TCA_TBF_RATE64 = 4;
+    public const uint TC_H_ROOT = 0xFFFFFFFF;
 
     public const ushort IFLA_ADDRESS = 1;
     public const ushort IFLA_IFNAME = 3;

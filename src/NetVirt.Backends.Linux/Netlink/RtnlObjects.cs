@@ -61,6 +61,13 @@ internal sealed record AddressObserved(int Index, InterfaceAddress Address, byte
 /// <summary>A route of the main table as an <c>RTM_NEWROUTE</c> dump reports it.</summary>
 internal sealed record RouteObserved(IPNetwork Destination, IPAddress? Gateway, int OutputIndex, byte Protocol, byte Scope, byte Type);
 
+/// <summary>A qdisc as an <c>RTM_NEWQDISC</c> dump reports it; <see cref="Rate"/> is a tbf's rate in bytes per second, else 0.</summary>
+internal sealed record QdiscObserved(int Index, uint Parent, string Kind, long Rate)
+{
+    /// <summary>True for the device's root qdisc.</summary>
+    public bool IsRoot => Parent == Rtnl.TC_H_ROOT;
+}
+
 /// <summary>Decodes rtnetlink dump messages (payload after the netlink header). Pure.</summary>
 internal static class RtnlDecoder
 {
@@ -150,6 +157,46 @@ internal static class RtnlDecoder
         {
             Flags = flags, Mtu = mtu, Mac = mac, Master = master, Alias = alias, Kind = kind, Link = link, LinkNetnsId = linkNetnsId, Vxlan = vxlan, PortLearning = portLearning,
         };
+    }
+
+    /// <summary>Decodes an <c>RTM_NEWQDISC</c> payload (<c>struct tcmsg</c> and attributes).</summary>
+    public static QdiscObserved? Qdisc(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < Rtnl.TcMsgLength)
+        {
+            return null;
+        }
+
+        var index = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+        var parent = BinaryPrimitives.ReadUInt32LittleEndian(payload[12..]);
+        string? kind = null;
+        long rate = 0, rate64 = 0;
+        var attributes = new NetlinkAttributes(payload[Rtnl.TcMsgLength..]);
+        while (attributes.MoveNext())
+        {
+            if (attributes.Type == Rtnl.TCA_KIND)
+            {
+                kind = attributes.AsString();
+            }
+            else if (attributes.Type == Rtnl.TCA_OPTIONS && kind == "tbf")
+            {
+                var options = new NetlinkAttributes(attributes.Value);
+                while (options.MoveNext())
+                {
+                    // struct tc_tbf_qopt begins with the rate's struct tc_ratespec, whose rate (u32) is at offset 8.
+                    if (options.Type == Rtnl.TCA_TBF_PARMS && options.Value.Length >= 12)
+                    {
+                        rate = BinaryPrimitives.ReadUInt32LittleEndian(options.Value[8..]);
+                    }
+                    else if (options.Type == Rtnl.TCA_TBF_RATE64 && options.Value.Length >= 8)
+                    {
+                        rate64 = (long)BinaryPrimitives.ReadUInt64LittleEndian(options.Value);
+                    }
+                }
+            }
+        }
+
+        return kind is null ? null : new QdiscObserved(index, parent, kind, rate64 != 0 ? rate64 : rate);
     }
 
     private static VxlanObserved Vxlan(ReadOnlySpan<byte> data)

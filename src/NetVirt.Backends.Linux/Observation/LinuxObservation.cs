@@ -216,7 +216,7 @@ internal static partial class LinuxObservation
         foreach (var leaf in leaves)
         {
             if (!hostByName.TryGetValue(naming.TrunkLeafEnd(leaf), out var leafEnd) || !hostByName.TryGetValue(naming.TrunkRootEnd(leaf), out var rootEnd)
-                || leafEnd.Kind != "veth" || rootEnd.Kind != "veth" || leafEnd.LinkNetnsId is not null || leafEnd.Link != rootEnd.Index || rootEnd.Link != leafEnd.Index)
+                || leafEnd.Kind != "veth" || rootEnd.Kind != "veth" || leafEnd.Link != rootEnd.Index || rootEnd.Link != leafEnd.Index)
             {
                 continue;
             }

@@ -17,38 +17,46 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
     public async Task<HostState> ObserveAsync(CancellationToken cancellationToken)
     {
         var naming = context.Naming;
-        IReadOnlyList<LinkObserved> hostLinks;
-        using (Phases.Start("observe host links"))
-        {
-            hostLinks = kernel.HostLinks();
-        }
-
         IReadOnlyList<NetnsEntry> entries;
         using (Phases.Start("observe /run/netns"))
         {
             entries = kernel.Namespaces();
         }
 
-        // Containers' namespaces are their runtimes' (not named in /run/netns by NetVirt): found through the host ends
-        // of their VNICs, whose alias carries the namespace reference, and read like a zone's.
-        var owned = entries.Where(e => naming.IsOwned(e.Name)).Concat(ContainerNamespaces(hostLinks)).ToList();
+        // What needs nothing of the host's links starts first, so that reading them (linear, but a few syscalls per
+        // link) runs beside it: the table, and the namespaces named in /run/netns.
+        var nftTask = Timed("observe nft", () => nft.ListAsync(context.Table, cancellationToken));
+        var named = entries.Where(e => naming.IsOwned(e.Name)).ToList();
         var others = entries.Where(e => e.IsNamespace && !naming.IsOwned(e.Name) && LinuxObservation.IsOtherPrefixZone(e.Name)).Select(e => e.Name).ToList();
         var namespacesTask = Task.Run(() =>
         {
             using var phase = Phases.Start("observe namespaces");
-            return ReadNamespaces([.. owned.Where(e => e.IsNamespace).Select(e => e.Name)], others);
+            return ReadNamespaces([.. named.Where(e => e.IsNamespace).Select(e => e.Name)], others);
         }, cancellationToken);
-        // Filters are listed only where an owned veth has an ingress qdisc candidate: every owned veth host end.
+        IReadOnlyList<LinkObserved> hostLinks;
+        using (Phases.Start("observe host links"))
+        {
+            hostLinks = kernel.HostLinks();
+        }
+
+        // Containers' namespaces are their runtimes' (not named in /run/netns by NetVirt): found through the host ends
+        // of their VNICs, whose alias carries the namespace reference, and read like a zone's.
+        var containers = ContainerNamespaces(hostLinks).ToList();
+        var containersTask = containers.Count == 0
+            ? Task.FromResult<(List<NamespaceObserved> Mine, List<NamespaceObserved> Theirs)>(([], []))
+            : Task.Run(() => ReadNamespaces([.. containers.Select(e => e.Name)], []), cancellationToken);
+        // Every qdisc; ingress filters only of the owned veth host ends that have an ingress qdisc (shaped VNICs).
         var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
-        var nftTask = Timed("observe nft", () => nft.ListAsync(context.Table, cancellationToken));
         // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
         var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
             ? new OverlayObserved(kernel.HostNeighbours(), kernel.HostAddresses())
             : null;
-        await Task.WhenAll(namespacesTask, tcTask, nftTask).ConfigureAwait(false);
+        await Task.WhenAll(namespacesTask, containersTask, tcTask, nftTask).ConfigureAwait(false);
         var (mine, theirs) = await namespacesTask.ConfigureAwait(false);
+        var (containersRead, _) = await containersTask.ConfigureAwait(false);
         using var build = Phases.Start("observe build");
-        return LinuxObservation.Build(context, hostLinks, owned, mine, theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay);
+        return LinuxObservation.Build(
+            context, hostLinks, [.. named, .. containers], [.. mine, .. containersRead], theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay);
     }
 
     private static async Task<T> Timed<T>(string phase, Func<Task<T>> work)

@@ -12,8 +12,59 @@ public static class TcJson
     /// <summary>Parses the output of a batch whose filter lines asked for <paramref name="filterDevices"/>, in order.</summary>
     public static TcObserved Parse(string output, IReadOnlyList<string> filterDevices)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(filterDevices);
+        var arrays = Arrays(output);
+        try
+        {
+            var rates = new Dictionary<string, long>(StringComparer.Ordinal);
+            var ingress = new HashSet<string>(StringComparer.Ordinal);
+            if (arrays.Count > 0)
+            {
+                foreach (var qdisc in arrays[0].RootElement.EnumerateArray())
+                {
+                    var dev = qdisc.GetProperty("dev").GetString()!;
+                    var kind = qdisc.GetProperty("kind").GetString();
+                    var root = qdisc.TryGetProperty("root", out var r) && r.ValueKind == JsonValueKind.True;
+                    if (kind == "tbf" && root && qdisc.GetProperty("options").TryGetProperty("rate", out var rate))
+                    {
+                        rates[dev] = rate.GetInt64();
+                    }
+                    else if (kind == "ingress")
+                    {
+                        ingress.Add(dev);
+                    }
+                }
+            }
+
+            return new TcObserved(rates, ingress, Redirects(arrays.Skip(1).ToList(), filterDevices));
+        }
+        finally
+        {
+            arrays.ForEach(a => a.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Parses the output of a batch of only <c>filter show dev X ingress</c> lines, one per device of
+    /// <paramref name="filterDevices"/> in order: the ifb each device's ingress is redirected to.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Redirects(string output, IReadOnlyList<string> filterDevices)
+    {
+        ArgumentNullException.ThrowIfNull(filterDevices);
+        var arrays = Arrays(output);
+        try
+        {
+            return Redirects(arrays, filterDevices);
+        }
+        finally
+        {
+            arrays.ForEach(a => a.Dispose());
+        }
+    }
+
+    private static List<JsonDocument> Arrays(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(output), new JsonReaderOptions { AllowMultipleValues = true });
         var arrays = new List<JsonDocument>();
         try
@@ -25,33 +76,19 @@ public static class TcJson
         }
         catch (JsonException ex)
         {
+            arrays.ForEach(a => a.Dispose());
             throw new FormatException($"tc printed something that is not a sequence of JSON arrays: {ex.Message}", ex);
         }
 
-        var rates = new Dictionary<string, long>(StringComparer.Ordinal);
-        var ingress = new HashSet<string>(StringComparer.Ordinal);
-        var redirects = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (arrays.Count > 0)
-        {
-            foreach (var qdisc in arrays[0].RootElement.EnumerateArray())
-            {
-                var dev = qdisc.GetProperty("dev").GetString()!;
-                var kind = qdisc.GetProperty("kind").GetString();
-                var root = qdisc.TryGetProperty("root", out var r) && r.ValueKind == JsonValueKind.True;
-                if (kind == "tbf" && root && qdisc.GetProperty("options").TryGetProperty("rate", out var rate))
-                {
-                    rates[dev] = rate.GetInt64();
-                }
-                else if (kind == "ingress")
-                {
-                    ingress.Add(dev);
-                }
-            }
-        }
+        return arrays;
+    }
 
-        for (var i = 0; i < filterDevices.Count && i + 1 < arrays.Count; i++)
+    private static Dictionary<string, string> Redirects(List<JsonDocument> filterArrays, IReadOnlyList<string> filterDevices)
+    {
+        var redirects = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < filterDevices.Count && i < filterArrays.Count; i++)
         {
-            foreach (var filter in arrays[i + 1].RootElement.EnumerateArray())
+            foreach (var filter in filterArrays[i].RootElement.EnumerateArray())
             {
                 if (!filter.TryGetProperty("options", out var options) || !options.TryGetProperty("actions", out var actions))
                 {
@@ -70,12 +107,7 @@ public static class TcJson
             }
         }
 
-        foreach (var document in arrays)
-        {
-            document.Dispose();
-        }
-
-        return new TcObserved(rates, ingress, redirects);
+        return redirects;
     }
 }
 

@@ -20,7 +20,7 @@ public sealed class CliStartBenchmark : IBenchmark
     public string Name => "cli-start";
 
     /// <inheritdoc />
-    public string Description => "whole netvirt processes, JIT build vs ReadyToRun publish, interleaved: validate of the sample, apply / no-op re-apply / destroy of N zones (args: --zones 1000 --runs 3 --validates 5 [--jit DLL] [--r2r APPHOST])";
+    public string Description => "whole netvirt processes, JIT build vs ReadyToRun publish, interleaved: validate of the sample, apply / no-op re-apply / destroy of N zones (args: --zones 1000 --runs 3 --validates 5 [--jit DLL] [--r2r APPHOST] [--against LABEL=OTHER_APPHOST])";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -42,7 +42,11 @@ public sealed class CliStartBenchmark : IBenchmark
             }
         }
 
-        Build[] builds = [new("JIT (dotnet netvirt.dll)", "dotnet", [jit]), new("ReadyToRun (apphost)", r2r, [])];
+        // --against LABEL=APPHOST: another build's ReadyToRun apphost in the first column instead of this build's JIT
+        // (e.g. main=/work/main/src/NetVirt.Cli/bin/Release/publish/netvirt), so two builds compare as users run them.
+        Build[] builds = options.Get("against", "") is { Length: > 0 } against && against.Split('=', 2) is [var label, var apphost]
+            ? [new($"{label} (ReadyToRun)", Path.GetFullPath(apphost), []), new("this build (ReadyToRun)", r2r, [])]
+            : [new("JIT (dotnet netvirt.dll)", "dotnet", [jit]), new("ReadyToRun (apphost)", r2r, [])];
         var directory = Directory.CreateTempSubdirectory("netvirt-cli-start-").FullName;
         var model = Path.Combine(directory, "zones.yaml");
         await File.WriteAllTextAsync(model, LinuxApplyBenchmark.Model(zones), cancellationToken);

@@ -94,14 +94,44 @@ internal sealed class KernelFloor(string prefix, int zones, int threads)
     public async Task<TimeSpan> ObserveAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        _ = _kernel.HostLinks();
         var names = _kernel.Namespaces().Where(e => e.IsNamespace && e.Name.StartsWith(prefix + "-", StringComparison.Ordinal)).Select(e => e.Name).ToList();
-        var inside = Task.Run(() => _kernel.InEach(names, threads, k => (k.Links(), k.Addresses(), k.Routes())), cancellationToken);
         var runner = new ProcessCommandRunner();
-        var tc = runner.RunAsync(CommandSpec.Of("/usr/sbin/tc", "-j", "qdisc", "show"), cancellationToken);
         var nft = runner.RunAsync(CommandSpec.Of("/usr/sbin/nft", "-j", "list", "table", "bridge", prefix), cancellationToken);
-        await Task.WhenAll(inside, tc, nft);
+        var inside = Task.Run(() => _kernel.InEach(names, threads, k => (k.Links(), k.Addresses(), k.Routes())), cancellationToken);
+        _ = _kernel.HostLinks();
+        using (var socket = NetlinkSocket.Open())
+        {
+            _ = Dumps.Qdiscs(socket);
+        }
+
+        await Task.WhenAll(inside, nft);
         return clock.Elapsed;
+    }
+
+    /// <summary>
+    /// The host's links read both ways, alternating, <paramref name="rounds"/> times each: by an <c>RTM_GETLINK</c> dump
+    /// (what observation did before: the kernel's netns id search makes it N × N) and as observation reads them now
+    /// (<see cref="HostLinkReader"/>). Medians.
+    /// </summary>
+    public static (TimeSpan Dump, TimeSpan Read) HostLinksBothWays(int rounds = 3)
+    {
+        var dump = new List<TimeSpan>();
+        var read = new List<TimeSpan>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var socket = NetlinkSocket.Open())
+            {
+                _ = Dumps.Links(socket);
+            }
+
+            dump.Add(clock.Elapsed);
+            clock.Restart();
+            _ = HostLinkReader.Read();
+            read.Add(clock.Elapsed);
+        }
+
+        return (dump.Order().ElementAt(rounds / 2), read.Order().ElementAt(rounds / 2));
     }
 
     /// <summary>Removes every name, waits until the kernel has released every host end, then the bridges and the table.</summary>

@@ -98,7 +98,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
                 {
                     var f = await FloorAsync(zones, threads, cancellationToken);
                     Add(floor, zones, f);
-                    Console.WriteLine($"[round {round}, {zones} zones] kernel floor: apply {S(f.Apply)} ({string.Join(", ", f.Ranks.Select(r => $"{r.Step} {S(r.Time)}"))}), observe {S(f.Observe)}, destroy {S(f.Destroy)}; ip -batch netns add {S(f.IpAdd)}, delete {S(f.IpDelete)} (load {Load()})");
+                    Console.WriteLine($"[round {round}, {zones} zones] kernel floor: apply {S(f.Apply)} ({string.Join(", ", f.Ranks.Select(r => $"{r.Step} {S(r.Time)}"))}), observe {S(f.Observe)} (host links by a dump {S(f.HostLinksDump)}, read as observation does {S(f.HostLinksRead)}), destroy {S(f.Destroy)}; ip -batch netns add {S(f.IpAdd)}, delete {S(f.IpDelete)} (load {Load()})");
                 }
 
                 if (parts.Contains("netns"))
@@ -127,7 +127,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
                 {
                     var r = await InProcessRun.RunAsync(model, threads, cancellationToken);
                     Add(inproc, zones, r);
-                    Console.WriteLine($"[round {round}, {zones} zones] in process: store {S(r.Store)}, apply {S(r.Apply)}, no-op {S(r.Noop)}, destroy {S(r.Destroy)} (load {Load()})");
+                    Console.WriteLine($"[round {round}, {zones} zones] in process: store {S(r.Store)} (unchanged again {S(r.StoreAgain)}), apply {S(r.Apply)}, no-op {S(r.Noop)}, destroy {S(r.Destroy)} (load {Load()})");
                     Console.WriteLine($"    apply:   {Phases(r.ApplyPhases)}");
                     Console.WriteLine($"    no-op:   {Phases(r.NoopPhases)}");
                     Console.WriteLine($"    destroy: {Phases(r.DestroyPhases)}");
@@ -156,7 +156,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         return 0;
     }
 
-    private sealed record Floor(TimeSpan Apply, IReadOnlyList<(string Step, TimeSpan Time)> Ranks, TimeSpan Observe, TimeSpan Destroy, TimeSpan IpAdd, TimeSpan IpDelete);
+    private sealed record Floor(TimeSpan Apply, IReadOnlyList<(string Step, TimeSpan Time)> Ranks, TimeSpan Observe, TimeSpan HostLinksDump, TimeSpan HostLinksRead, TimeSpan Destroy, TimeSpan IpAdd, TimeSpan IpDelete);
 
     private static async Task<Floor> FloorAsync(int zones, int threads, CancellationToken cancellationToken)
     {
@@ -168,9 +168,10 @@ public sealed class LinuxScaleBenchmark : IBenchmark
             var ranks = await kernel.ApplyAsync(cancellationToken);
             var apply = clock.Elapsed;
             var observe = await kernel.ObserveAsync(cancellationToken);
+            var (dump, read) = KernelFloor.HostLinksBothWays();
             var destroy = await kernel.DestroyAsync(cancellationToken);
             var (ipAdd, ipDelete) = await IpBatchAsync(prefix, zones, cancellationToken);
-            return new Floor(apply, ranks, observe, destroy, ipAdd, ipDelete);
+            return new Floor(apply, ranks, observe, dump, read, destroy, ipAdd, ipDelete);
         }
         finally
         {

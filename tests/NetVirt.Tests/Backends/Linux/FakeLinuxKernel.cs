@@ -75,7 +75,8 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         lock (_gate)
         {
             Alive();
-            return Dump(_host);
+            // As the real host's are read (from sysfs, not a dump): no peer namespace id.
+            return [.. Dump(_host).Select(l => l with { LinkNetnsId = null })];
         }
     }
 
