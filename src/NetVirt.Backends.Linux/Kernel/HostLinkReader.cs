@@ -19,8 +19,8 @@ namespace NetVirt.Backends.Linux.Kernel;
 /// there is one (the kernel filters before it fills, and a VXLAN device's link namespace is its own: no search).
 /// What a dump reports and this does not: <c>LinkNetnsId</c> (the zone end names its peer's namespace), masters that
 /// are not bridges (a bond, a VRF: NetVirt enslaves only to bridges, and a port moved to one shows on no bridge, which
-/// the plan repairs), and flags above the first 16 bits. sysfs shows the namespace it was mounted in: the process's,
-/// the host's (this never runs on a namespace thread).
+/// the plan repairs), and flags above the first 16 bits. sysfs shows the namespace it was mounted in; when that is not
+/// the caller's (see <see cref="Read()"/>) the links come from a dump instead.
 /// </summary>
 internal static class HostLinkReader
 {
@@ -38,8 +38,32 @@ internal static class HostLinkReader
     private const int O_DIRECTORY = 0x10000;
     private const int BufferSize = 512;
 
-    /// <summary>Every link of the host namespace.</summary>
+    /// <summary>Every link of the calling thread's namespace (the process's).</summary>
     public static IReadOnlyList<LinkObserved> Read()
+    {
+        // sysfs shows the namespace it was mounted in, not necessarily the caller's: a process moved into another network
+        // namespace without a sysfs of its own (nsenter --net, as the multi-host lab starts agents) would read another
+        // namespace's links. /proc/thread-self/net/dev always lists the caller's; when the two lists differ (twice, so a
+        // link made or removed in between does not count) the links are read by a dump: the caller's own, at N × N.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            // bonding_masters is the bonding driver's file beside the links, never a link.
+            var names = Interop.ListDirectory(SysClassNet).Where(n => n != "bonding_masters").ToList();
+            if (names.ToHashSet(StringComparer.Ordinal).SetEquals(OwnNames()))
+            {
+                return Read(names);
+            }
+        }
+
+        using var netlink = NetlinkSocket.Open();
+        return Dumps.Links(netlink);
+    }
+
+    // The names of the calling thread's namespace's links: "  name: counters…" after two header lines.
+    private static IEnumerable<string> OwnNames() =>
+        File.ReadLines("/proc/thread-self/net/dev").Skip(2).Select(line => line[..line.IndexOf(':', StringComparison.Ordinal)].Trim());
+
+    private static List<LinkObserved> Read(IReadOnlyList<string> names)
     {
         var socket = Interop.Socket(Interop.AF_INET, Interop.SOCK_DGRAM | Interop.SOCK_CLOEXEC, 0);
         if (socket < 0)
@@ -51,7 +75,7 @@ internal static class HostLinkReader
         var links = new List<LinkObserved>();
         try
         {
-            foreach (var name in Interop.ListDirectory(SysClassNet))
+            foreach (var name in names)
             {
                 if (Read(socket, virtualNet, name) is { } link)
                 {
