@@ -125,9 +125,6 @@ internal sealed partial class LibNftables : INftables
     [LibraryImport(Library, EntryPoint = "nft_ctx_new")]
     private static partial nint NftCtxNew(uint flags);
 
-    [LibraryImport(Library, EntryPoint = "nft_ctx_free")]
-    private static partial void NftCtxFree(nint context);
-
     [LibraryImport(Library, EntryPoint = "nft_ctx_buffer_output")]
     private static partial int NftCtxBufferOutput(nint context);
 
