@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Text;
 using NetVirt.Audit.Probes;
 using NetVirt.Model.Addressing;
 using PacketDotNet;
@@ -43,9 +44,9 @@ internal static class TestFrames
     }
 
     /// <summary>A UDP datagram with the given addresses (forged ones included).</summary>
-    public static byte[] Udp(MacAddress to, MacAddress from, IPAddress source, IPAddress destination, ushort port)
+    public static byte[] Udp(MacAddress to, MacAddress from, IPAddress source, IPAddress destination, ushort port, string payload = "probe")
     {
-        var udp = new UdpPacket(40000, port) { PayloadData = "probe"u8.ToArray() };
+        var udp = new UdpPacket(40000, port) { PayloadData = Encoding.ASCII.GetBytes(payload) };
         var ip = new IPv4Packet(source, destination) { TimeToLive = 64, PayloadPacket = udp };
         var ethernet = new EthernetPacket(Physical(from), Physical(to), EthernetType.IPv4) { PayloadPacket = ip };
         _ = ethernet.BytesSegment;

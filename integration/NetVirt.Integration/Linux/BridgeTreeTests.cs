@@ -18,7 +18,7 @@ namespace NetVirt.Integration.Linux;
 /// bridges on this host, a root with the router's leg and one trunk to each of four leaves. The first and the last zone
 /// reach each other over IPv4; frames forged by a protected zone on one leaf towards a zone on another leaf are dropped, while
 /// the one zone whose model says <c>protection: []</c> gets the same frames through (so the drops are protection's, at
-/// the zone's port, not an accident of the trunks); a broadcast crosses from leaf to leaf exactly once (a loop would
+/// the zone's port, not an accident of the trunks); a broadcast crosses from leaf to leaf, never twice (a loop would
 /// repeat it); every bridge stays within the kernel's ports; the network shrunk to 500 zones is one bridge again with no
 /// leaf or trunk left; and destroy leaves nothing with the prefix.
 /// </summary>
@@ -123,8 +123,15 @@ public sealed class BridgeTreeTests
         Assert.True(Forge(lab, "z7", target, spoof: false) == 1);
         Assert.True(Forge(lab, "z7", target, spoof: true) == 1);
 
-        // A broadcast frame floods every leaf through the root and arrives exactly once: a loop would bring it back.
-        Assert.Equal(1, Forge(lab, sender, target, spoof: false, toMac: MacAddress.Broadcast));
+        // A broadcast frame floods every leaf through the root and arrives at most once: a loop would bring it back. Each
+        // flood queues 2,008 copies on the receiving processor's backlog at once, and the 2,000 zones' own chatter (IPv6
+        // router and neighbour solicitations, MLD reports) shares it, so one copy can be dropped there (CI saw 0 copies of
+        // one broadcast once). Three numbered broadcasts: none may arrive twice, and at least one must arrive.
+        var drops = BacklogDrops();
+        var broadcasts = Inject(lab, sender, target, spoof: false, MacAddress.Broadcast, frames: 3);
+        Assert.All(broadcasts, copies => Assert.InRange(copies, 0, 1));
+        Assert.True(broadcasts.Contains(1),
+            $"no broadcast of 3 arrived; the receive backlog dropped {BacklogDrops() - drops} frames meanwhile (softnet_stat)");
 
         // Shrunk to 500 zones: one bridge again, every leaf and trunk gone, the zones still talk.
         var smaller = DocumentLoader.Load("model.yaml", OneNetwork(500));
@@ -144,9 +151,13 @@ public sealed class BridgeTreeTests
     }
 
     // One UDP datagram injected into the sender's VNIC towards the target's socket: with its own MAC and address, or
-    // with another MAC and another zone's address; to the target's MAC or to toMac (the broadcast MAC).
-    // How many copies arrived within a second.
-    private static int Forge(LinuxLab lab, string from, string to, bool spoof, MacAddress? toMac = null)
+    // with another MAC and another zone's address. How many copies arrived within a second.
+    private static int Forge(LinuxLab lab, string from, string to, bool spoof) =>
+        Inject(lab, from, to, spoof, lab.MacOf(to), frames: 1)[0];
+
+    // Datagrams numbered 0..frames-1 injected one after another; how many copies of each arrived within a second of the
+    // last. Copies are told apart by their payload, so a frame that comes back (a loop) is never counted for another.
+    private static int[] Inject(LinuxLab lab, string from, string to, bool spoof, MacAddress toMac, int frames)
     {
         var target = lab.AddressOf(to);
         using var receiver = NetnsThread.Run(lab.Netns(to), () =>
@@ -159,21 +170,34 @@ public sealed class BridgeTreeTests
         using var capture = new SharpPcapCaptureEngine().Open(lab.Netns(from), "net0");
         var sourceMac = spoof ? MacAddress.Parse("02:66:66:66:66:66") : lab.MacOf(from);
         var sourceIp = spoof ? lab.AddressOf("z1") : lab.AddressOf(from);
-        capture.Inject(TestFrames.Udp(toMac ?? lab.MacOf(to), sourceMac, sourceIp, target, port));
+        for (var f = 0; f < frames; f++)
+        {
+            capture.Inject(TestFrames.Udp(toMac, sourceMac, sourceIp, target, port, payload: $"probe{f}"));
+        }
+
+        var copies = new int[frames];
         var buffer = new byte[2048];
-        var copies = 0;
         var until = DateTime.UtcNow.AddSeconds(1);
-        while (DateTime.UtcNow < until && copies < 100)
+        while (DateTime.UtcNow < until && copies.Sum() < 100)
         {
             if (receiver.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
             {
-                receiver.Receive(buffer);
-                copies++;
+                var length = receiver.Receive(buffer);
+                var text = Encoding.ASCII.GetString(buffer, 0, length);
+                if (text.StartsWith("probe", StringComparison.Ordinal) && int.TryParse(text.AsSpan(5), out var f) && f < frames)
+                {
+                    copies[f]++;
+                }
             }
         }
 
         return copies;
     }
+
+    // The second column of /proc/net/softnet_stat summed over the processors: frames the receive backlog dropped.
+    private static long BacklogDrops() =>
+        File.ReadLines("/proc/net/softnet_stat")
+            .Sum(line => Convert.ToInt64(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], 16));
 
     // The prefix's bridges and how many ports each has (sysfs: no netlink dump of every link).
     private static Dictionary<string, int> Bridges(string prefix) =>
