@@ -79,6 +79,39 @@ public sealed class LinuxBackendTests
     }
 
     [LinuxRootFact]
+    public async Task MldReports_OfAProtectedZone_StayAtItsPort_ThoseOfAnUnprotectedZoneFlood()
+    {
+        // z0 protected, z1 with protection: [], z2 listens. A new address joins its solicited-node group, which the
+        // kernel reports (MLDv2, to ff02::16) twice within a second: from z1 the bridge floods the reports to z2, which
+        // shows the observer would see them; from z0 the mld-quiet rule drops them at z0's port.
+        await using var lab = await LinuxLab.CreateAsync(BridgeTreeTests.OneNetwork(3, unprotected: "z1"));
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        using var observer = new SharpPcapCaptureEngine().Open(lab.Netns("z2"), "net0");
+        observer.SetFilter("ip6 dst ff02::16");
+
+        async Task<int> ReportsSeenAfterJoin(string zone, string address)
+        {
+            while (observer.Receive((_, _) => { }, 1000) > 0)
+            {
+            }
+
+            await NamespacePair.IpAsync("-n", lab.Netns(zone), "address", "add", address, "dev", "net0", "nodad");
+            var seen = 0;
+            var until = DateTime.UtcNow.AddSeconds(3);
+            while (DateTime.UtcNow < until)
+            {
+                seen += observer.Receive((_, _) => { }, 1000);
+                await Task.Delay(50);
+            }
+
+            return seen;
+        }
+
+        Assert.True(await ReportsSeenAfterJoin("z1", "fd50::1:1/64") > 0);
+        Assert.Equal(0, await ReportsSeenAfterJoin("z0", "fd50::1:0/64"));
+    }
+
+    [LinuxRootFact]
     public async Task Maxbw_LimitsThroughputBothWays_Within20Percent()
     {
         await using var lab = await LinuxLab.CreateAsync();

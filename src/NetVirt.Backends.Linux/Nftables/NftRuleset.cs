@@ -69,8 +69,18 @@ public static class NftRuleset
     /// The base chain's rules in canonical form (what <see cref="NftJson"/> prints for the listed rule). Sets in
     /// braces are sorted; every match carries its operator.
     /// </summary>
+    /// <remarks>
+    /// The first rule keeps MLD listener reports off the network ("mld-quiet"). Every zone's kernel reports the
+    /// solicited-node groups of its addresses, twice each, as its interface comes up and on every address it gets. With
+    /// no multicast querier on the VLAN (NetVirt's bridges run none, and zones run none) a bridge floods each report to
+    /// every port, where every zone drops it: measured on 2,000 zones of one VLAN, applying them set off 40 s of such
+    /// reports, 30 million frame deliveries of which 250,000 the receive backlog dropped, ARP and neighbour
+    /// solicitations among them. Without a querier the bridge forwards multicast by flooding, whatever it learned from
+    /// reports, so dropping them where they enter changes no delivery.
+    /// </remarks>
     public static readonly IReadOnlyList<string> Rules =
     [
+        "meta iifname == @vnics icmpv6 type == { mld-listener-done, mld-listener-report, mld2-listener-report } drop comment \"mld-quiet\"",
         "meta iifname == @mac_ports meta iifname . ether saddr != @macs drop comment \"mac-nospoof\"",
         "meta iifname == @mac_ports meta iifname . arp saddr ether != @macs drop comment \"mac-nospoof\"",
         "meta iifname == @restricted_ports ether type != { arp, ip, ip6 } drop comment \"restricted\"",
