@@ -43,7 +43,10 @@ internal static class CliRuns
         var elapsed = clock.Elapsed;
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"netvirt {string.Join(' ', arguments[^4..])} exited {result.ExitCode}: {result.Stderr.Trim()}");
+            // Both streams: a failed apply's run summary is on stdout, its error on stderr.
+            var stdout = result.Stdout.Trim();
+            throw new InvalidOperationException(
+                $"netvirt {string.Join(' ', arguments[^4..])} exited {result.ExitCode}: {result.Stderr.Trim()}\n{stdout[Math.Max(0, stdout.Length - 4000)..]}");
         }
 
         return elapsed;
