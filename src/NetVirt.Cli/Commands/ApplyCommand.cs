@@ -309,9 +309,17 @@ public static class ApplyCommand
             PlanPrinter.PrintReport(context.Stdout, run);
         }
 
+        // A failure always says why on stderr too, where scripts and `-q` look (the plan and the report are on stdout).
         if (!plan.Plan.Problems.IsEmpty)
         {
+            var first = plan.Plan.Problems[0];
+            context.Stderr.WriteLine($"netvirt: the plan has {plan.Plan.Problems.Count} problem(s) and nothing was changed; the first: {first.Subject}: {first.Message}");
             return ExitCodes.Failure;
+        }
+
+        if (run is { Succeeded: false })
+        {
+            context.Stderr.WriteLine($"netvirt: run {run.RunId} {run.Outcome}: {run.Error ?? "see 'netvirt history " + run.RunId + "'"}");
         }
 
         if (run is null)

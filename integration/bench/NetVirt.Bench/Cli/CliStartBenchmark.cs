@@ -88,7 +88,7 @@ public sealed class CliStartBenchmark : IBenchmark
         {
             if (measured.ExitCode != 0)
             {
-                throw new InvalidOperationException($"{build.Label}, {step}: exit {measured.ExitCode}: {measured.Stderr.Trim()}");
+                throw new InvalidOperationException($"{build.Label}, {step}: exit {measured.ExitCode}: {measured.Stderr.Trim()}\n{measured.Stdout.Trim()}");
             }
 
             if (!times.TryGetValue((step, index), out var list))
