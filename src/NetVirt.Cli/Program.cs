@@ -15,6 +15,11 @@ public static class Program
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        Api.Observability.PhaseTrace.EnableFromEnvironment();
+        // A command's parts run side by side on pool threads (observing beside rendering, the table beside the links):
+        // with the default of one thread per core they waited for each other at start-up, before the pool grew.
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, 8), completion);
         var root = BuildRoot(stdout, stderr);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using NetVirt.Backends.Execution;
+using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Planning;
 using NetVirt.Planning.Plans;
@@ -30,7 +31,9 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     /// Computes the plan for the stored desired state. With <paramref name="observeHost"/> false the host is taken
     /// as empty (a plan from scratch, e.g. an illumos script written on another machine).
     /// </summary>
-    public async Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken)
+    public Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken) => PlanAsync(observeHost, null, cancellationToken);
+
+    private async Task<PlanResult> PlanAsync(bool observeHost, Task<HostState>? observing, CancellationToken cancellationToken)
     {
         StoredState state;
         using (Phases.Start("load"))
@@ -44,7 +47,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
                 $"the desired state has hosts ({string.Join(", ", state.Resolved.Hosts.Select(h => h.Name))}): each host's agent ('netvirt agent --server URL --host NAME') plans and applies its own slice; 'netvirt show hosts' shows how far each is");
         }
 
-        return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken).ConfigureAwait(false);
+        return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken, observing).ConfigureAwait(false);
     }
 
     /// <summary>Differences between the desired state and the host, field by field.</summary>
@@ -58,14 +61,54 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     /// Applies the stored desired state: plans against the host and runs the plan. With
     /// <paramref name="approve"/>, the caller sees the plan first and may refuse it (the run then does nothing).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="ahead"/> (from <see cref="TryObserveAheadAsync"/>) the run uses its lock and its reading of
+    /// the host instead of taking and reading them now; the caller still disposes it.
+    /// </remarks>
     public async Task<(PlanResult Plan, ApplyReport? Report)> ApplyAsync(
-        ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)
+        ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken, ObservationAhead? ahead = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var applyLock = await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false);
-        store.Journal.MarkInterrupted();
-        var plan = await PlanAsync(observeHost: true, cancellationToken).ConfigureAwait(false);
+        using var applyLock = ahead is null ? await ApplyLock.AcquireAsync(store.Database, null, LockTimeout, cancellationToken).ConfigureAwait(false) : null;
+        if (ahead is null)
+        {
+            store.Journal.MarkInterrupted();
+        }
+
+        var plan = await PlanAsync(observeHost: true, ahead?.TakeReading(), cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the apply lock now, if no one holds it, and starts reading the host on a pool thread, for an
+    /// <see cref="ApplyAsync"/> that follows once the caller has stored its documents (<c>apply -f</c>): parsing,
+    /// validating and storing them then run beside the host being read, not before it. Under the lock nothing else of
+    /// NetVirt changes the host, and storing changes only the database, so the reading is still the host's when the plan
+    /// uses it. Null when another apply holds the lock (the caller then applies the usual way, waiting for it).
+    /// </summary>
+    public async Task<ObservationAhead?> TryObserveAheadAsync(CancellationToken cancellationToken)
+    {
+        ApplyLock held;
+        try
+        {
+            held = await ApplyLock.AcquireAsync(store.Database, null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return null;
+        }
+
+        try
+        {
+            store.Journal.MarkInterrupted();
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+
+        return new ObservationAhead(held, Task.Run(() => ObserveAsync(cancellationToken), cancellationToken));
     }
 
     /// <summary>
@@ -109,26 +152,35 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
 
     /// <summary>
     /// The plan for <paramref name="model"/> (a resolved desired state, stored or not: <c>apply --dry-run</c> plans a
-    /// preview that is never stored) at <paramref name="generation"/>.
+    /// preview that is never stored) at <paramref name="generation"/>; with <paramref name="observing"/>, against that
+    /// reading of the host (begun under the apply lock the caller holds) instead of a new one.
     /// </summary>
-    public async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken)
+    public async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken, Task<HostState>? observing = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        // Rendering is pure and observing only reads the host, so they run side by side: a plan costs the longer of
+        // the two, not their sum (in a fresh process both are mostly first-call costs, on two cores).
+        observing ??= observeHost ? Task.Run(() => ObserveAsync(cancellationToken), cancellationToken) : null;
         RenderResult rendered;
-        using (Phases.Start("render"))
+        try
         {
-            rendered = backend.Render(model);
+            using (Phases.Start("render"))
+            {
+                rendered = backend.Render(model);
+            }
+        }
+        catch when (observing is not null)
+        {
+            // Never leave the host being read behind an exception: wait for it, and let the render's error through.
+            await observing.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
         }
 
         // Without observing, the plan is for a host that has the prerequisites (zones, physical links) and none of
         // NetVirt's objects yet: an operator script written on another machine.
-        HostState observed;
-        using (Phases.Start("observe"))
-        {
-            observed = observeHost
-                ? await backend.ObserveAsync(cancellationToken).ConfigureAwait(false)
-                : new HostState(rendered.Desired.Resources.Where(r => !r.Owned));
-        }
+        var observed = observing is not null
+            ? await observing.ConfigureAwait(false)
+            : new HostState(rendered.Desired.Resources.Where(r => !r.Owned));
 
         Plan plan;
         using (Phases.Start("plan"))
@@ -138,6 +190,12 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         }
 
         return new PlanResult(generation, backend.Target, plan, rendered.Desired, observed, observeHost);
+    }
+
+    private async Task<HostState> ObserveAsync(CancellationToken cancellationToken)
+    {
+        using var phase = Phases.Start("observe");
+        return await backend.ObserveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(PlanResult, ApplyReport?)> RunAsync(PlanResult plan, ApplyOptions options, Func<PlanResult, bool>? approve, CancellationToken cancellationToken)

@@ -5,8 +5,8 @@ using NetVirt.Backends.Execution;
 namespace NetVirt.Api.Observability;
 
 /// <summary>
-/// With <c>NETVIRT_TRACE_PHASES=1</c> in its environment, the server prints every phase span (<see cref="Phases"/>: a CNI
-/// request's store transaction, render, netlink, nftables, …) to stderr as <c>phase NAME MILLISECONDS</c> when it ends:
+/// With <c>NETVIRT_TRACE_PHASES=1</c> in its environment, the server (and any <c>netvirt</c> command) prints every phase span (<see cref="Phases"/>: a CNI
+/// request's store transaction, render, netlink, nftables, …) to stderr as <c>phase NAME MILLISECONDS (began … ms after the process started)</c> when it ends:
 /// how the time of one ADD or DEL breaks down (docs/performance.md, CNI). Off otherwise: nothing listens, spans cost nothing.
 /// </summary>
 public static class PhaseTrace
@@ -15,6 +15,8 @@ public static class PhaseTrace
     public const string Variable = "NETVIRT_TRACE_PHASES";
 
     private static ActivityListener? _listener;
+
+    private static readonly DateTime ProcessStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     /// <summary>Starts the trace when <see cref="Variable"/> is 1 (once per process).</summary>
     public static void EnableFromEnvironment()
@@ -28,8 +30,8 @@ public static class PhaseTrace
         {
             ShouldListenTo = source => source.Name == Phases.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity => Console.Error.WriteLine(
-                string.Create(CultureInfo.InvariantCulture, $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000}")),
+            ActivityStopped = activity => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000} (began {(activity.StartTimeUtc - ProcessStart).TotalMilliseconds:0} ms after the process started)")),
         };
         ActivitySource.AddActivityListener(_listener);
     }

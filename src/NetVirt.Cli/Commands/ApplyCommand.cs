@@ -65,11 +65,25 @@ public static class ApplyCommand
                 throw new Model.Errors.InvalidInputException("--verify audits what apply builds on the host; it cannot be combined with --store-only or --dry-run");
             }
 
+            // A plain apply of documents reads the host while it parses and stores them (--dry-run and --verify plan
+            // their own way, --store-only does not plan).
+            await using var ahead = new ReadingAhead(paths.Length > 0 && !result.GetValue(dryRun) && !result.GetValue(verify) && !result.GetValue(storeOnly)
+                ? Task.Run(() => context.Service.ObserveAheadAsync(cancellationToken), cancellationToken)
+                : null);
             LoadResult? loaded = null;
             if (paths.Length > 0)
             {
-                loaded = DocumentLoader.LoadFiles(paths);
-                var errors = await context.Service.ValidateAsync(loaded, cancellationToken);
+                using (Backends.Execution.Phases.Start("read documents"))
+                {
+                    loaded = DocumentLoader.LoadFiles(paths);
+                }
+
+                IReadOnlyList<ValidationError> errors;
+                using (Backends.Execution.Phases.Start("validate"))
+                {
+                    errors = await context.Service.ValidateAsync(loaded, cancellationToken);
+                }
+
                 if (errors.Count > 0)
                 {
                     ErrorPrinter.Print(stderr, errors, loaded.Map);
@@ -115,9 +129,11 @@ public static class ApplyCommand
 
             if (loaded is not null)
             {
+                await ahead.ReadyAsync();
                 WriteOutcome outcome;
                 try
                 {
+                    using var storing = Backends.Execution.Phases.Start("store");
                     outcome = await context.Service.StoreAsync(loaded.Model, result.GetValue(allowEmpty), cancellationToken);
                 }
                 catch (ModelValidationException ex)

@@ -77,6 +77,15 @@ public interface INetVirtService
     /// </summary>
     Task<(PlanOutcome Plan, RunSummary? Run)> ApplyAsync(ApplyOptions options, bool destroy, Func<PlanOutcome, bool> approve, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For an apply of documents (<c>apply -f</c>) on this host: takes the apply lock and starts reading the host now, so
+    /// that reading it runs beside parsing and storing the documents; the next <see cref="ApplyAsync"/> plans against
+    /// that reading. Dispose it when the command ends. Null when the work is not done here (<c>--server</c>, or a host of another target), when the
+    /// database does not exist yet (nothing may be created before the documents are valid) or when another apply holds
+    /// the lock.
+    /// </summary>
+    Task<IDisposable?> ObserveAheadAsync(CancellationToken cancellationToken);
+
     /// <summary>The most recent apply runs.</summary>
     Task<IReadOnlyList<RunRecord>> RunsAsync(int limit, CancellationToken cancellationToken);
 

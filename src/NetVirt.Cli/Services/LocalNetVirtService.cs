@@ -19,6 +19,11 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
 {
     private NetVirtStore Store => context.Store;
 
+    // Begun by ObserveAheadAsync, used by the next apply.
+    private ObservationAhead? _ahead;
+
+    private bool DatabaseExists => context.Database.FilePath is { } file ? File.Exists(file) : NetVirtDatabase.HoldsDeployment(context.Database);
+
     /// <inheritdoc />
     public Task<IReadOnlyList<ValidationError>> ValidateAsync(LoadResult loaded, CancellationToken cancellationToken) =>
         Task.FromResult(DocumentValidation.Validate(loaded, context.Target));
@@ -33,7 +38,7 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         // A dry run creates no database and no schema: without one (no file, or a PostgreSQL database without NetVirt's
         // tables), it previews against a throwaway copy that starts empty, as the real database would (its MACs then
         // start where that copy's deployment id says; the real one gets its own).
-        if (context.Database.FilePath is { } file ? File.Exists(file) : NetVirtDatabase.HoldsDeployment(context.Database))
+        if (DatabaseExists)
         {
             var (current, preview) = Store.Preview(model, context.Target, allowEmpty);
             var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
@@ -132,8 +137,20 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         bool Approve(PlanResult plan) => approve(Outcome(reconciler, plan));
         var (result, report) = destroy
             ? await reconciler.DestroyAsync(options, Approve, cancellationToken).ConfigureAwait(false)
-            : await reconciler.ApplyAsync(options, Approve, cancellationToken).ConfigureAwait(false);
+            : await reconciler.ApplyAsync(options, Approve, cancellationToken, Interlocked.Exchange(ref _ahead, null)).ConfigureAwait(false);
         return (Outcome(reconciler, result), report is null ? null : RunSummary.From(report));
+    }
+
+    /// <inheritdoc />
+    public async Task<IDisposable?> ObserveAheadAsync(CancellationToken cancellationToken)
+    {
+        if (!context.ObserveHost || !DatabaseExists)
+        {
+            return null;
+        }
+
+        var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
+        return _ahead = await reconciler.TryObserveAheadAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
