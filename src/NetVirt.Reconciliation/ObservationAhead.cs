@@ -1,34 +1,38 @@
+using NetVirt.Backends.Execution;
+using NetVirt.Model.Spec;
 using NetVirt.Planning.Resources;
 
 namespace NetVirt.Reconciliation;
 
 /// <summary>
-/// The apply lock, taken early, and a reading of the host begun under it (<see cref="Reconciler.TryObserveAheadAsync"/>).
-/// The reading is used by at most one plan. Disposing it waits for the reading to end, so that nothing still reads the
-/// host, and then releases the lock.
+/// The apply lock, taken early, a reading of the host begun under it and a render of the stored state
+/// (<see cref="Reconciler.TryObserveAheadAsync"/>). They are used by at most one plan. Disposing it waits for both to
+/// end, so that nothing still reads the host, and then releases the lock.
 /// </summary>
 public sealed class ObservationAhead : IDisposable
 {
     private readonly ApplyLock _held;
-    private Task<HostState>? _reading;
-    private readonly Task<HostState> _started;
+    private readonly Task<HostState> _reading;
+    private readonly Task<RenderedAhead?> _rendering;
+    private int _taken;
 
-    internal ObservationAhead(ApplyLock held, Task<HostState> reading)
+    internal ObservationAhead(ApplyLock held, Task<HostState> reading, Task<RenderedAhead?> rendering)
     {
         _held = held;
         _reading = reading;
-        _started = reading;
+        _rendering = rendering;
     }
 
-    /// <summary>The reading, once: a second plan under the same lock reads the host again.</summary>
-    internal Task<HostState>? TakeReading() => Interlocked.Exchange(ref _reading, null);
+    /// <summary>The reading and the render, once: a second plan under the same lock reads and renders again.</summary>
+    internal (Task<HostState>? Reading, Task<RenderedAhead?>? Rendering) Take() =>
+        Interlocked.Exchange(ref _taken, 1) == 0 ? (_reading, _rendering) : default;
 
     /// <inheritdoc />
     public void Dispose()
     {
         try
         {
-            _started.Wait();
+            Task.WaitAll([_reading, _rendering]);
         }
         catch (AggregateException)
         {
@@ -37,6 +41,23 @@ public sealed class ObservationAhead : IDisposable
         finally
         {
             _held.Dispose();
+        }
+    }
+}
+
+/// <summary>The stored state at <paramref name="Generation"/> and its render, made ahead of the plan.</summary>
+internal sealed record RenderedAhead(long Generation, NetworkModel Resolved, RenderResult Rendered)
+{
+    /// <summary>The render, or null when it failed (the plan then renders again and meets the error itself).</summary>
+    public static async Task<RenderedAhead?> SettleAsync(Task<RenderedAhead?> rendering)
+    {
+        try
+        {
+            return await rendering.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 }

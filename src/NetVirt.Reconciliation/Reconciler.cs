@@ -31,23 +31,34 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     /// Computes the plan for the stored desired state. With <paramref name="observeHost"/> false the host is taken
     /// as empty (a plan from scratch, e.g. an illumos script written on another machine).
     /// </summary>
-    public Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken) => PlanAsync(observeHost, null, cancellationToken);
+    public Task<PlanResult> PlanAsync(bool observeHost, CancellationToken cancellationToken) => PlanAsync(observeHost, null, null, cancellationToken);
 
-    private async Task<PlanResult> PlanAsync(bool observeHost, Task<HostState>? observing, CancellationToken cancellationToken)
+    private async Task<PlanResult> PlanAsync(bool observeHost, Task<HostState>? observing, Task<RenderedAhead?>? renderedAhead, CancellationToken cancellationToken)
     {
-        StoredState state;
-        using (Phases.Start("load"))
+        long generation;
+        NetworkModel resolved;
+        RenderResult? rendered = null;
+        // A render made ahead stands for the stored state when nothing was stored since (every change bumps the generation).
+        if (renderedAhead is not null && await RenderedAhead.SettleAsync(renderedAhead).ConfigureAwait(false) is { } early && early.Generation == store.Generation())
         {
-            state = store.Load();
+            (generation, resolved, rendered) = (early.Generation, early.Resolved, early.Rendered);
+        }
+        else
+        {
+            using (Phases.Start("load"))
+            {
+                var state = store.Load();
+                (generation, resolved) = (state.Generation, state.Resolved);
+            }
         }
 
-        if (!state.Resolved.Hosts.IsEmpty)
+        if (!resolved.Hosts.IsEmpty)
         {
             throw new Model.Errors.InvalidInputException(
-                $"the desired state has hosts ({string.Join(", ", state.Resolved.Hosts.Select(h => h.Name))}): each host's agent ('netvirt agent --server URL --host NAME') plans and applies its own slice; 'netvirt show hosts' shows how far each is");
+                $"the desired state has hosts ({string.Join(", ", resolved.Hosts.Select(h => h.Name))}): each host's agent ('netvirt agent --server URL --host NAME') plans and applies its own slice; 'netvirt show hosts' shows how far each is");
         }
 
-        return await PlanForAsync(state.Generation, state.Resolved, observeHost, cancellationToken, observing).ConfigureAwait(false);
+        return await PlanForAsync(generation, resolved, observeHost, cancellationToken, observing, rendered).ConfigureAwait(false);
     }
 
     /// <summary>Differences between the desired state and the host, field by field.</summary>
@@ -75,7 +86,8 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
             store.Journal.MarkInterrupted();
         }
 
-        var plan = await PlanAsync(observeHost: true, ahead?.TakeReading(), cancellationToken).ConfigureAwait(false);
+        var (reading, rendering) = ahead?.Take() ?? default;
+        var plan = await PlanAsync(observeHost: true, reading, rendering, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, options, approve, cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,7 +120,21 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
             throw;
         }
 
-        return new ObservationAhead(held, Task.Run(() => ObserveAsync(cancellationToken), cancellationToken));
+        // The stored state is rendered ahead too: when storing the documents changes nothing (a no-op apply), the plan
+        // uses it and has only the host's reading to wait for.
+        return new ObservationAhead(held, Task.Run(() => ObserveAsync(cancellationToken), cancellationToken), Task.Run(RenderStored, cancellationToken));
+    }
+
+    private RenderedAhead? RenderStored()
+    {
+        var state = store.Load();
+        if (!state.Resolved.Hosts.IsEmpty)
+        {
+            return null;
+        }
+
+        using var phase = Phases.Start("render ahead");
+        return new RenderedAhead(state.Generation, state.Resolved, backend.Render(state.Resolved));
     }
 
     /// <summary>
@@ -153,20 +179,24 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
     /// <summary>
     /// The plan for <paramref name="model"/> (a resolved desired state, stored or not: <c>apply --dry-run</c> plans a
     /// preview that is never stored) at <paramref name="generation"/>; with <paramref name="observing"/>, against that
-    /// reading of the host (begun under the apply lock the caller holds) instead of a new one.
+    /// reading of the host (begun under the apply lock the caller holds) instead of a new one; with
+    /// <paramref name="rendered"/>, that render of <paramref name="model"/> instead of rendering it again.
     /// </summary>
-    public async Task<PlanResult> PlanForAsync(long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken, Task<HostState>? observing = null)
+    public async Task<PlanResult> PlanForAsync(
+        long generation, NetworkModel model, bool observeHost, CancellationToken cancellationToken, Task<HostState>? observing = null, RenderResult? rendered = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         // Rendering is pure and observing only reads the host, so they run side by side: a plan costs the longer of
         // the two, not their sum (in a fresh process both are mostly first-call costs, on two cores).
         observing ??= observeHost ? Task.Run(() => ObserveAsync(cancellationToken), cancellationToken) : null;
-        RenderResult rendered;
         try
         {
-            using (Phases.Start("render"))
+            if (rendered is null)
             {
-                rendered = backend.Render(model);
+                using (Phases.Start("render"))
+                {
+                    rendered = backend.Render(model);
+                }
             }
         }
         catch when (observing is not null)
