@@ -16,8 +16,6 @@ public static class PhaseTrace
 
     private static ActivityListener? _listener;
 
-    private static readonly DateTime ProcessStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
-
     /// <summary>Starts the trace when <see cref="Variable"/> is 1 (once per process).</summary>
     public static void EnableFromEnvironment()
     {
@@ -26,12 +24,14 @@ public static class PhaseTrace
             return;
         }
 
+        // Read only when tracing: every command calls this, and most never trace.
+        var processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == Phases.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = activity => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000} (began {(activity.StartTimeUtc - ProcessStart).TotalMilliseconds:0} ms after the process started)")),
+                $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000} (began {(activity.StartTimeUtc - processStart).TotalMilliseconds:0} ms after the process started)")),
         };
         ActivitySource.AddActivityListener(_listener);
     }
