@@ -4,6 +4,7 @@ using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux;
 using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Backends.Linux.Resources;
 using NetVirt.Documents;
 using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
@@ -57,15 +58,32 @@ public sealed class LinuxLab : IAsyncDisposable
     public static Task<LinuxLab> CreateAsync(Func<string, string>? yamlForPrefix, Func<IHostBackend, IHostBackend>? decorate = null, string? prefix = null)
     {
         Prerequisites.EnsureAvailable();
-        prefix ??= TestPrefix.New();
-        var yaml = yamlForPrefix?.Invoke(prefix);
+        var chosen = prefix ?? TestPrefix.New();
+        LoadResult Load(string p) => yamlForPrefix?.Invoke(p) is { } text ? DocumentLoader.Load("model.yaml", text) : DocumentLoader.LoadFiles([SamplePath]);
+        var loaded = Load(chosen);
+        // A 6-character test prefix leaves 28 bits for hashed host interface names, so with thousands of VNICs two can
+        // share one (the plan refuses the model, naming both: 1 run in 130 at 2,000 VNICs). Any test prefix serves a
+        // test equally, so take one whose names are distinct.
+        for (var attempt = 0; prefix is null && attempt < 20 && !HostEndsDistinct(loaded.Model, chosen); attempt++)
+        {
+            chosen = TestPrefix.New();
+            loaded = Load(chosen);
+        }
+
+        prefix = chosen;
         var directory = Directory.CreateTempSubdirectory("netvirt-lab-").FullName;
         var store = NetVirtStore.Open(Path.Combine(directory, "netvirt.db"));
-        var loaded = yaml is null ? DocumentLoader.LoadFiles([SamplePath]) : DocumentLoader.Load("model.yaml", yaml);
         Assert.Empty(loaded.Errors);
         store.Replace(loaded.Model, HostTarget.Linux);
         IHostBackend backend = new LinuxBackend(new ProcessCommandRunner(), new LinuxBackendOptions { Prefix = prefix, DeploymentId = store.DeploymentId });
         return Task.FromResult(new LinuxLab(prefix, store.DeploymentId, directory, store, decorate?.Invoke(backend) ?? backend));
+    }
+
+    private static bool HostEndsDistinct(NetworkModel model, string prefix)
+    {
+        var naming = new LinuxNaming(prefix);
+        var names = model.Zones.SelectMany(z => z.Vnics.Select(v => naming.VnicHostEnd(z.Name, v.Name))).ToList();
+        return names.Distinct(StringComparer.Ordinal).Count() == names.Count;
     }
 
     public string Netns(string zone) => $"{Prefix}-z-{zone}";

@@ -53,6 +53,32 @@ public sealed class LinuxBridgeTreeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Render_TwoVnicsWhoseHostEndsHashAlike_IsAPlanProblemNamingBoth_AndTheRemedy()
+    {
+        // After a 6-character prefix a host end has 7 hex digits (28 bits): among a few tens of thousands of zone names
+        // two share one (birthday bound), and the plan must say so, not make one veth for two VNICs.
+        var naming = new LinuxNaming("nvtabc");
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (first, second) = (-1, -1);
+        for (var z = 0; first < 0; z++)
+        {
+            if (!seen.TryAdd(naming.VnicHostEnd($"z{z}", "net0"), z))
+            {
+                (first, second) = (seen[naming.VnicHostEnd($"z{z}", "net0")], z);
+            }
+        }
+
+        var text = OneNetwork(0) + $"  - {{ name: z{first}, vnics: [{{ name: net0, network: big }}] }}\n  - {{ name: z{second}, vnics: [{{ name: net0, network: big }}] }}\n";
+        var result = LinuxRenderer.Render(LinuxHarness.Resolve(Models.Parse(text)), new LinuxContext(naming, LinuxTools.Default), new LinuxCapabilities());
+
+        var problem = Assert.Single(result.Problems, p => p.Message.Contains("is also derived for", StringComparison.Ordinal));
+        Assert.Contains($"z{first}", problem.Message + problem.Subject, StringComparison.Ordinal);
+        Assert.Contains($"z{second}", problem.Message + problem.Subject, StringComparison.Ordinal);
+        Assert.Contains("28 bits", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("shorter prefix", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_1100VnicsInOneNetwork_IsAStarOfLeavesWithinTheKernelsPorts()
     {
         var model = LinuxHarness.Resolve(Models.Parse(OneNetwork(1100)));
