@@ -110,11 +110,13 @@ public sealed class LinuxLab : IAsyncDisposable
         return report!;
     }
 
-    public async Task<bool> PingAsync(string zone, IPAddress target)
+    public async Task<bool> PingAsync(string zone, IPAddress target, int requests = 3)
     {
-        // Three echo requests 0.2 s apart, each waited for up to a second: one reply is enough, so neighbour
-        // resolution or a busy CI machine does not fail a reachable pair, and an unreachable one costs 1.4 s.
-        var (exit, _, _) = await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "exec", Netns(zone), "ping", "-c", "3", "-i", "0.2", "-W", "1", "-q", target.ToString());
+        // Echo requests 0.2 s apart (three by default), each waited for up to a second: one reply is enough, so neighbour
+        // resolution or a busy CI machine does not fail a reachable pair, and an unreachable one costs 1.4 s. The kernel
+        // asks again for a neighbour only after a second, so a pair whose first request may be lost needs more.
+        var (exit, _, _) = await NamespacePair.RunAsync("/usr/sbin/ip", "netns", "exec", Netns(zone), "ping", "-c", requests.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-i", "0.2", "-W", "1", "-q", target.ToString());
         return exit == 0;
     }
 
