@@ -6,7 +6,7 @@
 
 const TOKEN_KEY = 'netvirt.token';
 const $ = (id) => document.getElementById(id);
-const state = { topology: null, audit: null, auditFiles: [], runs: new Map(), selectedNode: null, heatFilter: null, events: null };
+const state = { topology: null, audit: null, auditFiles: [], runs: new Map(), selectedNode: null, heatFilter: null, events: null, ownDriftPending: false };
 
 // ---------- API ----------
 
@@ -410,9 +410,13 @@ $('audit-run').addEventListener('click', async () => {
 $('drift-check').addEventListener('click', async () => {
   $('drift-check').disabled = true;
   $('drift-summary').textContent = 'observing the host…';
+  // This check's own run event may arrive before or after its answer: the answer says more, so the event must not
+  // replace it (onEvent skips the next drift event once).
+  state.ownDriftPending = true;
   try {
     renderDrift(await api('/drift'));
   } catch (error) {
+    state.ownDriftPending = false;
     $('drift-summary').textContent = '';
     fail(error.status === 403 ? new Error('A drift check needs the write token.') : error);
   } finally {
@@ -523,7 +527,10 @@ function onEvent(type, data, generationChanged) {
     renderRuns();
     loadHealth().catch(fail);
     if (data.kind === 'audit') loadAudit().catch(fail);
-    if (data.kind === 'drift' && data.state === 'succeeded' && data.result) $('drift-summary').textContent = `drift run ${data.id}: ${data.result.summary || data.result.outcome}`;
+    if (data.kind === 'drift' && data.state === 'succeeded' && data.result) {
+      if (state.ownDriftPending) state.ownDriftPending = false;
+      else $('drift-summary').textContent = `drift run ${data.id}: ${data.result.summary || data.result.outcome}`;
+    }
     if ((data.kind === 'apply' || data.kind === 'destroy') && data['finished-at']) loadHistory().catch(fail);
   } else if (type === 'generation') {
     $('status-generation').textContent = `generation ${data.generation}`;
