@@ -32,25 +32,33 @@ public sealed class ObservationAhead : IDisposable
     public void Dispose()
     {
         // A failure of either was reported to the plan that used it; unused, it only has to be observed.
-        _ = _reading.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        _ = _rendering.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        BestEffort.ObserveFaults(_reading);
+        BestEffort.ObserveFaults(_rendering);
         _held.Dispose();
     }
 }
 
 /// <summary>The stored state at <paramref name="Generation"/> and its render, made ahead of the plan.</summary>
-internal sealed record RenderedAhead(long Generation, NetworkModel Resolved, RenderResult Rendered)
+internal sealed record RenderedAhead(long Generation, NetworkModel Resolved, RenderResult Rendered);
+
+/// <summary>Work that only saves time: its failure is met again, and reported, by the way that does not take it.</summary>
+internal static class BestEffort
 {
-    /// <summary>The render, or null when it failed (the plan then renders again and meets the error itself).</summary>
-    public static async Task<RenderedAhead?> SettleAsync(Task<RenderedAhead?> rendering)
+    /// <summary>The task's result once it ends, or null when it failed.</summary>
+    public static async Task<T?> OrNullAsync<T>(Task<T?> task)
+        where T : class
     {
         try
         {
-            return await rendering.ConfigureAwait(false);
+            return await task.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }
     }
+
+    /// <summary>Marks a failure of <paramref name="task"/> as seen, without waiting for it.</summary>
+    public static void ObserveFaults(Task task) =>
+        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 }

@@ -39,7 +39,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         NetworkModel resolved;
         RenderResult? rendered = null;
         // A render made ahead stands for the stored state when nothing was stored since (every change bumps the generation).
-        if (renderedAhead is not null && await RenderedAhead.SettleAsync(renderedAhead).ConfigureAwait(false) is { } early && early.Generation == store.Generation())
+        if (renderedAhead is not null && await BestEffort.OrNullAsync(renderedAhead).ConfigureAwait(false) is { } early && early.Generation == store.Generation())
         {
             (generation, resolved, rendered) = (early.Generation, early.Resolved, early.Rendered);
         }
@@ -202,7 +202,7 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
         catch when (observing is not null)
         {
             // Never leave the host being read behind an exception: wait for it, and let the render's error through.
-            await observing.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            await BestEffort.OrNullAsync<HostState>(observing!).ConfigureAwait(false);
             throw;
         }
 

@@ -432,12 +432,10 @@ internal sealed class LinuxRenderer
 
         if (!_hostNames.TryAdd(name, subject))
         {
-            // Hashed names carry 4 bits per character left after the prefix: 44 bits after 'nv-', 28 after a 6-character
-            // prefix, where 10,000 VNICs share a name with a probability of about 17 %.
-            var bits = 4 * (LinuxNaming.MaxInterfaceName - _context.Naming.Prefix.Length - 2);
+            // Hashed names carry 4 bits per hex digit left after the prefix (backend README, Known limits).
             _rendered.Problem(subject,
-                $"host interface name '{name}' is also derived for {_hostNames[name]} (hashed names have {bits} bits after the ownership prefix " +
-                $"'{_context.Naming.Prefix}'); rename one of them, or use a shorter prefix: each character less leaves 4 more bits");
+                $"host interface name '{name}' is also derived for {_hostNames[name]} (hashed names have {4 * _naming.HashDigits} bits after the ownership prefix " +
+                $"'{_naming.Prefix}'); rename one of them, or use a shorter prefix: each character less leaves 4 more bits");
             return false;
         }
 

@@ -186,8 +186,11 @@ public sealed partial class LinuxNaming
     private string Readable(string candidate, char kind, string identity) =>
         candidate.Length <= MaxInterfaceName ? candidate : Hashed(kind, identity);
 
+    /// <summary>Hex digits of a hashed interface name: what 15 characters leave after the owner mark and the kind letter.</summary>
+    public int HashDigits => MaxInterfaceName - OwnerMark.Length - 1;
+
     private string Hashed(char kind, string identity) =>
-        $"{OwnerMark}{kind}{Hex($"{Prefix}/{identity}", MaxInterfaceName - OwnerMark.Length - 1)}";
+        $"{OwnerMark}{kind}{Hex($"{Prefix}/{identity}", HashDigits)}";
 
     private static string Hex(string identity, int length) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..length];

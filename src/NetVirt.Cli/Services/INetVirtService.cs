@@ -80,9 +80,10 @@ public interface INetVirtService
     /// <summary>
     /// For an apply of documents (<c>apply -f</c>) on this host: takes the apply lock and starts reading the host now, so
     /// that reading it runs beside parsing and storing the documents; the next <see cref="ApplyAsync"/> plans against
-    /// that reading. Dispose it when the command ends. Null when the work is not done here (<c>--server</c>, or a host of another target), when the
-    /// database does not exist yet (nothing may be created before the documents are valid) or when another apply holds
-    /// the lock.
+    /// that reading. Dispose it when the command ends. It only saves time, so it fails only when cancelled: null when
+    /// the work is not done here (<c>--server</c>, or a host of another target), when the database does not exist yet
+    /// (nothing may be created before the documents are valid), when another apply holds the lock, or on any error
+    /// (the apply meets it again and reports it).
     /// </summary>
     Task<IDisposable?> ObserveAheadAsync(CancellationToken cancellationToken);
 

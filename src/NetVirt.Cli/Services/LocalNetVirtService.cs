@@ -149,8 +149,16 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
             return null;
         }
 
-        var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
-        return _ahead = await reconciler.TryObserveAheadAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reconciler = await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false);
+            return _ahead = await reconciler.TryObserveAheadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // It only saves time: the apply that follows meets the same cause and reports it.
+            return null;
+        }
     }
 
     /// <inheritdoc />
