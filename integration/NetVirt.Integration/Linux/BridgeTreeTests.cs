@@ -10,6 +10,7 @@ using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Validation;
+using Xunit.Abstractions;
 
 namespace NetVirt.Integration.Linux;
 
@@ -23,7 +24,7 @@ namespace NetVirt.Integration.Linux;
 /// leaf or trunk left; and destroy leaves nothing with the prefix.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class BridgeTreeTests
+public sealed class BridgeTreeTests(ITestOutputHelper output)
 {
     // 2,000 rather than the smallest tree (1,001 ports) because the issue measures that size and it makes four leaves, so
     // broadcasts and forged frames cross two trunks and the root; the test runs in about a minute on a loaded machine.
@@ -77,7 +78,7 @@ public sealed class BridgeTreeTests
         }
     }
 
-    private static async Task RunAsync()
+    private async Task RunAsync()
     {
         await using var lab = await LinuxLab.CreateAsync(OneNetwork(Zones, unprotected: "z7"));
         var report = await lab.ApplyAsync();
@@ -117,10 +118,22 @@ public sealed class BridgeTreeTests
         var unprotectedLeaf = LeafOf("z7");
         var target = Enumerable.Range(100, 900).Select(i => $"z{i}").First(z => LeafOf(z) != LeafOf(sender) && LeafOf(z) != unprotectedLeaf);
         // The UDP check is about a datagram crossing the leaves, so the sender resolves the target first with a ping.
-        // Given 3 s, for the kernel's second ARP request: in about 1 run in 4 this first contact lost its first exchange
-        // (no reply within 1.4 s, once in CI), with no frame dropped by the receive backlog; the cause is not found.
+        // This first contact between two leaves, seconds after the apply, went unanswered for 3 s in CI twice (three ARP
+        // requests), with no frame dropped by the receive backlog, and never on this machine in the runs since; the cause
+        // is not found. So a first failure is described (counters and state along the path) and the contact tried once
+        // more, 5 s later, watching where the ARP requests get to: a partition that lasts fails the test with both
+        // descriptions, a transient one is written to the test's output.
         var drops = BacklogDrops();
-        Assert.True(await lab.PingAsync(sender, lab.AddressOf(target), requests: 12), $"{sender} -> {target}: no echo reply; the receive backlog dropped {BacklogDrops() - drops} frames meanwhile");
+        var before = PathCounters.Read();
+        if (!await lab.PingAsync(sender, lab.AddressOf(target), requests: 12))
+        {
+            var firstAttempt = Describe(lab, naming, sender, target, before);
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var (answered, seen) = await PingWatchingAsync(lab, naming, sender, target);
+            Assert.True(answered, $"{sender} -> {target}: no echo reply, twice. First attempt: {firstAttempt}. Second, 5 s later: {seen}; {Describe(lab, naming, sender, target, before)}");
+            output.WriteLine($"{sender} -> {target}: the first contact was not answered within 3 s, the second was. First attempt: {firstAttempt}. Second: {seen}");
+        }
+
         Assert.True(lab.UdpArrives(sender, target, lab.AddressOf(target)), $"{sender} -> {target}: no datagram; the receive backlog dropped {BacklogDrops() - drops} frames meanwhile");
 
         // Forged source MAC and IP, across leaves: dropped from a protected zone, delivered from the unprotected one.
@@ -198,6 +211,84 @@ public sealed class BridgeTreeTests
         }
 
         return copies;
+    }
+
+    // Host-wide counters a lost frame could show up in: the receive backlog's drops and the neighbour tables' "table
+    // full" events (both tables are shared by every namespace on the host; a full one stops a zone from answering ARP).
+    private sealed record PathCounters(long Backlog, long ArpTableFull, long NdTableFull)
+    {
+        public static PathCounters Read() => new(BacklogDrops(), TableFulls("arp_cache"), TableFulls("ndisc_cache"));
+
+        // /proc/net/stat/*_cache: a header, then one line of hex counters per processor; "table_fulls" is a column.
+        private static long TableFulls(string table)
+        {
+            var lines = File.ReadAllLines($"/proc/net/stat/{table}");
+            var column = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "table_fulls");
+            return column < 0 ? -1 : lines.Skip(1).Sum(l => Convert.ToInt64(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[column], 16));
+        }
+    }
+
+    // What the path from one zone to another looks like now: counters since before, each port's bridge state and drop
+    // counters (the sender's port, both trunks, the target's port), both zones' neighbour entries, whether the
+    // sender's port is found in its protection sets, and whether bridged frames also pass iptables (br_netfilter).
+    private static string Describe(LinuxLab lab, LinuxNaming naming, string sender, string target, PathCounters before)
+    {
+        var now = PathCounters.Read();
+        var text = new StringBuilder($"backlog drops +{now.Backlog - before.Backlog}, ARP table full +{now.ArpTableFull - before.ArpTableFull}, ND table full +{now.NdTableFull - before.NdTableFull}");
+        string Sys(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "-";
+        var senderEnd = naming.VnicHostEnd(sender, "net0");
+        var targetEnd = naming.VnicHostEnd(target, "net0");
+        var (senderLeaf, targetLeaf) = (Master(senderEnd), Master(targetEnd));
+        foreach (var link in new[] { senderEnd, naming.TrunkLeafEnd(senderLeaf), naming.TrunkRootEnd(senderLeaf), naming.TrunkRootEnd(targetLeaf), naming.TrunkLeafEnd(targetLeaf), targetEnd })
+        {
+            var sys = $"/sys/class/net/{link}";
+            text.Append($"; {link} on {Master(link)}: port state {Sys($"{sys}/brport/state")}, rx/tx dropped {Sys($"{sys}/statistics/rx_dropped")}/{Sys($"{sys}/statistics/tx_dropped")}");
+        }
+
+        foreach (var zone in new[] { sender, target })
+        {
+            text.Append($"; neighbours of {zone}: [{Run("/usr/sbin/ip", "-n", lab.Netns(zone), "-4", "neigh", "show").Replace('\n', ',').Trim(',')}]");
+        }
+
+        var table = naming.NftTable;
+        text.Append($"; {senderEnd} in macs: {(Run("/usr/sbin/nft", "get", "element", "bridge", table, "macs", $"{{ \"{senderEnd}\" . {lab.MacOf(sender)} }}").Length > 0 ? "yes" : "no")}");
+        text.Append($", in allowed4: {(Run("/usr/sbin/nft", "get", "element", "bridge", table, "allowed4", $"{{ \"{senderEnd}\" . {lab.AddressOf(sender)} }}").Length > 0 ? "yes" : "no")}");
+        text.Append($"; bridge-nf-call-iptables {Sys("/proc/sys/net/bridge/bridge-nf-call-iptables")}, conntrack entries {Sys("/proc/sys/net/netfilter/nf_conntrack_count")}");
+        return text.ToString();
+    }
+
+    // Pings once more while capturing ARP requests from the sender at its own port and inside the target: where they get.
+    private static async Task<(bool Answered, string Seen)> PingWatchingAsync(LinuxLab lab, LinuxNaming naming, string sender, string target)
+    {
+        var engine = new SharpPcapCaptureEngine();
+        using var atPort = engine.Open(null, naming.VnicHostEnd(sender, "net0"));
+        using var inTarget = engine.Open(lab.Netns(target), "net0");
+        var filter = $"arp and src host {lab.AddressOf(sender)}";
+        atPort.SetFilter(filter);
+        inTarget.SetFilter(filter);
+        // Both forget each other first, so this is a first contact again (ARP requests, not a known MAC).
+        Run("/usr/sbin/ip", "-n", lab.Netns(sender), "neigh", "flush", "to", lab.AddressOf(target).ToString());
+        Run("/usr/sbin/ip", "-n", lab.Netns(target), "neigh", "flush", "to", lab.AddressOf(sender).ToString());
+        var answered = await lab.PingAsync(sender, lab.AddressOf(target), requests: 12);
+        await Task.Delay(200);
+        static int Count(ICaptureHandle handle)
+        {
+            var frames = 0;
+            while (handle.Receive((_, _) => frames++, 100) > 0)
+            {
+            }
+
+            return frames;
+        }
+
+        return (answered, $"{(answered ? "answered" : "not answered")}; ARP frames from {sender}: {Count(atPort)} at its port, {Count(inTarget)} inside {target}");
+    }
+
+    // Standard output of a command, "" when it fails.
+    private static string Run(string executable, params string[] args)
+    {
+        var (exit, stdout, _) = NamespacePair.RunAsync(executable, args).GetAwaiter().GetResult();
+        return exit == 0 ? stdout : "";
     }
 
     // The second column of /proc/net/softnet_stat summed over the processors: frames the receive backlog dropped.
