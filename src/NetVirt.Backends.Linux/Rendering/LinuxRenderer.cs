@@ -65,13 +65,13 @@ internal sealed class LinuxRenderer
         // The bridge's MTU: the largest of its ports' (VNICs and router legs), which only matters for frames the
         // bridge itself would send (none); set explicitly so that it does not follow the smallest port.
         var mtus = _model.Networks.Select(n => (Domain: new L2Domain(n.Over, n.Vlan), Mtu: n.EffectiveMtu))
-            .Concat(_model.Zones.SelectMany(z => z.Vnics).Where(v => _index.DomainOf(v) is not null).Select(v => (Domain: _index.DomainOf(v)!.Value, Mtu: _index.EffectiveMtu(v))))
+            .Concat(_model.Zones.SelectMany(z => z.Vnics).Where(v => _index.DomainOf(v) is not null).Select(v => (Domain: _index.DomainOf(v)!, Mtu: _index.EffectiveMtu(v))))
             .GroupBy(d => d.Domain)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Mtu));
         var bridges = new Dictionary<L2Domain, (string Name, int Mtu)>();
         var vnics = _model.Zones.SelectMany(z => z.Vnics.Select(v => (Zone: z.Name, Vnic: v)))
             .Where(x => _index.DomainOf(x.Vnic) is { } d && _index.IsEtherstub(d.Over))
-            .GroupBy(x => _index.DomainOf(x.Vnic)!.Value)
+            .GroupBy(x => _index.DomainOf(x.Vnic)!)
             .ToDictionary(g => g.Key, g => g.Select(x => VnicKey(x.Zone, x.Vnic.Name)).Distinct(StringComparer.Ordinal).ToList());
         var legs = _model.Networks.Where(n => _index.IsEtherstub(n.Over) && ModelIndex.RouterOf(n) is not null)
             .GroupBy(n => new L2Domain(n.Over, n.Vlan))

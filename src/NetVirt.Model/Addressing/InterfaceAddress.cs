@@ -9,7 +9,7 @@ namespace NetVirt.Model.Addressing;
 /// An address assigned to an interface together with its prefix length (<c>10.0.0.5/24</c>), as ipadm's
 /// <c>-a addr/plen</c> and <c>ip addr add</c> take it. Unlike <see cref="IPNetwork"/>, host bits are kept.
 /// </summary>
-public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLength)
+public sealed record InterfaceAddress(IPAddress Address, int PrefixLength)
 {
     /// <summary>Address family.</summary>
     public AddressFamily Family => Address.AddressFamily;
@@ -23,9 +23,9 @@ public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLeng
         TryParse(text, out var value) ? value : throw new FormatException($"'{text}' is not an address with prefix length (e.g. 10.0.0.5/24)");
 
     /// <summary>Parses <c>addr/plen</c>; false when the text is not exactly that.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? text, out InterfaceAddress value)
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out InterfaceAddress? value)
     {
-        value = default;
+        value = null;
         if (text is null)
         {
             return false;
