@@ -17,22 +17,29 @@ public sealed record LinuxCapabilities
     public int? NetdevMaxBacklog { get; init; }
 
     /// <summary>
-    /// The most neighbour entries the kernel keeps, ARP or IPv6 whichever is lower (<c>gc_thresh3</c>): one table per
-    /// family for the whole host, shared by every namespace (null: not known).
+    /// <c>net.ipv4.neigh.default.gc_thresh3</c>: the most ARP entries the kernel keeps. The ARP table is one table for
+    /// the whole host, shared by every namespace, and past this limit a zone or router that needs a new entry cannot
+    /// reach or answer a peer (null: not known, not checked).
     /// </summary>
-    public int? NeighbourTableLimit { get; init; }
+    public int? ArpTableLimit { get; init; }
+
+    /// <summary><c>net.ipv6.neigh.default.gc_thresh3</c>: the same for IPv6 neighbour entries (null: not known, not checked).</summary>
+    public int? NdTableLimit { get; init; }
+
+    /// <summary>The lower of <see cref="ArpTableLimit"/> and <see cref="NdTableLimit"/> (null: neither known).</summary>
+    public int? NeighbourTableLimit => ArpTableLimit is { } v4 ? (NdTableLimit is { } v6 ? Math.Min(v4, v6) : v4) : NdTableLimit;
 
     /// <summary>Reads the running kernel's features: <c>/proc/net/vlan</c> exists once 8021q is loaded or built in, and a module file can be loaded on demand.</summary>
     public static LinuxCapabilities Probe()
     {
         var release = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "";
         var module = release.Length > 0 && Directory.Exists($"/lib/modules/{release}/kernel/net/8021q");
-        var (v4, v6) = (Sysctl("net/ipv4/neigh/default/gc_thresh3"), Sysctl("net/ipv6/neigh/default/gc_thresh3"));
         return new LinuxCapabilities
         {
             Has8021q = Directory.Exists("/proc/net/vlan") || Directory.Exists("/sys/module/8021q") || module,
             NetdevMaxBacklog = Sysctl("net/core/netdev_max_backlog"),
-            NeighbourTableLimit = v4 is null ? v6 : v6 is null ? v4 : Math.Min(v4.Value, v6.Value),
+            ArpTableLimit = Sysctl("net/ipv4/neigh/default/gc_thresh3"),
+            NdTableLimit = Sysctl("net/ipv6/neigh/default/gc_thresh3"),
         };
     }
 

@@ -10,6 +10,7 @@ using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Model.Addressing;
 using NetVirt.Model.Validation;
+using NetVirt.Testing;
 using Xunit.Abstractions;
 
 namespace NetVirt.Integration.Linux;
@@ -50,32 +51,14 @@ public sealed class BridgeTreeTests(ITestOutputHelper output)
         return text.ToString();
     }
 
-    // A flood from one of the 2,009 ports is queued for the 2,008 others: the plan refuses the network while the host's
-    // receive backlog is smaller (LinuxCapabilities.NetdevMaxBacklog), so the test raises it, as the plan tells an
-    // operator to, and puts the value back afterwards.
-    private const string Backlog = "/proc/sys/net/core/netdev_max_backlog";
-
+    // A flood from one of the 2,009 ports is queued for the 2,008 others, and 2,000 zones need 4,000 entries in each of
+    // the host's neighbour tables: the plan refuses the network while the host's receive backlog or neighbour tables
+    // are smaller (LinuxRenderer), so the test raises them, as the plan tells an operator to, and puts them back.
     [LinuxRootFact]
     public async Task Network2000Ports_IsATreeOfBridges_ZonesOnDifferentLeavesTalk_ForgedFramesAreDropped_NoLoop_ShrinksToOneBridge_AndIsDestroyed()
     {
-        var backlog = File.ReadAllText(Backlog).Trim();
-        var raise = int.Parse(backlog, System.Globalization.CultureInfo.InvariantCulture) < 4096;
-        if (raise)
-        {
-            File.WriteAllText(Backlog, "4096");
-        }
-
-        try
-        {
-            await RunAsync();
-        }
-        finally
-        {
-            if (raise)
-            {
-                File.WriteAllText(Backlog, backlog);
-            }
-        }
+        using var limits = HostLimits.AtLeast(Zones, flooded: Zones + 8);
+        await RunAsync();
     }
 
     private async Task RunAsync()

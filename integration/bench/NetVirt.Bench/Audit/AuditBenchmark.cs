@@ -1,3 +1,4 @@
+using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -46,6 +47,9 @@ public sealed class AuditBenchmark : IBenchmark
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
         var inProcess = new List<string>();
         var processes = new List<string>();
+        // More than about 500 zones need bigger neighbour tables than the kernel's default (the plan refuses otherwise).
+        using var limits = HostLimits.AtLeast(sizes.Max());
+        Console.Write(limits.Raised);
         foreach (var n in sizes)
         {
             var (own, cli) = await MeasureAsync(engine, n, vlans, options, keep.Length == 0 ? null : Path.Combine(keep, $"{n}-zones"), cancellationToken);

@@ -1,3 +1,4 @@
+using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -39,6 +40,9 @@ public sealed class LinuxApplyBenchmark : IBenchmark
         var baseline = options.Get("baseline", "true") == "true";
         var threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var rows = new List<string>();
+        // More than about 500 zones need bigger neighbour tables than the kernel's default (the plan refuses otherwise).
+        using var limits = HostLimits.AtLeast(sizes.Max());
+        Console.Write(limits.Raised);
         foreach (var zones in sizes)
         {
             cancellationToken.ThrowIfCancellationRequested();

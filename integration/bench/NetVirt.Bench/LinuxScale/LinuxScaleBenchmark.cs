@@ -1,3 +1,4 @@
+using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using NetVirt.Backends.Commands;
@@ -39,35 +40,17 @@ public sealed class LinuxScaleBenchmark : IBenchmark
             throw new ArgumentException($"--cli {label}: {dll} does not exist (build it first)");
         }
 
-        // A domain past about 1,000 ports needs a receive backlog that holds its broadcasts (the plan refuses it
-        // otherwise): raised for the run as the plan tells an operator to, and put back afterwards.
-        const string Backlog = "/proc/sys/net/core/netdev_max_backlog";
-        // The ports a flood reaches, as the renderer counts them: the VNICs, the router's leg, both ends of each trunk
-        // (a domain of more than 1,000 ports is a tree of leaves of about 500 VNICs), less the sender. 10 VLANs of
-        // 1,000 zones are 1,001 ports each, a two-leaf tree whose floods reach 1,004.
+        // A domain past about 1,000 ports needs a receive backlog that holds its broadcasts, and more than about 500
+        // zones need bigger neighbour tables (the plan refuses both otherwise): raised for the run as the plan tells an
+        // operator to, and put back afterwards. The ports a flood reaches, as the renderer counts them: the VNICs, the
+        // router's leg, both ends of each trunk (a domain of more than 1,000 ports is a tree of leaves of about 500
+        // VNICs), less the sender. 10 VLANs of 1,000 zones are 1,001 ports each, a two-leaf tree whose floods reach 1,004.
         var largestDomain = (sizes.Max() + networks - 1) / networks;
         var leaves = largestDomain + 1 > 1000 ? (largestDomain + 499) / 500 : 0;
         var flooded = largestDomain + (2 * leaves);
-        var backlog = File.ReadAllText(Backlog).Trim();
-        var needed = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * flooded));
-        var raise = int.Parse(backlog, CultureInfo.InvariantCulture) < flooded;
-        if (raise)
-        {
-            Console.WriteLine($"net.core.netdev_max_backlog {backlog} -> {needed} for this run (a domain of {largestDomain:N0} VNICs floods {flooded:N0} ports)");
-            File.WriteAllText(Backlog, needed.ToString(CultureInfo.InvariantCulture));
-        }
-
-        try
-        {
-            return await RunAsync(sizes, rounds, networks, parts, threads, clis, cancellationToken);
-        }
-        finally
-        {
-            if (raise)
-            {
-                File.WriteAllText(Backlog, backlog);
-            }
-        }
+        using var limits = HostLimits.AtLeast(sizes.Max(), flooded > 1000 ? flooded : 0);
+        Console.Write(limits.Raised);
+        return await RunAsync(sizes, rounds, networks, parts, threads, clis, cancellationToken);
     }
 
     private static async Task<int> RunAsync(

@@ -149,6 +149,30 @@ public sealed class LinuxBridgeTreeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Render_MoreVnicsThanTheHostsNeighbourTablesHold_IsAProblemPerFamilyNamingTheSysctl_AndFitsOnceRaised()
+    {
+        var context = new LinuxContext(new LinuxNaming("nv"), LinuxTools.Default);
+        var zones = LinuxHarness.Resolve(Models.Parse(OneNetwork(600)));
+
+        // 600 VNICs with IPv4 and IPv6: 1,200 entries per table, one for each zone's gateway and the gateway's for it.
+        var refused = LinuxRenderer.Render(zones, context, new LinuxCapabilities { ArpTableLimit = 1024, NdTableLimit = 1024 });
+        var ipv6Only = LinuxRenderer.Render(zones, context, new LinuxCapabilities { ArpTableLimit = 1200, NdTableLimit = 1199 });
+        var raised = LinuxRenderer.Render(zones, context, new LinuxCapabilities { ArpTableLimit = 1200, NdTableLimit = 4096 });
+        var unknown = LinuxRenderer.Render(zones, context, new LinuxCapabilities());
+
+        Assert.Equal(2, refused.Problems.Count);
+        Assert.All(refused.Problems, p => Assert.Equal("this host", p.Subject));
+        var arp = Assert.Single(refused.Problems, p => p.Message.Contains("ARP table", StringComparison.Ordinal));
+        Assert.Contains("600 VNICs with IPv4 addresses", arp.Message);
+        Assert.Contains("net.ipv4.neigh.default.gc_thresh3 = 1,024", arp.Message);
+        Assert.Contains("at least 1,200", arp.Message);
+        Assert.Contains("sysctl -w net.ipv4.neigh.default.gc_thresh3=4096 net.ipv4.neigh.default.gc_thresh2=2048", arp.Message);
+        Assert.Contains("net.ipv6.neigh.default.gc_thresh3 = 1,199", Assert.Single(ipv6Only.Problems).Message);
+        Assert.Empty(raised.Problems);
+        Assert.Empty(unknown.Problems);
+    }
+
+    [Fact]
     public void Plan_GrowingByOneVnic_MovesNoneWhileTheLeavesStayAndFewWhenOneIsAdded()
     {
         var vnics = Enumerable.Range(0, 3999).Select(i => $"z{i}/net0").ToList();

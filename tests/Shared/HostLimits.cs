@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace NetVirt.Testing;
+
+/// <summary>
+/// Host-wide kernel limits that many zones need and a Linux plan refuses to go past (LinuxRenderer): the receive
+/// backlog a bridge's flood waits in, and the ARP and IPv6 neighbour tables, one of each for the whole host. Raised for a
+/// test's or a benchmark's run as the plan tells an operator to, never lowered, and put back on dispose. Compiled into
+/// the bench project, which the integration tests reference.
+/// </summary>
+public sealed class HostLimits : IDisposable
+{
+    private const string Backlog = "/proc/sys/net/core/netdev_max_backlog";
+
+    private readonly List<(string Path, string Value)> _restore = [];
+
+    private HostLimits()
+    {
+    }
+
+    /// <summary>What was raised, one line per sysctl ("" when nothing was).</summary>
+    public string Raised { get; private set; } = "";
+
+    /// <summary>
+    /// Raises what <paramref name="vnics"/> VNICs with addresses of both families need (two neighbour entries each: the
+    /// zone's for its gateway or peer and the peer's for it) and, when <paramref name="flooded"/> &gt; 0, a backlog that
+    /// holds a flood to that many ports; the values suggested are the plan's (powers of two with room).
+    /// </summary>
+    public static HostLimits AtLeast(int vnics, int flooded = 0)
+    {
+        var limits = new HostLimits();
+        if (flooded > 0)
+        {
+            limits.Raise(Backlog, flooded, Suggest(flooded));
+        }
+
+        foreach (var family in new[] { "ipv4", "ipv6" })
+        {
+            var table = $"/proc/sys/net/{family}/neigh/default/";
+            if (limits.Raise(table + "gc_thresh3", 2 * vnics, Suggest(2 * vnics)))
+            {
+                // Forced collection starts at gc_thresh2: half the table, as the plan suggests.
+                limits.Raise(table + "gc_thresh2", Suggest(2 * vnics) / 2, Suggest(2 * vnics) / 2);
+            }
+        }
+
+        return limits;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var (path, value) in Enumerable.Reverse(_restore))
+        {
+            File.WriteAllText(path, value);
+        }
+
+        _restore.Clear();
+    }
+
+    private static int Suggest(int needed) => (int)BitOperations.RoundUpToPowerOf2((uint)(2 * needed));
+
+    // Sets path to value when it holds less than needed; true when it did.
+    private bool Raise(string path, int needed, int value)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var current = File.ReadAllText(path).Trim();
+        if (int.Parse(current, CultureInfo.InvariantCulture) >= needed)
+        {
+            return false;
+        }
+
+        File.WriteAllText(path, value.ToString(CultureInfo.InvariantCulture));
+        _restore.Add((path, current));
+        Raised += $"{path["/proc/sys/".Length..].Replace('/', '.')} {current} -> {value}\n";
+        return true;
+    }
+}
