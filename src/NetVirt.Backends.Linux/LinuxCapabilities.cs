@@ -26,6 +26,18 @@ public sealed record LinuxCapabilities
     /// <summary><c>net.ipv6.neigh.default.gc_thresh3</c>: the same for IPv6 neighbour entries (null: not known, not checked).</summary>
     public int? NdTableLimit { get; init; }
 
+    /// <summary>
+    /// Entries a VNIC needs in its family's neighbour table: the zone's for its gateway or peer, and the gateway's or
+    /// peer's for it.
+    /// </summary>
+    public const int NeighbourEntriesPerVnic = 2;
+
+    /// <summary>
+    /// The value to suggest for a host-wide limit that must hold <paramref name="needed"/>: twice it, for the traffic
+    /// around it, rounded up to a power of two. One rule for the plan's messages and for the tests that raise limits.
+    /// </summary>
+    public static int Suggest(int needed) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * needed));
+
     /// <summary>The lower of <see cref="ArpTableLimit"/> and <see cref="NdTableLimit"/> (null: neither known).</summary>
     public int? NeighbourTableLimit => ArpTableLimit is { } v4 ? (NdTableLimit is { } v6 ? Math.Min(v4, v6) : v4) : NdTableLimit;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Numerics;
+using NetVirt.Backends.Linux;
 
 namespace NetVirt.Testing;
 
@@ -23,25 +23,27 @@ public sealed class HostLimits : IDisposable
     public string Raised { get; private set; } = "";
 
     /// <summary>
-    /// Raises what <paramref name="vnics"/> VNICs with addresses of both families need (two neighbour entries each: the
-    /// zone's for its gateway or peer and the peer's for it) and, when <paramref name="flooded"/> &gt; 0, a backlog that
-    /// holds a flood to that many ports; the values suggested are the plan's (powers of two with room).
+    /// Raises what <paramref name="vnics"/> VNICs with addresses of both families need in the neighbour tables and, when
+    /// <paramref name="flooded"/> &gt; 0, a backlog that holds a flood to that many ports: the plan's rules and the
+    /// values it suggests (<see cref="LinuxCapabilities"/>).
     /// </summary>
     public static HostLimits AtLeast(int vnics, int flooded = 0)
     {
         var limits = new HostLimits();
         if (flooded > 0)
         {
-            limits.Raise(Backlog, flooded, Suggest(flooded));
+            limits.Raise(Backlog, flooded, LinuxCapabilities.Suggest(flooded));
         }
 
         foreach (var family in new[] { "ipv4", "ipv6" })
         {
             var table = $"/proc/sys/net/{family}/neigh/default/";
-            if (limits.Raise(table + "gc_thresh3", 2 * vnics, Suggest(2 * vnics)))
+            var needed = LinuxCapabilities.NeighbourEntriesPerVnic * vnics;
+            var suggested = LinuxCapabilities.Suggest(needed);
+            if (limits.Raise(table + "gc_thresh3", needed, suggested))
             {
                 // Forced collection starts at gc_thresh2: half the table, as the plan suggests.
-                limits.Raise(table + "gc_thresh2", Suggest(2 * vnics) / 2, Suggest(2 * vnics) / 2);
+                limits.Raise(table + "gc_thresh2", suggested / 2, suggested / 2);
             }
         }
 
@@ -58,8 +60,6 @@ public sealed class HostLimits : IDisposable
 
         _restore.Clear();
     }
-
-    private static int Suggest(int needed) => (int)BitOperations.RoundUpToPowerOf2((uint)(2 * needed));
 
     // Sets path to value when it holds less than needed; true when it did.
     private bool Raise(string path, int needed, int value)

@@ -112,25 +112,27 @@ internal sealed class LinuxRenderer
     /// </summary>
     private void CheckNeighbourTables()
     {
-        foreach (var (family, limit, table, sysctl) in new[]
+        var (ipv4, ipv6) = (0, 0);
+        foreach (var vnic in _model.Zones.SelectMany(z => z.Vnics))
         {
-            (AddressFamily.InterNetwork, _capabilities.ArpTableLimit, "ARP table", "net.ipv4.neigh.default"),
-            (AddressFamily.InterNetworkV6, _capabilities.NdTableLimit, "IPv6 neighbour table", "net.ipv6.neigh.default"),
+            var addresses = _index.InterfaceAddresses(vnic);
+            ipv4 += addresses.Any(a => a.Address.Family == AddressFamily.InterNetwork) ? 1 : 0;
+            ipv6 += addresses.Any(a => a.Address.Family == AddressFamily.InterNetworkV6) ? 1 : 0;
+        }
+
+        foreach (var (vnics, limit, family, table, sysctl) in new[]
+        {
+            (ipv4, _capabilities.ArpTableLimit, "IPv4", "ARP table", "net.ipv4.neigh.default"),
+            (ipv6, _capabilities.NdTableLimit, "IPv6", "IPv6 neighbour table", "net.ipv6.neigh.default"),
         })
         {
-            if (limit is not { } max)
+            var needed = LinuxCapabilities.NeighbourEntriesPerVnic * vnics;
+            if (limit is { } max && needed > max)
             {
-                continue;
-            }
-
-            var vnics = _model.Zones.SelectMany(z => z.Vnics).Count(v => _index.InterfaceAddresses(v).Any(a => a.Address.Family == family));
-            var needed = 2 * vnics;
-            if (needed > max)
-            {
-                var suggested = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * needed));
+                var suggested = LinuxCapabilities.Suggest(needed);
                 _rendered.Problem(
                     "this host",
-                    $"has {vnics:N0} VNICs with {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} addresses, and each that talks needs an entry in the kernel's {table} "
+                    $"has {vnics:N0} VNICs with {family} addresses, and each that talks needs an entry in the kernel's {table} "
                     + $"for its gateway or peer and the gateway or peer one for it, {needed:N0} in all; the kernel keeps one {table} for the whole host, "
                     + $"shared by every namespace, with at most {sysctl}.gc_thresh3 = {max:N0} entries, and refuses new ones past it, so zones would stop reaching "
                     + $"their gateways and each other: raise it to at least {needed:N0} (sysctl -w {sysctl}.gc_thresh3={suggested} {sysctl}.gc_thresh2={suggested / 2}, "
@@ -214,7 +216,7 @@ internal sealed class LinuxRenderer
                 $"has {flooded + 1:N0} bridge ports on etherstub {domain.Over} VLAN {domain.Vlan}: a bridge floods every broadcast and multicast frame "
                 + $"(ARP, IPv6 neighbour discovery) to all other {flooded:N0} ports at once, and each copy waits in the host's receive backlog, "
                 + $"net.core.netdev_max_backlog = {backlog:N0} frames, so the copies beyond it would be lost and zones would not find each other: "
-                + $"raise it to at least {flooded:N0} (sysctl -w net.core.netdev_max_backlog={BacklogFor(flooded)}, and in /etc/sysctl.d to keep it) "
+                + $"raise it to at least {flooded:N0} (sysctl -w net.core.netdev_max_backlog={LinuxCapabilities.Suggest(flooded)}, and in /etc/sysctl.d to keep it) "
                 + "or spread the zones over more networks (VLANs)");
         }
 
@@ -235,9 +237,6 @@ internal sealed class LinuxRenderer
         var networks = _model.Networks.Where(n => n.Over == domain.Over && n.Vlan == domain.Vlan).Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
         return networks.Count > 0 ? $"network {string.Join(", ", networks)}" : $"L2 domain {domain}";
     }
-
-    // The backlog to suggest: the flood with room for the traffic around it, rounded up to a power of two.
-    private static int BacklogFor(int flooded) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * flooded));
 
     /// <summary>The bridge a VNIC of <paramref name="domain"/> is a port of: the domain's, or its leaf in a tree.</summary>
     private string BridgeOf(L2Domain domain, string zone, string vnic) =>
