@@ -107,7 +107,7 @@ internal sealed class LinuxRenderer
     /// holding at most its <c>gc_thresh3</c> entries, and refuses new entries past it (entries used in the last 5 s
     /// cannot be evicted). A zone that talks needs an entry for its gateway or peer, and the gateway or peer one for it:
     /// two per VNIC of the family. Measured at the default 1,024: 1,000 zones pinging their gateways at once, 488 got no
-    /// answer (5,839 refused entries); with the limit at 8,192, none failed. So a host whose VNICs need more than the
+    /// answer (5,856 refused entries; benchmark `neighbours`); with the limit at 8,192, none failed. So a host whose VNICs need more than the
     /// limit is a problem before anything changes, as the receive backlog is.
     /// </summary>
     private void CheckNeighbourTables()

@@ -144,7 +144,7 @@ public sealed class CliStartBenchmark : IBenchmark
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         // Above the benchmark's build, else above the working directory (a copy of the build elsewhere).
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
