@@ -18,11 +18,7 @@ public sealed class ObservationAheadTests : IDisposable
     [Fact]
     public async Task ApplyWithAReadingAhead_HoldsTheLockFromTheStart_PlansAgainstTheReading_ReleasesItOnDispose()
     {
-        var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
-        foreach (var zone in IllumosSampleModel.ZoneNames)
-        {
-            host.AddZone(zone);
-        }
+        var host = IllumosSampleModel.Host();
 
         var store = database.Open();
         var reconciler = new Reconciler(store, new IllumosBackend(host, new IllumosBackendOptions { Variant = IllumosVariant.SmartOs }));

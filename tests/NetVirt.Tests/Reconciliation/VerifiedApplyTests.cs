@@ -38,11 +38,7 @@ public sealed class VerifiedApplyTests : IDisposable
 
     private async Task<(SimulatedIllumosHost Host, Reconciler Reconciler, NetVirt.Store.NetVirtStore Store)> AppliedSampleAsync()
     {
-        var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
-        foreach (var zone in IllumosSampleModel.ZoneNames)
-        {
-            host.AddZone(zone);
-        }
+        var host = IllumosSampleModel.Host();
 
         var store = database.Open();
         store.Replace(Models.Sample(), HostTarget.Illumos);

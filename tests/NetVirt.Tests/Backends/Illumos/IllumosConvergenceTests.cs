@@ -19,11 +19,7 @@ public sealed class IllumosConvergenceTests
 
     private static (SimulatedIllumosHost Host, IllumosBackend Backend, InMemoryApplyJournal Journal) NewHost(IllumosVariant variant)
     {
-        var host = SimulatedIllumosHost.Create(variant);
-        foreach (var zone in IllumosSampleModel.ZoneNames)
-        {
-            host.AddZone(zone);
-        }
+        var host = IllumosSampleModel.Host(variant);
 
         host.AddZone("bystander");
         return (host, new IllumosBackend(host, new IllumosBackendOptions { Variant = variant }), new InMemoryApplyJournal());

@@ -17,11 +17,7 @@ public sealed class IllumosOwnershipTests
 
     private static (SimulatedIllumosHost Host, InMemoryApplyJournal Journal) NewHost()
     {
-        var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
-        foreach (var zone in IllumosSampleModel.ZoneNames)
-        {
-            host.AddZone(zone);
-        }
+        var host = IllumosSampleModel.Host();
 
         return (host, new InMemoryApplyJournal());
     }

@@ -1,3 +1,4 @@
+using NetVirt.Backends.Illumos;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
 using NetVirt.Tests.Support;
@@ -18,6 +19,18 @@ public static class IllumosSampleModel
     public static NetworkModel Build() => Resolved.Value;
 
     public static IEnumerable<string> ZoneNames => Build().Zones.Select(z => z.Name);
+
+    /// <summary>A simulated host of <paramref name="variant"/> with the sample's zones installed and running.</summary>
+    public static SimulatedIllumosHost Host(IllumosVariant variant = IllumosVariant.SmartOs)
+    {
+        var host = SimulatedIllumosHost.Create(variant);
+        foreach (var zone in ZoneNames)
+        {
+            host.AddZone(zone);
+        }
+
+        return host;
+    }
 
     /// <summary>The model with one VNIC changed.</summary>
     public static NetworkModel WithVnic(NetworkModel model, string zone, string vnic, Func<VnicSpec, VnicSpec> change) => model with

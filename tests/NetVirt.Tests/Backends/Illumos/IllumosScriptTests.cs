@@ -42,11 +42,7 @@ public sealed class IllumosScriptTests
     [Fact]
     public async Task Write_ChangePlan_MatchesGoldenWithReplaceAndDisruption()
     {
-        var host = SimulatedIllumosHost.Create(IllumosVariant.SmartOs);
-        foreach (var zone in IllumosSampleModel.ZoneNames)
-        {
-            host.AddZone(zone);
-        }
+        var host = IllumosSampleModel.Host();
 
         var backend = new IllumosBackend(host, new IllumosBackendOptions { Variant = IllumosVariant.SmartOs });
         var model = IllumosSampleModel.Build();
