@@ -9,7 +9,7 @@ namespace NetVirt.Cni;
 public static class CniPlugin
 {
     /// <summary>Runs one execution.</summary>
-    public static async Task<CniOutcome> RunAsync(Func<string, string?> environment, ReadOnlyMemory<byte> stdin, IDaemonClient daemon, CancellationToken cancellationToken = default)
+    public static CniOutcome Run(Func<string, string?> environment, ReadOnlySpan<byte> stdin, IDaemonClient daemon)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(daemon);
@@ -22,7 +22,7 @@ public static class CniPlugin
                 return new CniOutcome(0, CniResultWriter.Version());
             }
 
-            config = PluginConfig.Parse(stdin.Span);
+            config = PluginConfig.Parse(stdin);
             var version = config.CniVersion;
             if (env.Command is CniCommand.Status or CniCommand.Gc && !CniVersions.HasStatusAndGc(version))
             {
@@ -35,7 +35,7 @@ public static class CniPlugin
             }
 
             var request = BuildRequest(env, config);
-            var result = await daemon.SendAsync(config.Socket, env.Command, request, cancellationToken).ConfigureAwait(false);
+            var result = daemon.Send(config.Socket, env.Command, request);
             return env.Command == CniCommand.Add
                 ? new CniOutcome(0, CniResultWriter.Result(version, result ?? throw new CniException(CniErrorCode.IoFailure, "the NetVirt daemon answered ADD without a result"), config.Dns, config.PrevResult))
                 : new CniOutcome(0, "");
@@ -43,7 +43,7 @@ public static class CniPlugin
         catch (CniException ex)
         {
             // The spec answers an error in the configuration's version, also when the configuration itself is what failed.
-            var version = config?.CniVersion ?? PluginConfig.DeclaredVersion(stdin.Span) ?? CniVersions.Latest;
+            var version = config?.CniVersion ?? PluginConfig.DeclaredVersion(stdin) ?? CniVersions.Latest;
             return new CniOutcome(1, CniResultWriter.Error(version, ex.Code, ex.Message, ex.Details));
         }
     }

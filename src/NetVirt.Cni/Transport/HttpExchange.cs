@@ -12,19 +12,18 @@ public static class HttpExchange
     /// <summary>A response: its status code and body.</summary>
     public sealed record Response(int Status, byte[] Body);
 
-    /// <summary>Sends the request on <paramref name="socket"/> and reads the whole response.</summary>
-    public static async Task<Response> PostAsync(Socket socket, string path, byte[] body, CancellationToken cancellationToken)
+    /// <summary>Sends the request on <paramref name="socket"/> and reads the whole response (blocking, within the socket's timeouts).</summary>
+    public static Response Post(Socket socket, string path, byte[] body)
     {
         var head = Encoding.ASCII.GetBytes(
             $"POST {path} HTTP/1.1\r\nHost: netvirt\r\nContent-Type: application/json\r\nContent-Length: {body.Length.ToString(CultureInfo.InvariantCulture)}\r\nConnection: close\r\n\r\n");
-        await socket.SendAsync(head, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(body, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        socket.Send([new ArraySegment<byte>(head), new ArraySegment<byte>(body)], SocketFlags.None);
 
         using var received = new MemoryStream();
         var buffer = new byte[16384];
         while (true)
         {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var n = socket.Receive(buffer, SocketFlags.None);
             if (n == 0)
             {
                 break;

@@ -18,35 +18,39 @@ public sealed class UnixSocketDaemonClient : IDaemonClient
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     /// <inheritdoc />
-    public async Task<AttachmentResult?> SendAsync(string? socket, CniCommand command, AttachmentRequest request, CancellationToken cancellationToken)
+    public AttachmentResult? Send(string? socket, CniCommand command, AttachmentRequest request)
     {
         var path = socket ?? Environment.GetEnvironmentVariable("NETVIRT_CNI_SOCKET") ?? DefaultSocket;
         var body = JsonSerializer.SerializeToUtf8Bytes(request, CniJsonContext.Default.AttachmentRequest);
         HttpExchange.Response response;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        try
         {
-            timeout.CancelAfter(Timeout);
-            try
+            // Blocking calls with timeouts, not async ones: async sockets start the runtime's thread pool and its epoll
+            // thread, a millisecond of every execution's start. The daemon answers only when done, so one receive
+            // waits for the whole of an ADD.
+            using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             {
-                using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await s.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token).ConfigureAwait(false);
-                response = await HttpExchange.PostAsync(s, $"/cni/{command.ToString().ToLowerInvariant()}", body, timeout.Token).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
+                SendTimeout = (int)Timeout.TotalMilliseconds,
+                ReceiveTimeout = (int)Timeout.TotalMilliseconds,
+            };
+            s.Connect(new UnixDomainSocketEndPoint(path));
+            response = HttpExchange.Post(s, $"/cni/{command.ToString().ToLowerInvariant()}", body);
+        }
+        catch (SocketException ex)
+        {
+            var why = ex.SocketErrorCode switch
             {
-                var why = ex.SocketErrorCode switch
-                {
-                    SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when !File.Exists(path) => "there is no socket there",
-                    SocketError.ConnectionRefused => "nothing listens on it",
-                    SocketError.AccessDenied => "permission denied (the socket is root's)",
-                    _ => ex.Message,
-                };
-                throw Unreachable(path, why, ex);
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or FormatException)
-            {
-                throw Unreachable(path, ex is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : ex.Message, ex);
-            }
+                SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when !File.Exists(path) => "there is no socket there",
+                SocketError.ConnectionRefused => "nothing listens on it",
+                SocketError.AccessDenied => "permission denied (the socket is root's)",
+                SocketError.TimedOut or SocketError.WouldBlock => $"no answer within {Timeout.TotalSeconds:0} s",
+                _ => ex.Message,
+            };
+            throw Unreachable(path, why, ex);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException)
+        {
+            throw Unreachable(path, ex.Message, ex);
         }
 
         if (response.Status is >= 200 and < 300)

@@ -19,26 +19,26 @@ public sealed class CniPluginTests
     private static string Config(string version = "1.0.0", string extra = "") =>
         $$"""{"cniVersion": "{{version}}", "name": "acme-net", "type": "netvirt", "network": "acme"{{extra}}}""";
 
-    private static async Task<(CniOutcome Outcome, JsonElement Json)> Run(IDictionary<string, string> env, string stdin, FakeDaemon? daemon = null)
+    private static (CniOutcome Outcome, JsonElement Json) Run(IDictionary<string, string> env, string stdin, FakeDaemon? daemon = null)
     {
-        var outcome = await CniPlugin.RunAsync(name => env.TryGetValue(name, out var v) ? v : null, Encoding.UTF8.GetBytes(stdin), daemon ?? new FakeDaemon());
+        var outcome = CniPlugin.Run(name => env.TryGetValue(name, out var v) ? v : null, Encoding.UTF8.GetBytes(stdin), daemon ?? new FakeDaemon());
         return (outcome, outcome.Stdout.Length == 0 ? default : JsonDocument.Parse(outcome.Stdout).RootElement.Clone());
     }
 
     [Fact]
-    public async Task Version_ReportsEverySupportedVersion()
+    public void Version_ReportsEverySupportedVersion()
     {
-        var (outcome, json) = await Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "VERSION" }, "");
+        var (outcome, json) = Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "VERSION" }, "");
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal("1.1.0", json.GetProperty("cniVersion").GetString());
         Assert.Equal(["0.4.0", "1.0.0", "1.1.0"], json.GetProperty("supportedVersions").EnumerateArray().Select(v => v.GetString()));
     }
 
     [Fact]
-    public async Task Add_SendsTheRequestAndWritesTheResultInTheConfigsVersion()
+    public void Add_SendsTheRequestAndWritesTheResultInTheConfigsVersion()
     {
         var daemon = new FakeDaemon();
-        var (outcome, json) = await Run(Env("ADD", "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-1;FOO=bar"), Config(), daemon);
+        var (outcome, json) = Run(Env("ADD", "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-1;FOO=bar"), Config(), daemon);
         Assert.Equal(0, outcome.ExitCode);
         var (socket, command, request) = Assert.Single(daemon.Sent);
         Assert.Null(socket);
@@ -58,19 +58,19 @@ public sealed class CniPluginTests
     }
 
     [Fact]
-    public async Task Add_Version040_HasIpVersions_And110_HasMtu()
+    public void Add_Version040_HasIpVersions_And110_HasMtu()
     {
-        var (_, old) = await Run(Env("ADD"), Config("0.4.0"));
+        var (_, old) = Run(Env("ADD"), Config("0.4.0"));
         Assert.Equal(["4", "6"], old.GetProperty("ips").EnumerateArray().Select(i => i.GetProperty("version").GetString()));
-        var (_, current) = await Run(Env("ADD"), Config("1.1.0"));
+        var (_, current) = Run(Env("ADD"), Config("1.1.0"));
         Assert.Equal(1500, current.GetProperty("interfaces")[1].GetProperty("mtu").GetInt32());
     }
 
     [Fact]
-    public async Task Add_WithPrevResultAndDns_PassesThemThroughAndShiftsInterfaceIndices()
+    public void Add_WithPrevResultAndDns_PassesThemThroughAndShiftsInterfaceIndices()
     {
         var prev = """, "prevResult": {"cniVersion": "1.0.0", "interfaces": [{"name": "lo"}], "ips": [{"address": "127.0.0.2/8", "interface": 0}], "routes": []}""";
-        var (outcome, json) = await Run(Env("ADD"), Config(extra: prev + """, "dns": {"nameservers": ["10.100.0.53"]}"""));
+        var (outcome, json) = Run(Env("ADD"), Config(extra: prev + """, "dns": {"nameservers": ["10.100.0.53"]}"""));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal(["lo", "nv-v1234", "eth0"], json.GetProperty("interfaces").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
         Assert.Equal([0, 2, 2], json.GetProperty("ips").EnumerateArray().Select(i => i.GetProperty("interface").GetInt32()));
@@ -78,10 +78,10 @@ public sealed class CniPluginTests
     }
 
     [Fact]
-    public async Task Add_RequestedAddressesMacAndBandwidth_ComeFromArgsAndRuntimeConfig()
+    public void Add_RequestedAddressesMacAndBandwidth_ComeFromArgsAndRuntimeConfig()
     {
         var daemon = new FakeDaemon();
-        await Run(Env("ADD", "IP=10.100.0.20,fd10::20;MAC=02:aa:bb:cc:dd:ee"),
+        Run(Env("ADD", "IP=10.100.0.20,fd10::20;MAC=02:aa:bb:cc:dd:ee"),
             Config(extra: """, "runtimeConfig": {"ips": ["10.100.0.21/24"], "bandwidth": {"ingressRate": 10000000, "egressRate": 10000000, "ingressBurst": 2147483647, "egressBurst": 2147483647}}"""), daemon);
         var request = daemon.Sent.Single().Request;
         Assert.Equal(["10.100.0.21/24", "10.100.0.20", "fd10::20"], request.Ips);
@@ -103,10 +103,10 @@ public sealed class CniPluginTests
     [InlineData("""{"cniVersion": "1.0.0", "name": "n" """, 6, "not valid JSON")]
     [InlineData("""[1, 2]""", 6, "JSON array")]
     [InlineData("", 6, "not valid JSON")]
-    public async Task Add_BadConfig_IsCniErrorWithItsCodeAndSendsNothing(string stdin, int code, string text)
+    public void Add_BadConfig_IsCniErrorWithItsCodeAndSendsNothing(string stdin, int code, string text)
     {
         var daemon = new FakeDaemon();
-        var (outcome, json) = await Run(Env("ADD"), stdin, daemon);
+        var (outcome, json) = Run(Env("ADD"), stdin, daemon);
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(code, json.GetProperty("code").GetInt32());
         Assert.Contains(text, json.GetProperty("msg").GetString() + (json.TryGetProperty("details", out var details) ? details.GetString() : ""), StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public sealed class CniPluginTests
     [InlineData("CNI_IFNAME", "a-name-longer-than-15", "not a valid Linux interface name")]
     [InlineData("CNI_ARGS", "FOO=bar", "unknown key 'FOO'")]
     [InlineData("CNI_ARGS", "justtext", "not a KEY=VALUE pair")]
-    public async Task Add_BadEnvironment_IsCode4(string variable, string? value, string text)
+    public void Add_BadEnvironment_IsCode4(string variable, string? value, string text)
     {
         var env = Env("ADD");
         if (value is null)
@@ -135,7 +135,7 @@ public sealed class CniPluginTests
             env[variable] = value;
         }
 
-        var (outcome, json) = await Run(env, Config());
+        var (outcome, json) = Run(env, Config());
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(4, json.GetProperty("code").GetInt32());
         Assert.Contains(text, json.GetProperty("msg").GetString(), StringComparison.Ordinal);
@@ -146,20 +146,20 @@ public sealed class CniPluginTests
     [InlineData("unknown key", "1.0.0", ", \"bogus\": 1")]
     [InlineData("portMappings", "0.4.0", ", \"runtimeConfig\": {\"portMappings\": []}")]
     [InlineData("bad nesting", "1.0.0", ", \"dns\": {\"x\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}")]
-    public async Task Add_ConfigError_IsAnsweredInTheConfigsVersion(string what, string version, string extra)
+    public void Add_ConfigError_IsAnsweredInTheConfigsVersion(string what, string version, string extra)
     {
-        var (outcome, json) = await Run(Env("ADD"), Config(version, extra));
+        var (outcome, json) = Run(Env("ADD"), Config(version, extra));
         Assert.True(outcome.ExitCode == 1, what);
         Assert.Equal(version, json.GetProperty("cniVersion").GetString());
     }
 
     [Fact]
-    public async Task Add_HugeConfig_IsRefusedByItsSizeAndSendsNothing()
+    public void Add_HugeConfig_IsRefusedByItsSizeAndSendsNothing()
     {
         // The defect: two million DNS servers (20 MB) were accepted, stored nowhere, and echoed back in the result.
         var servers = string.Join(",", Enumerable.Repeat("\"10.0.0.53\"", 2_000_000));
         var daemon = new FakeDaemon();
-        var (outcome, json) = await Run(Env("ADD"), Config(extra: $", \"dns\": {{\"nameservers\": [{servers}]}}"), daemon);
+        var (outcome, json) = Run(Env("ADD"), Config(extra: $", \"dns\": {{\"nameservers\": [{servers}]}}"), daemon);
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(7, json.GetProperty("code").GetInt32());
         Assert.Contains("larger than 1048576 bytes", json.GetProperty("msg").GetString(), StringComparison.Ordinal);
@@ -167,24 +167,24 @@ public sealed class CniPluginTests
     }
 
     [Fact]
-    public async Task Del_NeedsNoNamespace_AndPrintsNothing()
+    public void Del_NeedsNoNamespace_AndPrintsNothing()
     {
         var env = Env("DEL");
         env.Remove("CNI_NETNS");
         var daemon = new FakeDaemon();
-        var (outcome, _) = await Run(env, Config(), daemon);
+        var (outcome, _) = Run(env, Config(), daemon);
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal("", outcome.Stdout);
         Assert.Null(daemon.Sent.Single().Request.Netns);
         env["CNI_NETNS"] = "dummy"; // podman's placeholder; DEL does not look at it
-        Assert.Equal(0, (await Run(env, Config())).Outcome.ExitCode);
+        Assert.Equal(0, (Run(env, Config())).Outcome.ExitCode);
     }
 
     [Fact]
-    public async Task DaemonError_IsPrintedWithItsCode()
+    public void DaemonError_IsPrintedWithItsCode()
     {
         var daemon = new FakeDaemon { Error = new CniException(CniErrorCode.TryAgainLater, "the NetVirt daemon does not answer on /x.sock: nothing listens on it", "start it") };
-        var (outcome, json) = await Run(Env("ADD"), Config(), daemon);
+        var (outcome, json) = Run(Env("ADD"), Config(), daemon);
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal(11, json.GetProperty("code").GetInt32());
         Assert.Equal("start it", json.GetProperty("details").GetString());
@@ -192,26 +192,26 @@ public sealed class CniPluginTests
     }
 
     [Fact]
-    public async Task StatusAndGc_Need110()
+    public void StatusAndGc_Need110()
     {
-        var (old, json) = await Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "STATUS" }, Config("1.0.0"));
+        var (old, json) = Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "STATUS" }, Config("1.0.0"));
         Assert.Equal(1, json.GetProperty("code").GetInt32());
         var daemon = new FakeDaemon();
-        var (status, _) = await Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "STATUS" }, Config("1.1.0"), daemon);
+        var (status, _) = Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "STATUS" }, Config("1.1.0"), daemon);
         Assert.Equal(0, status.ExitCode);
-        var (gc, _) = await Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "GC" },
+        var (gc, _) = Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "GC" },
             Config("1.1.0", """, "cni.dev/valid-attachments": [{"containerID": "a", "ifname": "eth0"}]"""), daemon);
         Assert.Equal(0, gc.ExitCode);
         Assert.Equal([("a", "eth0")], daemon.Sent[^1].Request.ValidAttachments!.Select(a => (a.ContainerId, a.Ifname)));
-        var (noList, noListJson) = await Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "GC" }, Config("1.1.0"));
+        var (noList, noListJson) = Run(new Dictionary<string, string> { ["CNI_COMMAND"] = "GC" }, Config("1.1.0"));
         Assert.Equal(7, noListJson.GetProperty("code").GetInt32());
     }
 
     [Fact]
-    public async Task SocketFromConfig_GoesToTheDaemonClient()
+    public void SocketFromConfig_GoesToTheDaemonClient()
     {
         var daemon = new FakeDaemon();
-        await Run(Env("DEL"), Config(extra: """, "socket": "/tmp/nvt.sock" """), daemon);
+        Run(Env("DEL"), Config(extra: """, "socket": "/tmp/nvt.sock" """), daemon);
         Assert.Equal("/tmp/nvt.sock", daemon.Sent.Single().Socket);
     }
 }

@@ -17,9 +17,9 @@ public sealed class FakeDaemon : IDaemonClient
 
     public CniException? Error { get; set; }
 
-    public Task<AttachmentResult?> SendAsync(string? socket, CniCommand command, AttachmentRequest request, CancellationToken cancellationToken)
+    public AttachmentResult? Send(string? socket, CniCommand command, AttachmentRequest request)
     {
         Sent.Add((socket, command, request));
-        return Error is not null ? Task.FromException<AttachmentResult?>(Error) : Task.FromResult(command == CniCommand.Add ? Result : null);
+        return Error is not null ? throw Error : command == CniCommand.Add ? Result : null;
     }
 }
