@@ -220,7 +220,7 @@ public sealed class NetVirtDatabase
     /// server releases the lock when the session ends, also when its process is killed, so a crash never leaves a stale
     /// lock. On SQLite there are no sessions to lock: callers lock a file next to the database instead.
     /// </summary>
-    public IDisposable? TryLockSession(string name)
+    public IDisposable? TryLockSession(string name, bool shared = false)
     {
         if (_dialect is not PostgresDialect postgres)
         {
@@ -230,7 +230,7 @@ public sealed class NetVirtDatabase
         var connection = postgres.OpenListenConnection();
         try
         {
-            if (Dapper.SqlMapper.ExecuteScalar<bool>(connection, "SELECT pg_try_advisory_lock(@LockClass, @key)",
+            if (Dapper.SqlMapper.ExecuteScalar<bool>(connection, shared ? "SELECT pg_try_advisory_lock_shared(@LockClass, @key)" : "SELECT pg_try_advisory_lock(@LockClass, @key)",
                     new { PostgresDialect.LockClass, key = Dialect.LockHash("session/" + name) }))
             {
                 return connection;

@@ -14,8 +14,9 @@ namespace NetVirt.Api.Cni;
 /// The daemon's half of the CNI plugin: ADD stores the attachment (one IPAM transaction through the server's write gate)
 /// and realizes that one attachment at once; DEL removes its host side, then releases it in the store; CHECK compares
 /// the host with the store; GC detaches what the runtime no longer lists. Host work runs as a run of the reconcile
-/// service (kind <c>container</c>), so it never overlaps a whole-host apply of this server, and holds the database's
-/// apply lock against other processes' applies.
+/// service (kind <c>container</c>), keyed by the attachment: attachments of different containers run side by side, one
+/// attachment's calls one after the other, and none overlaps a whole-host apply of this server. Each holds the
+/// database's apply lock shared, against other processes' applies.
 /// </summary>
 /// <remarks>
 /// Order matters for a crash at any instant. ADD stores first, then realizes; when realizing fails it removes what it
@@ -168,7 +169,7 @@ public sealed class ContainerAttachments(ApiState state)
             .ConfigureAwait(false);
     }
 
-    /// <summary>Runs host work for one attachment as a run of the reconcile service, under the database's apply lock.</summary>
+    /// <summary>Runs host work for one attachment as a keyed run of the reconcile service, under the database's apply lock (shared).</summary>
     private async Task<T> OnHostAsync<T>(string action, ContainerAttachment? attachment, Func<IContainerBackend, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         using var phase = Phases.Start("cni host " + action);
@@ -180,7 +181,7 @@ public sealed class ContainerAttachments(ApiState state)
             {
                 var backend = context.Reconciler.Backend as IContainerBackend
                     ?? throw new BackendUnavailableException($"the {context.Reconciler.Backend.Target} backend cannot host containers (CNI attachments need the Linux backend)");
-                using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct).ConfigureAwait(false);
+                using var applyLock = await ApplyLock.AcquireAsync(context.Store.Database, null, Reconciler.LockTimeout, ct, shared: true).ConfigureAwait(false);
                 using var inRun = Phases.Start("cni work");
                 answer.SetResult(await work(backend, ct).ConfigureAwait(false));
                 return new ReconcileResult(true, "succeeded", attachment?.Generation, what, null);
@@ -191,7 +192,13 @@ public sealed class ContainerAttachments(ApiState state)
                 return new ReconcileResult(false, "failed", attachment?.Generation, what, ex.Message);
             }
         })
-        { CoalesceKey = null };
+        {
+            CoalesceKey = null,
+            // The backend's attach and detach touch only the attachment's own objects (its veth, addresses, routes,
+            // protection elements, shaping); what they share (the network's bridge, the protection table) they create
+            // with "exists" read as done.
+            ConcurrencyKey = attachment is null ? action : $"{attachment.Zone.Name}/{attachment.Interface}",
+        };
         var run = state.Reconcile.Enqueue(request);
         var done = await state.Reconcile.WaitAsync(run.Id, cancellationToken).ConfigureAwait(false);
         if (!answer.Task.IsCompleted)

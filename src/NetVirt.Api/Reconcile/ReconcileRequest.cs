@@ -2,7 +2,8 @@ namespace NetVirt.Api.Reconcile;
 
 /// <summary>
 /// A kind of job the reconcile service runs one at a time: apply, destroy, a drift check; an isolation audit is queued
-/// the same way. Requests with the same <see cref="CoalesceKey"/> that are still queued become one run.
+/// the same way. Requests with the same <see cref="CoalesceKey"/> that are still queued become one run. A request with a
+/// <see cref="ConcurrencyKey"/> (one container attachment) may run beside others that have one.
 /// </summary>
 /// <param name="Kind">Job kind, shown in <c>/runs</c>: <c>apply</c>, <c>destroy</c>, <c>drift</c>, ...</param>
 /// <param name="Trigger">What asked for it: <c>api</c>, <c>desired-state</c>, <c>resync</c>, <c>retry</c>.</param>
@@ -17,4 +18,11 @@ public sealed record ReconcileRequest(string Kind, string Trigger, Func<Reconcil
 
     /// <summary>True when a failure should be retried with backoff (automatic applies in <see cref="ReconcileMode.Auto"/>).</summary>
     public bool RetryOnFailure { get; init; }
+
+    /// <summary>
+    /// Null (the default): the run has the host to itself. Otherwise the run touches only what the key names (one
+    /// container's interface), so it may run beside other keyed runs, never beside one with the same key and never
+    /// beside a run without a key.
+    /// </summary>
+    public string? ConcurrencyKey { get; init; }
 }

@@ -6,7 +6,7 @@ public enum ReconcileRunState
     /// <summary>Waiting for its turn (or for its debounce or backoff delay).</summary>
     Queued,
 
-    /// <summary>Running now; only one run runs at a time.</summary>
+    /// <summary>Running now; only keyed runs (container attachments) run beside each other.</summary>
     Running,
 
     /// <summary>Finished and did what it was asked (an apply with nothing to do counts).</summary>

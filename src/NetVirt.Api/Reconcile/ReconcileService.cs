@@ -12,8 +12,12 @@ namespace NetVirt.Api.Reconcile;
 
 /// <summary>
 /// Theory of operation. Endpoints never touch the host: they write the desired state and ask this service for a
-/// run. Runs wait in one queue and execute one at a time, so two applies never race (across processes
-/// <see cref="ApplyLock"/> keeps that promise too). A request that matches a run still queued joins it instead of
+/// run. Runs wait in one queue and start in order, one at a time, so two applies never race (across processes
+/// <see cref="ApplyLock"/> keeps that promise too). The exception is runs with a
+/// <see cref="ReconcileRequest.ConcurrencyKey"/>: each touches one container attachment only, so up to
+/// <see cref="MaxConcurrentRuns"/> of them run side by side (a runtime starting containers in parallel is not held to
+/// one at a time), but never beside a run without a key, and a run without a key waits for them to finish while the
+/// keyed runs queued behind it wait for it. A request that matches a run still queued joins it instead of
 /// adding another, and automatic applies wait a short debounce first, so a burst of writes becomes one apply of the
 /// newest generation. When an automatic run fails, the next automatic attempt waits an exponential backoff with
 /// jitter (<see cref="Backoff"/>); an explicit request from an operator runs at once. With a resync interval the
@@ -31,7 +35,8 @@ public sealed partial class ReconcileService : BackgroundService
     private readonly object _gate = new();
     private readonly List<Entry> _queue = [];
     private readonly LinkedList<ReconcileRun> _finished = new();
-    private Entry? _running;
+    private readonly List<Entry> _running = [];
+    private readonly SemaphoreSlim _reconcilerGate = new(1, 1);
     private long _nextId;
     private int _failures;
     private DateTimeOffset? _retryAt;
@@ -57,6 +62,9 @@ public sealed partial class ReconcileService : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _random = random ?? Random.Shared.NextDouble;
     }
+
+    /// <summary>How many keyed runs (container attachments) may run at once: beyond this, they queue.</summary>
+    public const int MaxConcurrentRuns = 16;
 
     /// <summary>The scheduling options.</summary>
     public ReconcileOptions Options { get; }
@@ -213,7 +221,7 @@ public sealed partial class ReconcileService : BackgroundService
         Task<ReconcileRun> done;
         lock (_gate)
         {
-            var entry = _running is { } running && running.Id == id ? running : _queue.FirstOrDefault(e => e.Id == id);
+            var entry = _running.FirstOrDefault(e => e.Id == id) ?? _queue.FirstOrDefault(e => e.Id == id);
             if (entry is null)
             {
                 return _finished.FirstOrDefault(r => r.Id == id);
@@ -230,9 +238,9 @@ public sealed partial class ReconcileService : BackgroundService
     {
         lock (_gate)
         {
-            if (_running?.Id == id)
+            if (_running.FirstOrDefault(e => e.Id == id) is { } running)
             {
-                return _running.Snapshot();
+                return running.Snapshot();
             }
 
             return _queue.FirstOrDefault(e => e.Id == id)?.Snapshot() ?? _finished.FirstOrDefault(r => r.Id == id);
@@ -244,11 +252,7 @@ public sealed partial class ReconcileService : BackgroundService
     {
         lock (_gate)
         {
-            var all = _queue.Select(e => e.Snapshot()).Reverse();
-            if (_running is not null)
-            {
-                all = all.Append(_running.Snapshot());
-            }
+            var all = _queue.Select(e => e.Snapshot()).Reverse().Concat(_running.Select(e => e.Snapshot()).Reverse());
 
             return [.. all.Concat(_finished).Take(limit)];
         }
@@ -260,8 +264,8 @@ public sealed partial class ReconcileService : BackgroundService
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var state = _running is not null ? "running" : _retryAt > now ? "backing-off" : "idle";
-            return new ReconcileStatus(Options.Mode, state, _running?.Snapshot(), _queue.Count, _failures, _retryAt > now ? _retryAt : null,
+            var state = _running.Count > 0 ? "running" : _retryAt > now ? "backing-off" : "idle";
+            return new ReconcileStatus(Options.Mode, state, _running.FirstOrDefault()?.Snapshot(), _queue.Count, _failures, _retryAt > now ? _retryAt : null,
                 _finished.First?.Value, _lastApplied, Options.Resync, _nextResyncAt);
         }
     }
@@ -274,9 +278,10 @@ public sealed partial class ReconcileService : BackgroundService
             _nextResyncAt = Options.Resync is { } every ? _time.GetUtcNow() + every : null;
         }
 
+        var keyed = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            Entry? next;
+            var starting = new List<Entry>();
             DateTimeOffset? wakeAt;
             lock (_gate)
             {
@@ -288,29 +293,45 @@ public sealed partial class ReconcileService : BackgroundService
                     Enqueue(DriftRequest("resync"));
                 }
 
-                next = _queue.Where(e => e.NotBefore <= now).OrderBy(e => e.Id).FirstOrDefault();
-                if (next is not null)
+                // In order: the first due run that cannot start yet stops the scan, so none overtakes it.
+                foreach (var entry in _queue.Where(e => e.NotBefore <= now).OrderBy(e => e.Id).ToList())
                 {
-                    _queue.Remove(next);
-                    _running = next;
-                    next.StartedAt = now;
-                    wakeAt = null;
+                    if (!CanStart(entry.Request.ConcurrencyKey))
+                    {
+                        break;
+                    }
+
+                    _queue.Remove(entry);
+                    _running.Add(entry);
+                    entry.StartedAt = now;
+                    starting.Add(entry);
+                    if (entry.Request.ConcurrencyKey is null)
+                    {
+                        break;
+                    }
                 }
-                else
-                {
-                    wakeAt = _queue.Select(e => (DateTimeOffset?)e.NotBefore).Append(_nextResyncAt).Min();
-                }
+
+                // Nothing to start: wait for a wake-up (a request, a run that finished) or the next debounce, backoff or resync.
+                wakeAt = _queue.Where(e => e.NotBefore > now).Select(e => (DateTimeOffset?)e.NotBefore).Append(_nextResyncAt).Min();
             }
 
-            if (next is null)
+            if (starting.Count == 0)
             {
                 await WaitAsync(wakeAt, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
-            await RunAsync(next, stoppingToken).ConfigureAwait(false);
+            if (starting is [{ Request.ConcurrencyKey: null } alone])
+            {
+                await RunAsync(alone, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            keyed.RemoveAll(t => t.IsCompleted);
+            keyed.AddRange(starting.Select(entry => Task.Run(() => RunAsync(entry, stoppingToken), CancellationToken.None)));
         }
 
+        await Task.WhenAll(keyed).ConfigureAwait(false);
         lock (_gate)
         {
             foreach (var entry in _queue)
@@ -320,6 +341,25 @@ public sealed partial class ReconcileService : BackgroundService
             }
 
             _queue.Clear();
+        }
+    }
+
+    /// <summary>Whether a run with <paramref name="key"/> may start beside the runs now running (caller holds the lock).</summary>
+    private bool CanStart(string? key) => key is null
+        ? _running.Count == 0
+        : _running.Count < MaxConcurrentRuns && _running.All(r => r.Request.ConcurrencyKey is { } other && other != key);
+
+    /// <summary>The reconciler, made with the backend on first use; keyed runs may ask at once.</summary>
+    private async Task<Reconciler> ReconcilerAsync(CancellationToken cancellationToken)
+    {
+        await _reconcilerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _reconciler ??= new Reconciler(_store, await _backendFactory(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _reconcilerGate.Release();
         }
     }
 
@@ -361,8 +401,8 @@ public sealed partial class ReconcileService : BackgroundService
         var state = ReconcileRunState.Failed;
         try
         {
-            _reconciler ??= new Reconciler(_store, await _backendFactory(stoppingToken).ConfigureAwait(false));
-            result = await entry.Request.Work(new ReconcileContext(_store, _reconciler, this, entry.Id), stoppingToken).ConfigureAwait(false);
+            var reconciler = await ReconcilerAsync(stoppingToken).ConfigureAwait(false);
+            result = await entry.Request.Work(new ReconcileContext(_store, reconciler, this, entry.Id), stoppingToken).ConfigureAwait(false);
             state = result.Succeeded ? ReconcileRunState.Succeeded : ReconcileRunState.Failed;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -401,6 +441,8 @@ public sealed partial class ReconcileService : BackgroundService
 
         Log.RunFinished(_logger, entry.Id, entry.Request.Kind, result.Outcome, result.Generation ?? -1);
         RunChanged?.Invoke(entry.Snapshot());
+        // A run that waits for this one to finish (one without a key, or one with the same key) may start now.
+        _wake.Writer.TryWrite(true);
         if (state == ReconcileRunState.Failed && entry.Request.RetryOnFailure && !stoppingToken.IsCancellationRequested)
         {
             // The desired state is still not on the host: try again after the backoff (Enqueue applies it to automatic runs).
@@ -412,7 +454,7 @@ public sealed partial class ReconcileService : BackgroundService
     {
         entry.State = state;
         entry.Result = result;
-        _running = ReferenceEquals(_running, entry) ? null : _running;
+        _running.Remove(entry);
         var snapshot = entry.Snapshot();
         _finished.AddFirst(snapshot);
         entry.Done.TrySetResult(snapshot);

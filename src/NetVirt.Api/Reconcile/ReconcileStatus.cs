@@ -3,7 +3,7 @@ namespace NetVirt.Api.Reconcile;
 /// <summary>The reconcile service's state, as <c>/healthz</c> shows it.</summary>
 /// <param name="Mode">auto or off.</param>
 /// <param name="State">idle, running or backing-off.</param>
-/// <param name="Running">The run in progress, if any.</param>
+/// <param name="Running">The run in progress (the oldest, when container attachments run side by side), if any.</param>
 /// <param name="Queued">Runs waiting.</param>
 /// <param name="ConsecutiveFailures">Failed automatic runs in a row (reset by a success).</param>
 /// <param name="NextRetryAt">When the next automatic retry may start, while backing off.</param>

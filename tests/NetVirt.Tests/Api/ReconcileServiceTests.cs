@@ -9,7 +9,7 @@ using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Api;
 
-/// <summary>The reconcile loop under a fake clock: coalescing, debounce, one run at a time, backoff with jitter, resync.</summary>
+/// <summary>The reconcile loop under a fake clock: coalescing, debounce, one run at a time (keyed runs side by side), backoff with jitter, resync.</summary>
 public sealed class ReconcileServiceTests : IAsyncLifetime
 {
     private static readonly ReconcileOptions Defaults = new()
@@ -156,6 +156,78 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         Assert.Equal(0, RunOf(drift.Id).Result!.Drift);
         Assert.Empty(_backend.Objects);
         Assert.Null(_service.DesiredStateChanged(_store.Generation())); // off: changes do not apply by themselves
+    }
+
+    [Fact]
+    public async Task KeyedRuns_RunSideBySide_ButNotWithTheSameKey_NorBesideARunWithoutOne()
+    {
+        await StartAsync(Defaults with { Mode = ReconcileMode.Off });
+        var active = 0;
+        var maxActive = 0;
+        var activeWhenUnkeyedStarted = -1;
+        var gates = new Dictionary<string, TaskCompletionSource>();
+        ReconcileRequest Job(string name, string? key) => new("container", "test", async (_, ct) =>
+        {
+            var now = Interlocked.Increment(ref active);
+            InterlockedMax(ref maxActive, now);
+            if (key is null)
+            {
+                activeWhenUnkeyedStarted = now - 1;
+            }
+
+            TaskCompletionSource gate;
+            lock (gates)
+            {
+                gate = gates[name] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            await gate.Task.WaitAsync(ct);
+            Interlocked.Decrement(ref active);
+            return new ReconcileResult(true, "succeeded", null, name, null);
+        })
+        { CoalesceKey = null, ConcurrencyKey = key };
+        void Release(string name)
+        {
+            lock (gates)
+            {
+                gates[name].SetResult();
+            }
+        }
+
+        var a1 = _service.Enqueue(Job("a1", "a"));
+        var b = _service.Enqueue(Job("b", "b"));
+        await Until(() => RunOf(a1.Id).State == ReconcileRunState.Running && RunOf(b.Id).State == ReconcileRunState.Running, "two keyed runs side by side");
+        var a2 = _service.Enqueue(Job("a2", "a"));
+        var unkeyed = _service.Enqueue(Job("u", null));
+        var c = _service.Enqueue(Job("c", "c"));
+        await Task.Delay(50);
+        Assert.Equal(ReconcileRunState.Queued, RunOf(a2.Id).State); // same key as a running run
+        Assert.Equal(ReconcileRunState.Queued, RunOf(unkeyed.Id).State); // keyed runs are running
+        Assert.Equal(ReconcileRunState.Queued, RunOf(c.Id).State); // queued behind the unkeyed run: none overtakes it
+        Assert.Equal(2, _service.Runs().Count(r => r.State == ReconcileRunState.Running));
+
+        Release("a1");
+        await Until(() => RunOf(a2.Id).State == ReconcileRunState.Running, "the second run of key a, once the first finished");
+        Assert.Equal(ReconcileRunState.Queued, RunOf(unkeyed.Id).State);
+        Release("b");
+        Release("a2");
+        await Until(() => RunOf(unkeyed.Id).State == ReconcileRunState.Running, "the unkeyed run, alone");
+        await Task.Delay(50);
+        Assert.Equal(ReconcileRunState.Queued, RunOf(c.Id).State);
+        Release("u");
+        await Until(() => RunOf(c.Id).State == ReconcileRunState.Running, "the keyed run behind it");
+        Release("c");
+        await Until(() => RunOf(c.Id).State == ReconcileRunState.Succeeded, "every run");
+        Assert.Equal(0, activeWhenUnkeyedStarted);
+        Assert.Equal(2, maxActive);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 
     [Fact]

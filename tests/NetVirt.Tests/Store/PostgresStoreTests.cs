@@ -173,7 +173,7 @@ public sealed class PostgresStoreTests
     }
 
     [Fact]
-    public async Task ApplyLock_OnPostgres_IsOnePerHostAndFreedWhenTheHolderLetsGo()
+    public async Task ApplyLock_OnPostgres_IsOnePerHostAndFreedWhenTheHolderLetsGo_SharedHoldsCoexist()
     {
         if (Skip)
         {
@@ -187,6 +187,14 @@ public sealed class PostgresStoreTests
             var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromMilliseconds(300), CancellationToken.None));
             Assert.Contains("host 'h1'", ex.Message, StringComparison.Ordinal);
             using var other = await ApplyLock.AcquireAsync(store.Database, "h2", TimeSpan.FromSeconds(1), CancellationToken.None);
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromMilliseconds(300), CancellationToken.None, shared: true));
+        }
+
+        // Shared holds (container attachments) coexist and keep an apply out.
+        using (await ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromSeconds(1), CancellationToken.None, shared: true))
+        using (await ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromSeconds(1), CancellationToken.None, shared: true))
+        {
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromMilliseconds(300), CancellationToken.None));
         }
 
         using var again = await ApplyLock.AcquireAsync(store.Database, "h1", TimeSpan.FromSeconds(1), CancellationToken.None);
