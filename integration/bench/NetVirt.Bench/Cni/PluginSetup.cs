@@ -6,18 +6,21 @@ namespace NetVirt.Bench.Cni;
 
 /// <summary>
 /// One plugin ready to run under a fresh <c>nvt</c> prefix: NetVirt (a database with one /16 network applied to the
-/// host, <c>netvirt serve</c> on its own socket, the plugin installed with <c>netvirt cni install</c>) or the reference
+/// host, <c>netvirt serve</c> on its own socket, the plugin installed with <c>netvirt cni install</c>, all by the CLI as
+/// users run it: the ReadyToRun publish that <c>bin/netvirt</c> starts) or the reference
 /// (bridge + host-local with a data directory of its own). Disposal removes the namespaces, links and files it made.
 /// </summary>
 internal sealed class PluginSetup : IAsyncDisposable
 {
+    private readonly string _cli;
     private Process? _server;
 
-    private PluginSetup(PluginKind kind, string prefix, string directory)
+    private PluginSetup(PluginKind kind, string prefix, string directory, string cli)
     {
         Kind = kind;
         Prefix = prefix;
         Directory = directory;
+        _cli = cli;
     }
 
     public PluginKind Kind { get; }
@@ -43,10 +46,10 @@ internal sealed class PluginSetup : IAsyncDisposable
     /// <summary>The network configuration the runtime hands the plugin on stdin (the conflist's entry with its name and version).</summary>
     public string Config { get; private set; } = "";
 
-    public static async Task<PluginSetup> CreateAsync(PluginKind kind, string plugin, CancellationToken cancellationToken)
+    public static async Task<PluginSetup> CreateAsync(PluginKind kind, string plugin, string cli, CancellationToken cancellationToken)
     {
         var prefix = CniBenchmark.NewPrefix();
-        var setup = new PluginSetup(kind, prefix, System.IO.Directory.CreateTempSubdirectory($"{prefix}-").FullName);
+        var setup = new PluginSetup(kind, prefix, System.IO.Directory.CreateTempSubdirectory($"{prefix}-").FullName, cli);
         try
         {
             System.IO.Directory.CreateDirectory(setup.ConfDir);
@@ -84,8 +87,8 @@ internal sealed class PluginSetup : IAsyncDisposable
                 vlan: 300
                 ipv4: {subnet: 10.235.0.0/16, gateway: 10.235.0.1}
             """, cancellationToken);
-        await Run.OkAsync("dotnet", Netvirt("apply", "-f", document, "--auto-approve", "--quiet"), cancellationToken, PrefixEnvironment);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        await Run.OkAsync(_cli, Netvirt("apply", "-f", document, "--auto-approve", "--quiet"), cancellationToken, PrefixEnvironment);
+        var start = new ProcessStartInfo(_cli) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in Netvirt("serve", "--reconcile", "off", "--urls", "http://127.0.0.1:0", "--socket", Socket))
         {
             start.ArgumentList.Add(arg);
@@ -107,7 +110,7 @@ internal sealed class PluginSetup : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        await Run.OkAsync("dotnet", Netvirt("cni", "install", "--dir", PluginDir, "--conf-dir", ConfDir, "--plugin", plugin, "--socket", Socket, "--quiet"), cancellationToken, PrefixEnvironment);
+        await Run.OkAsync(_cli, Netvirt("cni", "install", "--dir", PluginDir, "--conf-dir", ConfDir, "--plugin", plugin, "--socket", Socket, "--quiet"), cancellationToken, PrefixEnvironment);
         var conflist = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ConfDir, "netvirt-bench.conflist"), cancellationToken)).RootElement;
         var entry = System.Text.Json.Nodes.JsonNode.Parse(conflist.GetProperty("plugins")[0].GetRawText())!.AsObject();
         entry["cniVersion"] = conflist.GetProperty("cniVersion").GetString();
@@ -118,7 +121,7 @@ internal sealed class PluginSetup : IAsyncDisposable
 
     private Dictionary<string, string> PrefixEnvironment => new() { ["NETVIRT_PREFIX"] = Prefix, ["NETVIRT_API_TOKEN"] = "bench" };
 
-    private string[] Netvirt(params string[] args) => [Path.Combine(AppContext.BaseDirectory, "netvirt.dll"), "--db", Database, .. args];
+    private string[] Netvirt(params string[] args) => ["--db", Database, .. args];
 
     /// <summary>The environment of one plugin call, as libcni sets it.</summary>
     public Dictionary<string, string> Environment(string command, int container, string netns) => new()
@@ -144,7 +147,7 @@ internal sealed class PluginSetup : IAsyncDisposable
     {
         if (Kind == PluginKind.NetVirt)
         {
-            var usage = JsonDocument.Parse(await Run.OkAsync("dotnet", Netvirt("ip", "list", "-o", "json"), cancellationToken, PrefixEnvironment)).RootElement;
+            var usage = JsonDocument.Parse(await Run.OkAsync(_cli, Netvirt("ip", "list", "-o", "json"), cancellationToken, PrefixEnvironment)).RootElement;
             return usage.EnumerateArray().Sum(u => u.GetProperty("used").GetInt32());
         }
 
@@ -174,7 +177,7 @@ internal sealed class PluginSetup : IAsyncDisposable
         _server?.Dispose();
         if (Kind == PluginKind.NetVirt && File.Exists(Database))
         {
-            await Run.TryAsync("dotnet", Netvirt("destroy", "--auto-approve", "--quiet"), PrefixEnvironment);
+            await Run.TryAsync(_cli, Netvirt("destroy", "--auto-approve", "--quiet"), PrefixEnvironment);
         }
 
         foreach (var ns in Namespaces)
