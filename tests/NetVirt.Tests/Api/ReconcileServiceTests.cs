@@ -165,7 +165,8 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
         var active = 0;
         var maxActive = 0;
         var activeWhenUnkeyedStarted = -1;
-        var gates = new Dictionary<string, TaskCompletionSource>();
+        // Made before the runs: a run is Running as soon as the service starts it, a moment before its work begins.
+        var gates = new[] { "a1", "b", "a2", "u", "c" }.ToDictionary(n => n, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ReconcileRequest Job(string name, string? key) => new("container", "test", async (_, ct) =>
         {
             var now = Interlocked.Increment(ref active);
@@ -175,24 +176,12 @@ public sealed class ReconcileServiceTests : IAsyncLifetime
                 activeWhenUnkeyedStarted = now - 1;
             }
 
-            TaskCompletionSource gate;
-            lock (gates)
-            {
-                gate = gates[name] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            await gate.Task.WaitAsync(ct);
+            await gates[name].Task.WaitAsync(ct);
             Interlocked.Decrement(ref active);
             return new ReconcileResult(true, "succeeded", null, name, null);
         })
         { CoalesceKey = null, ConcurrencyKey = key };
-        void Release(string name)
-        {
-            lock (gates)
-            {
-                gates[name].SetResult();
-            }
-        }
+        void Release(string name) => gates[name].SetResult();
 
         var a1 = _service.Enqueue(Job("a1", "a"));
         var b = _service.Enqueue(Job("b", "b"));
