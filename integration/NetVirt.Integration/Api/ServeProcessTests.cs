@@ -48,7 +48,7 @@ public sealed partial class ServeProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_TenVnicsOverHttp_ShowSeesThem_SigtermStops()
+    public async Task Serve_TenVnicsOverHttp_ShowSeesThem_SigtermStops_RunsWithoutTieredCompilation()
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         using var server = Start("test-token", "--db", Database, "serve", "--urls", url, "--reconcile", "off");
@@ -85,6 +85,9 @@ public sealed partial class ServeProcessTests : IDisposable
                 using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
                 Assert.True(response.StatusCode == HttpStatusCode.Created, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
+
+            // The daemon started itself again in place without tiered compilation (DaemonCompilation): same process id.
+            Assert.Contains("DOTNET_TieredCompilation=0", File.ReadAllText($"/proc/{server.Id}/environ").Split('\0'));
 
             await PostAsync("/etherstubs", """{"name": "stub0"}""");
             await PostAsync("/networks", """{"name": "acme", "tenant": "acme", "over": "stub0", "vlan": 100, "ipv4": {"subnet": "10.100.0.0/24", "gateway": "10.100.0.1"}}""");

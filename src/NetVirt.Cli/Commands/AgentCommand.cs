@@ -35,6 +35,7 @@ public static class AgentCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            DaemonCompilation.SettleBeforeServing();
             var context = CommonOptions.Context(result, stdout, stderr);
             var name = result.GetValue(host)!;
             if (context.Server is null)

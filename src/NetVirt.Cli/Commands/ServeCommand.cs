@@ -50,6 +50,7 @@ public static class ServeCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            DaemonCompilation.SettleBeforeServing();
             var context = CommonOptions.Context(result, stdout, stderr);
             var options = new ApiOptions
             {
