@@ -52,10 +52,34 @@ public sealed partial class LinuxBackend
 
         if (failures.Count > 0)
         {
-            throw new NetVirtException($"attaching {zone.Name}/{ifname} in {zone.Container!.Netns} failed: {string.Join("; ", failures)}");
+            throw FullBridge(zone, ifname, veth) ?? new NetVirtException($"attaching {zone.Name}/{ifname} in {zone.Container!.Netns} failed: {string.Join("; ", failures)}");
         }
 
         return new AttachmentRealization(veth.Properties[LinuxProperties.HostEnd]!, null);
+    }
+
+    /// <summary>
+    /// When the attachment failed because its bridge is full, the reason in words instead of the kernel's "Exchange
+    /// full": a container is attached alone, on the bridge its network has on the host, and a network that outgrows one
+    /// bridge becomes a tree of bridges only when the whole host is applied (<see cref="Rendering.BridgeTree"/>: the
+    /// VNICs already there move between bridges). Read only on this failure path.
+    /// </summary>
+    private RequestRefusedException? FullBridge(ZoneSpec zone, string ifname, HostResource veth)
+    {
+        var bridge = veth.Properties[LinuxProperties.Bridge];
+        var links = _kernel.HostLinks();
+        if (bridge is null || links.FirstOrDefault(l => l.Name == bridge) is not { } master
+            || links.Count(l => l.Master == master.Index) < _context.Trees.KernelPorts)
+        {
+            return null;
+        }
+
+        var network = zone.Vnics.FirstOrDefault(v => v.Name == ifname)?.Network;
+        return new RequestRefusedException(
+            $"cannot attach {zone.Name}/{ifname}: the bridge {bridge} of network '{network}' holds {_context.Trees.KernelPorts:N0} ports, the most a Linux bridge takes. " +
+            $"A network of more than {_context.Trees.FlatPorts:N0} VNICs is spread over a tree of bridges when the whole host is applied ('netvirt apply'), " +
+            "which moves VNICs between bridges; containers are attached one at a time without moving others, so a network takes about that many of them: " +
+            "attach further containers to another network (a pool spreads them), or declare the zones and apply");
     }
 
     /// <inheritdoc />

@@ -96,8 +96,9 @@ public static partial class CniEndpoints
             Msg = invalid.Errors.Count == 1 ? invalid.Errors[0].Message : $"the attachment is invalid ({invalid.Errors.Count} errors)",
             Details = string.Join("; ", invalid.Errors.Select(e => $"{e.Message} [{e.Code}]")),
         },
-        UnknownObjectException or InvalidInputException => new DaemonError { Code = CniErrorCode.InvalidConfig, Msg = exception.Message },
+        // Refusals first: RequestRefusedException is an InvalidInputException, which the next arm would take as code 7.
         ConcurrencyConflictException or RequestRefusedException or AddressHeldException => new DaemonError { Code = CniErrorCode.Refused, Msg = exception.Message },
+        UnknownObjectException or InvalidInputException => new DaemonError { Code = CniErrorCode.InvalidConfig, Msg = exception.Message },
         StoreBusyException => new DaemonError { Code = CniErrorCode.TryAgainLater, Msg = exception.Message },
         NetVirtException => new DaemonError { Code = CniErrorCode.HostFailure, Msg = exception.Message, Details = exception.InnerException?.Message },
         _ => null,

@@ -103,6 +103,14 @@ public sealed class CniDaemonTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Refusals_AreCode100_NotTheInvalidInputTheyDeriveFrom()
+    {
+        // A full network or bridge (RequestRefusedException) is an InvalidInputException too: the order of the mapping decides.
+        Assert.Equal(CniErrorCode.Refused, NetVirt.Api.Cni.CniEndpoints.ToError(new NetVirt.Model.Errors.RequestRefusedException("network 'acme' is full"))!.Code);
+        Assert.Equal(CniErrorCode.InvalidConfig, NetVirt.Api.Cni.CniEndpoints.ToError(new NetVirt.Model.Errors.InvalidInputException("bad"))!.Code);
+    }
+
+    [Fact]
     public async Task Add_Refusals_CarryTheirCodes()
     {
         var (_, unknown) = await Run("ADD", Config(network: "nope"));
