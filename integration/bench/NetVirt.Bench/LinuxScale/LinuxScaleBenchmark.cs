@@ -2,6 +2,7 @@ using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using NetVirt.Backends.Commands;
+using NetVirt.Bench.Cli;
 using NetVirt.Bench.LinuxApply;
 
 namespace NetVirt.Bench.LinuxScale;
@@ -257,17 +258,8 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         }
     }
 
-    private static string ThisCli()
-    {
-        // The netvirt.dll of this checkout's Release build (bin/netvirt runs the same one).
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NetVirt.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory is null ? "netvirt.dll" : Path.Combine(directory.FullName, "src", "NetVirt.Cli", "bin", "Release", "net10.0", "netvirt.dll");
-    }
+    // The netvirt.dll of this checkout's Release build (bin/netvirt runs the same one).
+    private static string ThisCli() => Path.Combine(CliStartBenchmark.RepoRoot(), "src", "NetVirt.Cli", "bin", "Release", "net10.0", "netvirt.dll");
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> table, TKey key, TValue value)
         where TKey : notnull
