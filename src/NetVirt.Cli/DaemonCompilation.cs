@@ -34,8 +34,10 @@ internal static partial class DaemonCompilation
         string[] argv;
         try
         {
-            // The exact arguments this process was started with ("dotnet netvirt.dll …" or the apphost's), NUL-separated.
-            argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
+            // The exact arguments this process was started with ("dotnet netvirt.dll …" or the apphost's), each ended by a
+            // NUL: only the last NUL goes, so an empty last argument stays an argument.
+            var cmdline = File.ReadAllText("/proc/self/cmdline");
+            argv = (cmdline.EndsWith('\0') ? cmdline[..^1] : cmdline).Split('\0');
         }
         catch (IOException)
         {

@@ -17,7 +17,10 @@ public static class HttpExchange
     {
         var head = Encoding.ASCII.GetBytes(
             $"POST {path} HTTP/1.1\r\nHost: netvirt\r\nContent-Type: application/json\r\nContent-Length: {body.Length.ToString(CultureInfo.InvariantCulture)}\r\nConnection: close\r\n\r\n");
-        socket.Send([new ArraySegment<byte>(head), new ArraySegment<byte>(body)], SocketFlags.None);
+        if (socket.Send([new ArraySegment<byte>(head), new ArraySegment<byte>(body)], SocketFlags.None) != head.Length + body.Length)
+        {
+            throw new IOException("the request could not be sent whole");
+        }
 
         using var received = new MemoryStream();
         var buffer = new byte[16384];
