@@ -70,6 +70,7 @@ public static class ServeCommand
                 Socket = result.GetValue(socket) switch
                 {
                     "none" => null,
+                    "" => throw new InvalidInputException("--socket needs a path for the CNI plugin's unix socket, or 'none' for none"),
                     { } path => Path.GetFullPath(path),
                     null => Api.Cni.DaemonSocket.DefaultFor(context.Database),
                 },

@@ -287,4 +287,16 @@ public sealed class TrustCliTests : IDisposable
         Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("", output);
     }
+
+    [Fact]
+    public async Task Serve_EmptySocketPath_IsOneClearLine()
+    {
+        // It was "internal error: ArgumentException: The value cannot be an empty string".
+        var (exit, output, errors) = await Run("serve", "--auth", "none", "--urls", "http://127.0.0.1:18471", "--socket", "");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("--socket needs a path", errors, StringComparison.Ordinal);
+        Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", output);
+    }
 }
