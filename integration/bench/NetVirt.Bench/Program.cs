@@ -24,6 +24,13 @@ public static class Program
             return args.Length == 0 ? 0 : 2;
         }
 
+        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            // Asked what it takes, not to run: a benchmark raises host limits and makes thousands of objects.
+            Console.WriteLine($"{chosen.Name}: {chosen.Description}");
+            return 0;
+        }
+
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         return await chosen.RunAsync(args[1..], cts.Token);

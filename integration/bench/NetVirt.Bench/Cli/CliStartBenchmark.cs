@@ -31,8 +31,8 @@ public sealed class CliStartBenchmark : IBenchmark
         var runs = int.Parse(options.Get("runs", "3"), CultureInfo.InvariantCulture);
         var validates = int.Parse(options.Get("validates", "5"), CultureInfo.InvariantCulture);
         var repo = RepoRoot();
-        var jit = options.Get("jit", Path.Combine(repo, "src/NetVirt.Cli/bin/Release/net10.0/netvirt.dll"));
-        var r2r = options.Get("r2r", Path.Combine(repo, "src/NetVirt.Cli/bin/Release/publish/netvirt"));
+        var jit = options.Get("jit", BuiltCli);
+        var r2r = options.Get("r2r", PublishedCli);
         var sample = Path.Combine(repo, "schemas/examples/multi-tenant.yaml");
         foreach (var file in new[] { jit, r2r, sample })
         {
@@ -143,6 +143,12 @@ public sealed class CliStartBenchmark : IBenchmark
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
+
+    /// <summary>The CLI of this checkout's Release build, run with <c>dotnet</c> (compiled as it runs).</summary>
+    internal static string BuiltCli => Path.Combine(RepoRoot(), "src/NetVirt.Cli/bin/Release/net10.0/netvirt.dll");
+
+    /// <summary>The CLI as users run it: the ReadyToRun publish that <c>scripts/setup.sh</c> makes and <c>bin/netvirt</c> starts.</summary>
+    internal static string PublishedCli => Path.Combine(RepoRoot(), "src/NetVirt.Cli/bin/Release/publish/netvirt");
 
     internal static string RepoRoot()
     {

@@ -40,7 +40,7 @@ public sealed class CniBenchmark : IBenchmark
         var plugin = options.Get("plugin", Path.Combine(CliStartBenchmark.RepoRoot(), "artifacts", "cni", "netvirt-cni"));
         // The daemon as users run it (bin/netvirt starts the ReadyToRun publish), not this benchmark's JIT build, whose
         // start-up compiling would compete with the runtimes for the cores in the first runs.
-        var cli = options.Get("cli", Path.Combine(CliStartBenchmark.RepoRoot(), "src/NetVirt.Cli/bin/Release/publish/netvirt"));
+        var cli = options.Get("cli", CliStartBenchmark.PublishedCli);
         foreach (var file in new[] { plugin, cli })
         {
             if (!File.Exists(file))
@@ -96,13 +96,16 @@ public sealed class CniBenchmark : IBenchmark
         // plugin's start grows with the host's mounts (a bind mount per named namespace), Go's plugins' does not.
         Console.WriteLine($"Host mount table when printed: {File.ReadLines("/proc/self/mountinfo").Count():N0} lines; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}.");
         Console.WriteLine();
-        Console.WriteLine("| plugin | containers | VERSION p50 | ADD total (with VERSION) | ADD p50 | ADD p99 | 10th ADD | last ADD | DEL total | DEL p50 | duplicates | leaked |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var group in direct.GroupBy(d => (d.Kind, d.Containers)))
+        if (direct.Count > 0)
         {
-            var g = group.ToList();
-            Console.WriteLine($"| {Describe(group.Key.Kind)} | {group.Key.Containers:N0} | {Cell(g, r => r.VersionP50, "ms")} | {Cell(g, r => r.AddTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.AddP50, "ms")} | {Cell(g, r => r.AddP99, "ms")} | " +
-                $"{Cell(g, r => r.Tenth, "ms")} | {Cell(g, r => r.Last, "ms")} | {Cell(g, r => r.DelTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.DelP50, "ms")} | {g.Sum(r => r.Duplicates)} | {g.Sum(r => r.Leaked)} |");
+            Console.WriteLine("| plugin | containers | VERSION p50 | ADD total (with VERSION) | ADD p50 | ADD p99 | 10th ADD | last ADD | DEL total | DEL p50 | duplicates | leaked |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var group in direct.GroupBy(d => (d.Kind, d.Containers)))
+            {
+                var g = group.ToList();
+                Console.WriteLine($"| {Describe(group.Key.Kind)} | {group.Key.Containers:N0} | {Cell(g, r => r.VersionP50, "ms")} | {Cell(g, r => r.AddTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.AddP50, "ms")} | {Cell(g, r => r.AddP99, "ms")} | " +
+                    $"{Cell(g, r => r.Tenth, "ms")} | {Cell(g, r => r.Last, "ms")} | {Cell(g, r => r.DelTotal.TotalSeconds, "s", "0.00")} | {Cell(g, r => r.DelP50, "ms")} | {g.Sum(r => r.Duplicates)} | {g.Sum(r => r.Leaked)} |");
+            }
         }
 
         if (podman.Count == 0)

@@ -35,7 +35,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         var networks = int.Parse(options.Get("networks", "10"), CultureInfo.InvariantCulture);
         var parts = options.Get("parts", "process,inproc,floor").Split(',').ToHashSet(StringComparer.Ordinal);
         var threads = int.Parse(options.Get("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        var clis = options.Get("cli", $"this={ThisCli()}").Split(',').Select(c => c.Split('=', 2)).Select(c => (Label: c[0], Dll: Path.GetFullPath(c[1]))).ToList();
+        var clis = options.Get("cli", $"this={CliStartBenchmark.BuiltCli}").Split(',').Select(c => c.Split('=', 2)).Select(c => (Label: c[0], Dll: Path.GetFullPath(c[1]))).ToList();
         foreach (var (label, dll) in clis.Where(c => !File.Exists(c.Dll)))
         {
             throw new ArgumentException($"--cli {label}: {dll} does not exist (build it first)");
@@ -258,8 +258,6 @@ public sealed class LinuxScaleBenchmark : IBenchmark
         }
     }
 
-    // The netvirt.dll of this checkout's Release build (bin/netvirt runs the same one).
-    private static string ThisCli() => Path.Combine(CliStartBenchmark.RepoRoot(), "src", "NetVirt.Cli", "bin", "Release", "net10.0", "netvirt.dll");
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> table, TKey key, TValue value)
         where TKey : notnull

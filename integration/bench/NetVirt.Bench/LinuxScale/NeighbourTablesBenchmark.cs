@@ -33,7 +33,7 @@ public sealed class NeighbourTablesBenchmark : IBenchmark
         var zones = int.Parse(options.Get("zones", "1000"), CultureInfo.InvariantCulture);
         var limits = options.Get("limits", "1024,8192").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
         var parallel = int.Parse(options.Get("parallel", "100"), CultureInfo.InvariantCulture);
-        var cli = options.Get("cli", Path.Combine(CliStartBenchmark.RepoRoot(), "src/NetVirt.Cli/bin/Release/publish/netvirt"));
+        var cli = options.Get("cli", CliStartBenchmark.PublishedCli);
         if (!File.Exists(cli))
         {
             Console.Error.WriteLine($"{cli} is missing: run scripts/setup.sh's publish (or give --cli)");
