@@ -21,7 +21,13 @@ public static partial class DocumentLoader
     public const int CurrentVersion = 1;
 
     /// <summary>Reads and merges files (<c>-</c> = standard input). A missing or unreadable file is an error, not an exception.</summary>
-    public static LoadResult LoadFiles(IEnumerable<string> paths)
+    public static LoadResult LoadFiles(IEnumerable<string> paths) => Load(ReadFiles(paths));
+
+    /// <summary>
+    /// Reads files (<c>-</c> = standard input) without parsing them, for a caller that looks at the texts first
+    /// (<see cref="DocumentDigest"/>); <see cref="Load(DocumentFiles)"/> then parses exactly these texts.
+    /// </summary>
+    public static DocumentFiles ReadFiles(IEnumerable<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var sources = new List<DocumentSource>();
@@ -38,8 +44,15 @@ public static partial class DocumentLoader
             }
         }
 
-        var result = Load(sources);
-        return errors.Count == 0 ? result : result with { Errors = [.. errors, .. result.Errors] };
+        return new DocumentFiles(sources, errors);
+    }
+
+    /// <summary>Parses and merges files read by <see cref="ReadFiles"/>; the files that could not be read are errors.</summary>
+    public static LoadResult Load(DocumentFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var result = Load(files.Sources);
+        return files.Unreadable.Count == 0 ? result : result with { Errors = [.. files.Unreadable, .. result.Errors] };
     }
 
     /// <summary>Reads and merges documents given as text.</summary>

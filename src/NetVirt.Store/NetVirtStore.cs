@@ -117,6 +117,32 @@ public sealed partial class NetVirtStore
     /// </summary>
     public NetworkModel Infrastructure() => Database.Read((c, tx) => Infrastructure(c, tx).Model, "read the infrastructure");
 
+    /// <summary>
+    /// The current generation when the documents last stored by <c>apply -f</c> had <paramref name="digest"/> and
+    /// nothing has changed the desired state since (every change bumps the generation): storing those documents again
+    /// would change nothing. Null otherwise.
+    /// </summary>
+    public long? UnchangedDocuments(string digest)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(digest);
+        return Database.Read(
+            (c, tx) => c.QuerySingleOrDefault<long?>("SELECT generation FROM meta WHERE id = 1 AND documents_digest = @digest AND documents_generation = generation", new { digest }, tx),
+            "read the stored documents' digest");
+    }
+
+    /// <summary>
+    /// Records that documents with <paramref name="digest"/> were stored and the desired state is now
+    /// <paramref name="generation"/> (see <see cref="UnchangedDocuments"/>); nothing is recorded when the generation
+    /// has moved on since. True when recorded.
+    /// </summary>
+    public bool RecordDocuments(string digest, long generation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(digest);
+        return Database.Write(
+            (c, tx) => c.Execute("UPDATE meta SET documents_digest = @digest, documents_generation = @generation WHERE id = 1 AND generation = @generation", new { digest, generation }, tx) == 1,
+            "record the stored documents' digest");
+    }
+
     /// <summary>The current desired-state generation.</summary>
     public long Generation() => Database.Read((c, tx) => c.ExecuteScalar<long>("SELECT generation FROM meta WHERE id = 1", transaction: tx), "read the generation");
 

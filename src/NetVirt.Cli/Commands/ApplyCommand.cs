@@ -71,39 +71,61 @@ public static class ApplyCommand
                 ? Task.Run(() => context.Service.ObserveAheadAsync(cancellationToken), cancellationToken)
                 : null);
             LoadResult? loaded = null;
+            IReadOnlyList<ValidationError> warnings = [];
+            // Documents that are the ones stored last, with nothing changed since, are not parsed, validated or stored
+            // again: storing them would change nothing (the digest covers their texts, the target and this build).
+            string? digest = null;
+            long? unchanged = null;
             if (paths.Length > 0)
             {
+                DocumentFiles files;
                 using (Backends.Execution.Phases.Start("read documents"))
                 {
-                    loaded = DocumentLoader.LoadFiles(paths);
+                    files = DocumentLoader.ReadFiles(paths);
                 }
 
-                IReadOnlyList<ValidationError> errors;
-                using (Backends.Execution.Phases.Start("validate"))
+                if (files.Unreadable.Count == 0 && !result.GetValue(dryRun) && !result.GetValue(verify))
                 {
-                    errors = await context.Service.ValidateAsync(loaded, cancellationToken);
+                    digest = DocumentDigest.Of(files.Sources, DigestContext(context));
+                    await ahead.ReadyAsync();
+                    unchanged = await context.Service.UnchangedDocumentsAsync(digest, cancellationToken);
                 }
 
-                if (errors.Count > 0)
+                if (unchanged is null)
                 {
-                    ErrorPrinter.Print(stderr, errors, loaded.Map);
-                    return ExitCodes.InvalidInput;
-                }
-
-                ErrorPrinter.PrintWarnings(stderr, ModelValidator.Warnings(loaded.Model), loaded.Map);
-                if (result.GetValue(dryRun))
-                {
-                    // Nothing is stored: the documents are allocated in a transaction that is rolled back and planned
-                    // as they would be (over --server, by the server, never queued as a change for its reconcile service).
-                    try
+                    using (Backends.Execution.Phases.Start("parse documents"))
                     {
-                        var (preview, allocations) = await context.Service.PreviewAsync(loaded.Model, result.GetValue(allowEmpty), cancellationToken);
-                        return FinishDryRun(context, preview, allocations);
+                        loaded = DocumentLoader.Load(files);
                     }
-                    catch (ModelValidationException ex)
+
+                    IReadOnlyList<ValidationError> errors;
+                    using (Backends.Execution.Phases.Start("validate"))
                     {
-                        ErrorPrinter.Print(stderr, ex.Errors, loaded.Map);
+                        errors = await context.Service.ValidateAsync(loaded, cancellationToken);
+                    }
+
+                    if (errors.Count > 0)
+                    {
+                        ErrorPrinter.Print(stderr, errors, loaded.Map);
                         return ExitCodes.InvalidInput;
+                    }
+
+                    warnings = ModelValidator.Warnings(loaded.Model);
+                    ErrorPrinter.PrintWarnings(stderr, warnings, loaded.Map);
+                    if (result.GetValue(dryRun))
+                    {
+                        // Nothing is stored: the documents are allocated in a transaction that is rolled back and planned
+                        // as they would be (over --server, by the server, never queued as a change for its reconcile service).
+                        try
+                        {
+                            var (preview, allocations) = await context.Service.PreviewAsync(loaded.Model, result.GetValue(allowEmpty), cancellationToken);
+                            return FinishDryRun(context, preview, allocations);
+                        }
+                        catch (ModelValidationException ex)
+                        {
+                            ErrorPrinter.Print(stderr, ex.Errors, loaded.Map);
+                            return ExitCodes.InvalidInput;
+                        }
                     }
                 }
             }
@@ -145,6 +167,15 @@ public static class ApplyCommand
                 context.Info(outcome.Changed
                     ? $"stored desired state generation {outcome.Generation} in {context.Where}"
                     : $"desired state unchanged (generation {outcome.Generation})");
+                // Only documents whose re-apply prints nothing that skipping them would hide: no warnings, one host.
+                if (digest is not null && warnings.Count == 0 && loaded.Model.Hosts.IsEmpty)
+                {
+                    await context.Service.RecordDocumentsAsync(digest, outcome.Generation, cancellationToken);
+                }
+            }
+            else if (unchanged is { } generation)
+            {
+                context.Info($"desired state unchanged (generation {generation})");
             }
 
             if (result.GetValue(storeOnly))
@@ -174,6 +205,17 @@ public static class ApplyCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// What decides what storing documents does besides their texts: the host target, and the code that reads,
+    /// validates and stores them (each assembly's module version id, which changes with its code).
+    /// </summary>
+    private static string DigestContext(CliContext context) => string.Join(
+        '|',
+        context.Target,
+        typeof(DocumentLoader).Assembly.ManifestModule.ModuleVersionId,
+        typeof(ModelValidator).Assembly.ManifestModule.ModuleVersionId,
+        typeof(NetVirtStore).Assembly.ManifestModule.ModuleVersionId);
 
     /// <summary>
     /// Applies a plan saved by <c>plan --out</c>: under the apply lock the host is observed again and the plan is run

@@ -79,6 +79,12 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<long?> UnchangedDocumentsAsync(string digest, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    /// <inheritdoc />
+    public Task RecordDocumentsAsync(string digest, long generation, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
     public async Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
     {
         // POST /plan with the document: the server previews and plans it without storing it, so a dry run never

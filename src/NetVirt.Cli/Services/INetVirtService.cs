@@ -29,6 +29,16 @@ public interface INetVirtService
     Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The current generation when documents with <paramref name="digest"/> (<see cref="Documents.DocumentDigest"/>)
+    /// are the ones stored last and nothing changed the desired state since, so storing them again would change
+    /// nothing; else null. Always null over <c>--server</c>: the server's database is the server's to read.
+    /// </summary>
+    Task<long?> UnchangedDocumentsAsync(string digest, CancellationToken cancellationToken);
+
+    /// <summary>Records that documents with <paramref name="digest"/> made the desired state <paramref name="generation"/> (none over <c>--server</c>).</summary>
+    Task RecordDocumentsAsync(string digest, long generation, CancellationToken cancellationToken);
+
+    /// <summary>
     /// What storing <paramref name="model"/> would do, with nothing stored or applied: the plan for the host and the
     /// MACs and addresses IPAM would hand out or release (<c>apply --dry-run</c>).
     /// </summary>

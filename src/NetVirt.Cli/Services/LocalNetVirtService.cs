@@ -33,6 +33,17 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         Task.FromResult(context.WritableStore.Replace(model, context.Target, allowEmpty: allowEmpty));
 
     /// <inheritdoc />
+    public Task<long?> UnchangedDocumentsAsync(string digest, CancellationToken cancellationToken) =>
+        Task.FromResult(DatabaseExists ? Store.UnchangedDocuments(digest) : null);
+
+    /// <inheritdoc />
+    public Task RecordDocumentsAsync(string digest, long generation, CancellationToken cancellationToken)
+    {
+        context.WritableStore.RecordDocuments(digest, generation);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<(PlanOutcome Plan, IReadOnlyList<AllocationView> Allocations)> PreviewAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
     {
         // A dry run creates no database and no schema: without one (no file, or a PostgreSQL database without NetVirt's

@@ -38,6 +38,30 @@ public sealed class StoreBehaviourTests
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void UnchangedDocuments_HoldsUntilTheDesiredStateChanges(StoreEngine engine)
+    {
+        using var db = new TempStore(engine);
+        var store = db.Open();
+        var digest = new string('a', 64);
+        Assert.Null(store.UnchangedDocuments(digest));
+
+        var stored = store.Replace(Models.Sample(), HostTarget.Linux);
+        Assert.True(store.RecordDocuments(digest, stored.Generation));
+        Assert.Equal(stored.Generation, store.UnchangedDocuments(digest));
+        Assert.Null(store.UnchangedDocuments(new string('b', 64)));
+
+        // Any change of the desired state in between (here a reservation) ends the match, and a digest recorded for a
+        // generation that has moved on is not recorded.
+        var reserved = store.Reserve("acme", new NetVirt.Model.Addressing.IpRange(System.Net.IPAddress.Parse("10.100.0.200"), System.Net.IPAddress.Parse("10.100.0.200")), null, HostTarget.Linux);
+        Assert.Null(store.UnchangedDocuments(digest));
+        Assert.False(store.RecordDocuments(digest, stored.Generation));
+        Assert.Null(store.UnchangedDocuments(digest));
+        Assert.True(store.RecordDocuments(digest, reserved.Generation));
+        Assert.Equal(reserved.Generation, store.UnchangedDocuments(digest));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public void Replace_InvalidModel_ThrowsWithEveryErrorAndChangesNothing(StoreEngine engine)
     {
         using var db = new TempStore(engine);
