@@ -33,6 +33,14 @@ public static class Program
 
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        return await chosen.RunAsync(args[1..], cts.Token);
+        try
+        {
+            return await chosen.RunAsync(args[1..], cts.Token);
+        }
+        catch (OptionsException ex)
+        {
+            Console.Error.WriteLine($"{chosen.Name}: {ex.Message}");
+            return 2;
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed class ApiLoadBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "readers", "reads", "vnics", "writers");
         var vnics = int.Parse(options.Get("vnics", "20000"), CultureInfo.InvariantCulture);
         var reads = int.Parse(options.Get("reads", "80000"), CultureInfo.InvariantCulture);
         var writers = int.Parse(options.Get("writers", "32"), CultureInfo.InvariantCulture);

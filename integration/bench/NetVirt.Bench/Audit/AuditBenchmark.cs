@@ -39,7 +39,7 @@ public sealed class AuditBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "baseline", "cli", "lanes", "mode", "reports", "runs", "timeout", "vlans", "zones");
         var sizes = options.Get("zones", "10,25,50,100,200").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var vlans = int.Parse(options.Get("vlans", "5"), CultureInfo.InvariantCulture);
         var keep = options.Get("reports", "");

@@ -26,7 +26,7 @@ public sealed class CliStartBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "against", "jit", "r2r", "runs", "validates", "zones");
         var zones = int.Parse(options.Get("zones", "1000"), CultureInfo.InvariantCulture);
         var runs = int.Parse(options.Get("runs", "3"), CultureInfo.InvariantCulture);
         var validates = int.Parse(options.Get("validates", "5"), CultureInfo.InvariantCulture);

@@ -30,7 +30,7 @@ public sealed class CniBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "cli", "containers", "plugin", "plugins", "podman", "rounds", "warm");
         var sizes = options.Get("containers", "100,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var rounds = int.Parse(options.Get("rounds", "2"), CultureInfo.InvariantCulture);
         var podmanRuns = int.Parse(options.Get("podman", "20"), CultureInfo.InvariantCulture);

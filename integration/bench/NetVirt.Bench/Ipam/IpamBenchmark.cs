@@ -26,7 +26,7 @@ public sealed class IpamBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "large", "per-worker", "single");
         var single = int.Parse(options.Get("single", "6000"), CultureInfo.InvariantCulture);
         var perWorker = int.Parse(options.Get("per-worker", "500"), CultureInfo.InvariantCulture);
         var large = int.Parse(options.Get("large", "50000"), CultureInfo.InvariantCulture);

@@ -22,7 +22,7 @@ public sealed class IpamWorker : IBenchmark
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "count", "db", "network", "prefix");
         var store = NetVirtStore.Open(options.Get("db"), busyTimeout: TimeSpan.FromSeconds(30));
         var count = int.Parse(options.Get("count"), CultureInfo.InvariantCulture);
         var network = options.Get("network");

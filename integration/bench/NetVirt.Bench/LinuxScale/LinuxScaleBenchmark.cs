@@ -28,7 +28,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "cli", "networks", "parts", "rounds", "threads", "zones");
         var sizes = options.Get("zones", "1000,2500,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var rounds = int.Parse(options.Get("rounds", "1"), CultureInfo.InvariantCulture);
         // 10 tenant networks (the table); 1 puts every zone on one network (a bridge tree above 1,000 ports).

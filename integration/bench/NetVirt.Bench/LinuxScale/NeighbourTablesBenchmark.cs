@@ -29,7 +29,7 @@ public sealed class NeighbourTablesBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "cli", "limits", "parallel", "zones");
         var zones = int.Parse(options.Get("zones", "1000"), CultureInfo.InvariantCulture);
         var limits = options.Get("limits", "1024,8192").Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
         var parallel = int.Parse(options.Get("parallel", "100"), CultureInfo.InvariantCulture);

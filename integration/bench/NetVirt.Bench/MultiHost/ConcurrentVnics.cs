@@ -77,7 +77,7 @@ public sealed class PostgresAllocationBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "per-round", "rounds");
         var perRound = int.Parse(options.Get("per-round", "1000"), CultureInfo.InvariantCulture);
         var rounds = int.Parse(options.Get("rounds", "3"), CultureInfo.InvariantCulture);
         await using var lab = await MultiHostLab.StartAsync(start: false);

@@ -26,7 +26,7 @@ public sealed class MultiHostConvergeBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "zones", "runs");
         var perHost = int.Parse(options.Get("zones", "300"), CultureInfo.InvariantCulture);
         var runs = int.Parse(options.Get("runs", "1"), CultureInfo.InvariantCulture);
         await using var lab = await MultiHostLab.StartAsync(resync: TimeSpan.FromMinutes(10));
@@ -114,7 +114,7 @@ public sealed class MultiHostLatencyBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "samples", "zones", "arp-retrans-ms");
         var samples = int.Parse(options.Get("samples", "100"), CultureInfo.InvariantCulture);
         var sizes = options.Get("zones", "0,300").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var arpRetransMs = int.Parse(options.Get("arp-retrans-ms", "10"), CultureInfo.InvariantCulture);

@@ -28,7 +28,7 @@ public sealed class PlannerBenchmark : IBenchmark
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var options = Options.Parse(args);
+        var options = Options.Parse(args, "drift", "runs", "zones");
         var zones = int.Parse(options.Get("zones", "1000"), CultureInfo.InvariantCulture);
         var runs = int.Parse(options.Get("runs", "21"), CultureInfo.InvariantCulture);
         var drift = double.Parse(options.Get("drift", "0.05"), CultureInfo.InvariantCulture);
