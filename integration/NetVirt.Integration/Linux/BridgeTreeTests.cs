@@ -92,11 +92,13 @@ public sealed class BridgeTreeTests(ITestOutputHelper output)
         // flooded all 2,000 ports for 40 s and the receive backlog dropped the neighbour solicitations (NftRuleset,
         // "mld-quiet").
         // A failure says what the host looked like: a first contact lost right after the apply failed CI twice, at two
-        // different pings (here once, zone to gateway), and never when the test ran alone on this machine.
+        // different pings (here once, zone to gateway), and never when the test ran alone on this machine. Each of these
+        // pings is a first contact, so it gets the kernel's neighbour retries (one a second) as the later one does:
+        // twelve requests over 2.2 s; a pair that is not connected still fails, after 3.2 s.
         var start = PathCounters.Read();
         async Task Reaches(string from, IPAddress to)
         {
-            if (!await lab.PingAsync(from, to))
+            if (!await lab.PingAsync(from, to, requests: 12))
             {
                 Assert.Fail($"{from} -> {to}: no echo reply; {Around(lab, naming, from, to, start)}");
             }
