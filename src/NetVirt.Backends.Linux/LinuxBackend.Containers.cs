@@ -44,10 +44,18 @@ public sealed partial class LinuxBackend
         var failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)
         {
-            // The network may not be on the host yet: its bridge, its router and legs, the table. Make them (what exists
-            // stays), then the attachment once more.
-            await RunAsync([.. Infrastructure(rendered, veth)], StepAction.Create, cancellationToken).ConfigureAwait(false);
-            failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
+            // The network may not be on the host yet: its bridge, its router and legs, the table, the container's leaf
+            // and its trunk. Make them (what exists stays), then the attachment once more. A part of them that could not
+            // be made fails the attachment even when its own interface could be: a leaf without its trunk reaches nothing.
+            var missing = new List<string>();
+            foreach (var rank in Infrastructure(rendered, veth).GroupBy(r => r.Kind.Rank).OrderBy(g => g.Key))
+            {
+                // Rank by rank, as an apply runs them: within one batch the host's requests run side by side, and a
+                // trunk must find its leaf bridge made.
+                missing.AddRange(await RunAsync([.. rank], StepAction.Create, cancellationToken).ConfigureAwait(false));
+            }
+
+            failures = [.. missing, .. await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false)];
         }
 
         if (failures.Count > 0)
@@ -60,9 +68,9 @@ public sealed partial class LinuxBackend
 
     /// <summary>
     /// When the attachment failed because its bridge is full, the reason in words instead of the kernel's "Exchange
-    /// full": a container is attached alone, on the bridge its network has on the host, and a network that outgrows one
-    /// bridge becomes a tree of bridges only when the whole host is applied (<see cref="Rendering.BridgeTree"/>: the
-    /// VNICs already there move between bridges). Read only on this failure path.
+    /// full". Containers fill bridges of at most <see cref="ContainerSlots.PortsPerSlot"/> (their slots), so this is a
+    /// bridge that something else filled: declared zones on the domain's bridge, or ports NetVirt does not own. Read only
+    /// on this failure path.
     /// </summary>
     private RequestRefusedException? FullBridge(ZoneSpec zone, string ifname, HostResource veth)
     {
@@ -76,10 +84,9 @@ public sealed partial class LinuxBackend
 
         var network = zone.Vnics.FirstOrDefault(v => v.Name == ifname)?.Network;
         return new RequestRefusedException(
-            $"cannot attach {zone.Name}/{ifname}: the bridge {bridge} of network '{network}' holds {_context.Trees.KernelPorts:N0} ports, the most a Linux bridge takes. " +
-            $"A network of more than {_context.Trees.FlatPorts:N0} VNICs is spread over a tree of bridges when the whole host is applied ('netvirt apply'), " +
-            "which moves VNICs between bridges; containers are attached one at a time without moving others, so a network takes about that many of them: " +
-            "attach further containers to another network (a pool spreads them), or declare the zones and apply");
+            $"cannot attach {zone.Name}/{ifname}: the bridge {bridge} of network '{network}' holds {_context.Trees.KernelPorts:N0} ports, the most a Linux bridge takes; " +
+            $"containers fill bridges of at most {ContainerSlots.PortsPerSlot:N0} of their own, so this one was filled otherwise (by declared zones, or by ports NetVirt does not own: 'ip link show master {bridge}'): " +
+            "'netvirt apply' spreads a network's declared zones over a tree of bridges; or attach the container to another network (a pool spreads them)");
     }
 
     /// <inheritdoc />
@@ -156,14 +163,20 @@ public sealed partial class LinuxBackend
             || r.Kind == RouteKind.Definition && r.DependsOn.Any(d => d.Name == name);
     }
 
-    /// <summary>What the attachment's network needs on the host: the bridge of its VLAN, the protection table, its router with its leg.</summary>
+    /// <summary>
+    /// What the attachment's network needs on the host: the bridge of its VLAN (and, for a container in a slot of its
+    /// own, its container leaf with the trunk to that bridge), the protection table, its router with its leg.
+    /// </summary>
     private static IEnumerable<HostResource> Infrastructure(RenderResult rendered, HostResource veth)
     {
         var bridge = veth.Properties[LinuxProperties.Bridge];
-        var legs = rendered.Desired.Resources.Where(r => r.Kind == VethKind.Leg.Kind && r.Properties[LinuxProperties.Bridge] == bridge).ToList();
+        var trunk = rendered.Desired.Resources.FirstOrDefault(r => r.Kind == TrunkKind.Definition && r.Name == bridge);
+        var root = trunk?.Properties[LinuxProperties.Root] ?? bridge;
+        var legs = rendered.Desired.Resources.Where(r => r.Kind == VethKind.Leg.Kind && r.Properties[LinuxProperties.Bridge] == root).ToList();
         var routers = legs.Select(l => LinuxNames.Split(l.Name).Netns).ToHashSet(StringComparer.Ordinal);
         return rendered.Desired.Resources.Where(r =>
-            r.Kind == BridgeKind.Definition && r.Name == bridge
+            r.Kind == BridgeKind.Definition && (r.Name == bridge || r.Name == root)
+            || r == trunk
             || r.Kind == NftTableKind.Definition
             || legs.Contains(r)
             || r.Kind == NetnsKind.Definition && routers.Contains(r.Name)

@@ -2,6 +2,7 @@ using Dapper;
 using System.Data.Common;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
 using NetVirt.Model.Validation;
 using NetVirt.Store.DesiredState;
 
@@ -97,6 +98,7 @@ public sealed partial class NetVirtStore
                     SELECT v.id, @cniNetwork FROM vnics v JOIN zones z ON z.id = v.zone_id WHERE z.name = @zoneName AND v.name = @ifname;
                     UPDATE vnics SET pool_id = NULL WHERE zone_id = (SELECT id FROM zones WHERE name = @zoneName) AND name = @ifname;
                     """, new { cniNetwork, zoneName, ifname }, tx);
+                AssignSlot(c, tx, zoneName, ifname);
             }
             catch (Exception ex) when (Database.ConstraintViolation(ex) is { } constraint)
             {
@@ -106,6 +108,42 @@ public sealed partial class NetVirtStore
             generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
             return new ContainerAttachment(ReadZone(c, tx, zoneName, infrastructure)!, ifname, infrastructure) { Generation = generation };
         }, what);
+    }
+
+    /// <summary>
+    /// Gives a new attachment its slot in its VNIC's L2 domain (<see cref="ContainerSlots"/>), counting the domain's VNICs
+    /// under the domain's lock, so that writers side by side (PostgreSQL) count each other. A VNIC on no etherstub's
+    /// domain stays in slot 0.
+    /// </summary>
+    private void AssignSlot(DbConnection c, DbTransaction tx, string zoneName, string ifname)
+    {
+        var vnic = c.QuerySingle<(long Id, long? Etherstub, string? Over, long Vlan)>(
+            """
+            SELECT v.id, n.over_etherstub_id, e.name, n.vlan
+            FROM vnics v JOIN zones z ON z.id = v.zone_id LEFT JOIN networks n ON n.id = v.network_id LEFT JOIN etherstubs e ON e.id = n.over_etherstub_id
+            WHERE z.name = @zoneName AND v.name = @ifname
+            """, new { zoneName, ifname }, tx);
+        if (vnic.Etherstub is not { } etherstub)
+        {
+            return;
+        }
+
+        Database.Dialect.LockL2Domain(c, tx, $"{vnic.Over}/{vnic.Vlan}");
+        var counts = c.Query<(string Kind, long Slot, long Count)>(
+            """
+            SELECT z.kind, coalesce(ca.slot, 0), count(*)
+            FROM networks n JOIN vnics v ON v.network_id = n.id JOIN zones z ON z.id = v.zone_id LEFT JOIN container_attachments ca ON ca.vnic_id = v.id
+            WHERE n.over_etherstub_id = @etherstub AND n.vlan = @vlan AND v.id <> @id
+            GROUP BY z.kind, coalesce(ca.slot, 0)
+            """, new { etherstub, vlan = vnic.Vlan, id = vnic.Id }, tx).ToList();
+        var declared = counts.Where(r => r.Kind == "zone").Sum(r => r.Count)
+            + c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE network_id IS NULL AND over_etherstub_id = @etherstub AND coalesce(vlan, 0) = @vlan", new { etherstub, vlan = vnic.Vlan }, tx);
+        var containers = counts.Where(r => r.Kind == "container").ToDictionary(r => (int)r.Slot, r => (int)r.Count);
+        var slot = ContainerSlots.Choose((int)declared, containers);
+        if (slot != 0)
+        {
+            c.Execute("UPDATE container_attachments SET slot = @slot WHERE vnic_id = @id", new { slot, id = vnic.Id }, tx);
+        }
     }
 
     /// <summary>

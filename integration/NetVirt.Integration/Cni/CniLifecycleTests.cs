@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Model.Topology;
 
 namespace NetVirt.Integration.Cni;
 
@@ -59,6 +60,66 @@ public sealed class CniLifecycleTests
         Assert.DoesNotContain("eth0", inside.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show"])).Stdout).RootElement.EnumerateArray(),
             l => l.GetProperty("ifname").GetString()!.StartsWith(lab.Prefix + "-", StringComparison.Ordinal));
+    }
+
+    // A network whose bridge is full of declared zones for containers (ContainerSlots): z0 at a known address.
+    private static string Crowded(string prefix) =>
+        """
+        etherstubs: [{name: stub0}]
+        networks:
+          - {name: red, tenant: red, over: stub0, vlan: 100, ipv4: {subnet: 10.65.0.0/22, gateway: 10.65.0.1}}
+        zones:
+          - {name: z0, vnics: [{name: net0, network: red, addresses: [{tag: v4, address: 10.65.0.10}]}]}
+
+        """ + string.Concat(Enumerable.Range(1, ContainerSlots.PortsPerSlot - 1).Select(i =>
+            $"  - {{name: z{i}, vnics: [{{name: net0, network: red, addresses: [{{tag: v4, address: auto}}]}}]}}\n"));
+
+    [LinuxRootFact]
+    public async Task Containers_PastTheRoomOnTheNetworksBridge_GoToAContainerLeaf_ReachItsZonesAndGateway_AndApplyRemovesTheLeafOnceEmpty()
+    {
+        await using var lab = await RuntimeLab.StartAsync(Crowded);
+        var naming = new NetVirt.Backends.Linux.Resources.LinuxNaming(lab.Prefix);
+        var root = naming.Bridge("stub0", 100);
+        var leaf = naming.ContainerLeafBridge("stub0", 100, 1);
+        var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(lab.ConfDir, "netvirt-red.conflist"))).RootElement;
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(config.GetProperty("plugins")[0].GetRawText())!.AsObject();
+        entry["cniVersion"] = "1.0.0";
+        entry["name"] = "red";
+        var stdin = entry.ToJsonString();
+        // Not the deployment's prefix: the apply below would take a namespace named with it for its own.
+        var netns = $"{lab.Prefix}x-ctr1";
+        Dictionary<string, string> Env(string command) => new()
+        {
+            ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "crowded1", ["CNI_NETNS"] = $"/run/netns/{netns}", ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = lab.PluginDir,
+        };
+        var plugin = Path.Combine(lab.PluginDir, "netvirt");
+        (await Tool.RunAsync("/usr/sbin/ip", ["netns", "add", netns])).Ok("ip netns add");
+        try
+        {
+            (await Tool.RunAsync(plugin, [], Env("ADD"), stdin: stdin)).Ok("ADD");
+            async Task<string?> MasterOf(string link) => JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show", link])).Ok($"ip link show {link}").Stdout)
+                .RootElement[0].TryGetProperty("master", out var m) ? m.GetString() : null;
+            var onLeaf = JsonDocument.Parse((await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show", "master", leaf])).Ok("ports of the container leaf").Stdout)
+                .RootElement.EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!).ToList();
+            Assert.Equal(new[] { naming.VnicHostEnd(NetVirt.Model.Spec.ContainerNames.ZoneName("crowded1"), "eth0"), naming.TrunkLeafEnd(leaf) }.Order(StringComparer.Ordinal), onLeaf.Order(StringComparer.Ordinal));
+            Assert.Equal(root, await MasterOf(naming.TrunkRootEnd(leaf)));
+
+            // Across the trunk to a declared zone on the network's bridge, and to the router's leg there.
+            foreach (var target in new[] { "10.65.0.10", "10.65.0.1" })
+            {
+                (await Tool.RunAsync("/usr/sbin/ip", ["netns", "exec", netns, "ping", "-c", "12", "-i", "0.2", "-W", "1", "-q", target])).Ok($"ping {target} from the container leaf");
+            }
+
+            (await Tool.RunAsync(plugin, [], Env("DEL"), stdin: stdin)).Ok("DEL");
+            Assert.Equal(0, (await Tool.RunAsync("/usr/sbin/ip", ["link", "show", leaf])).ExitCode); // kept for the next container
+            (await lab.NetvirtAsync("apply", "--auto-approve")).Ok("apply after the last container left the leaf");
+            Assert.NotEqual(0, (await Tool.RunAsync("/usr/sbin/ip", ["link", "show", leaf])).ExitCode);
+            Assert.NotEqual(0, (await Tool.RunAsync("/usr/sbin/ip", ["link", "show", naming.TrunkRootEnd(leaf)])).ExitCode);
+        }
+        finally
+        {
+            await Tool.RunAsync("/usr/sbin/ip", ["netns", "del", netns]);
+        }
     }
 
     [LinuxRootFact]

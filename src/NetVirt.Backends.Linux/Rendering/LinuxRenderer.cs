@@ -69,10 +69,16 @@ internal sealed class LinuxRenderer
             .GroupBy(d => d.Domain)
             .ToDictionary(g => g.Key, g => g.Max(d => d.Mtu));
         var bridges = new Dictionary<L2Domain, (string Name, int Mtu)>();
-        var vnics = _model.Zones.SelectMany(z => z.Vnics.Select(v => (Zone: z.Name, Vnic: v)))
+        // Containers' VNICs in a slot of their own (ContainerSlots) are on container leaves; the rest are spread by the tree.
+        var onEtherstubs = _model.Zones.SelectMany(z => z.Vnics.Select(v => (Zone: z, Vnic: v)))
             .Where(x => _index.DomainOf(x.Vnic) is { } d && _index.IsEtherstub(d.Over))
+            .ToList();
+        var vnics = onEtherstubs.Where(x => SlotOf(x.Zone, x.Vnic.Name) == 0)
             .GroupBy(x => _index.DomainOf(x.Vnic)!)
-            .ToDictionary(g => g.Key, g => g.Select(x => VnicKey(x.Zone, x.Vnic.Name)).Distinct(StringComparer.Ordinal).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(x => VnicKey(x.Zone.Name, x.Vnic.Name)).Distinct(StringComparer.Ordinal).ToList());
+        var containerLeaves = onEtherstubs.Where(x => SlotOf(x.Zone, x.Vnic.Name) > 0)
+            .GroupBy(x => _index.DomainOf(x.Vnic)!)
+            .ToDictionary(g => g.Key, g => (Slots: g.Select(x => SlotOf(x.Zone, x.Vnic.Name)).Distinct().Order().ToList(), Vnics: g.Count()));
         var legs = _model.Networks.Where(n => _index.IsEtherstub(n.Over) && ModelIndex.RouterOf(n) is not null)
             .GroupBy(n => new L2Domain(n.Over, n.Vlan))
             .ToDictionary(g => g.Key, g => g.Select(ModelIndex.RouterOf).Distinct(StringComparer.Ordinal).Count());
@@ -85,7 +91,7 @@ internal sealed class LinuxRenderer
                 bridges[domain] = (name, mtu);
             }
 
-            RenderTree(domain, name, mtu, vnics.GetValueOrDefault(domain, []), legs.GetValueOrDefault(domain));
+            RenderTree(domain, name, mtu, vnics.GetValueOrDefault(domain, []), legs.GetValueOrDefault(domain), containerLeaves.GetValueOrDefault(domain, ([], 0)));
         }
 
         RenderRouters();
@@ -192,14 +198,14 @@ internal sealed class LinuxRenderer
     /// with the router legs and a trunk to each leaf bridge, and the VNICs are spread over the leaves. A domain larger
     /// than the backend realises is a problem before anything changes.
     /// </summary>
-    private void RenderTree(L2Domain domain, string root, int mtu, IReadOnlyList<string> vnics, int legs)
+    private void RenderTree(L2Domain domain, string root, int mtu, IReadOnlyList<string> vnics, int legs, (List<int> Slots, int Vnics) containers)
     {
         var limits = _context.Trees;
-        if (vnics.Count > limits.MaxVnics)
+        if (vnics.Count + containers.Vnics > limits.MaxVnics)
         {
             _rendered.Problem(
                 DomainSubject(domain),
-                $"has {vnics.Count:N0} VNICs on etherstub {domain.Over} VLAN {domain.Vlan}; the Linux backend realises at most {limits.MaxVnics:N0} VNICs in one L2 domain "
+                $"has {vnics.Count + containers.Vnics:N0} VNICs on etherstub {domain.Over} VLAN {domain.Vlan}; the Linux backend realises at most {limits.MaxVnics:N0} VNICs in one L2 domain "
                 + $"(a Linux bridge takes at most {limits.KernelPorts:N0} ports, so a larger domain is a tree of bridges, measured up to {limits.MaxVnics:N0} VNICs): "
                 + "spread the zones over more networks (VLANs)");
         }
@@ -208,7 +214,7 @@ internal sealed class LinuxRenderer
         _trees[domain] = tree;
 
         // A flood from one port is queued once for every other port: the VNICs and legs, and both ends of each trunk.
-        var flooded = vnics.Count + legs + (2 * tree.Leaves) - 1;
+        var flooded = vnics.Count + containers.Vnics + legs + (2 * (tree.Leaves + containers.Slots.Count)) - 1;
         if (_capabilities.NetdevMaxBacklog is { } backlog && flooded > backlog)
         {
             _rendered.Problem(
@@ -230,7 +236,24 @@ internal sealed class LinuxRenderer
                 Add(TrunkKind.Desired(name, root, mtu, _context), subject);
             }
         }
+
+        // The container leaves that have containers: made when the first container of a slot is attached, and by an
+        // apply; one left empty by the containers' removal goes with the next apply.
+        foreach (var slot in containers.Slots)
+        {
+            var name = _naming.ContainerLeafBridge(domain.Over, domain.Vlan, slot);
+            var subject = $"container leaf {slot} of {domain}";
+            if (ClaimHostName(name, subject) && ClaimHostName(_naming.TrunkLeafEnd(name), subject) && ClaimHostName(_naming.TrunkRootEnd(name), subject))
+            {
+                Add(BridgeKind.Desired(name, mtu, _context), subject);
+                Add(TrunkKind.Desired(name, root, mtu, _context), subject);
+            }
+        }
     }
+
+    /// <summary>The slot of a container's VNIC (<see cref="ContainerSlots"/>); 0 for a declared zone's.</summary>
+    private static int SlotOf(ZoneSpec zone, string vnic) =>
+        zone.Container?.Attachments.FirstOrDefault(a => a.Interface == vnic)?.Slot ?? 0;
 
     private string DomainSubject(L2Domain domain)
     {
@@ -238,11 +261,11 @@ internal sealed class LinuxRenderer
         return networks.Count > 0 ? $"network {string.Join(", ", networks)}" : $"L2 domain {domain}";
     }
 
-    /// <summary>The bridge a VNIC of <paramref name="domain"/> is a port of: the domain's, or its leaf in a tree.</summary>
-    private string BridgeOf(L2Domain domain, string zone, string vnic) =>
-        _trees.TryGetValue(domain, out var tree) && tree.LeafOf.TryGetValue(VnicKey(zone, vnic), out var leaf)
-            ? _naming.LeafBridge(domain.Over, domain.Vlan, leaf)
-            : _naming.Bridge(domain.Over, domain.Vlan);
+    /// <summary>The bridge a VNIC of <paramref name="domain"/> is a port of: its container leaf, its leaf in a tree, or the domain's.</summary>
+    private string BridgeOf(L2Domain domain, ZoneSpec zone, string vnic) =>
+        SlotOf(zone, vnic) is > 0 and var slot ? _naming.ContainerLeafBridge(domain.Over, domain.Vlan, slot)
+        : _trees.TryGetValue(domain, out var tree) && tree.LeafOf.TryGetValue(VnicKey(zone.Name, vnic), out var leaf) ? _naming.LeafBridge(domain.Over, domain.Vlan, leaf)
+        : _naming.Bridge(domain.Over, domain.Vlan);
 
     private void RenderRouters()
     {
@@ -394,7 +417,7 @@ internal sealed class LinuxRenderer
             return null;
         }
 
-        var bridge = BridgeOf(domain, zone.Name, vnic.Name);
+        var bridge = BridgeOf(domain, zone, vnic.Name);
         var veth = Add(VethKind.Vnic.Desired(name, zone.Name, hostEnd, bridge, mac, mtu, netnsId, _context), subject);
         if (veth is null)
         {

@@ -128,6 +128,13 @@ public sealed partial class LinuxNaming
     /// </summary>
     public string LeafBridge(string over, int vlan, int leaf) => Readable($"{OwnerMark}{over}.{vlan}.{leaf}", 'b', $"bridge/{over}/{vlan}/{leaf}");
 
+    /// <summary>
+    /// Container leaf <paramref name="slot"/> (≥ 1) of an L2 domain (<see cref="NetVirt.Model.Topology.ContainerSlots"/>):
+    /// <c>nv-stub0.100.c1</c> when that fits in 15 characters, else <c>nv-b</c> and a hash. Never a declared tree's leaf
+    /// (those are numbered without the <c>c</c>).
+    /// </summary>
+    public string ContainerLeafBridge(string over, int vlan, int slot) => Readable($"{OwnerMark}{over}.{vlan}.c{slot}", 'b', $"bridge/{over}/{vlan}/c{slot}");
+
     /// <summary>The end of the trunk (veth pair) from leaf bridge <paramref name="leafBridge"/> to its root that is a port of the leaf: <c>nv-t</c> and a hash.</summary>
     public string TrunkLeafEnd(string leafBridge) => Hashed('t', $"trunk/{leafBridge}");
 

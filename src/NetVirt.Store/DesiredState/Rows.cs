@@ -124,6 +124,8 @@ public sealed class AttachmentRow
     public string Interface { get; init; } = "";
 
     public string CniNetwork { get; init; } = "";
+
+    public long Slot { get; init; }
 }
 
 /// <summary>Row of <c>zone_routes</c>.</summary>

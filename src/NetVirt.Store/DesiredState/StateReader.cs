@@ -145,7 +145,7 @@ internal static class StateReader
                 """, zoneArgs, tx).ToList();
         var attachments = !zones.Any(z => z.Kind == "container") ? Array.Empty<AttachmentRow>().ToLookup(a => a.ZoneId) : c.Query<AttachmentRow>(
             $"""
-            SELECT v.zone_id AS ZoneId, v.name AS Interface, ca.cni_network AS CniNetwork
+            SELECT v.zone_id AS ZoneId, v.name AS Interface, ca.cni_network AS CniNetwork, ca.slot AS Slot
             FROM container_attachments ca JOIN vnics v ON v.id = ca.vnic_id JOIN zones z ON z.id = v.zone_id
             WHERE {zoneFilter} ORDER BY v.zone_id, v.position
             """, zoneArgs, tx).ToLookup(a => a.ZoneId);
@@ -190,7 +190,7 @@ internal static class StateReader
                     Id = z.ContainerId!,
                     Netns = z.Netns,
                     Labels = ContainerLabels.Parse(z.Labels),
-                    Attachments = attachments[z.Id].Select(a => new ContainerAttachmentSpec { Interface = a.Interface, CniNetwork = a.CniNetwork }).ToEquatableArray(),
+                    Attachments = attachments[z.Id].Select(a => new ContainerAttachmentSpec { Interface = a.Interface, CniNetwork = a.CniNetwork, Slot = (int)a.Slot }).ToEquatableArray(),
                 };
                 resolvedZones.Add(new ZoneSpec { Name = z.Name, Host = z.HostName, Description = z.Description, Routes = zoneRoutes, Vnics = resolvedVnics.ToEquatableArray(), Container = container });
                 continue;

@@ -42,6 +42,29 @@ public sealed class ContainerStoreTests
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Attach_PastASlotsPorts_GoesToTheNextSlot_AndNoAttachmentEverMoves(StoreEngine engine)
+    {
+        using var db = new TempStore(engine);
+        var store = db.Open();
+        var full = NetVirt.Model.Topology.ContainerSlots.PortsPerSlot;
+        store.Replace(Models.OneNetwork(subnet: "10.0.0.0/20", zones: 10), HostTarget.Linux);
+
+        // Ten declared zones share slot 0 (the network's own bridge) with the first containers.
+        var slots = Enumerable.Range(0, full + 5).Select(i => Attach(store, $"c{i}").Zone.Container!.Attachments.Single().Slot).ToList();
+        Assert.All(slots[..(full - 10)], s => Assert.Equal(0, s));
+        Assert.All(slots[(full - 10)..], s => Assert.Equal(1, s));
+
+        // A container removed from slot 0 leaves room there for the next one; the others stay where they were.
+        Assert.NotNull(store.DetachContainer("cnet", "c3", "eth0"));
+        Assert.Equal(0, Attach(store, "again").Zone.Container!.Attachments.Single().Slot);
+        Assert.Equal(1, Attach(store, "more").Zone.Container!.Attachments.Single().Slot);
+        var stored = store.Load().Resolved.Zones.Where(z => z.Container is not null).ToDictionary(z => z.Container!.Id, z => z.Container!.Attachments.Single().Slot);
+        Assert.Equal(slots[full], stored[$"c{full}"]);
+        Assert.Equal(0, stored["c0"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public void Attach_Repeated_AnswersWhatIsStoredAndChangesNothing(StoreEngine engine)
     {
         using var db = new TempStore(engine);

@@ -48,4 +48,55 @@ public sealed class LinuxContainerAttachTests
         Assert.DoesNotContain("Exchange full", refused.Message, StringComparison.Ordinal);
         Assert.Equal(ports, kernel.PortsOf(bridge));
     }
+
+    [Fact]
+    public async Task Attach_InASlotOfItsOwn_MakesItsContainerLeafAndTrunk_AndAnApplyKeepsEveryContainerWhereItIs()
+    {
+        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(3, network: "acme")));
+        var infrastructure = resolved with { Zones = [] };
+        var kernel = new FakeLinuxKernel();
+        kernel.AddHostLink("eth0");
+        await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
+        var backend = (IContainerBackend)LinuxHarness.Backend(kernel);
+
+        // Slots 0, 2 and 2: the network's bridge, then twice the second container leaf.
+        int[] slots = [0, 2, 2];
+        var containers = resolved.Zones.Select((z, i) => z with
+        {
+            Name = $"c-{i}",
+            Container = new ContainerSpec
+            {
+                Id = $"{i}",
+                Netns = $"/run/netns/ctr{i}",
+                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net", Slot = slots[i] }],
+            },
+        }).ToList();
+        ((ILinuxKernel)kernel).CreateNamespaces([.. containers.Select(c => LinuxNaming.ContainerNetns(c.Name, c.Container!.Netns!))], 1, _ => { });
+        foreach (var container in containers)
+        {
+            await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None);
+        }
+
+        var naming = new LinuxNaming(LinuxHarness.Prefix);
+        var root = naming.Bridge("stub0", 100);
+        var leaf = naming.ContainerLeafBridge("stub0", 100, 2);
+        Assert.Equal(new[] { root, leaf }.Order(StringComparer.Ordinal), kernel.BridgeNames().Order(StringComparer.Ordinal));
+        Assert.Equal(root, kernel.MasterOf(naming.VnicHostEnd("c-0", "net0")));
+        Assert.Equal(leaf, kernel.MasterOf(naming.VnicHostEnd("c-1", "net0")));
+        Assert.Equal(leaf, kernel.MasterOf(naming.VnicHostEnd("c-2", "net0")));
+        // One trunk joins the leaf to the network's bridge, where the router's leg is.
+        Assert.Equal(leaf, kernel.MasterOf(naming.TrunkLeafEnd(leaf)));
+        Assert.Equal(root, kernel.MasterOf(naming.TrunkRootEnd(leaf)));
+        Assert.Equal(3, kernel.PortsOf(leaf).Count);
+        Assert.Equal(3, kernel.PortsOf(root).Count); // the leg, the slot-0 container, the trunk
+
+        // CHECK finds each where the store says it is, and a whole apply of the host with the containers moves nothing.
+        foreach (var container in containers)
+        {
+            Assert.Empty(await backend.CheckAsync(infrastructure, container, "net0", CancellationToken.None));
+        }
+
+        var (plan, _) = await new LinuxHarness(kernel, infrastructure with { Zones = [.. containers] }).PlanAsync();
+        Assert.True(plan.IsEmpty, string.Join("\n", plan.Steps));
+    }
 }
