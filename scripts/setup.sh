@@ -40,6 +40,7 @@ install_packages() {
   [ -e /usr/sbin/runc ] || missing+=(runc)
   [ -e /bin/busybox ] || missing+=(busybox-static)
   [ -e /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+  [ -e /usr/bin/strace ] || missing+=(strace)              # a CNI test checks the plugin never reads the mount table
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "netvirt: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
@@ -73,7 +74,7 @@ build() {
 build_cni_plugin() {
   local out="$repo/artifacts/cni" bin="$repo/src/NetVirt.Cli/bin/$configuration/net10.0" sources
   sources="$(cd "$repo" && find src/NetVirt.Cni src/NetVirt.Cni.Plugin Directory.Build.props Directory.Packages.props global.json -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs sha256sum | sha256sum)"
+    \( -name '*.cs' -o -name '*.c' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs sha256sum | sha256sum)"
   if [ ! -x "$out/netvirt-cni" ] || [ "$(cat "$out/sources.sha256" 2>/dev/null)" != "$sources" ]; then
     echo "netvirt: publishing the CNI plugin netvirt-cni (Native AOT)" >&2
     dotnet publish "$repo/src/NetVirt.Cni.Plugin" -c Release -r linux-x64 -o "$out" -v quiet -nologo -clp:NoSummary

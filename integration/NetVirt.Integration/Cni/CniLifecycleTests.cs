@@ -123,6 +123,19 @@ public sealed class CniLifecycleTests
     }
 
     [LinuxRootFact]
+    public async Task Plugin_NeverReadsTheHostsMountTable()
+    {
+        // The runtime's cgroup lookups read all of /proc/self/mountinfo before Main, which grows with the containers on
+        // the host (src/NetVirt.Cni.Plugin/Native/no_cgroup_scan.c): the published plugin must not open it.
+        var traced = await Tool.RunAsync("/usr/bin/strace", ["-f", "-e", "trace=openat", RuntimeLab.PluginBinary],
+            new Dictionary<string, string> { ["CNI_COMMAND"] = "VERSION" }, stdin: """{"cniVersion":"1.0.0"}""");
+        Assert.True(traced.ExitCode == 0, traced.Stdout + traced.Stderr);
+        Assert.Contains("\"supportedVersions\"", traced.Stdout, StringComparison.Ordinal);
+        Assert.Contains("openat(", traced.Stderr, StringComparison.Ordinal); // strace saw the plugin's opens
+        Assert.DoesNotContain("/proc/self/mountinfo", traced.Stderr, StringComparison.Ordinal);
+    }
+
+    [LinuxRootFact]
     public async Task Del_AfterTheNamespaceIsGone_AndTwice_Releases()
     {
         await using var lab = await RuntimeLab.StartAsync(OneTenant);
