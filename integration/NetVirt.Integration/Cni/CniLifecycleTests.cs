@@ -104,6 +104,14 @@ public sealed class CniLifecycleTests
             Assert.Equal(new[] { naming.VnicHostEnd(NetVirt.Model.Spec.ContainerNames.ZoneName("crowded1"), "eth0"), naming.TrunkLeafEnd(leaf) }.Order(StringComparer.Ordinal), onLeaf.Order(StringComparer.Ordinal));
             Assert.Equal(root, await MasterOf(naming.TrunkRootEnd(leaf)));
 
+            // The interface is quiet in the runtime's namespace: no router solicitations and no duplicate address detection
+            // flooded to every port of the network.
+            foreach (var setting in new[] { "router_solicitations", "accept_dad" })
+            {
+                var value = (await Tool.RunAsync("/usr/sbin/ip", ["netns", "exec", netns, "cat", $"/proc/sys/net/ipv6/conf/eth0/{setting}"])).Ok(setting).Stdout.Trim();
+                Assert.True(value == "0", $"{setting} = {value}");
+            }
+
             // Across the trunk to a declared zone on the network's bridge, and to the router's leg there.
             foreach (var target in new[] { "10.65.0.10", "10.65.0.1" })
             {

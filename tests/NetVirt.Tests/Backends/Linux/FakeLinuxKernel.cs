@@ -311,6 +311,15 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
+    /// <summary>A sysctl of namespace <paramref name="netns"/> as last written, or null when never written.</summary>
+    public string? SysctlIn(string netns, string key)
+    {
+        lock (_gate)
+        {
+            return _names.TryGetValue(netns, out var entry) ? entry.Namespace?.Sysctls.GetValueOrDefault(key) : null;
+        }
+    }
+
     /// <summary>The master (bridge) of a host link, or null.</summary>
     public string? MasterOf(string name)
     {

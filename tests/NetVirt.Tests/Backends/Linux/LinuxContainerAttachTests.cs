@@ -90,6 +90,16 @@ public sealed class LinuxContainerAttachTests
         Assert.Equal(3, kernel.PortsOf(leaf).Count);
         Assert.Equal(3, kernel.PortsOf(root).Count); // the leg, the slot-0 container, the trunk
 
+        // Each container's interface is as quiet as a zone's: no duplicate address detection, no router solicitations
+        // (its namespace is the runtime's, so the settings are the interface's own).
+        foreach (var container in containers)
+        {
+            var netns = LinuxNaming.ContainerNetns(container.Name, container.Container!.Netns!);
+            Assert.Equal("0", kernel.SysctlIn(netns, "net/ipv6/conf/net0/accept_dad"));
+            Assert.Equal("0", kernel.SysctlIn(netns, "net/ipv6/conf/net0/router_solicitations"));
+            Assert.Null(kernel.SysctlIn(netns, "net/ipv6/conf/default/router_solicitations"));
+        }
+
         // CHECK finds each where the store says it is, and a whole apply of the host with the containers moves nothing.
         foreach (var container in containers)
         {
