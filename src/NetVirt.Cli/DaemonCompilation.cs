@@ -25,9 +25,14 @@ internal static partial class DaemonCompilation
     /// </summary>
     public static void SettleBeforeServing()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null
-            || Assembly.GetEntryAssembly()?.GetName().Name != "netvirt")
+        if (!OperatingSystem.IsLinux() || Assembly.GetEntryAssembly()?.GetName().Name != "netvirt")
         {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable(Variable) is not null)
+        {
+            KeepName();
             return;
         }
 
@@ -59,6 +64,27 @@ internal static partial class DaemonCompilation
             {
                 Marshal.FreeCoTaskMem(pointer);
             }
+        }
+    }
+
+    /// <summary>
+    /// After the <c>execve</c> of <c>/proc/self/exe</c> the kernel names the process after that path, "exe", which is
+    /// what <c>ps</c>, <c>top</c> and <c>pgrep netvirt</c> would show: it gets its executable's name back ("netvirt",
+    /// or "dotnet" when started as <c>dotnet netvirt.dll</c>). Writing <c>/proc/self/comm</c> names the main thread, the
+    /// process's name, whichever thread writes it.
+    /// </summary>
+    private static void KeepName()
+    {
+        try
+        {
+            if (File.ReadAllText("/proc/self/comm").Trim() == "exe" && Path.GetFileName(Environment.ProcessPath) is { Length: > 0 } name && name != "exe")
+            {
+                File.WriteAllText("/proc/self/comm", name.Length > 15 ? name[..15] : name);
+            }
+        }
+        catch (IOException)
+        {
+            // Only the name ps shows.
         }
     }
 

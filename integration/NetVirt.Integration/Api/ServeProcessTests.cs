@@ -88,6 +88,8 @@ public sealed partial class ServeProcessTests : IDisposable
 
             // The daemon started itself again in place without tiered compilation (DaemonCompilation): same process id.
             Assert.Contains("DOTNET_TieredCompilation=0", File.ReadAllText($"/proc/{server.Id}/environ").Split('\0'));
+            // ... and kept its name (ps, top, pgrep), not the "exe" of /proc/self/exe.
+            Assert.Equal(Path.GetFileName(File.ResolveLinkTarget($"/proc/{server.Id}/exe", returnFinalTarget: true)!.FullName), File.ReadAllText($"/proc/{server.Id}/comm").Trim());
 
             await PostAsync("/etherstubs", """{"name": "stub0"}""");
             await PostAsync("/networks", """{"name": "acme", "tenant": "acme", "over": "stub0", "vlan": 100, "ipv4": {"subnet": "10.100.0.0/24", "gateway": "10.100.0.1"}}""");
