@@ -90,7 +90,7 @@ internal sealed class TrunkKind : LinuxKind
             [
                 context.Ip("link", "add", leafEnd, "mtu", mtu, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", rootEnd, "mtu", mtu),
                 context.Ip("link", "set", rootEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Root]!, "up"),
-                context.Ip("link", "set", leafEnd, "alias", alias, "addrgenmode", "none", "up"),
+                context.Ip("link", "set", leafEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Bridge]!, "up"),
             ],
             StepAction.Update =>
             [
@@ -120,10 +120,12 @@ internal sealed class TrunkKind : LinuxKind
         if (step.Step.Action == StepAction.Create)
         {
             // Made on the leaf, then joined to the root, then the leaf end marked: a kill in between leaves an
-            // unmarked pair, an owned stray that the next apply deletes and makes again.
+            // unmarked pair, an owned stray that the next apply deletes and makes again. The leaf end is put on its leaf
+            // again when marked, so that creating a pair that is already there (a container's ADD ensures its leaf's
+            // trunk every time) also completes one a kill left off its bridges.
             work.AddHost(step, new CreateVethRequest(leafEnd, mtu, p[LinuxProperties.Bridge]!, rootEnd, null, null), Role.Create);
             work.AddHost(step, new SetLinkRequest(rootEnd) { Alias = alias, NoIpv6LinkLocal = true, Master = p[LinuxProperties.Root]!, Up = true }, Role.Modify);
-            work.AddHost(step, new SetLinkRequest(leafEnd) { Alias = alias, NoIpv6LinkLocal = true, Up = true }, Role.Modify);
+            work.AddHost(step, new SetLinkRequest(leafEnd) { Alias = alias, NoIpv6LinkLocal = true, Master = p[LinuxProperties.Bridge]!, Up = true }, Role.Modify);
             return;
         }
 

@@ -109,4 +109,55 @@ public sealed class LinuxContainerAttachTests
         var (plan, _) = await new LinuxHarness(kernel, infrastructure with { Zones = [.. containers] }).PlanAsync();
         Assert.True(plan.IsEmpty, string.Join("\n", plan.Steps));
     }
+
+    [Fact]
+    public async Task FirstContainerOfALeaf_KilledAfterEveryKernelChange_TheRepeatedAddLeavesLeafTrunkAndContainerWhole()
+    {
+        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(1, network: "acme")));
+        var infrastructure = resolved with { Zones = [] };
+        var container = resolved.Zones[0] with
+        {
+            Name = "c-0",
+            Container = new ContainerSpec
+            {
+                Id = "0",
+                Netns = "/run/netns/ctr0",
+                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net", Slot = 1 }],
+            },
+        };
+        var naming = new LinuxNaming(LinuxHarness.Prefix);
+        var root = naming.Bridge("stub0", 100);
+        var leaf = naming.ContainerLeafBridge("stub0", 100, 1);
+        for (var n = 0L; ; n++)
+        {
+            var kernel = new FakeLinuxKernel();
+            kernel.AddHostLink("eth0");
+            await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
+            ((ILinuxKernel)kernel).CreateNamespaces([LinuxNaming.ContainerNetns(container.Name, container.Container!.Netns!)], 1, _ => { });
+            kernel.DieAfter(n);
+            try
+            {
+                await ((IContainerBackend)LinuxHarness.Backend(kernel)).AttachAsync(infrastructure, container, "net0", CancellationToken.None);
+            }
+            catch (Exception) when (kernel.Dead)
+            {
+                // killed: the runtime calls ADD again (or DEL, then ADD)
+            }
+
+            var killed = kernel.Dead;
+            kernel.Restart();
+            var backend = (IContainerBackend)LinuxHarness.Backend(kernel);
+            await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None);
+            var because = $"killed after {n} kernel changes";
+            Assert.True(leaf == kernel.MasterOf(naming.TrunkLeafEnd(leaf)), because);
+            Assert.True(root == kernel.MasterOf(naming.TrunkRootEnd(leaf)), because);
+            Assert.True(leaf == kernel.MasterOf(naming.VnicHostEnd("c-0", "net0")), because);
+            Assert.True((await backend.CheckAsync(infrastructure, container, "net0", CancellationToken.None)).Count == 0, because);
+            if (!killed)
+            {
+                Assert.True(n > 3, "the attachment made fewer changes than a leaf, its trunk and the interface need");
+                return;
+            }
+        }
+    }
 }
