@@ -41,21 +41,16 @@ public sealed partial class LinuxBackend
             await RunAsync([.. rendered.Desired.Resources.Where(r => r.Kind == NftTableKind.Definition)], StepAction.Create, cancellationToken).ConfigureAwait(false);
         }
 
-        // A container leaf's bridge and trunk are ensured first, every time, rank by rank (a trunk needs its leaf made):
-        // a kill between making the leaf and its trunk would otherwise leave a leaf that the next containers join and
-        // that reaches nothing. Both are one request each when they are there.
-        var failures = new List<string>();
+        // A container on a container leaf also ensures the leaf's trunk, every time, in the same batch (three requests
+        // when it is there: "exists", and both ends put on their bridges again): a kill between making a leaf and its
+        // trunk would otherwise leave a leaf that the next containers join and that reaches nothing. A leaf that is not
+        // there fails the batch, and is made with the rest of the network below.
         if (rendered.Desired.Resources.FirstOrDefault(r => r.Kind == TrunkKind.Definition && r.Name == veth.Properties[LinuxProperties.Bridge]) is { } trunk)
         {
-            failures.AddRange(await RunAsync([.. rendered.Desired.Resources.Where(r => r.Kind == BridgeKind.Definition && r.Name == trunk.Name)], StepAction.Create, cancellationToken).ConfigureAwait(false));
-            failures.AddRange(await RunAsync([trunk], StepAction.Create, cancellationToken).ConfigureAwait(false));
+            own = [.. own, trunk];
         }
 
-        if (failures.Count == 0)
-        {
-            failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
-        }
-
+        var failures = await RunAsync(own, StepAction.Create, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)
         {
             // The network may not be on the host yet: its bridge, its router and legs, the table, the container's leaf
