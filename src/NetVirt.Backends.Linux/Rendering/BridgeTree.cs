@@ -27,8 +27,8 @@ internal sealed class BridgeTree
     public IReadOnlyDictionary<string, int> LeafOf { get; }
 
     /// <summary>
-    /// Spreads <paramref name="vnics"/> (identities, e.g. <c>zone/vnic</c>, each once) of a domain that also has
-    /// <paramref name="legs"/> router legs. The caller refuses a domain with more than <see cref="BridgeTreeLimits.MaxVnics"/>
+    /// Spreads <paramref name="vnics"/> (identities, e.g. <c>zone/vnic</c>, each once) of a domain whose bridge also has
+    /// <paramref name="legs"/> other ports that stay on it (router legs, the trunks of container leaves). The caller refuses a domain with more than <see cref="BridgeTreeLimits.MaxVnics"/>
     /// VNICs before asking.
     /// </summary>
     public static BridgeTree Plan(IReadOnlyCollection<string> vnics, int legs, BridgeTreeLimits limits)

@@ -210,7 +210,8 @@ internal sealed class LinuxRenderer
                 + "spread the zones over more networks (VLANs)");
         }
 
-        var tree = BridgeTree.Plan(vnics, legs, limits);
+        // Each container leaf's trunk is a port of the domain's bridge, as a router's leg is.
+        var tree = BridgeTree.Plan(vnics, legs + containers.Slots.Count, limits);
         _trees[domain] = tree;
 
         // A flood from one port is queued once for every other port: the VNICs and legs, and both ends of each trunk.

@@ -281,6 +281,33 @@ public sealed class LinuxBridgeTreeTests(ITestOutputHelper output)
         return host.Kernel.Snapshot();
     }
 
+    [Fact]
+    public void Render_ContainerLeavesCountAsPortsOfTheDomainsBridge_SoItBecomesATreeBeforeItOverflows()
+    {
+        // Nine declared zones and the router's leg fill the flat bridge (Small: 10 ports flat, 13 at most); four
+        // container leaves add four trunk ends to it, which would make 14.
+        var resolved = LinuxHarness.Resolve(Models.Parse(OneNetwork(13)));
+        var containers = resolved.Zones.Skip(9).Select((z, i) => z with
+        {
+            Name = $"c-{i}",
+            Container = new ContainerSpec
+            {
+                Id = $"{i}",
+                Netns = $"/run/netns/ctr{i}",
+                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "big", Slot = i + 1 }],
+            },
+        });
+        var model = resolved with { Zones = [.. resolved.Zones.Take(9), .. containers] };
+        var result = LinuxRenderer.Render(model, new LinuxContext(new LinuxNaming("nv"), LinuxTools.Default) { Trees = Small }, new LinuxCapabilities());
+
+        Assert.Empty(result.Problems);
+        var ports = Ports(result.Desired);
+        Assert.All(ports, p => Assert.True(p.Value <= Small.KernelPorts, $"{p.Key} has {p.Value} ports"));
+        var naming = new LinuxNaming("nv");
+        Assert.Equal(1 + 2 + 4, ports[naming.Bridge("stub0", 100)]); // the leg, two declared leaves' trunks, four container leaves' trunks
+        Assert.All(Enumerable.Range(1, 4), slot => Assert.Equal(2, ports[naming.ContainerLeafBridge("stub0", 100, slot)])); // its container and its trunk
+    }
+
     private static void AssertPortsWithin(FakeLinuxKernel kernel, int ports)
     {
         foreach (var bridge in kernel.BridgeNames())
