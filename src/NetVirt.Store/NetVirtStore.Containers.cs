@@ -117,27 +117,27 @@ public sealed partial class NetVirtStore
     /// </summary>
     private void AssignSlot(DbConnection c, DbTransaction tx, string zoneName, string ifname)
     {
-        var vnic = c.QuerySingle<(long Id, long? Etherstub, string? Over, long Vlan)>(
+        var vnic = c.QuerySingle<(long Id, long? Etherstub, string? Over, long? Vlan)>(
             """
             SELECT v.id, n.over_etherstub_id, e.name, n.vlan
             FROM vnics v JOIN zones z ON z.id = v.zone_id LEFT JOIN networks n ON n.id = v.network_id LEFT JOIN etherstubs e ON e.id = n.over_etherstub_id
             WHERE z.name = @zoneName AND v.name = @ifname
             """, new { zoneName, ifname }, tx);
-        if (vnic.Etherstub is not { } etherstub)
+        if (vnic is not { Etherstub: { } etherstub, Vlan: { } vlan })
         {
             return;
         }
 
-        Database.Dialect.LockL2Domain(c, tx, $"{vnic.Over}/{vnic.Vlan}");
+        Database.Dialect.LockL2Domain(c, tx, $"{vnic.Over}/{vlan}");
         var counts = c.Query<(string Kind, long Slot, long Count)>(
             """
             SELECT z.kind, coalesce(ca.slot, 0), count(*)
             FROM networks n JOIN vnics v ON v.network_id = n.id JOIN zones z ON z.id = v.zone_id LEFT JOIN container_attachments ca ON ca.vnic_id = v.id
             WHERE n.over_etherstub_id = @etherstub AND n.vlan = @vlan AND v.id <> @id
             GROUP BY z.kind, coalesce(ca.slot, 0)
-            """, new { etherstub, vlan = vnic.Vlan, id = vnic.Id }, tx).ToList();
+            """, new { etherstub, vlan, id = vnic.Id }, tx).ToList();
         var declared = counts.Where(r => r.Kind == "zone").Sum(r => r.Count)
-            + c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE network_id IS NULL AND over_etherstub_id = @etherstub AND coalesce(vlan, 0) = @vlan", new { etherstub, vlan = vnic.Vlan }, tx);
+            + c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE network_id IS NULL AND over_etherstub_id = @etherstub AND coalesce(vlan, 0) = @vlan", new { etherstub, vlan }, tx);
         var containers = counts.Where(r => r.Kind == "container").ToDictionary(r => (int)r.Slot, r => (int)r.Count);
         var slot = ContainerSlots.Choose((int)declared, containers);
         if (slot != 0)
