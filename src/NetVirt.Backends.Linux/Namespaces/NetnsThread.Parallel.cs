@@ -41,30 +41,42 @@ public static partial class NetnsThread
         ArgumentNullException.ThrowIfNull(initialize);
         NetnsMounts.EnsureRunDirectory();
         var results = new (bool Created, Exception? Error)[names.Count];
-        RunPartitioned(names.Count, threads, i =>
+        using var files = new ThreadLocal<NetnsMounts.NameFiles>(() => new NetnsMounts.NameFiles(), trackAllValues: true);
+        try
         {
-            try
+            RunPartitioned(names.Count, threads, i =>
             {
-                var created = false;
-                if (!TryEnterExisting(names[i]))
+                try
                 {
-                    if (Netlink.Interop.Unshare(CloneNewNet) != 0)
+                    var created = false;
+                    if (!TryEnterExisting(names[i]))
                     {
-                        throw new IOException($"unshare(CLONE_NEWNET) for network namespace '{names[i]}' failed: {Describe()}");
+                        if (Netlink.Interop.Unshare(CloneNewNet) != 0)
+                        {
+                            throw new IOException($"unshare(CLONE_NEWNET) for network namespace '{names[i]}' failed: {Describe()}");
+                        }
+
+                        NetnsMounts.Bind(names[i], files.Value!);
+                        created = true;
                     }
 
-                    NetnsMounts.Bind(names[i]);
-                    created = true;
+                    initialize(names[i]);
+                    results[i] = (created, null);
                 }
-
-                initialize(names[i]);
-                results[i] = (created, null);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    results[i] = (false, ex);
+                }
+            });
+        }
+        finally
+        {
+            foreach (var made in files.Values)
             {
-                results[i] = (false, ex);
+                made.Dispose();
             }
-        });
+        }
+
         return results;
     }
 

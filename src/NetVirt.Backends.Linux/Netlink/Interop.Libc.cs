@@ -26,6 +26,10 @@ internal static partial class Interop
     internal const int MNT_DETACH = 2;
     internal const int EINTR = 4;
     internal const int EINVAL = 22;
+    internal const int EEXIST = 17;
+    internal const int O_RDWR = 2;
+    internal const int AT_FDCWD = -100;
+    internal const int AT_EMPTY_PATH = 0x1000;
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     internal static partial int Socket(int domain, int type, int protocol);
@@ -95,6 +99,12 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int OpenAt(int directory, string path, int flags);
 
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LinkAt(int oldDirectory, string oldPath, int newDirectory, string newPath, int flags);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
@@ -124,6 +134,9 @@ internal static partial class Interop
 
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Umount2(string target, int flags);
+
+    /// <summary>open(2)'s O_TMPFILE: __O_TMPFILE with O_DIRECTORY, whose value differs between architectures.</summary>
+    internal static int OTmpFile => 0x400000 | (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000);
 
     /// <summary>The text of an errno value.</summary>
     internal static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
