@@ -55,7 +55,7 @@ public sealed partial class NetVirtStore
                         $"cannot {what}: '{vnic.Network ?? vnic.Pool}' is neither a network nor a pool of this NetVirt ({(known.Count == 0 ? "none is defined" : $"defined: {string.Join(", ", known)}")})");
                 }
 
-                var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
                 if (existingZone is { } zone)
                 {
                     var current = ReadZone(c, tx, zone.Name, infrastructure)!;
@@ -174,7 +174,11 @@ public sealed partial class NetVirtStore
             return null;
         }
 
-        new StateWriter(c, tx, Now(), Database.Dialect).Remove(stored.Name, stored.Vnics.Count == 1 ? null : ifname, container: true);
+        using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+        {
+            writer.Remove(stored.Name, stored.Vnics.Count == 1 ? null : ifname, container: true);
+        }
+
         var generation = c.ExecuteScalar<long>("UPDATE meta SET generation = generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
         return new ContainerAttachment(stored, ifname, infrastructure) { Generation = generation };
     }, $"detach interface '{ifname}' of container '{containerId}'");

@@ -181,7 +181,11 @@ public sealed partial class NetVirtStore
                 return (current, current);
             }
 
-            new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, next);
+            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            {
+                writer.Replace(current, next);
+            }
+
             var preview = StateReader.Read(c, tx);
             return (current, preview with { Generation = current.Generation + 1 });
         }, "preview the desired state");
@@ -297,7 +301,11 @@ public sealed partial class NetVirtStore
             return new WriteOutcome(current.Generation, Changed: false);
         }
 
-        new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, model);
+        using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+        {
+            writer.Replace(current, model);
+        }
+
         var generation = c.ExecuteScalar<long>(
             "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
         return new WriteOutcome(generation, Changed: true);
@@ -325,7 +333,11 @@ public sealed partial class NetVirtStore
                 return new WriteOutcome(current.Generation, Changed: false);
             }
 
-            new StateWriter(c, tx, Now(), Database.Dialect).Replace(current, earlier.Authored, earlier.Resolved);
+            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            {
+                writer.Replace(current, earlier.Authored, earlier.Resolved);
+            }
+
             var generation = c.ExecuteScalar<long>(
                 "UPDATE meta SET generation = generation + 1, infra_generation = infra_generation + 1, updated_at = @now WHERE id = 1 RETURNING generation", new { now = Now() }, tx);
             return new WriteOutcome(generation, Changed: true);
@@ -343,7 +355,10 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [zone] }, target);
-            new StateWriter(c, tx, Now(), Database.Dialect).AddZone(infrastructure, ids, zone);
+            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            {
+                writer.AddZone(infrastructure, ids, zone);
+            }
         }, $"add zone '{zone.Name}'");
     }
 
@@ -354,7 +369,10 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [new ZoneSpec { Name = zone, Vnics = [.. vnics] }] }, target);
-            new StateWriter(c, tx, Now(), Database.Dialect).AddVnics(infrastructure, ids, zone, vnics);
+            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            {
+                writer.AddVnics(infrastructure, ids, zone, vnics);
+            }
         }, $"add VNICs to zone '{zone}'");
     }
 
@@ -385,7 +403,7 @@ public sealed partial class NetVirtStore
                     var vnic = build(existing, infrastructure);
                     var zone = new ZoneSpec { Name = zoneName, Vnics = [vnic] };
                     Validate(infrastructure with { Zones = [zone] }, target);
-                    var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                    using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
                     if (existing is null)
                     {
                         writer.AddZone(infrastructure, ids, zone);
@@ -420,7 +438,13 @@ public sealed partial class NetVirtStore
 
     /// <summary>Removes a zone, or one VNIC of it, releasing its addresses (kept as history for the reuse order).</summary>
     public WriteOutcome Remove(string zone, string? vnic = null) =>
-        WriteTargeted((c, tx, _, _) => new StateWriter(c, tx, Now(), Database.Dialect).Remove(zone, vnic), vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
+        WriteTargeted(
+            (c, tx, _, _) =>
+            {
+                using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                writer.Remove(zone, vnic);
+            },
+            vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");
 
     /// <summary>Usage of every family of <paramref name="network"/> (or of every network), with the next address each would hand out.</summary>
     public IReadOnlyList<NetworkUsage> Usage(string? network = null) => Database.Read((c, tx) =>
@@ -428,7 +452,8 @@ public sealed partial class NetVirtStore
         var state = StateReader.Read(c, tx, includeZones: false);
         var index = new ModelIndex(state.Authored);
         var ids = NetworkIds(c, tx);
-        var allocator = new IpamAllocator(c, tx, Database.Dialect, Now(), index.Network, n => ids[n]);
+        using var commands = new PreparedCommands(c, tx);
+        var allocator = new IpamAllocator(c, tx, commands, Database.Dialect, Now(), index.Network, n => ids[n]);
         var result = new List<NetworkUsage>();
         foreach (var n in state.Authored.Networks.Where(n => network is null || n.Name == network))
         {

@@ -15,12 +15,15 @@ namespace NetVirt.Store.DesiredState;
 /// Writes a whole desired state inside one transaction, keeping what IPAM handed out stable: a VNIC that is still
 /// there keeps its MAC, an address object that is still there keeps its address, a removed one releases its address
 /// (with the release time, for the reuse order). Switches, links and networks are updated in place, so the address
-/// history of a network survives; zones, VNICs and address objects are rewritten.
+/// history of a network survives; zones, VNICs and address objects are rewritten. Statements run once per zone, VNIC or
+/// address go through the transaction's prepared commands (<see cref="PreparedCommands"/>): dispose the writer when
+/// its work is done.
 /// </summary>
-internal sealed class StateWriter
+internal sealed class StateWriter : IDisposable
 {
     private readonly DbConnection _c;
     private readonly DbTransaction _tx;
+    private readonly PreparedCommands _commands;
     private readonly string _now;
     private readonly Dialect _dialect;
     private readonly Dictionary<string, long> _etherstubIds = new(StringComparer.Ordinal);
@@ -36,7 +39,10 @@ internal sealed class StateWriter
         _tx = tx;
         _now = now;
         _dialect = dialect;
+        _commands = new PreparedCommands(c, tx);
     }
+
+    public void Dispose() => _commands.Dispose();
 
     /// <summary>
     /// Replaces the stored desired state with <paramref name="model"/> (already validated). With
@@ -380,7 +386,7 @@ internal sealed class StateWriter
         }
     }
 
-    private IpamAllocator NewAllocator() => new(_c, _tx, _dialect, _now, name => _index.Network(name), name => _networkIds[name]);
+    private IpamAllocator NewAllocator() => new(_c, _tx, _commands, _dialect, _now, name => _index.Network(name), name => _networkIds[name]);
 
     private void InsertZones(IEnumerable<ZoneSpec> zones, MacPrefix macPrefix, Holdings kept, int position, IReadOnlyDictionary<string, string> hosts)
     {
@@ -390,26 +396,23 @@ internal sealed class StateWriter
         var pending = new List<PendingAddress>();
         foreach (var zone in list)
         {
-            var zoneId = _c.ExecuteScalar<long>(
+            var zoneId = _commands.Int64(
                 """
                 INSERT INTO zones (name, position, description, routes_explicit, host_id, host_explicit)
                 VALUES (@name, @position, @description, @explicit, @hostId, @hostExplicit) RETURNING id
                 """,
-                new
-                {
-                    name = zone.Name,
-                    position = position++,
-                    description = zone.Description,
-                    @explicit = zone.Routes is null ? 0 : 1,
-                    hostId = hosts.TryGetValue(zone.Name, out var host) ? _hostIds[host] : (long?)null,
-                    hostExplicit = zone.Host is null ? 0 : 1,
-                }, _tx);
+                ("@name", zone.Name),
+                ("@position", position++),
+                ("@description", zone.Description),
+                ("@explicit", zone.Routes is null ? 0 : 1),
+                ("@hostId", hosts.TryGetValue(zone.Name, out var host) ? _hostIds[host] : null),
+                ("@hostExplicit", zone.Host is null ? 0 : 1))!.Value;
             if (zone.Routes is { } routes)
             {
                 for (var i = 0; i < routes.Count; i++)
                 {
-                    _c.Execute("INSERT INTO zone_routes (zone_id, position, destination, gateway) VALUES (@zoneId, @i, @dst, @gw)",
-                        new { zoneId, i, dst = routes[i].Destination.ToString(), gw = routes[i].Gateway.ToString() }, _tx);
+                    _commands.Execute("INSERT INTO zone_routes (zone_id, position, destination, gateway) VALUES (@zoneId, @i, @dst, @gw)",
+                        ("@zoneId", zoneId), ("@i", i), ("@dst", routes[i].Destination.ToString()), ("@gw", routes[i].Gateway.ToString()));
                 }
             }
 
@@ -440,18 +443,15 @@ internal sealed class StateWriter
         for (var a = 0; a < vnic.Addresses.Count; a++)
         {
             var address = vnic.Addresses[a];
-            var addrobjId = _c.ExecuteScalar<long>(
+            var addrobjId = _commands.Int64(
                 "INSERT INTO addrobjs (vnic_id, tag, position, type, family, requested, prefix_len) VALUES (@vnicId, @tag, @a, @type, @family, @requested, @plen) RETURNING id",
-                new
-                {
-                    vnicId,
-                    tag = address.Tag,
-                    a,
-                    type = SpecNames.Format(address.Type),
-                    family = address.Family is { } f ? IpamAllocator.FamilyCode(f) : (int?)null,
-                    requested = address.Type != AddressType.Static ? null : address.Address?.ToString() ?? "auto",
-                    plen = address.PrefixLength,
-                }, _tx);
+                ("@vnicId", vnicId),
+                ("@tag", address.Tag),
+                ("@a", a),
+                ("@type", SpecNames.Format(address.Type)),
+                ("@family", address.Family is { } f ? IpamAllocator.FamilyCode(f) : null),
+                ("@requested", address.Type != AddressType.Static ? null : address.Address?.ToString() ?? "auto"),
+                ("@plen", address.PrefixLength))!.Value;
             pending.Add(new PendingAddress(addrobjId, vnicId, zone.Name, vnic with { Mac = mac }, address, network));
         }
     }
@@ -487,7 +487,7 @@ internal sealed class StateWriter
             if (stillAllowed && ipam.IsFree(network, previous!))
             {
                 ipam.Claim(network, previous!, addrobjId, "auto");
-                _c.Execute("UPDATE ip_addresses SET allocated_at = @allocatedAt WHERE addrobj_id = @addrobjId", new { allocatedAt, addrobjId }, _tx);
+                _commands.Execute("UPDATE ip_addresses SET allocated_at = @allocatedAt WHERE addrobj_id = @addrobjId", ("@allocatedAt", allocatedAt), ("@addrobjId", addrobjId));
             }
             else
             {
@@ -585,7 +585,7 @@ internal sealed class StateWriter
         }
     }
 
-    private long InsertVnicRow(long zoneId, int position, VnicSpec vnic, MacAddress mac, string? network) => _c.ExecuteScalar<long>(
+    private long InsertVnicRow(long zoneId, int position, VnicSpec vnic, MacAddress mac, string? network) => _commands.Int64(
         """
         INSERT INTO vnics (zone_id, name, position, network_id, pool_id, over_etherstub_id, over_link_id, vlan, mac_auto, mac, mtu,
                            is_primary, maxbw, priority, protection, allowed_ips)
@@ -593,25 +593,22 @@ internal sealed class StateWriter
                 @primary, @maxbw, @priority, @protection, @allowed)
         RETURNING id
         """,
-        new
-        {
-            zoneId,
-            name = vnic.Name,
-            position,
-            networkId = network is null ? (long?)null : _networkIds[network],
-            poolId = vnic.Pool is { } pool ? _poolIds[pool] : (long?)null,
-            overEtherstub = vnic.Over is { } o1 && _etherstubIds.TryGetValue(o1, out var e) ? e : (long?)null,
-            overLink = vnic.Over is { } o2 && _linkIds.TryGetValue(o2, out var l) ? l : (long?)null,
-            vlan = vnic.Vlan,
-            macAuto = vnic.Mac is null ? 1 : 0,
-            mac = (long)mac.Value,
-            mtu = vnic.Mtu,
-            primary = vnic.Primary is { } p ? (p ? 1 : 0) : (int?)null,
-            maxbw = vnic.MaxBandwidth,
-            priority = vnic.Priority is { } pr ? SpecNames.Format(pr) : null,
-            protection = vnic.Protection is { } prot ? (int)prot : (int?)null,
-            allowed = vnic.AllowedIps is { } allowed ? string.Join(',', allowed) : null,
-        }, _tx);
+        ("@zoneId", zoneId),
+        ("@name", vnic.Name),
+        ("@position", position),
+        ("@networkId", network is null ? null : _networkIds[network]),
+        ("@poolId", vnic.Pool is { } pool ? _poolIds[pool] : null),
+        ("@overEtherstub", vnic.Over is { } o1 && _etherstubIds.TryGetValue(o1, out var e) ? e : null),
+        ("@overLink", vnic.Over is { } o2 && _linkIds.TryGetValue(o2, out var l) ? l : null),
+        ("@vlan", vnic.Vlan),
+        ("@macAuto", vnic.Mac is null ? 1 : 0),
+        ("@mac", (long)mac.Value),
+        ("@mtu", vnic.Mtu),
+        ("@primary", vnic.Primary is { } p ? (p ? 1 : 0) : null),
+        ("@maxbw", vnic.MaxBandwidth),
+        ("@priority", vnic.Priority is { } pr ? SpecNames.Format(pr) : null),
+        ("@protection", vnic.Protection is { } prot ? (int)prot : null),
+        ("@allowed", vnic.AllowedIps is { } allowed ? string.Join(',', allowed) : null))!.Value;
 
     private sealed record PendingAddress(long? AddrobjId, long VnicId, string Zone, VnicSpec Vnic, AddressSpec? Address, string? Network);
 

@@ -43,7 +43,7 @@ internal abstract class Dialect
     /// The next step of the automatic-MAC counter and advances it, never giving the same step to two writers that
     /// run at once (SQLite: <c>meta.mac_cursor</c> under the write lock; PostgreSQL: a sequence, which never waits).
     /// </summary>
-    public abstract long NextMacStep(DbConnection connection, DbTransaction transaction);
+    public abstract long NextMacStep(PreparedCommands commands);
 
     /// <summary>Stable 32-bit hash of a lock name (FNV-1a), the object part of an advisory lock key.</summary>
     public static int LockHash(string name)

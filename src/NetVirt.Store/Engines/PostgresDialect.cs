@@ -108,8 +108,8 @@ internal sealed class PostgresDialect : Dialect, IDisposable
     public override void LockL2Domain(DbConnection connection, DbTransaction transaction, string domainKey) =>
         connection.Execute("SELECT pg_advisory_xact_lock(@LockClass, @key)", new { LockClass, key = LockHash("l2/" + domainKey) }, transaction);
 
-    public override long NextMacStep(DbConnection connection, DbTransaction transaction) =>
-        connection.ExecuteScalar<long>("SELECT nextval('mac_steps') - 1", transaction: transaction);
+    public override long NextMacStep(PreparedCommands commands) =>
+        commands.Int64("SELECT nextval('mac_steps') - 1")!.Value;
 
     /// <summary>The migrations applied, or why the database is not NetVirt's.</summary>
     public static (SortedSet<int> Applied, string? Foreign, bool Empty) ReadMigrationState(DbConnection connection, DbTransaction? transaction, string display)

@@ -92,8 +92,8 @@ internal sealed class SqliteDialect : Dialect
         // One writer at a time already.
     }
 
-    public override long NextMacStep(DbConnection connection, DbTransaction transaction) =>
-        connection.ExecuteScalar<long>("UPDATE meta SET mac_cursor = mac_cursor + 1 WHERE id = 1 RETURNING mac_cursor - 1", transaction: transaction);
+    public override long NextMacStep(PreparedCommands commands) =>
+        commands.Int64("UPDATE meta SET mac_cursor = mac_cursor + 1 WHERE id = 1 RETURNING mac_cursor - 1")!.Value;
 
     /// <summary>Copies the WAL back into the database file as far as it can without waiting; false when it could not run now.</summary>
     public bool Checkpoint()

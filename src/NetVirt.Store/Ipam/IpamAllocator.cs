@@ -14,12 +14,15 @@ namespace NetVirt.Store.Ipam;
 /// Hands out addresses and MACs inside one write transaction. Order of choice, as Triton NAPI does it to spare ARP
 /// caches: the lowest never-used address of the provisioning range first; once the range has been used through,
 /// the free address released longest ago. Never the network, broadcast or gateway address, nor a reserved one.
-/// The UNIQUE constraints of <c>ip_addresses</c> and <c>vnics.mac</c> are the last line of defence.
+/// The UNIQUE constraints of <c>ip_addresses</c> and <c>vnics.mac</c> are the last line of defence. The statements
+/// run once per address go through <paramref name="commands"/>, the transaction's prepared commands.
 /// </summary>
-internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect dialect, string now, Func<string, NetworkSpec?> networks, Func<string, long> networkIds)
+internal sealed class IpamAllocator(
+    DbConnection c, DbTransaction tx, PreparedCommands commands, Dialect dialect, string now, Func<string, NetworkSpec?> networks, Func<string, long> networkIds)
 {
     private const int ScanChunk = 512;
     private readonly HashSet<string> _lockedDomains = new(StringComparer.Ordinal);
+    private string? _deploymentId;
 
     /// <summary>
     /// Serialises allocation in the L2 domain of <paramref name="network"/> with every other writer until this
@@ -49,7 +52,7 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
         var cursorColumn = CursorColumn(family);
         if (choice.NewCursor is { } cursor)
         {
-            c.Execute($"UPDATE networks SET {cursorColumn} = @cursor WHERE id = @networkId", new { cursor, networkId }, tx);
+            commands.Execute($"UPDATE networks SET {cursorColumn} = @cursor WHERE id = @networkId", ("@cursor", cursor), ("@networkId", networkId));
         }
 
         switch (choice.Address, choice.ReleasedRowId)
@@ -57,13 +60,13 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
             case (null, _):
                 return null;
             case ({ } address, { } rowId):
-                c.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = 'auto', allocated_at = @now, released_at = NULL WHERE id = @rowId",
-                    new { addrobjId, now, rowId }, tx);
+                commands.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = 'auto', allocated_at = @now, released_at = NULL WHERE id = @rowId",
+                    ("@addrobjId", addrobjId), ("@now", now), ("@rowId", rowId));
                 return address;
             case ({ } address, null):
-                c.Execute(
+                commands.Execute(
                     "INSERT INTO ip_addresses (network_id, family, address_key, address, addrobj_id, kind, allocated_at) VALUES (@networkId, @fam, @key, @text, @addrobjId, 'auto', @now)",
-                    new { networkId, fam = FamilyCode(family), key = IpAddressMath.ToKey(address), text = address.ToString(), addrobjId, now }, tx);
+                    ("@networkId", networkId), ("@fam", FamilyCode(family)), ("@key", IpAddressMath.ToKey(address)), ("@text", address.ToString()), ("@addrobjId", addrobjId), ("@now", now));
                 return address;
         }
     }
@@ -82,15 +85,16 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
         var fam = FamilyCode(family);
 
         // 1. The lowest never-used address at or above the cursor: every address below it has been used once.
-        var cursorKey = c.ExecuteScalar<byte[]?>($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", new { networkId }, tx);
+        var cursorKey = (byte[]?)commands.Scalar($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", ("@networkId", networkId));
         var first = IpAddressMath.ToUInt128(rules.Range.First);
         var last = IpAddressMath.ToUInt128(rules.Range.Last);
         var candidate = cursorKey is null ? first : UInt128.Max(first, IpAddressMath.ToUInt128(IpAddressMath.FromKey(cursorKey)));
         while (candidate <= last)
         {
-            var used = c.Query<byte[]>(
+            var used = commands.Rows(
                 "SELECT address_key FROM ip_addresses WHERE network_id = @networkId AND family = @fam AND address_key >= @from ORDER BY address_key LIMIT @limit",
-                new { networkId, fam, from = Key(candidate, family), limit = ScanChunk }, tx).Select(k => IpAddressMath.ToUInt128(IpAddressMath.FromKey(k))).ToList();
+                r => IpAddressMath.ToUInt128(IpAddressMath.FromKey((byte[])r.GetValue(0))),
+                ("@networkId", networkId), ("@fam", fam), ("@from", Key(candidate, family)), ("@limit", ScanChunk));
             var index = 0;
             var refetch = false;
             while (candidate <= last && !refetch)
@@ -151,8 +155,10 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
         LockDomain(network);
         var networkId = networkIds(network);
         var key = IpAddressMath.ToKey(address);
-        var existing = c.QuerySingleOrDefault<(long Id, long? Holder)?>(
-            "SELECT id, addrobj_id FROM ip_addresses WHERE network_id = @networkId AND address_key = @key", new { networkId, key }, tx);
+        var existing = commands.Rows(
+            "SELECT id, addrobj_id FROM ip_addresses WHERE network_id = @networkId AND address_key = @key",
+            r => ((long Id, long? Holder)?)(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1)),
+            ("@networkId", networkId), ("@key", key)).SingleOrDefault();
         if (existing is { Holder: { } holder } && holder != addrobjId)
         {
             throw new ConcurrencyConflictException($"{address} in network '{network}' is already held by {DescribeHolder(holder)}");
@@ -162,7 +168,7 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
         // CROSS JOIN fixes the order: the few sibling networks first, then one lookup each in the (network_id,
         // address_key) index. Led by ip_addresses, SQLite scanned every address ever held, once per claim, which made
         // re-storing a large model quadratic.
-        var neighbour = c.QuerySingleOrDefault<(string Network, long Holder)?>(
+        var neighbour = commands.Rows(
             """
             SELECT other.name, ip.addrobj_id
             FROM networks mine CROSS JOIN networks other CROSS JOIN ip_addresses ip
@@ -170,7 +176,7 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
               AND other.over_etherstub_id IS NOT DISTINCT FROM mine.over_etherstub_id AND other.over_link_id IS NOT DISTINCT FROM mine.over_link_id
               AND ip.network_id = other.id AND ip.address_key = @key AND ip.addrobj_id IS NOT NULL
             LIMIT 1
-            """, new { networkId, key }, tx);
+            """, r => ((string Network, long Holder)?)(r.GetString(0), r.GetInt64(1)), ("@networkId", networkId), ("@key", key)).SingleOrDefault();
         if (neighbour is { } n)
         {
             throw new ConcurrencyConflictException($"{address} is already held in network '{n.Network}', which shares the L2 domain of '{network}', by {DescribeHolder(n.Holder)}");
@@ -178,27 +184,27 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
 
         if (existing is { } row)
         {
-            c.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = @kind, allocated_at = CASE WHEN addrobj_id IS NULL THEN @now ELSE allocated_at END, released_at = NULL WHERE id = @id",
-                new { addrobjId, kind, now, id = row.Id }, tx);
+            commands.Execute("UPDATE ip_addresses SET addrobj_id = @addrobjId, kind = @kind, allocated_at = CASE WHEN addrobj_id IS NULL THEN @now ELSE allocated_at END, released_at = NULL WHERE id = @id",
+                ("@addrobjId", addrobjId), ("@kind", kind), ("@now", now), ("@id", row.Id));
             return;
         }
 
-        c.Execute(
+        commands.Execute(
             "INSERT INTO ip_addresses (network_id, family, address_key, address, addrobj_id, kind, allocated_at) VALUES (@networkId, @fam, @key, @text, @addrobjId, @kind, @now)",
-            new { networkId, fam = FamilyCode(address.AddressFamily), key, text = address.ToString(), addrobjId, kind, now }, tx);
+            ("@networkId", networkId), ("@fam", FamilyCode(address.AddressFamily)), ("@key", key), ("@text", address.ToString()), ("@addrobjId", addrobjId), ("@kind", kind), ("@now", now));
     }
 
     /// <summary>True when no address object holds <paramref name="address"/> in <paramref name="network"/>.</summary>
     public bool IsFree(string network, IPAddress address)
     {
         LockDomain(network);
-        return c.ExecuteScalar<long>("SELECT count(*) FROM ip_addresses WHERE network_id = @networkId AND address_key = @key AND addrobj_id IS NOT NULL",
-            new { networkId = networkIds(network), key = IpAddressMath.ToKey(address) }, tx) == 0;
+        return commands.Int64("SELECT count(*) FROM ip_addresses WHERE network_id = @networkId AND address_key = @key AND addrobj_id IS NOT NULL",
+            ("@networkId", networkIds(network)), ("@key", IpAddressMath.ToKey(address))) == 0;
     }
 
     /// <summary>Releases what an address object holds, recording the release time for the reuse order.</summary>
     public void Release(long addrobjId) =>
-        c.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id = @addrobjId", new { now, addrobjId }, tx);
+        commands.Execute("UPDATE ip_addresses SET addrobj_id = NULL, released_at = @now WHERE addrobj_id = @addrobjId", ("@now", now), ("@addrobjId", addrobjId));
 
     /// <summary>
     /// The next free MAC under <paramref name="prefix"/>, skipping <paramref name="taken"/> and every MAC in the store.
@@ -208,15 +214,15 @@ internal sealed class IpamAllocator(DbConnection c, DbTransaction tx, Dialect di
     /// </summary>
     public MacAddress AllocateMac(MacPrefix prefix, ISet<MacAddress> taken)
     {
-        var deploymentId = c.ExecuteScalar<string>("SELECT deployment_id FROM meta WHERE id = 1", transaction: tx)!;
+        var deploymentId = _deploymentId ??= c.ExecuteScalar<string>("SELECT deployment_id FROM meta WHERE id = 1", transaction: tx)!;
         var start = prefix.OffsetFor(deploymentId);
         for (ulong tried = 0; tried < prefix.Capacity; tried++)
         {
             // Each writer gets its own steps (PostgreSQL: a sequence), so writers side by side never try the same MAC.
-            var step = (ulong)dialect.NextMacStep(c, tx) % prefix.Capacity;
+            var step = (ulong)dialect.NextMacStep(commands) % prefix.Capacity;
             var mac = prefix.At((start + step) % prefix.Capacity);
             if (mac.IsZero || mac.IsMulticast || taken.Contains(mac)
-                || c.ExecuteScalar<long>("SELECT count(*) FROM vnics WHERE mac = @mac", new { mac = (long)mac.Value }, tx) > 0)
+                || commands.Int64("SELECT count(*) FROM vnics WHERE mac = @mac", ("@mac", (long)mac.Value)) > 0)
             {
                 continue;
             }

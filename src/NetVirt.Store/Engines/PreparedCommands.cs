@@ -1,0 +1,86 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace NetVirt.Store.Engines;
+
+/// <summary>
+/// The commands of one write transaction, kept by their SQL text, for the statements a write runs once per zone, VNIC
+/// or address. SQLite keeps a command's prepared statement while its text stays the same, so a statement run a
+/// thousand times is parsed and planned once; Dapper makes a new command, and so a new statement, per call. Storing
+/// 1,000 zones ran about 15 such statements per zone (docs/performance.md, issue 14, fifth pass). Parameters are
+/// given by name, in the same order on every call of one text. Dispose with the transaction's work.
+/// </summary>
+internal sealed class PreparedCommands(DbConnection connection, DbTransaction transaction) : IDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>Runs a statement; the number of rows it changed.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) => Bind(sql, parameters).ExecuteNonQuery();
+
+    /// <summary>The first column of the first row as a number, or null when there is no row or it is NULL.</summary>
+    public long? Int64(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        Bind(sql, parameters).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
+    public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        Bind(sql, parameters).ExecuteScalar() is { } value and not DBNull ? value : null;
+
+    /// <summary>Every row, each read by <paramref name="read"/>.</summary>
+    public List<T> Rows<T>(string sql, Func<DbDataReader, T> read, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var reader = Bind(sql, parameters).ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private DbCommand Bind(string sql, ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+
+            _commands[sql] = command;
+        }
+
+        if (command.Parameters.Count != parameters.Length)
+        {
+            throw new InvalidOperationException($"{parameters.Length} parameters given for a statement that takes {command.Parameters.Count}: {sql}");
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = command.Parameters[i];
+            if (!string.Equals(parameter.ParameterName, parameters[i].Name, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"parameter {i} is '{parameters[i].Name}' where this statement's is '{parameter.ParameterName}': {sql}");
+            }
+
+            parameter.Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}
