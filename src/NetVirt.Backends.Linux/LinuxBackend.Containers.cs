@@ -27,6 +27,14 @@ namespace NetVirt.Backends.Linux;
 public sealed partial class LinuxBackend
 {
     private int _tableEnsured;
+    private DetachedHostEnds? _detachedHostEnds;
+
+    /// <summary>The host ends DEL has detached and that are still to be deleted (<see cref="Kernel.DetachedHostEnds"/>).</summary>
+    internal DetachedHostEnds DetachedHostEnds
+    {
+        get => LazyInitializer.EnsureInitialized(ref _detachedHostEnds, () => new DetachedHostEnds(_kernel));
+        set => _detachedHostEnds = value; // tests: deletions only when asked
+    }
 
     /// <inheritdoc />
     public async Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
@@ -34,6 +42,9 @@ public sealed partial class LinuxBackend
         var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
         var own = OwnResources(rendered, zone, netns, ifname);
         var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
+        // The same container again, or another interface of this name in its namespace, right after a DEL: its old pair
+        // goes first.
+        await DetachedHostEnds.ClearAsync(veth.Properties[LinuxProperties.HostEnd]!, LinuxNaming.ContainerNetnsPath(netns)).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _tableEnsured, 1) == 0 && own.Any(r => r.Kind == ProtectionKind.Definition)
             && await _nft.ListAsync(_context.Table, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -108,10 +119,23 @@ public sealed partial class LinuxBackend
         }
 
         var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
-        // The host end takes the container end (and its addresses and routes) with it, also when the namespace is gone
-        // already; the protection elements and the shaping's ifb are the host's and go explicitly.
-        var own = OwnResources(rendered, zone, netns, ifname).Where(r => r.Kind == VethKind.Vnic.Kind || r.Kind == ProtectionKind.Definition || r.Kind == ShapingKind.Definition).ToList();
-        var failures = await RunAsync(own, StepAction.Delete, cancellationToken).ConfigureAwait(false);
+        var own = OwnResources(rendered, zone, netns, ifname);
+        var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
+        var hostEnd = veth.Properties[LinuxProperties.HostEnd]!;
+        // First the host end down and off its bridge (about 1 ms): nothing crosses it from here on. Deleting the pair
+        // costs the kernel about 20 ms and happens after the DEL has answered (DetachedHostEnds); the host end takes the
+        // container end, its addresses and routes with it, also when the namespace is gone already (then so is the pair).
+        // Where the host end cannot be detached, the pair is deleted now, as before.
+        var detached = _kernel.Execute([new SetLinkRequest(hostEnd) { Master = "", Down = true }])[0];
+        var deleteNow = detached.Errno is not (0 or Enodev);
+        // The protection elements and the shaping's ifb are the host's and go explicitly.
+        var removed = own.Where(r => deleteNow && r == veth || r.Kind == ProtectionKind.Definition || r.Kind == ShapingKind.Definition).ToList();
+        var failures = await RunAsync(removed, StepAction.Delete, cancellationToken).ConfigureAwait(false);
+        if (detached.Errno == 0)
+        {
+            DetachedHostEnds.Add(hostEnd, LinuxNaming.ContainerNetnsPath(netns));
+        }
+
         if (failures.Count > 0)
         {
             throw new NetVirtException($"removing the host side of {zone.Name}/{ifname} failed: {string.Join("; ", failures)}");
@@ -160,6 +184,8 @@ public sealed partial class LinuxBackend
 
         return (LinuxNaming.ContainerNetns(zone.Name, path), rendered);
     }
+
+    private const int Enodev = 19;
 
     private static List<HostResource> OwnResources(RenderResult rendered, ZoneSpec zone, string netns, string ifname) =>
         [.. rendered.Desired.Resources.Where(r => r.Zone == zone.Name && Belongs(r, netns, ifname))];

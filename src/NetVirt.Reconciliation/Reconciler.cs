@@ -127,7 +127,12 @@ public sealed class Reconciler(NetVirtStore store, IHostBackend backend)
 
     private RenderedAhead? RenderStored()
     {
-        var state = store.Load();
+        StoredState state;
+        using (Phases.Start("load ahead"))
+        {
+            state = store.Load();
+        }
+
         if (!state.Resolved.Hosts.IsEmpty)
         {
             return null;

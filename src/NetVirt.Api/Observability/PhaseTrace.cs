@@ -7,7 +7,8 @@ namespace NetVirt.Api.Observability;
 /// <summary>
 /// With <c>NETVIRT_TRACE_PHASES=1</c> in its environment, the server (and any <c>netvirt</c> command) prints every phase span (<see cref="Phases"/>: a CNI
 /// request's store transaction, render, netlink, nftables, …) to stderr as <c>phase NAME MILLISECONDS (began … ms after the process started)</c> when it ends:
-/// how the time of one ADD or DEL breaks down (docs/performance.md, CNI). Off otherwise: nothing listens, spans cost nothing.
+/// how the time of one ADD or DEL breaks down (docs/performance.md, CNI); at exit, what compiling at run time and the garbage
+/// collector cost the process. Off otherwise: nothing listens, spans cost nothing.
 /// </summary>
 public static class PhaseTrace
 {
@@ -34,5 +35,10 @@ public static class PhaseTrace
                 $"phase {activity.DisplayName} {activity.Duration.TotalMilliseconds:0.000} (began {(activity.StartTimeUtc - processStart).TotalMilliseconds:0} ms after the process started)")),
         };
         ActivitySource.AddActivityListener(_listener);
+        // What the runtime itself cost the process, beside its phases: compiling at run time and collecting garbage.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"runtime jit {System.Runtime.JitInfo.GetCompiledMethodCount()} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms; " +
+            $"gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen0/1/2) paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms; " +
+            $"cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:0} ms"));
     }
 }

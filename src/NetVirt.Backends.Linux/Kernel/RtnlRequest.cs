@@ -73,6 +73,9 @@ internal sealed record SetLinkRequest(string Name) : RtnlRequest
     /// <summary>Set the link up.</summary>
     public bool Up { get; init; }
 
+    /// <summary>Set the link down (it then neither sends nor receives).</summary>
+    public bool Down { get; init; }
+
     /// <summary>Bridge port learning (the link must already be a bridge port), or null to leave it.</summary>
     public bool? BridgeLearning { get; init; }
 
@@ -113,6 +116,11 @@ internal sealed record SetLinkRequest(string Name) : RtnlRequest
         if (Up)
         {
             words.Add("up");
+        }
+
+        if (Down)
+        {
+            words.Add("down");
         }
 
         return words;

@@ -38,7 +38,7 @@ internal static class RtnlEncoder
             case SetLinkRequest r:
             {
                 int? bridge = r.Master is null ? null : r.Master.Length == 0 ? 0 : indexOf(r.Master);
-                RtnlRequests.SetLink(batch, r.Name, r.Alias, r.NoIpv6LinkLocal, bridge, r.Mtu, r.Mac, r.Up, r.BridgeLearning);
+                RtnlRequests.SetLink(batch, r.Name, r.Alias, r.NoIpv6LinkLocal, bridge, r.Mtu, r.Mac, r.Up, r.BridgeLearning, r.Down);
                 break;
             }
 

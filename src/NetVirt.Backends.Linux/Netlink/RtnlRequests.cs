@@ -80,15 +80,15 @@ internal static class RtnlRequests
 
     /// <summary>
     /// <c>ip link set NAME [alias A] [addrgenmode none] [master B] [mtu M] [address MAC] [up]</c> (by name); the
-    /// up/down state is left alone unless <paramref name="up"/>. One request instead of several: each rtnetlink
+    /// up/down state is left alone unless <paramref name="up"/> or <paramref name="down"/>. One request instead of several: each rtnetlink
     /// request costs a lock round and a notification, which adds up over a thousand links. The kernel applies the
     /// address generation mode before it brings the link up, so no link-local address appears.
     /// </summary>
     public static void SetLink(
-        NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false, bool? bridgeLearning = null)
+        NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false, bool? bridgeLearning = null, bool down = false)
     {
         batch.Begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_ACK);
-        batch.IfInfo(flags: up ? Rtnl.IFF_UP : 0, change: up ? Rtnl.IFF_UP : 0);
+        batch.IfInfo(flags: up ? Rtnl.IFF_UP : 0, change: up || down ? Rtnl.IFF_UP : 0);
         batch.String(Rtnl.IFLA_IFNAME, name);
         if (alias is not null)
         {

@@ -330,6 +330,15 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
+    /// <summary>True when the host link <paramref name="name"/> is up.</summary>
+    public bool IsHostLinkUp(string name)
+    {
+        lock (_gate)
+        {
+            return _host.Find(name)?.Up == true;
+        }
+    }
+
     /// <summary>True when the host namespace has a link called <paramref name="name"/>.</summary>
     public bool HasHostLink(string name)
     {
@@ -582,7 +591,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
                     link.MacSet = true;
                 }
 
-                link.Up |= r.Up;
+                link.Up = (link.Up || r.Up) && !r.Down;
                 return Ok;
             }
 

@@ -50,6 +50,47 @@ public sealed class LinuxContainerAttachTests
     }
 
     [Fact]
+    public async Task Detach_TakesTheHostEndDownAndOffItsBridgeAtOnce_DeletesThePairAfterwards_AndTheSameContainerAttachesAgainRightAway()
+    {
+        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(1, network: "acme")));
+        var infrastructure = resolved with { Zones = [] };
+        var kernel = new FakeLinuxKernel();
+        kernel.AddHostLink("eth0");
+        await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
+        var linux = LinuxHarness.Backend(kernel);
+        linux.DetachedHostEnds = new DetachedHostEnds(kernel, inBackground: false);
+        var backend = (IContainerBackend)linux;
+        var container = resolved.Zones[0] with
+        {
+            Name = "c-0",
+            Container = new ContainerSpec { Id = "0", Netns = "/run/netns/ctr0", Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net" }] },
+        };
+        ((ILinuxKernel)kernel).CreateNamespaces([LinuxNaming.ContainerNetns(container.Name, container.Container!.Netns!)], 1, _ => { });
+        var hostEnd = (await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None)).HostInterface;
+        var bridge = kernel.MasterOf(hostEnd)!;
+
+        // DEL: down and off the bridge when it answers; the pair is still there, to be deleted.
+        await backend.DetachAsync(infrastructure, container, "net0", CancellationToken.None);
+        Assert.True(kernel.HasHostLink(hostEnd));
+        Assert.False(kernel.IsHostLinkUp(hostEnd));
+        Assert.Null(kernel.MasterOf(hostEnd));
+        Assert.DoesNotContain(hostEnd, kernel.PortsOf(bridge));
+        Assert.Equal(1, linux.DetachedHostEnds.Pending);
+
+        // ADD of the same container right away: the old pair goes first, and the new one is on the bridge and up.
+        await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None);
+        Assert.Equal(0, linux.DetachedHostEnds.Pending);
+        Assert.Equal(bridge, kernel.MasterOf(hostEnd));
+        Assert.True(kernel.IsHostLinkUp(hostEnd));
+
+        // DEL again, and the deletion.
+        await backend.DetachAsync(infrastructure, container, "net0", CancellationToken.None);
+        await linux.DetachedHostEnds.DeleteAsync();
+        Assert.False(kernel.HasHostLink(hostEnd));
+        Assert.Equal(0, linux.DetachedHostEnds.Pending);
+    }
+
+    [Fact]
     public async Task Attach_InASlotOfItsOwn_MakesItsContainerLeafAndTrunk_AndAnApplyKeepsEveryContainerWhereItIs()
     {
         var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(3, network: "acme")));
