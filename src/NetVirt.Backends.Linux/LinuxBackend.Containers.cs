@@ -122,7 +122,7 @@ public sealed partial class LinuxBackend
         var own = OwnResources(rendered, zone, netns, ifname);
         var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
         var hostEnd = veth.Properties[LinuxProperties.HostEnd]!;
-        // First the host end down and off its bridge (about 1 ms): nothing crosses it from here on. Deleting the pair
+        // First the host end down and off its bridge (under 1 ms): nothing crosses it from here on. Deleting the pair
         // costs the kernel about 20 ms and happens after the DEL has answered (DetachedHostEnds); the host end takes the
         // container end, its addresses and routes with it, also when the namespace is gone already (then so is the pair).
         // Where the host end cannot be detached, the pair is deleted now, as before.

@@ -3,7 +3,7 @@ namespace NetVirt.Backends.Linux.Kernel;
 /// <summary>
 /// Host ends of container interfaces that a CNI DEL has detached, deleted here, after the DEL has answered. Deleting
 /// a veth pair costs the kernel about 20 ms, nearly all of it waiting for RCU grace periods, where taking the host end
-/// down and off its bridge costs about 1 ms (integration/bench/kernel/veth_detach.py); a runtime removes the namespace
+/// down and off its bridge costs under 1 ms (integration/bench/kernel/veth_detach.py); a runtime removes the namespace
 /// right after DEL, which destroys the pair anyway. So DEL takes the host end down and off its bridge (nothing crosses
 /// it from then on, and the bridge port is free), removes its protection elements, releases its addresses, answers,
 /// and the pair is deleted here in the background. An ADD whose host end, or whose namespace, is still here waits
