@@ -30,11 +30,7 @@ public sealed partial class LinuxBackend
     private DetachedHostEnds? _detachedHostEnds;
 
     /// <summary>The host ends DEL has detached and that are still to be deleted (<see cref="Kernel.DetachedHostEnds"/>).</summary>
-    internal DetachedHostEnds DetachedHostEnds
-    {
-        get => LazyInitializer.EnsureInitialized(ref _detachedHostEnds, () => new DetachedHostEnds(_kernel));
-        set => _detachedHostEnds = value; // tests: deletions only when asked
-    }
+    internal DetachedHostEnds DetachedHostEnds => LazyInitializer.EnsureInitialized(ref _detachedHostEnds, () => new DetachedHostEnds(_kernel));
 
     /// <inheritdoc />
     public async Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
@@ -141,6 +137,9 @@ public sealed partial class LinuxBackend
             throw new NetVirtException($"removing the host side of {zone.Name}/{ifname} failed: {string.Join("; ", failures)}");
         }
     }
+
+    /// <inheritdoc />
+    public Task CollectDetachedAsync(CancellationToken cancellationToken) => DetachedHostEnds.DeleteAsync();
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> CheckAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)

@@ -169,6 +169,54 @@ public sealed class CniLifecycleTests
     }
 
     [LinuxRootFact]
+    public async Task Del_TakesTheContainerOffTheNetworkBeforeItAnswers_AndTheDaemonDeletesThePairAfterwards()
+    {
+        await using var lab = await RuntimeLab.StartAsync(OneTenant);
+        var naming = new NetVirt.Backends.Linux.Resources.LinuxNaming(lab.Prefix);
+        var netns = $"{lab.Prefix}x-ctr2";
+        (await Tool.RunAsync("/usr/sbin/ip", ["netns", "add", netns])).Ok("ip netns add");
+        try
+        {
+            var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(lab.ConfDir, "netvirt-red.conflist"))).RootElement;
+            var entry = System.Text.Json.Nodes.JsonNode.Parse(config.GetProperty("plugins")[0].GetRawText())!.AsObject();
+            entry["cniVersion"] = "1.0.0";
+            entry["name"] = "red";
+            var stdin = entry.ToJsonString();
+            Dictionary<string, string> Env(string command) => new()
+            {
+                ["CNI_COMMAND"] = command, ["CNI_CONTAINERID"] = "later1", ["CNI_NETNS"] = $"/run/netns/{netns}", ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = lab.PluginDir,
+            };
+            var plugin = Path.Combine(lab.PluginDir, "netvirt");
+            var hostEnd = naming.VnicHostEnd(NetVirt.Model.Spec.ContainerNames.ZoneName("later1"), "eth0");
+            (await Tool.RunAsync(plugin, [], Env("ADD"), stdin: stdin)).Ok("ADD");
+            (await Tool.RunAsync(plugin, [], Env("DEL"), stdin: stdin)).Ok("DEL");
+
+            // When DEL has answered, the host end is down and on no bridge, or gone already.
+            var shown = await Tool.RunAsync("/usr/sbin/ip", ["-j", "link", "show", hostEnd]);
+            if (shown.ExitCode == 0)
+            {
+                var link = JsonDocument.Parse(shown.Stdout).RootElement[0];
+                Assert.False(link.TryGetProperty("master", out _), shown.Stdout);
+                Assert.DoesNotContain("\"UP\"", link.GetProperty("flags").GetRawText(), StringComparison.Ordinal);
+            }
+
+            // The daemon deletes the pair after its debounce, with the runtime's namespace still there.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while ((await Tool.RunAsync("/usr/sbin/ip", ["link", "show", hostEnd])).ExitCode == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.NotEqual(0, (await Tool.RunAsync("/usr/sbin/ip", ["link", "show", hostEnd])).ExitCode);
+            Assert.NotEqual(0, (await Tool.RunAsync("/usr/sbin/ip", ["-n", netns, "link", "show", "eth0"])).ExitCode);
+        }
+        finally
+        {
+            await Tool.RunAsync("/usr/sbin/ip", ["netns", "del", netns]);
+        }
+    }
+
+    [LinuxRootFact]
     public async Task DaemonDown_PodmanRunFailsWithTryAgain_AndWorksWhenItIsBack()
     {
         await using var lab = await RuntimeLab.StartAsync(OneTenant);

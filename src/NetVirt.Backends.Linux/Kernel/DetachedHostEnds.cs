@@ -1,19 +1,19 @@
 namespace NetVirt.Backends.Linux.Kernel;
 
 /// <summary>
-/// Host ends of container interfaces that a CNI DEL has detached, deleted here, after the DEL has answered. Deleting
+/// Host ends of container interfaces that a CNI DEL has detached, to delete after the DEL has answered. Deleting
 /// a veth pair costs the kernel about 20 ms, nearly all of it waiting for RCU grace periods, where taking the host end
 /// down and off its bridge costs under 1 ms (integration/bench/kernel/veth_detach.py); a runtime removes the namespace
 /// right after DEL, which destroys the pair anyway. So DEL takes the host end down and off its bridge (nothing crosses
 /// it from then on, and the bridge port is free), removes its protection elements, releases its addresses, answers,
-/// and the pair is deleted here in the background. An ADD whose host end, or whose namespace, is still here waits
-/// for the deletion first (the same container again; another interface of the same name in that namespace). A
-/// process that ends before the deletion leaves the host end down, on no bridge and marked as NetVirt's: the next
-/// apply deletes it as a stray.
+/// and the daemon then deletes the pair in a run of its own, under the same shared apply lock as the DEL
+/// (<see cref="Backends.Containers.IContainerBackend.CollectDetachedAsync"/>). An ADD whose host end, or whose
+/// namespace, is still here deletes it first (the same container again; another interface of the same name in that
+/// namespace). A process that ends before the deletion leaves the host end down, on no bridge and marked as NetVirt's:
+/// the next apply deletes it as a stray.
 /// </summary>
 /// <param name="kernel">The kernel the host ends are in.</param>
-/// <param name="inBackground">False: nothing is deleted until <see cref="DeleteAsync"/> or an ADD asks (tests).</param>
-internal sealed class DetachedHostEnds(ILinuxKernel kernel, bool inBackground = true)
+internal sealed class DetachedHostEnds(ILinuxKernel kernel)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal); // host end -> the path of the container's namespace
@@ -31,17 +31,12 @@ internal sealed class DetachedHostEnds(ILinuxKernel kernel, bool inBackground = 
         }
     }
 
-    /// <summary>Takes <paramref name="hostEnd"/> (down and off its bridge already; its peer in the namespace at <paramref name="netnsPath"/>) to delete, and starts deleting.</summary>
+    /// <summary>Takes <paramref name="hostEnd"/> (down and off its bridge already; its peer in the namespace at <paramref name="netnsPath"/>) to delete.</summary>
     public void Add(string hostEnd, string netnsPath)
     {
         lock (_gate)
         {
             _pending[hostEnd] = netnsPath;
-        }
-
-        if (inBackground)
-        {
-            _ = Task.Run(DeleteAsync);
         }
     }
 

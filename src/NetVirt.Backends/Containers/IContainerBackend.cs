@@ -23,11 +23,19 @@ public interface IContainerBackend
     Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes the host side of interface <paramref name="ifname"/> of <paramref name="zone"/>: its host end (and with it
-    /// the container end), its protection entries and shaping. Succeeds when they are already gone, also when the
-    /// container's namespace no longer exists.
+    /// Takes the host side of interface <paramref name="ifname"/> of <paramref name="zone"/> off the network and removes
+    /// it: its host end (and with it the container end), its protection entries and shaping. What is slow to delete and
+    /// already off the network may be left to <see cref="CollectDetachedAsync"/>. Succeeds when they are already gone,
+    /// also when the container's namespace no longer exists.
     /// </summary>
     Task DetachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes what detaches left for later (on Linux, the veth pairs whose host ends a DEL took down and off their
+    /// bridges: deleting one costs the kernel about 20 ms of waiting). Called after the DEL has answered, under the same
+    /// lock as a detach; returns at once when nothing is left.
+    /// </summary>
+    Task CollectDetachedAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// What differs between the host and the stored attachment (an empty list when it is as stored): missing interface,

@@ -49,6 +49,8 @@ public sealed class FakeContainerHost : IHostBackend, IContainerBackend
         return Task.CompletedTask;
     }
 
+    public Task CollectDetachedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<IReadOnlyList<string>> CheckAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(Attached.ContainsKey((zone.Name, ifname)) ? [.. Differences] : [$"interface '{ifname}' is missing"]);
 }

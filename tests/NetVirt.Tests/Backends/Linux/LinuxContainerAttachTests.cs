@@ -58,7 +58,6 @@ public sealed class LinuxContainerAttachTests
         kernel.AddHostLink("eth0");
         await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
         var linux = LinuxHarness.Backend(kernel);
-        linux.DetachedHostEnds = new DetachedHostEnds(kernel, inBackground: false);
         var backend = (IContainerBackend)linux;
         var container = resolved.Zones[0] with
         {
@@ -83,9 +82,10 @@ public sealed class LinuxContainerAttachTests
         Assert.Equal(bridge, kernel.MasterOf(hostEnd));
         Assert.True(kernel.IsHostLinkUp(hostEnd));
 
-        // DEL again, and the deletion.
+        // DEL again, and the deletion after it.
         await backend.DetachAsync(infrastructure, container, "net0", CancellationToken.None);
-        await linux.DetachedHostEnds.DeleteAsync();
+        Assert.Equal(1, linux.DetachedHostEnds.Pending);
+        await backend.CollectDetachedAsync(CancellationToken.None);
         Assert.False(kernel.HasHostLink(hostEnd));
         Assert.Equal(0, linux.DetachedHostEnds.Pending);
     }
