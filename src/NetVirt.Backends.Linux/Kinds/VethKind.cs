@@ -132,7 +132,7 @@ internal sealed class VethKind : LinuxKind
             StepAction.Create =>
             [
                 context.Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside, .. mac, "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
-                context.Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none", "up"),
+                context.Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Bridge]!, "up"),
                 context.Ip("-n", netns, "link", "set", inside, "alias", alias, "up"),
             ],
             StepAction.Update =>
@@ -164,8 +164,11 @@ internal sealed class VethKind : LinuxKind
         var alias = Alias(r, context);
         if (step.Step.Action == StepAction.Create)
         {
+            // The host end is put on its bridge again when marked (a no-op when it is there), so that creating a pair that
+            // is already there completes one left off its bridge: a container's host end detached by a DEL whose daemon
+            // was killed before it released the attachment, when the runtime repeats ADD.
             work.AddHost(step, new CreateVethRequest(hostEnd, mtu, bridge, inside, mac, netns), Role.Create);
-            work.AddHost(step, new SetLinkRequest(hostEnd) { Alias = alias, NoIpv6LinkLocal = true, Up = true }, Role.Modify);
+            work.AddHost(step, new SetLinkRequest(hostEnd) { Alias = alias, NoIpv6LinkLocal = true, Master = bridge, Up = true }, Role.Modify);
             QuietInContainer(step, work, netns, inside);
             work.AddInside(step, netns, new SetLinkRequest(inside) { Alias = alias, Up = true }, Role.Modify);
             return;

@@ -4,6 +4,7 @@ using NetVirt.Backends.Linux.Rendering;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
+using NetVirt.Model.Topology;
 using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Backends.Linux;
@@ -88,6 +89,50 @@ public sealed class LinuxContainerAttachTests
         await backend.CollectDetachedAsync(CancellationToken.None);
         Assert.False(kernel.HasHostLink(hostEnd));
         Assert.Equal(0, linux.DetachedHostEnds.Pending);
+    }
+
+    [Fact]
+    public async Task DaemonRestartedBetweenDetachAndRelease_TheRepeatedAddPutsTheDetachedHostEndBackOnItsBridge()
+    {
+        var (infrastructure, kernel, containers) = await HostWithContainersAsync(1);
+        var container = containers[0];
+        var hostEnd = (await LinuxHarness.Backend(kernel).AttachAsync(infrastructure, container, "net0", CancellationToken.None)).HostInterface;
+        var bridge = kernel.MasterOf(hostEnd)!;
+        await LinuxHarness.Backend(kernel).DetachAsync(infrastructure, container, "net0", CancellationToken.None);
+
+        // A new daemon knows nothing of the detached end; the attachment is still stored, so the runtime's ADD repeats.
+        var backend = (IContainerBackend)LinuxHarness.Backend(kernel);
+        await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None);
+        Assert.Equal(bridge, kernel.MasterOf(hostEnd));
+        Assert.True(kernel.IsHostLinkUp(hostEnd));
+        Assert.Empty(await backend.CheckAsync(infrastructure, container, "net0", CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A fake host with the network of <see cref="LinuxBridgeTreeTests.OneNetwork"/> applied without its zones, and those
+    /// <paramref name="count"/> zones as containers c-0, c-1, … (namespace /run/netns/ctrN, interface net0 on acme-net, in
+    /// <paramref name="slots"/>, else slot 0), with their namespaces made.
+    /// </summary>
+    private static async Task<(NetworkModel Infrastructure, FakeLinuxKernel Kernel, List<ZoneSpec> Containers)> HostWithContainersAsync(
+        int count, BridgeTreeLimits? trees = null, int[]? slots = null)
+    {
+        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(count, network: "acme")));
+        var infrastructure = resolved with { Zones = [] };
+        var kernel = new FakeLinuxKernel { BridgePorts = trees?.KernelPorts ?? 1023 };
+        kernel.AddHostLink("eth0");
+        await new LinuxHarness(kernel, infrastructure, trees: trees).ConvergeAsync("the network without zones");
+        var containers = resolved.Zones.Select((z, i) => z with
+        {
+            Name = $"c-{i}",
+            Container = new ContainerSpec
+            {
+                Id = $"{i}",
+                Netns = $"/run/netns/ctr{i}",
+                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net", Slot = slots?[i] ?? 0 }],
+            },
+        }).ToList();
+        ((ILinuxKernel)kernel).CreateNamespaces([.. containers.Select(c => LinuxNaming.ContainerNetns(c.Name, c.Container!.Netns!))], 1, _ => { });
+        return (infrastructure, kernel, containers);
     }
 
     [Fact]
