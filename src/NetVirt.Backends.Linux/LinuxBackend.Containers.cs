@@ -123,7 +123,7 @@ public sealed partial class LinuxBackend
         // container end, its addresses and routes with it, also when the namespace is gone already (then so is the pair).
         // Where the host end cannot be detached, the pair is deleted now, as before.
         var detached = _kernel.Execute([new SetLinkRequest(hostEnd) { Master = "", Down = true }])[0];
-        var deleteNow = detached.Errno is not (0 or Enodev);
+        var deleteNow = detached.Errno is not (0 or Netlink.Interop.ENODEV);
         // The protection elements and the shaping's ifb are the host's and go explicitly.
         var removed = own.Where(r => deleteNow && r == veth || r.Kind == ProtectionKind.Definition || r.Kind == ShapingKind.Definition).ToList();
         var failures = await RunAsync(removed, StepAction.Delete, cancellationToken).ConfigureAwait(false);
@@ -183,8 +183,6 @@ public sealed partial class LinuxBackend
 
         return (LinuxNaming.ContainerNetns(zone.Name, path), rendered);
     }
-
-    private const int Enodev = 19;
 
     private static List<HostResource> OwnResources(RenderResult rendered, ZoneSpec zone, string netns, string ifname) =>
         [.. rendered.Desired.Resources.Where(r => r.Zone == zone.Name && Belongs(r, netns, ifname))];

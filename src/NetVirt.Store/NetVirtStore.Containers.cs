@@ -55,7 +55,7 @@ public sealed partial class NetVirtStore
                         $"cannot {what}: '{vnic.Network ?? vnic.Pool}' is neither a network nor a pool of this NetVirt ({(known.Count == 0 ? "none is defined" : $"defined: {string.Join(", ", known)}")})");
                 }
 
-                using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                using var writer = Writer(c, tx);
                 if (existingZone is { } zone)
                 {
                     var current = ReadZone(c, tx, zone.Name, infrastructure)!;
@@ -174,7 +174,7 @@ public sealed partial class NetVirtStore
             return null;
         }
 
-        using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+        using (var writer = Writer(c, tx))
         {
             writer.Remove(stored.Name, stored.Vnics.Count == 1 ? null : ifname, container: true);
         }

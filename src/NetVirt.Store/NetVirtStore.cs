@@ -181,7 +181,7 @@ public sealed partial class NetVirtStore
                 return (current, current);
             }
 
-            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            using (var writer = Writer(c, tx))
             {
                 writer.Replace(current, next);
             }
@@ -190,6 +190,9 @@ public sealed partial class NetVirtStore
             return (current, preview with { Generation = current.Generation + 1 });
         }, "preview the desired state");
     }
+
+    /// <summary>A writer of the desired state inside the caller's transaction; dispose it when its work is done.</summary>
+    private StateWriter Writer(DbConnection c, DbTransaction tx) => new(c, tx, Now(), Database.Dialect);
 
     /// <summary>True when <paramref name="model"/> declares nothing (settings aside).</summary>
     public static bool IsEmpty(NetworkModel model)
@@ -301,7 +304,7 @@ public sealed partial class NetVirtStore
             return new WriteOutcome(current.Generation, Changed: false);
         }
 
-        using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+        using (var writer = Writer(c, tx))
         {
             writer.Replace(current, model);
         }
@@ -333,7 +336,7 @@ public sealed partial class NetVirtStore
                 return new WriteOutcome(current.Generation, Changed: false);
             }
 
-            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            using (var writer = Writer(c, tx))
             {
                 writer.Replace(current, earlier.Authored, earlier.Resolved);
             }
@@ -355,7 +358,7 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [zone] }, target);
-            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            using (var writer = Writer(c, tx))
             {
                 writer.AddZone(infrastructure, ids, zone);
             }
@@ -369,7 +372,7 @@ public sealed partial class NetVirtStore
         return WriteTargeted((c, tx, infrastructure, ids) =>
         {
             Validate(infrastructure with { Zones = [new ZoneSpec { Name = zone, Vnics = [.. vnics] }] }, target);
-            using (var writer = new StateWriter(c, tx, Now(), Database.Dialect))
+            using (var writer = Writer(c, tx))
             {
                 writer.AddVnics(infrastructure, ids, zone, vnics);
             }
@@ -403,7 +406,7 @@ public sealed partial class NetVirtStore
                     var vnic = build(existing, infrastructure);
                     var zone = new ZoneSpec { Name = zoneName, Vnics = [vnic] };
                     Validate(infrastructure with { Zones = [zone] }, target);
-                    using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                    using var writer = Writer(c, tx);
                     if (existing is null)
                     {
                         writer.AddZone(infrastructure, ids, zone);
@@ -441,7 +444,7 @@ public sealed partial class NetVirtStore
         WriteTargeted(
             (c, tx, _, _) =>
             {
-                using var writer = new StateWriter(c, tx, Now(), Database.Dialect);
+                using var writer = Writer(c, tx);
                 writer.Remove(zone, vnic);
             },
             vnic is null ? $"remove zone '{zone}'" : $"remove vnic '{vnic}' of zone '{zone}'");

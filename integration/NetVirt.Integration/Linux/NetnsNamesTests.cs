@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using NetVirt.Backends.Linux.Namespaces;
+using NetVirt.Integration.Cni;
 using NetVirt.Integration.Infrastructure;
 
 namespace NetVirt.Integration.Linux;
@@ -13,7 +13,7 @@ namespace NetVirt.Integration.Linux;
 public sealed class NetnsNamesTests
 {
     [LinuxRootFact]
-    public void NamesOfOneBatch_ShareOneFile_EachHoldsItsOwnNamespace_AndIpNetnsUsesThem()
+    public async Task NamesOfOneBatch_ShareOneFile_EachHoldsItsOwnNamespace_AndIpNetnsUsesThem()
     {
         var prefix = TestPrefix.New();
         var names = Enumerable.Range(0, 3).Select(i => $"{prefix}-z-n{i}").ToList();
@@ -28,19 +28,19 @@ public sealed class NetnsNamesTests
             Assert.Equal(3, identities.Distinct().Count());
 
             // iproute2 lists them, runs a command in one, and deletes one.
-            var listed = Run("ip", "netns", "list");
+            var listed = (await Tool.RunAsync("/usr/sbin/ip", ["netns", "list"])).Ok("ip netns list").Stdout;
             Assert.All(names, n => Assert.Contains(n, listed, StringComparison.Ordinal));
-            Assert.Contains("lo", Run("ip", "netns", "exec", names[0], "ip", "-o", "link", "show"), StringComparison.Ordinal);
-            Run("ip", "netns", "delete", names[2]);
+            Assert.Contains("lo", (await Tool.RunAsync("/usr/sbin/ip", ["netns", "exec", names[0], "ip", "-o", "link", "show"])).Ok("ip netns exec").Stdout, StringComparison.Ordinal);
+            (await Tool.RunAsync("/usr/sbin/ip", ["netns", "delete", names[2]])).Ok("ip netns delete");
             Assert.False(File.Exists(NetnsThread.PathOf(names[2])));
 
             // Under the mounts, the names are one file: unmounted, the two left show the same inode.
             foreach (var name in names.Take(2))
             {
-                Run("umount", NetnsThread.PathOf(name));
+                (await Tool.RunAsync("umount", [NetnsThread.PathOf(name)])).Ok("umount");
             }
 
-            Assert.Equal(Inode(NetnsThread.PathOf(names[0])), Inode(NetnsThread.PathOf(names[1])));
+            Assert.Equal(await InodeAsync(NetnsThread.PathOf(names[0])), await InodeAsync(NetnsThread.PathOf(names[1])));
         }
         finally
         {
@@ -53,21 +53,5 @@ public sealed class NetnsNamesTests
         Assert.All(names, n => Assert.False(File.Exists(NetnsThread.PathOf(n))));
     }
 
-    private static string Inode(string path) => Run("stat", "-c", "%d:%i", path).Trim();
-
-    private static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}: {error}");
-        return output;
-    }
+    private static async Task<string> InodeAsync(string path) => (await Tool.RunAsync("stat", ["-c", "%d:%i", path])).Ok("stat").Stdout.Trim();
 }

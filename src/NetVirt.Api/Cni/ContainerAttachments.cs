@@ -194,7 +194,8 @@ public sealed class ContainerAttachments(ApiState state)
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Logged as the run's failure by the reconcile service; nothing waits for it.
+            // Nothing waits for it: a collection that failed is the run's failure in the reconcile service's log, and a
+            // request that joined a queued collection ends here without its own work having run.
         }
     });
 

@@ -151,8 +151,8 @@ public static class NetnsMounts
     /// <summary>
     /// Makes the empty files names are mounted on. Each is a hard link to one unnamed file (<c>O_TMPFILE</c>) that
     /// this object makes once: what costs is the inode, not the name. On this machine's disk-backed <c>/run</c> (ext4)
-    /// a new file in <c>/run/netns</c> cost 0.9 ms, a link 11 µs, and naming 1,000 namespaces took 1.4 s with a file
-    /// each against 0.5 s with links (integration/bench/kernel/netns_names.py); on a tmpfs <c>/run</c> both are cheap.
+    /// a new file in <c>/run/netns</c> cost up to 0.9 ms, a link 12 µs, and naming 1,000 namespaces took 1.07 s with a
+    /// file each against 0.48 s with links (integration/bench/kernel/netns_names.py); on a tmpfs <c>/run</c> both are cheap.
     /// A name is a name either way: <c>ip netns</c> mounts on, unmounts and unlinks it alike, and once the unnamed file
     /// is closed nothing of it is left but the links. Where the file system or kernel refuses (no O_TMPFILE), each
     /// name is a file of its own, as <c>ip netns add</c> makes it. One per thread: not thread-safe.

@@ -27,6 +27,7 @@ internal static partial class Interop
     internal const int EINTR = 4;
     internal const int EINVAL = 22;
     internal const int EEXIST = 17;
+    internal const int ENODEV = 19;
     internal const int O_RDWR = 2;
     internal const int AT_FDCWD = -100;
     internal const int AT_EMPTY_PATH = 0x1000;

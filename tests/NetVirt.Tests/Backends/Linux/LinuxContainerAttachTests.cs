@@ -18,24 +18,8 @@ public sealed class LinuxContainerAttachTests
     [Fact]
     public async Task Attach_ToANetworkWhoseBridgeIsFull_IsRefusedNamingTheBridgeTheLimitAndWhatToDo_AndLeavesNothing()
     {
-        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(3, network: "acme")));
-        var infrastructure = resolved with { Zones = [] };
-        var kernel = new FakeLinuxKernel { BridgePorts = Tiny.KernelPorts };
-        kernel.AddHostLink("eth0");
-        await new LinuxHarness(kernel, infrastructure, trees: Tiny).ConvergeAsync("the network without zones");
+        var (infrastructure, kernel, containers) = await HostWithContainersAsync(3, Tiny);
         var backend = (IContainerBackend)LinuxHarness.Backend(kernel, trees: Tiny);
-
-        var containers = resolved.Zones.Select((z, i) => z with
-        {
-            Name = $"c-{i}",
-            Container = new ContainerSpec
-            {
-                Id = $"{i}",
-                Netns = $"/run/netns/ctr{i}",
-                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net" }],
-            },
-        }).ToList();
-        ((ILinuxKernel)kernel).CreateNamespaces([.. containers.Select(c => LinuxNaming.ContainerNetns(c.Name, c.Container!.Netns!))], 1, _ => { });
 
         await backend.AttachAsync(infrastructure, containers[0], "net0", CancellationToken.None);
         await backend.AttachAsync(infrastructure, containers[1], "net0", CancellationToken.None);
@@ -53,19 +37,10 @@ public sealed class LinuxContainerAttachTests
     [Fact]
     public async Task Detach_TakesTheHostEndDownAndOffItsBridgeAtOnce_DeletesThePairAfterwards_AndTheSameContainerAttachesAgainRightAway()
     {
-        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(1, network: "acme")));
-        var infrastructure = resolved with { Zones = [] };
-        var kernel = new FakeLinuxKernel();
-        kernel.AddHostLink("eth0");
-        await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
+        var (infrastructure, kernel, containers) = await HostWithContainersAsync(1);
+        var container = containers[0];
         var linux = LinuxHarness.Backend(kernel);
         var backend = (IContainerBackend)linux;
-        var container = resolved.Zones[0] with
-        {
-            Name = "c-0",
-            Container = new ContainerSpec { Id = "0", Netns = "/run/netns/ctr0", Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net" }] },
-        };
-        ((ILinuxKernel)kernel).CreateNamespaces([LinuxNaming.ContainerNetns(container.Name, container.Container!.Netns!)], 1, _ => { });
         var hostEnd = (await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None)).HostInterface;
         var bridge = kernel.MasterOf(hostEnd)!;
 
@@ -138,26 +113,9 @@ public sealed class LinuxContainerAttachTests
     [Fact]
     public async Task Attach_InASlotOfItsOwn_MakesItsContainerLeafAndTrunk_AndAnApplyKeepsEveryContainerWhereItIs()
     {
-        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(3, network: "acme")));
-        var infrastructure = resolved with { Zones = [] };
-        var kernel = new FakeLinuxKernel();
-        kernel.AddHostLink("eth0");
-        await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
-        var backend = (IContainerBackend)LinuxHarness.Backend(kernel);
-
         // Slots 0, 2 and 2: the network's bridge, then twice the second container leaf.
-        int[] slots = [0, 2, 2];
-        var containers = resolved.Zones.Select((z, i) => z with
-        {
-            Name = $"c-{i}",
-            Container = new ContainerSpec
-            {
-                Id = $"{i}",
-                Netns = $"/run/netns/ctr{i}",
-                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net", Slot = slots[i] }],
-            },
-        }).ToList();
-        ((ILinuxKernel)kernel).CreateNamespaces([.. containers.Select(c => LinuxNaming.ContainerNetns(c.Name, c.Container!.Netns!))], 1, _ => { });
+        var (infrastructure, kernel, containers) = await HostWithContainersAsync(3, slots: [0, 2, 2]);
+        var backend = (IContainerBackend)LinuxHarness.Backend(kernel);
         foreach (var container in containers)
         {
             await backend.AttachAsync(infrastructure, container, "net0", CancellationToken.None);
@@ -199,27 +157,13 @@ public sealed class LinuxContainerAttachTests
     [Fact]
     public async Task FirstContainerOfALeaf_KilledAfterEveryKernelChange_TheRepeatedAddLeavesLeafTrunkAndContainerWhole()
     {
-        var resolved = LinuxHarness.Resolve(Models.Parse(LinuxBridgeTreeTests.OneNetwork(1, network: "acme")));
-        var infrastructure = resolved with { Zones = [] };
-        var container = resolved.Zones[0] with
-        {
-            Name = "c-0",
-            Container = new ContainerSpec
-            {
-                Id = "0",
-                Netns = "/run/netns/ctr0",
-                Attachments = [new ContainerAttachmentSpec { Interface = "net0", CniNetwork = "acme-net", Slot = 1 }],
-            },
-        };
         var naming = new LinuxNaming(LinuxHarness.Prefix);
         var root = naming.Bridge("stub0", 100);
         var leaf = naming.ContainerLeafBridge("stub0", 100, 1);
         for (var n = 0L; ; n++)
         {
-            var kernel = new FakeLinuxKernel();
-            kernel.AddHostLink("eth0");
-            await new LinuxHarness(kernel, infrastructure).ConvergeAsync("the network without zones");
-            ((ILinuxKernel)kernel).CreateNamespaces([LinuxNaming.ContainerNetns(container.Name, container.Container!.Netns!)], 1, _ => { });
+            var (infrastructure, kernel, containers) = await HostWithContainersAsync(1, slots: [1]);
+            var container = containers[0];
             kernel.DieAfter(n);
             try
             {
