@@ -54,7 +54,16 @@ public static class ApiHost
         }
 
         Observability.PhaseTrace.EnableFromEnvironment();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
+        // The host reads no files of its own, so it watches none: by default it would watch its content root, the working
+        // directory, recursively for appsettings.json. Started from / that was an inotify watch on every directory of the
+        // host (28,809 here) and a wake-up for every file written anywhere; started beside its database, every commit
+        // woke it (a CNI ADD took 13-14 ms instead of 9; docs/performance.md, issue 12, sixth pass).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
         // The plugin's socket is one more Kestrel URL; the peer check below refuses any user but root and the server's.
         builder.WebHost.UseUrls([.. options.Urls, .. options.Socket is { } path ? [$"http://unix:{path}"] : Array.Empty<string>()]);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
