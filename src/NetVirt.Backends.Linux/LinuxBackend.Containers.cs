@@ -2,6 +2,7 @@ using NetVirt.Backends.Containers;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Kinds;
+using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Backends.Linux.Observation;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Backends.Linux.Tc;
@@ -36,6 +37,7 @@ public sealed partial class LinuxBackend
     public async Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
     {
         var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
+        RefuseNamespacesNotAContainers(zone.Container!.Netns!, zone.Container.Id);
         var own = OwnResources(rendered, zone, netns, ifname);
         var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
         // The same container again, or another interface of this name in its namespace, right after a DEL: its old pair
@@ -80,6 +82,36 @@ public sealed partial class LinuxBackend
         }
 
         return new AttachmentRealization(veth.Properties[LinuxProperties.HostEnd]!, null);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is made, a container namespace that is not one: missing, unreadable, not a network
+    /// namespace, the host's (by identity: a runtime's or a caller's <c>/proc/1/ns/net</c>, <c>/proc/self/ns/net</c>, or a
+    /// name mounted on it), or one of this NetVirt's zone and router namespaces. In the host's or a router's, the
+    /// container's interface would bring the tenant's address and default route there, joining the host or the router to
+    /// the tenant's network: found by an ADD with the daemon's own namespace, which succeeded.
+    /// </summary>
+    private void RefuseNamespacesNotAContainers(string path, string containerId)
+    {
+        var problem = _kernel.ClassifyNamespacePath(path) switch
+        {
+            NetnsPathKind.Host => "is the host's own network namespace: a container's interface, with its tenant address and default route, never goes there",
+            NetnsPathKind.Missing => "does not exist",
+            NetnsPathKind.Unreadable => "cannot be opened",
+            NetnsPathKind.NotANetworkNamespace => "is not a network namespace",
+            _ => null,
+        };
+        var full = Path.GetFullPath(path);
+        if (problem is null && Path.GetDirectoryName(full) == NetnsThread.NetnsDirectory && Path.GetFileName(full) is var name
+            && (name.StartsWith(_context.Naming.ZoneNetns(""), StringComparison.Ordinal) || name.StartsWith(_context.Naming.RouterNetns(""), StringComparison.Ordinal)))
+        {
+            problem = "is one of NetVirt's own (a zone's or a tenant router's), not a container's";
+        }
+
+        if (problem is not null)
+        {
+            throw new InvalidInputException($"the namespace '{path}' of container {containerId} {problem}; CNI_NETNS must name the container's network namespace");
+        }
     }
 
     /// <summary>

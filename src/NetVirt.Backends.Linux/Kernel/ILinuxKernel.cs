@@ -41,6 +41,13 @@ internal interface ILinuxKernel
     IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests);
 
     /// <summary>
+    /// What <paramref name="path"/> names, as a runtime's namespace for a container: the host namespace (this process's
+    /// own, where its host requests go) is known by its identity, not its path: <c>/proc/1/ns/net</c>,
+    /// <c>/proc/self/ns/net</c> and a name mounted on either are all it.
+    /// </summary>
+    NetnsPathKind ClassifyNamespacePath(string path);
+
+    /// <summary>
     /// Runs <paramref name="work"/> inside each namespace, at most <paramref name="threads"/> at a time. Results come
     /// back in input order; an exception (a namespace that cannot be entered) is returned for its namespace only.
     /// </summary>
@@ -97,4 +104,23 @@ internal sealed record NetnsEntry(string Name, string Mount)
 
     /// <summary>True when the name can be entered.</summary>
     public bool IsNamespace => Mount == Nsfs;
+}
+
+/// <summary>What a path given as a container's network namespace names (<see cref="ILinuxKernel.ClassifyNamespacePath"/>).</summary>
+internal enum NetnsPathKind
+{
+    /// <summary>A network namespace other than the host's: a container's.</summary>
+    Other,
+
+    /// <summary>The host's network namespace.</summary>
+    Host,
+
+    /// <summary>Nothing: the path does not exist.</summary>
+    Missing,
+
+    /// <summary>A file this process cannot open.</summary>
+    Unreadable,
+
+    /// <summary>A file that is not a network namespace (another kind of namespace, a directory, a regular file).</summary>
+    NotANetworkNamespace,
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Backends.Linux.Netlink;
@@ -14,6 +15,8 @@ internal sealed class LinuxKernel : ILinuxKernel
     private const int MaxOpenNamespaces = 200;
     private const int ENODEV = 19;
     private const int ENOENT = 2;
+    private const int EACCES = 13;
+    private const int ENOTDIR = 20;
     private const string SysClassNet = "/sys/class/net";
 
     /// <summary>The kernel of this host.</summary>
@@ -77,6 +80,30 @@ internal sealed class LinuxKernel : ILinuxKernel
         Interop.IfNameToIndex(name) != 0 || Path.Exists($"{SysClassNet}/{name}");
 
     /// <inheritdoc />
+    public NetnsPathKind ClassifyNamespacePath(string path)
+    {
+        var fd = Interop.Open(path, Interop.O_RDONLY | Interop.O_CLOEXEC);
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? NetnsPathKind.Missing : NetnsPathKind.Unreadable;
+        }
+
+        try
+        {
+            if (Interop.NamespaceType(fd) != Interop.CLONE_NEWNET)
+            {
+                return NetnsPathKind.NotANetworkNamespace;
+            }
+
+            return Interop.FileIdentity(path) is { } identity && identity == Interop.FileIdentity("/proc/self/ns/net") ? NetnsPathKind.Host : NetnsPathKind.Other;
+        }
+        finally
+        {
+            Interop.Close(fd);
+        }
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<NetlinkResult> Execute(IReadOnlyList<RtnlRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -98,9 +125,15 @@ internal sealed class LinuxKernel : ILinuxKernel
                 {
                     fds[netns] = handle = File.OpenHandle(NetnsThread.PathOf(netns), FileMode.Open, FileAccess.Read);
                 }
-                catch (FileNotFoundException)
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
                 {
                     throw new RtnlResolveException(ENOENT, $"network namespace '{netns}' does not exist");
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    // A path the runtime gave that this process may not open (EACCES; a directory reads so too): the
+                    // step fails naming it, instead of the whole request failing unexpectedly.
+                    throw new RtnlResolveException(EACCES, $"network namespace '{NetnsThread.PathOf(netns)}' cannot be opened: {ex.Message}");
                 }
             }
 

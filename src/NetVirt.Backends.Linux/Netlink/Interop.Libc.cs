@@ -110,6 +110,29 @@ internal static partial class Interop
     internal static partial int Close(int fd);
 
     /// <summary>
+    /// The device and inode of the file <paramref name="path"/> names, symbolic links followed (a namespace's identity:
+    /// <c>/proc/PID/ns/net</c> is a link to it, a name in <c>/run/netns</c> a mount of it); null when it cannot be read.
+    /// By <c>statx</c>, whose buffer is laid out alike on every architecture.
+    /// </summary>
+    internal static unsafe (uint Major, uint Minor, ulong Inode)? FileIdentity(string path)
+    {
+        const int StatxIno = 0x100;
+        var buffer = stackalloc byte[256];
+        if (Statx(AT_FDCWD, path, 0, StatxIno, buffer) != 0)
+        {
+            return null;
+        }
+
+        return (*(uint*)(buffer + 136), *(uint*)(buffer + 140), *(ulong*)(buffer + 32));
+    }
+
+    /// <summary>The kind of namespace the file <paramref name="fd"/> is (<c>CLONE_NEWNET</c> for a network namespace), -1 when it is none (ioctl NS_GET_NSTYPE).</summary>
+    internal static unsafe int NamespaceType(int fd) => Ioctl(fd, 0xb703, null);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>
     /// The index of the interface called <paramref name="name"/> in the calling thread's network namespace, 0 when
     /// there is none: one ioctl on a name hash, where a netlink dump costs the kernel a scan of every peer namespace
     /// per veth (see <see cref="Kernel.LinuxKernel"/>).

@@ -339,6 +339,16 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
+    /// <summary>What paths name for <see cref="ILinuxKernel.ClassifyNamespacePath"/>; any other path names a container's namespace.</summary>
+    internal Dictionary<string, NetnsPathKind> NamespacePaths { get; } = new(StringComparer.Ordinal)
+    {
+        ["/proc/self/ns/net"] = NetnsPathKind.Host,
+        ["/proc/1/ns/net"] = NetnsPathKind.Host,
+    };
+
+    /// <inheritdoc />
+    NetnsPathKind ILinuxKernel.ClassifyNamespacePath(string path) => NamespacePaths.GetValueOrDefault(path, NetnsPathKind.Other);
+
     /// <summary>True when the host namespace has a link called <paramref name="name"/>.</summary>
     public bool HasHostLink(string name)
     {

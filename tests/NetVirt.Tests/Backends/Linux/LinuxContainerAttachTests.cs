@@ -34,6 +34,31 @@ public sealed class LinuxContainerAttachTests
         Assert.Equal(ports, kernel.PortsOf(bridge));
     }
 
+    [Theory]
+    [InlineData("/proc/1/ns/net", "is the host's own network namespace")]
+    [InlineData("/run/netns/host-alias", "is the host's own network namespace")]
+    [InlineData("/run/netns/" + LinuxHarness.Prefix + "-r-acme", "is one of NetVirt's own")]
+    [InlineData("/run/netns/../netns/" + LinuxHarness.Prefix + "-z-web", "is one of NetVirt's own")]
+    [InlineData("/run/netns/gone", "does not exist")]
+    [InlineData("/proc/1/ns/mnt", "is not a network namespace")]
+    public async Task Attach_IntoWhatIsNotAContainersNamespace_IsRefusedBeforeAnythingIsMade(string netns, string said)
+    {
+        // The defect: an ADD whose CNI_NETNS was the daemon's own namespace succeeded, and put the container's interface,
+        // the tenant's address and its default route there: the host joined the tenant's network.
+        var (infrastructure, kernel, containers) = await HostWithContainersAsync(1);
+        kernel.NamespacePaths["/run/netns/host-alias"] = NetnsPathKind.Host; // a name mounted on the host's namespace
+        kernel.NamespacePaths["/run/netns/gone"] = NetnsPathKind.Missing;
+        kernel.NamespacePaths["/proc/1/ns/mnt"] = NetnsPathKind.NotANetworkNamespace;
+        var container = containers[0] with { Container = containers[0].Container! with { Netns = netns } };
+        var before = kernel.Mutations;
+
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => ((IContainerBackend)LinuxHarness.Backend(kernel)).AttachAsync(infrastructure, container, "net0", CancellationToken.None));
+
+        Assert.Contains(said, refused.Message, StringComparison.Ordinal);
+        Assert.Contains(netns, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, kernel.Mutations);
+    }
+
     [Fact]
     public async Task Detach_TakesTheHostEndDownAndOffItsBridgeAtOnce_DeletesThePairAfterwards_AndTheSameContainerAttachesAgainRightAway()
     {
