@@ -42,28 +42,16 @@ public sealed record CniEnvironment
         }
 
         var containerId = Required(variable, "CNI_CONTAINERID", commandText);
-        // The spec's rule for container ids: alphanumerics, then also '_', '.' and '-'.
-        if (!char.IsAsciiLetterOrDigit(containerId[0]) || containerId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-')))
-        {
-            throw new CniException(CniErrorCode.InvalidEnvironment,
-                $"CNI_CONTAINERID '{containerId}' is not a valid container id (letters, digits, '_', '.' and '-', starting with a letter or digit)");
-        }
-
+        CheckContainerId(containerId);
         var ifname = Required(variable, "CNI_IFNAME", commandText);
-        if (ifname.Length > 15 || ifname is "." or ".." || ifname.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            throw new CniException(CniErrorCode.InvalidEnvironment, $"CNI_IFNAME '{ifname}' is not a valid Linux interface name (at most 15 characters, no '/', ':' or spaces)");
-        }
+        CheckIfname(ifname);
 
         // DEL needs no namespace (the runtime may send none, or one already gone): NetVirt knows the host side.
         string? netns = null;
         if (command != CniCommand.Del)
         {
             netns = Required(variable, "CNI_NETNS", commandText);
-            if (netns[0] != '/')
-            {
-                throw new CniException(CniErrorCode.InvalidEnvironment, $"CNI_NETNS '{netns}' is not an absolute path to a network namespace");
-            }
+            CheckNetns(netns);
         }
 
         return new CniEnvironment
@@ -74,6 +62,45 @@ public sealed record CniEnvironment
             Netns = netns,
             Args = CniArgs.Parse(variable("CNI_ARGS")),
         };
+    }
+
+    /// <summary>
+    /// The spec's rule for container ids: alphanumerics, then also '_', '.' and '-'. Checked by the plugin and again by
+    /// the daemon, which takes requests from any root process on its socket.
+    /// </summary>
+    /// <exception cref="CniException">Code 4 naming <c>CNI_CONTAINERID</c>.</exception>
+    public static void CheckContainerId(string? containerId)
+    {
+        if (string.IsNullOrEmpty(containerId) || !char.IsAsciiLetterOrDigit(containerId[0]) || containerId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-')))
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironment,
+                $"CNI_CONTAINERID '{containerId}' is not a valid container id (letters, digits, '_', '.' and '-', starting with a letter or digit)");
+        }
+    }
+
+    /// <summary>A Linux interface name the container's interface can take: not its loopback. Checked by the plugin and the daemon.</summary>
+    /// <exception cref="CniException">Code 4 naming <c>CNI_IFNAME</c>.</exception>
+    public static void CheckIfname(string? ifname)
+    {
+        if (string.IsNullOrEmpty(ifname) || ifname.Length > 15 || ifname is "." or ".." || ifname.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironment, $"CNI_IFNAME '{ifname}' is not a valid Linux interface name (at most 15 characters, no '/', ':' or spaces)");
+        }
+
+        if (ifname == "lo")
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironment, "CNI_IFNAME 'lo' is the namespace's loopback, not an interface a network attaches");
+        }
+    }
+
+    /// <summary>An absolute path, as a network namespace's must be. Checked by the plugin and the daemon.</summary>
+    /// <exception cref="CniException">Code 4 naming <c>CNI_NETNS</c>.</exception>
+    public static void CheckNetns(string? netns)
+    {
+        if (string.IsNullOrEmpty(netns) || netns[0] != '/' || netns.Any(char.IsControl))
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironment, $"CNI_NETNS '{netns}' is not an absolute path to a network namespace");
+        }
     }
 
     private static string Required(Func<string, string?> variable, string name, string command) =>

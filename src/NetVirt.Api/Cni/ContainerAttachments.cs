@@ -251,6 +251,14 @@ public sealed class ContainerAttachments(ApiState state)
             throw new CniException(CniErrorCode.InvalidEnvironment, "the request lacks the container id, the interface name or the namespace");
         }
 
+        // The plugin checked them; any root process can write to the socket, so the daemon checks them again.
+        CniEnvironment.CheckContainerId(request.ContainerId);
+        CniEnvironment.CheckIfname(request.Ifname);
+        if (needNetns)
+        {
+            CniEnvironment.CheckNetns(request.Netns);
+        }
+
         return (request.ContainerId, request.Ifname);
     }
 }

@@ -102,6 +102,21 @@ public sealed class CniDaemonTests : IAsyncLifetime
         Assert.Equal(0, (await Run("DEL", Config())).Exit);
     }
 
+    [Theory]
+    [InlineData("c/1", "eth0", "/run/netns/c1", "CNI_CONTAINERID")]
+    [InlineData("c1", "eth0/../x", "/run/netns/c1", "CNI_IFNAME")]
+    [InlineData("c1", "lo", "/run/netns/c1", "CNI_IFNAME 'lo'")]
+    [InlineData("c1", "eth0", "relative/path", "CNI_NETNS")]
+    public void Add_SentToTheSocketWithoutThePlugin_IsCheckedAgain_AndChangesNothing(string id, string ifname, string netns, string named)
+    {
+        // Any root process can write to the socket: the daemon does not rely on the plugin's checks.
+        var request = new NetVirt.Cni.Protocol.AttachmentRequest { CniVersion = "1.0.0", CniNetwork = "acme-net", Network = "acme", ContainerId = id, Ifname = ifname, Netns = netns };
+        var refused = Assert.Throws<CniException>(() => new UnixSocketDaemonClient().Send(_socket, CniCommand.Add, request));
+        Assert.Equal(CniErrorCode.InvalidEnvironment, refused.Code);
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(_host.Attached);
+    }
+
     [Fact]
     public void Refusals_AreCode100_NotTheInvalidInputTheyDeriveFrom()
     {

@@ -121,6 +121,7 @@ public sealed class CniPluginTests
     [InlineData("CNI_NETNS", null, "CNI_NETNS is not set")]
     [InlineData("CNI_NETNS", "relative", "absolute path")]
     [InlineData("CNI_IFNAME", "a-name-longer-than-15", "not a valid Linux interface name")]
+    [InlineData("CNI_IFNAME", "lo", "the namespace's loopback")]
     [InlineData("CNI_ARGS", "FOO=bar", "unknown key 'FOO'")]
     [InlineData("CNI_ARGS", "justtext", "not a KEY=VALUE pair")]
     public void Add_BadEnvironment_IsCode4(string variable, string? value, string text)
