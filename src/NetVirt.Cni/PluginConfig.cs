@@ -217,9 +217,16 @@ public sealed record PluginConfig
         long? egress = null;
         foreach (var property in bandwidth.EnumerateObject())
         {
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var value) || value < 0)
+            if (property.Value.ValueKind != JsonValueKind.Number)
             {
                 throw WrongType($"runtimeConfig.bandwidth.{property.Name}", "a non-negative integer", property.Value);
+            }
+
+            if (!property.Value.TryGetInt64(out var value) || value < 0)
+            {
+                // A number, but negative, fractional or past what a rate in bits per second can be.
+                throw new CniException(CniErrorCode.DecodeFailure,
+                    $"'runtimeConfig.bandwidth.{property.Name}' must be a whole number of bits per second from 0 to {long.MaxValue}, not {property.Value.GetRawText()}");
             }
 
             switch (property.Name)
