@@ -110,8 +110,22 @@ internal sealed class BatchWork
     /// <summary>tc lines, after the host requests.</summary>
     public List<TcWork> Tc { get; } = [];
 
-    /// <summary>Adds a host request.</summary>
-    public void AddHost(StepWork step, RtnlRequest request, Role role) => Host.Add((step, request, role));
+    /// <summary>
+    /// Adds a host request. A link set up and without a link-local address in one request goes as two, the address
+    /// generation mode first: the kernel brings a link up before it applies the mode, so a link that has carrier at once
+    /// (a bridge, the second end of a trunk, an ifb) got a link-local address anyway, and sent router solicitations and
+    /// MLD reports into the networks from it (found flooding every container of a network as a new container leaf came).
+    /// </summary>
+    public void AddHost(StepWork step, RtnlRequest request, Role role)
+    {
+        if (request is SetLinkRequest { NoIpv6LinkLocal: true, Up: true } set)
+        {
+            Host.Add((step, new SetLinkRequest(set.Name) { NoIpv6LinkLocal = true }, role));
+            request = set with { NoIpv6LinkLocal = false };
+        }
+
+        Host.Add((step, request, role));
+    }
 
     /// <summary>Adds a request inside <paramref name="netns"/>.</summary>
     public void AddInside(StepWork step, string netns, RtnlRequest request, Role role) => Inside.Add(new InsideWork(step, netns, request, role, null));
