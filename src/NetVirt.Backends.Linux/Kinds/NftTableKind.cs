@@ -8,8 +8,8 @@ using NetVirt.Planning.Resources;
 namespace NetVirt.Backends.Linux.Kinds;
 
 /// <summary>
-/// The nftables bridge-family table <c>bridge {prefix}</c> with the anti-spoofing sets and the base chain
-/// (<see cref="NftRuleset"/>). Its rules are rewritten in place; its mark (the comment of the table and of its
+/// The nftables bridge-family table <c>bridge {prefix}</c> with the anti-spoofing sets, the base chain and the chain
+/// that keeps the host out of the networks (<see cref="NftRuleset"/>). Its rules are rewritten in place; its mark (the comment of the table and of its
 /// <c>vnics</c> set) cannot be changed in place, so marking a table made before deployment ids rewrites the whole table
 /// with every element it holds in one transaction: no frame passes unfiltered meanwhile.
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class NftTableKind : LinuxKind
     {
         Kind = Definition,
         Name = LinuxNames.Table(context.Table),
-        Properties = PropertyBag.Of([(LinuxProperties.Sets, NftRuleset.SetsProperty), (LinuxProperties.Rules, NftRuleset.RulesProperty), .. context.DeploymentProperty]),
+        Properties = PropertyBag.Of([(LinuxProperties.Sets, NftRuleset.SetsProperty), (LinuxProperties.Rules, NftRuleset.RulesProperty(context.Naming.OwnerMark)), .. context.DeploymentProperty]),
     };
 
     /// <summary>The table as listed.</summary>
@@ -55,7 +55,7 @@ internal sealed class NftTableKind : LinuxKind
     {
         StepAction.Create => [context.Nft(Create(context))],
         StepAction.Update when Remarks(step) => [context.Nft([$"delete table bridge {context.Table}", .. Create(context), "# … and every element the table held, in the same transaction"])],
-        StepAction.Update => [context.Nft(NftRuleset.RewriteRules(context.Table))],
+        StepAction.Update => [context.Nft(NftRuleset.RewriteRules(context.Table, context.Naming.OwnerMark))],
         _ => [CommandSpec.Of(context.Tools.Nft, "delete", "table", "bridge", context.Table)],
     };
 
@@ -74,7 +74,7 @@ internal sealed class NftTableKind : LinuxKind
                     : [$"delete table bridge {context.Table}", .. Create(context), .. table.Ports.Values.SelectMany(p => NftRuleset.ElementCommands("add", context.Table, NftRuleset.Elements(p)))]));
                 break;
             case StepAction.Update:
-                work.Nft.Add(new NftWork(step, false, _ => [.. NftRuleset.RewriteRules(context.Table)]));
+                work.Nft.Add(new NftWork(step, false, _ => [.. NftRuleset.RewriteRules(context.Table, context.Naming.OwnerMark)]));
                 break;
             default:
                 work.Nft.Add(new NftWork(step, true, table =>
@@ -86,7 +86,7 @@ internal sealed class NftTableKind : LinuxKind
         }
     }
 
-    private static IEnumerable<string> Create(LinuxContext context) => NftRuleset.CreateTable(context.Table, context.Naming.Alias(AliasKind, context.Table));
+    private static IEnumerable<string> Create(LinuxContext context) => NftRuleset.CreateTable(context.Table, context.Naming.Alias(AliasKind, context.Table), context.Naming.OwnerMark);
 
     private static bool Remarks(PlanStep step) => step.Changes.Any(c => c.Property == LinuxProperties.Deployment);
 }

@@ -23,8 +23,10 @@ public static class NftJson
         var sets = new List<string>();
         var elements = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
         string? chain = null;
+        string? input = null;
         string? comment = null;
         var rules = new List<string>();
+        var inputRules = new List<string>();
         foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
         {
             if (item.TryGetProperty("set", out var set))
@@ -43,22 +45,30 @@ public static class NftJson
                 // document of its own, 7,000 of them at 1,000 zones).
                 elements[name] = set.TryGetProperty("elem", out var elem) ? [.. elem.EnumerateArray()] : [];
             }
-            else if (item.TryGetProperty("chain", out var c) && c.GetProperty("name").GetString() == NftRuleset.Chain)
+            else if (item.TryGetProperty("chain", out var c) && c.GetProperty("name").GetString() is NftRuleset.Chain or NftRuleset.InputChain)
             {
-                chain = c.TryGetProperty("hook", out var hook)
+                var declaration = c.TryGetProperty("hook", out var hook)
                     ? $"type {c.GetProperty("type").GetString()} hook {hook.GetString()} priority {c.GetProperty("prio").GetInt32()}; policy {c.GetProperty("policy").GetString()};"
                     : "(not a base chain)";
+                if (c.GetProperty("name").GetString() == NftRuleset.Chain)
+                {
+                    chain = declaration;
+                }
+                else
+                {
+                    input = declaration;
+                }
             }
-            else if (item.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() == NftRuleset.Chain)
+            else if (item.TryGetProperty("rule", out var rule) && rule.GetProperty("chain").GetString() is NftRuleset.Chain or NftRuleset.InputChain)
             {
-                rules.Add(Rule(rule));
+                (rule.GetProperty("chain").GetString() == NftRuleset.Chain ? rules : inputRules).Add(Rule(rule));
             }
         }
 
         return new NftTableObserved
         {
             Sets = string.Join(',', sets.Order(StringComparer.Ordinal)),
-            Rules = chain is null ? "(no base chain)" : NftRuleset.Digest(chain, rules),
+            Rules = chain is null ? "(no base chain)" : NftRuleset.Digest(chain, rules, input, inputRules),
             RuleText = rules,
             Comment = comment,
             Ports = Ports(elements),
@@ -86,7 +96,12 @@ public static class NftJson
     {
         if (statement.TryGetProperty("match", out var match))
         {
-            return $"{Expression(match.GetProperty("left"))} {match.GetProperty("op").GetString()} {Expression(match.GetProperty("right"))}";
+            // A literal interface name (a wildcard such as "nv-*") is written quoted; a set reference ("@vnics") is not.
+            var right = match.GetProperty("right");
+            var value = right.ValueKind == JsonValueKind.String && right.GetString() is { } text && !text.StartsWith('@') && IsInterfaceName(match.GetProperty("left"))
+                ? NftRuleset.Quote(text)
+                : Expression(right);
+            return $"{Expression(match.GetProperty("left"))} {match.GetProperty("op").GetString()} {value}";
         }
 
         if (statement.TryGetProperty("drop", out _))
@@ -96,6 +111,9 @@ public static class NftJson
 
         return statement.TryGetProperty("accept", out _) ? "accept" : statement.GetRawText();
     }
+
+    private static bool IsInterfaceName(JsonElement left) =>
+        left.ValueKind == JsonValueKind.Object && left.TryGetProperty("meta", out var meta) && meta.GetProperty("key").GetString() is "iifname" or "oifname";
 
     private static string Expression(JsonElement e)
     {
@@ -209,7 +227,7 @@ public sealed record NftTableObserved
     /// <summary>Set declarations as name:type:flags, sorted and comma-separated.</summary>
     public required string Sets { get; init; }
 
-    /// <summary>Digest of the base chain declaration and its rules (<see cref="NftRuleset.Digest"/>).</summary>
+    /// <summary>Digest of the chains' declarations and rules (<see cref="NftRuleset.Digest"/>).</summary>
     public required string Rules { get; init; }
 
     /// <summary>The base chain's rules in canonical syntax.</summary>

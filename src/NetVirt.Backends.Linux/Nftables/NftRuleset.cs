@@ -96,24 +96,45 @@ public static class NftRuleset
     /// <summary>The desired <c>sets</c> property: every set as name:type:flags, sorted.</summary>
     public static string SetsProperty { get; } = string.Join(',', Sets.Select(s => $"{s.Name}:{s.Observed}").Order(StringComparer.Ordinal));
 
-    /// <summary>The desired <c>rules</c> property.</summary>
-    public static string RulesProperty { get; } = Digest(ChainDeclaration, Rules);
+    /// <summary>The chain that keeps the host out of the networks: frames a bridge would deliver to the host itself.</summary>
+    public const string InputChain = "input";
 
-    /// <summary>A short digest of a chain declaration and its rules: rule count and the start of their SHA-256.</summary>
-    public static string Digest(string chainDeclaration, IReadOnlyList<string> rules)
+    /// <summary>The input chain's declaration in canonical form.</summary>
+    public const string InputChainDeclaration = "type filter hook input priority -200; policy accept;";
+
+    /// <summary>
+    /// The input chain's rules for the ports named <paramref name="ownerMark"/>*: every frame that enters a NetVirt bridge
+    /// from one of NetVirt's ports (a VNIC's host end, a trunk between bridges of one domain, a router leg, a VXLAN port)
+    /// and that the bridge would pass up to the host itself is dropped ("host-isolated"). A bridge is a host interface:
+    /// without this, the host answered a tenant's ARP for any of its own addresses (arp_ignore 0) and took what the tenant
+    /// then sent it, its IPv6 link-local address included; found by a zone asking for the host's eth0 address. Frames
+    /// between ports are forwarded, not delivered, so no traffic the model allows passes this hook.
+    /// </summary>
+    public static IReadOnlyList<string> InputRules(string ownerMark) => [$"meta iifname == {Quote(ownerMark + "*")} drop comment \"host-isolated\""];
+
+    /// <summary>The desired <c>rules</c> property of the table whose ports are named <paramref name="ownerMark"/>*.</summary>
+    public static string RulesProperty(string ownerMark) => Digest(ChainDeclaration, Rules, InputChainDeclaration, InputRules(ownerMark));
+
+    /// <summary>
+    /// A short digest of the base chain's declaration and rules and the input chain's (null: none): rule count and the
+    /// start of their SHA-256.
+    /// </summary>
+    public static string Digest(string chainDeclaration, IReadOnlyList<string> rules, string? inputDeclaration, IReadOnlyList<string> inputRules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        var text = chainDeclaration + "\n" + string.Join('\n', rules);
+        ArgumentNullException.ThrowIfNull(inputRules);
+        var text = chainDeclaration + "\n" + string.Join('\n', rules) + "\n" + (inputDeclaration ?? "(no input chain)") + "\n" + string.Join('\n', inputRules);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
-        return $"{rules.Count} rules sha256:{hash}";
+        return $"{rules.Count + inputRules.Count} rules sha256:{hash}";
     }
 
     /// <summary>
-    /// The commands that create the table, its sets and its chain, and (re)write the chain's rules. The table and its
+    /// The commands that create the table, its sets and its chains, and (re)write the chains' rules. The table and its
     /// <c>vnics</c> set carry <paramref name="mark"/> as their comment (who made the table; <c>nft -j</c> shows set
-    /// comments, not table comments, so the set's is the one read back).
+    /// comments, not table comments, so the set's is the one read back); <paramref name="ownerMark"/> starts the names of
+    /// the ports the input chain guards.
     /// </summary>
-    public static IEnumerable<string> CreateTable(string table, string mark)
+    public static IEnumerable<string> CreateTable(string table, string mark, string ownerMark)
     {
         ArgumentNullException.ThrowIfNull(mark);
         yield return $"add table bridge {table} {{ comment {Quote(mark)}; }}";
@@ -125,19 +146,29 @@ public static class NftRuleset
         }
 
         yield return $"add chain bridge {table} {Chain} {{ {ChainDeclaration} }}";
-        foreach (var line in RewriteRules(table))
+        foreach (var line in RewriteRules(table, ownerMark))
         {
             yield return line;
         }
     }
 
-    /// <summary>Empties the base chain and adds the rules again, in one transaction with the caller's other commands.</summary>
-    public static IEnumerable<string> RewriteRules(string table)
+    /// <summary>
+    /// Empties the chains and adds the rules again, in one transaction with the caller's other commands; the input chain
+    /// is added first when the table predates it.
+    /// </summary>
+    public static IEnumerable<string> RewriteRules(string table, string ownerMark)
     {
+        yield return $"add chain bridge {table} {InputChain} {{ {InputChainDeclaration} }}";
         yield return $"flush chain bridge {table} {Chain}";
         foreach (var rule in Rules)
         {
             yield return $"add rule bridge {table} {Chain} {rule}";
+        }
+
+        yield return $"flush chain bridge {table} {InputChain}";
+        foreach (var rule in InputRules(ownerMark))
+        {
+            yield return $"add rule bridge {table} {InputChain} {rule}";
         }
     }
 

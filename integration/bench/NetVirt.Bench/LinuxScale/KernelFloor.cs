@@ -171,7 +171,7 @@ internal sealed class KernelFloor(string prefix, int zones, int threads)
 
     private List<string> TableLines()
     {
-        var lines = NftRuleset.CreateTable(prefix, "netvirt floor").ToList();
+        var lines = NftRuleset.CreateTable(prefix, "netvirt floor", prefix + "-").ToList();
         for (var i = 0; i < zones; i++)
         {
             var properties = PropertyBag.Of(

@@ -126,18 +126,24 @@ public sealed partial class FakeLinuxKernel
                 table.Sets.TryAdd(target, new Set(body.Trim('{', '}', ' ')));
                 return null;
             case ("add", "chain"):
-                table.Chain ??= body.Trim('{', '}', ' ');
+                table.Chains.TryAdd(target, body.Trim('{', '}', ' '));
+                table.RulesOf.TryAdd(target, []);
                 return null;
             case ("flush", "chain"):
-                table.Rules.Clear();
-                return null;
-            case ("add", "rule"):
-                if (table.Chain is null)
+                if (!table.RulesOf.TryGetValue(target, out var flushed))
                 {
                     return NoSuch;
                 }
 
-                table.Rules.Add(body);
+                flushed.Clear();
+                return null;
+            case ("add", "rule"):
+                if (!table.RulesOf.TryGetValue(target, out var rules))
+                {
+                    return NoSuch;
+                }
+
+                rules.Add(body);
                 return null;
             case ("add", "element"):
             case ("delete", "element"):
@@ -213,7 +219,7 @@ public sealed partial class FakeLinuxKernel
     {
         foreach (var (name, table) in _tables.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"nft table {name} comment={table.Comment} chain={table.Chain}\n");
+            text.Append(CultureInfo.InvariantCulture, $"nft table {name} comment={table.Comment} chains={string.Join(";", table.Chains.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}:{c.Value}"))}\n");
             foreach (var (setName, set) in table.Sets.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 text.Append(CultureInfo.InvariantCulture, $"nft set {name} {setName} {set.Declaration}\n");
@@ -223,9 +229,12 @@ public sealed partial class FakeLinuxKernel
                 }
             }
 
-            foreach (var rule in table.Rules)
+            foreach (var (chain, rules) in table.RulesOf.OrderBy(c => c.Key, StringComparer.Ordinal))
             {
-                text.Append(CultureInfo.InvariantCulture, $"nft rule {name} {rule}\n");
+                foreach (var rule in rules)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"nft rule {name} {chain} {rule}\n");
+                }
             }
         }
     }
@@ -247,21 +256,26 @@ public sealed partial class FakeLinuxKernel
     {
         public string? Comment { get; init; }
 
-        public string? Chain { get; set; }
+        public Dictionary<string, string> Chains { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, List<string>> RulesOf { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, Set> Sets { get; } = new(StringComparer.Ordinal);
 
-        public List<string> Rules { get; } = [];
-
         public Table Copy()
         {
-            var copy = new Table { Comment = Comment, Chain = Chain };
+            var copy = new Table { Comment = Comment };
             foreach (var (name, set) in Sets)
             {
                 copy.Sets[name] = set.Copy();
             }
 
-            copy.Rules.AddRange(Rules);
+            foreach (var (name, declaration) in Chains)
+            {
+                copy.Chains[name] = declaration;
+                copy.RulesOf[name] = [.. RulesOf[name]];
+            }
+
             return copy;
         }
 
@@ -304,8 +318,10 @@ public sealed partial class FakeLinuxKernel
             return new NftTableObserved
             {
                 Sets = string.Join(',', sets.Order(StringComparer.Ordinal)),
-                Rules = Chain is null ? "(no base chain)" : NftRuleset.Digest(Chain, Rules),
-                RuleText = [.. Rules],
+                Rules = Chains.TryGetValue(NftRuleset.Chain, out var chain)
+                    ? NftRuleset.Digest(chain, RulesOf[NftRuleset.Chain], Chains.GetValueOrDefault(NftRuleset.InputChain), RulesOf.GetValueOrDefault(NftRuleset.InputChain) ?? [])
+                    : "(no base chain)",
+                RuleText = RulesOf.TryGetValue(NftRuleset.Chain, out var text) ? [.. text] : [],
                 Comment = Sets.TryGetValue(NftRuleset.Vnics, out var vnics) ? FakeLinuxKernel.Comment(vnics.Declaration) : null,
                 Ports = ports,
             };

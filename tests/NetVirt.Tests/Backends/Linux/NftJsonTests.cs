@@ -12,8 +12,19 @@ public sealed class NftJsonTests
     public void Parse_TableNetVirtWrote_ReadsBackTheDesiredRulesAndSets()
     {
         Assert.Equal(NftRuleset.Rules, Sample.RuleText);
-        Assert.Equal(NftRuleset.RulesProperty, Sample.Rules);
+        Assert.Equal(NftRuleset.RulesProperty("nvt0a1-"), Sample.Rules);
         Assert.Equal(NftRuleset.SetsProperty, Sample.Sets);
+    }
+
+    [Fact]
+    public void Parse_TableWithoutTheInputChain_DiffersFromTheDesired_SoAnApplyRewritesItsRules()
+    {
+        // A host applied before "host-isolated": its table lacks the input chain, and the next apply adds it.
+        var before = NftJson.Parse(LinuxFixture.Read("nft-list-table-without-input.json"));
+        Assert.Equal(NftRuleset.Rules, before.RuleText);
+        Assert.NotEqual(NftRuleset.RulesProperty("nvt0a1-"), before.Rules);
+        Assert.Contains("add chain bridge nvt0a1 input { type filter hook input priority -200; policy accept; }", NftRuleset.RewriteRules("nvt0a1", "nvt0a1-"));
+        Assert.Contains("add rule bridge nvt0a1 input meta iifname == \"nvt0a1-*\" drop comment \"host-isolated\"", NftRuleset.RewriteRules("nvt0a1", "nvt0a1-"));
     }
 
     [Fact]
