@@ -103,7 +103,7 @@ public sealed partial class LinuxBackend
         };
         var full = Path.GetFullPath(path);
         if (problem is null && Path.GetDirectoryName(full) == NetnsThread.NetnsDirectory && Path.GetFileName(full) is var name
-            && (name.StartsWith(_context.Naming.ZoneNetns(""), StringComparison.Ordinal) || name.StartsWith(_context.Naming.RouterNetns(""), StringComparison.Ordinal)))
+            && (_context.Naming.ZoneOfNetns(name) is not null || name.StartsWith(_context.Naming.RouterNetns(""), StringComparison.Ordinal)))
         {
             problem = "is one of NetVirt's own (a zone's or a tenant router's), not a container's";
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace NetVirt.Cni;
 
 /// <summary>The <c>CNI_*</c> environment of one plugin execution, checked against what the command needs.</summary>
@@ -69,7 +71,7 @@ public sealed record CniEnvironment
     /// the daemon, which takes requests from any root process on its socket.
     /// </summary>
     /// <exception cref="CniException">Code 4 naming <c>CNI_CONTAINERID</c>.</exception>
-    public static void CheckContainerId(string? containerId)
+    public static void CheckContainerId([NotNull] string? containerId)
     {
         if (string.IsNullOrEmpty(containerId) || !char.IsAsciiLetterOrDigit(containerId[0]) || containerId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-')))
         {
@@ -80,7 +82,7 @@ public sealed record CniEnvironment
 
     /// <summary>A Linux interface name the container's interface can take: not its loopback. Checked by the plugin and the daemon.</summary>
     /// <exception cref="CniException">Code 4 naming <c>CNI_IFNAME</c>.</exception>
-    public static void CheckIfname(string? ifname)
+    public static void CheckIfname([NotNull] string? ifname)
     {
         if (string.IsNullOrEmpty(ifname) || ifname.Length > 15 || ifname is "." or ".." || ifname.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
         {
@@ -95,7 +97,7 @@ public sealed record CniEnvironment
 
     /// <summary>An absolute path, as a network namespace's must be. Checked by the plugin and the daemon.</summary>
     /// <exception cref="CniException">Code 4 naming <c>CNI_NETNS</c>.</exception>
-    public static void CheckNetns(string? netns)
+    public static void CheckNetns([NotNull] string? netns)
     {
         if (string.IsNullOrEmpty(netns) || netns[0] != '/' || netns.Any(char.IsControl))
         {

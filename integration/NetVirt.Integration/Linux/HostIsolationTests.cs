@@ -1,7 +1,9 @@
 using System.Net;
 using NetVirt.Audit.Capture;
+using NetVirt.Audit.Probes;
 using NetVirt.Integration.Cni;
 using NetVirt.Integration.Infrastructure;
+using PacketDotNet;
 
 namespace NetVirt.Integration.Linux;
 
@@ -28,13 +30,13 @@ public sealed class HostIsolationTests
 
         // An address of the host's own, on an interface this test makes (and removes) in the host namespace: a veth
         // pair with both ends there (this kernel has no dummy interfaces), up, so that the address is local.
-        var dummy = $"{lab.Prefix}hd";
+        var hostLink = $"{lab.Prefix}hd";
         var hostAddress = IPAddress.Parse("198.51.100.77");
-        (await Tool.RunAsync("/usr/sbin/ip", ["link", "add", dummy, "type", "veth", "peer", "name", $"{lab.Prefix}he"])).Ok("ip link add veth");
+        (await Tool.RunAsync("/usr/sbin/ip", ["link", "add", hostLink, "type", "veth", "peer", "name", $"{lab.Prefix}he"])).Ok("ip link add veth");
         try
         {
-            (await Tool.RunAsync("/usr/sbin/ip", ["address", "add", $"{hostAddress}/32", "dev", dummy])).Ok("ip address add");
-            foreach (var end in new[] { $"{lab.Prefix}he", dummy })
+            (await Tool.RunAsync("/usr/sbin/ip", ["address", "add", $"{hostAddress}/32", "dev", hostLink])).Ok("ip address add");
+            foreach (var end in new[] { $"{lab.Prefix}he", hostLink })
             {
                 (await Tool.RunAsync("/usr/sbin/ip", ["link", "set", end, "addrgenmode", "none"])).Ok("ip link set addrgenmode");
                 (await Tool.RunAsync("/usr/sbin/ip", ["link", "set", end, "up"])).Ok("ip link set up");
@@ -52,32 +54,21 @@ public sealed class HostIsolationTests
         }
         finally
         {
-            await Tool.RunAsync("/usr/sbin/ip", ["link", "delete", dummy]);
+            await Tool.RunAsync("/usr/sbin/ip", ["link", "delete", hostLink]);
         }
     }
 
-    // Sends an ARP request for target from the zone's interface and waits up to a second for a reply from target.
+    // Sends an ARP request for target from the zone's interface (the audit's own builder) and waits up to a second for a reply from target.
     private static async Task<bool> AnsweredAsync(ICaptureHandle zone, NetVirt.Model.Addressing.MacAddress mac, IPAddress own, IPAddress target)
     {
-        var frame = new byte[42];
-        Span<byte> ownMac = stackalloc byte[6];
-        mac.WriteBytes(ownMac);
-        frame.AsSpan(0, 6).Fill(0xff);
-        ownMac.CopyTo(frame.AsSpan(6));
-        frame[12] = 0x08; frame[13] = 0x06;                                  // ARP
-        byte[] header = [0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01];          // Ethernet, IPv4, request
-        header.CopyTo(frame, 14);
-        ownMac.CopyTo(frame.AsSpan(22));
-        own.GetAddressBytes().CopyTo(frame, 28);
-        target.GetAddressBytes().CopyTo(frame, 38);
-        zone.Inject(frame);
-
-        var wanted = target.GetAddressBytes();
+        var frame = new byte[128];
+        zone.Inject(frame.AsSpan(0, ProbeFrames.Arp(frame, mac, NetVirt.Model.Addressing.MacAddress.Broadcast, mac, own, target, new ProbeTag(0x3001))));
         var answered = false;
         var until = DateTime.UtcNow.AddSeconds(1);
         while (!answered && DateTime.UtcNow < until)
         {
-            zone.Receive((f, _) => answered |= f.Length >= 42 && f[20] == 0 && f[21] == 2 && f.Slice(28, 4).SequenceEqual(wanted), 64);
+            zone.Receive((f, _) => answered |= Packet.ParsePacket(LinkLayers.Ethernet, f.ToArray()).Extract<ArpPacket>() is { Operation: ArpOperation.Response } reply
+                && reply.SenderProtocolAddress.Equals(target), 64);
             await Task.Delay(20);
         }
 

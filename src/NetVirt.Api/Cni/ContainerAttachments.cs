@@ -246,12 +246,8 @@ public sealed class ContainerAttachments(ApiState state)
     private static (string ContainerId, string Ifname) Require(AttachmentRequest request, bool needNetns)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.ContainerId) || string.IsNullOrEmpty(request.Ifname) || needNetns && string.IsNullOrEmpty(request.Netns))
-        {
-            throw new CniException(CniErrorCode.InvalidEnvironment, "the request lacks the container id, the interface name or the namespace");
-        }
-
-        // The plugin checked them; any root process can write to the socket, so the daemon checks them again.
+        // The plugin checked them; any root process can write to the socket, so the daemon checks them again (a missing
+        // one included).
         CniEnvironment.CheckContainerId(request.ContainerId);
         CniEnvironment.CheckIfname(request.Ifname);
         if (needNetns)

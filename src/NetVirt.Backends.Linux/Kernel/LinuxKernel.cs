@@ -95,7 +95,8 @@ internal sealed class LinuxKernel : ILinuxKernel
                 return NetnsPathKind.NotANetworkNamespace;
             }
 
-            return Interop.FileIdentity(path) is { } identity && identity == Interop.FileIdentity("/proc/self/ns/net") ? NetnsPathKind.Host : NetnsPathKind.Other;
+            // The identity of what was opened, not of the path looked up again.
+            return Interop.FileIdentity(fd) is { } identity && identity == Interop.FileIdentity("/proc/self/ns/net") ? NetnsPathKind.Host : NetnsPathKind.Other;
         }
         finally
         {

@@ -17,9 +17,8 @@ namespace NetVirt.Backends.Linux.Kinds;
 /// a bridge (<see cref="Leg"/>: the gateway addresses on its router end). Bridge (= VLAN), MAC, MTU and state change in
 /// place. Both ends carry the alias <c>netvirt vnic ZONE/VNIC deployment ID</c> (or <c>leg ROUTER/END</c>). The peer
 /// is created directly inside its namespace, down: asking for it up in the same request fails with ENOTCONN on this
-/// kernel, so it is set up from inside; the host end gets its alias, <c>addrgenmode none</c> and up in the request
-/// after its creation (the kernel applies the address generation mode before it brings the link up, so the host end
-/// never gets a link-local address).
+/// kernel, so it is set up from inside; after its creation the host end gets <c>addrgenmode none</c>, then its alias,
+/// its bridge and up (two requests: <see cref="Execution.BatchWork.AddHost"/>), so it never gets a link-local address.
 /// </summary>
 internal sealed class VethKind : LinuxKind
 {

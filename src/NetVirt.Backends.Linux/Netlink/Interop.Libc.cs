@@ -114,11 +114,16 @@ internal static partial class Interop
     /// <c>/proc/PID/ns/net</c> is a link to it, a name in <c>/run/netns</c> a mount of it); null when it cannot be read.
     /// By <c>statx</c>, whose buffer is laid out alike on every architecture.
     /// </summary>
-    internal static unsafe (uint Major, uint Minor, ulong Inode)? FileIdentity(string path)
+    internal static (uint Major, uint Minor, ulong Inode)? FileIdentity(string path) => FileIdentity(AT_FDCWD, path, 0);
+
+    /// <summary>The device and inode of the open file <paramref name="fd"/> (<see cref="FileIdentity(string)"/>), without a second lookup of its path.</summary>
+    internal static (uint Major, uint Minor, ulong Inode)? FileIdentity(int fd) => FileIdentity(fd, "", AT_EMPTY_PATH);
+
+    private static unsafe (uint Major, uint Minor, ulong Inode)? FileIdentity(int directory, string path, int flags)
     {
         const int StatxIno = 0x100;
         var buffer = stackalloc byte[256];
-        if (Statx(AT_FDCWD, path, 0, StatxIno, buffer) != 0)
+        if (Statx(directory, path, flags, StatxIno, buffer) != 0)
         {
             return null;
         }

@@ -81,8 +81,9 @@ internal static class RtnlRequests
     /// <summary>
     /// <c>ip link set NAME [alias A] [addrgenmode none] [master B] [mtu M] [address MAC] [up]</c> (by name); the
     /// up/down state is left alone unless <paramref name="up"/> or <paramref name="down"/>. One request instead of several: each rtnetlink
-    /// request costs a lock round and a notification, which adds up over a thousand links. The kernel applies the
-    /// address generation mode before it brings the link up, so no link-local address appears.
+    /// request costs a lock round and a notification, which adds up over a thousand links. The kernel brings the link up
+    /// before it applies the address generation mode, so a link that has carrier at once gets a link-local address from
+    /// a request with both: <see cref="Execution.BatchWork.AddHost"/> sends the mode in a request of its own first.
     /// </summary>
     public static void SetLink(
         NetlinkBatch batch, string name, string? alias = null, bool noIpv6LinkLocal = false, int? master = null, int? mtu = null, MacAddress? mac = null, bool up = false, bool? bridgeLearning = null, bool down = false)
