@@ -169,6 +169,13 @@ public sealed class HandBuiltHost : IAsyncDisposable
             nft.Append(CultureInfo.InvariantCulture, $"    iifname \"{hostEnd}\" jump {ChainOf(hostEnd)}\n");
         }
 
+        // The host is on none of the networks, as NetVirt makes it: nothing a port sends is delivered to the host itself.
+        nft.Append("  }\n  chain input {\n    type filter hook input priority 0; policy accept;\n");
+        foreach (var e in Topology.Endpoints)
+        {
+            nft.Append(CultureInfo.InvariantCulture, $"    iifname \"{Naming.VnicHostEnd(e.Zone, e.Vnic)}\" drop\n");
+        }
+
         nft.Append("  }\n}\n");
         await NftAsync(nft.ToString());
     }

@@ -69,6 +69,30 @@ public sealed class SampleAuditTests
         Assert.Equal(CellState.Reached, result.Cell(I(result, "globex-app1/net0"), I(result, "globex-app2/net0"), AuditJudge.KindIndex(ProbeKind.Icmpv6Echo)));
         Assert.Equal("isolated: VLAN 100 vs 200 on etherstub stub0", PathText(result, "acme-web1/net0", "globex-app1/net0"));
         Assert.Empty(result.Run.Notes);
+
+        // The host's side of every bridge a zone is plugged into was watched, and received nothing.
+        Assert.Equal(result.Topology.Bridges.Select(b => b.Name).Order(StringComparer.Ordinal), result.Run.HostBridges);
+    }
+
+    [LinuxRootFact]
+    public async Task Fault_HostIsolationRuleRemoved_EveryZoneReachesTheHost_OneCausePerBridge()
+    {
+        var (lab, clean) = await AppliedAsync();
+        await using var _ = lab;
+        Assert.True(clean.IsClean, Describe(clean));
+
+        var (exit, _, stderr) = await NamespacePair.RunAsync("/usr/sbin/nft", "flush", "chain", "bridge", lab.Prefix, "input");
+        Assert.True(exit == 0, stderr);
+        var result = await AuditAgainAsync(lab);
+
+        Assert.All(result.Findings, f => Assert.Equal(FindingKind.HostReached, f.Kind));
+        var bridged = result.Topology.Endpoints.Where(e => e.HostEnd is not null).Select(e => e.Index).Order();
+        Assert.Equal(bridged, result.Findings.Where(f => f.Probe == ProbeKind.ArpBroadcast).Select(f => f.Source).Order());
+        Assert.True(Has(result, FindingKind.HostReached, "acme-web1/net0", null, ProbeKind.ArpBroadcast), Describe(result));
+        Assert.Equal(Bridge(lab, 100), result.Findings.First(f => f.Source == I(result, "acme-web1/net0")).HostInterface);
+        Assert.True(result.BreaksIsolation);
+        Assert.All(result.Causes, c => Assert.Equal(CauseKind.HostReachable, c.Kind));
+        Assert.Equal(result.Findings.Select(f => f.HostInterface).Distinct().Count(), result.Causes.Count);
     }
 
     private static string PathText(AuditResult result, string from, string to) =>

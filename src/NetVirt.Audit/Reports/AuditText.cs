@@ -38,6 +38,7 @@ public static class AuditText
         CauseKind.VlanTagsCross => "vlan-tags-cross",
         CauseKind.ProtectionNotEnforced => "protection-not-enforced",
         CauseKind.Unreachable => "unreachable",
+        CauseKind.HostReachable => "host-reachable",
         _ => "foreign-addresses",
     };
 
@@ -65,12 +66,28 @@ public static class AuditText
         var n = result.Topology.Endpoints.Count;
         var c = result.Classes.Count;
         var pairs = result.Topology.PairCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-        var rest = " Across L2 domains, probes a bridge floods (ARP unicast, neighbour solicitation, IP without a gateway) go to one VNIC per other domain.";
+        var rest = " Across L2 domains, probes a bridge floods (ARP unicast, neighbour solicitation, IP without a gateway) go to one VNIC per other domain."
+            + (result.Run.HostBridges.Count is > 0 and var bridges
+                ? $" The host's side of {bridges} bridge{(bridges == 1 ? "" : "s")} watched: any probe the host's own stack receives is HOST_REACHED."
+                : "");
         return result.Mode == Topology.AuditMode.Full
             ? $"every ordered pair of the {n} VNICs ({pairs} pairs) probed directly.{rest}"
             : $"the {n} VNICs fall into {c} classes of VNICs the model treats alike (same L2 domain, network, router, protection, routes and address families); "
               + $"{(long)c * (c - 1)} ordered pairs of classes probed between their representatives, every VNIC probed with a peer of its class, "
               + $"with its own spoofing and VLAN probes, and as a receiver of its domain's broadcasts; the verdicts stand for all {pairs} ordered pairs of VNICs.{rest}";
+    }
+
+    /// <summary>
+    /// Where a finding's probe arrived (or should have): the receiving VNIC, <c>host (bridge)</c> for HOST_REACHED, or
+    /// null for a finding about its source alone.
+    /// </summary>
+    public static string? To(Topology.AuditTopology topology, AuditFinding finding)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(finding);
+        return finding.Receiver >= 0 ? topology.Endpoints[finding.Receiver].Name
+            : finding.HostInterface is { } bridge ? $"host ({bridge})"
+            : null;
     }
 
     /// <summary>Stable evidence file name for finding number <paramref name="number"/> (1-based).</summary>
@@ -79,7 +96,7 @@ public static class AuditText
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(finding);
         var endpoints = result.Topology.Endpoints;
-        var to = finding.Receiver < 0 ? "zone" : Safe(endpoints[finding.Receiver].Name);
+        var to = finding.Receiver >= 0 ? Safe(endpoints[finding.Receiver].Name) : finding.HostInterface is null ? "zone" : "host";
         return $"{number:D4}-{FindingKinds.Name(finding.Kind)}-{Safe(endpoints[finding.Source].Name)}-to-{to}-{Probes.ProbeKinds.Name(finding.Probe)}.pcapng";
     }
 

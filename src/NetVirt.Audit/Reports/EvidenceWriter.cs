@@ -50,20 +50,25 @@ public static class EvidenceWriter
 
     private static void Write(PcapNgWriter writer, AuditTopology topology, AuditFinding finding)
     {
-        var interfaces = new Dictionary<int, int>();
+        var interfaces = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var frame in finding.Frames)
         {
             var endpoint = topology.Endpoints[frame.Endpoint];
-            if (!interfaces.TryGetValue(frame.Endpoint, out var id))
+            var name = frame.HostInterface is { } bridge ? $"host/{bridge}" : InterfaceName(endpoint);
+            if (!interfaces.TryGetValue(name, out var id))
             {
-                interfaces[frame.Endpoint] = id = writer.AddInterface(
-                    InterfaceName(endpoint),
-                    $"zone {endpoint.Zone}, VNIC {endpoint.Vnic} (interface {endpoint.Interface} in network namespace {endpoint.Netns}), {endpoint.DomainText}");
+                interfaces[name] = id = writer.AddInterface(
+                    name,
+                    frame.HostInterface is null
+                        ? $"zone {endpoint.Zone}, VNIC {endpoint.Vnic} (interface {endpoint.Interface} in network namespace {endpoint.Netns}), {endpoint.DomainText}"
+                        : $"bridge {frame.HostInterface} in the host's namespace: what it delivers to the host's own stack");
             }
 
             var probe = $"{FindingKinds.Name(finding.Kind)} probe {ProbeKinds.Name(finding.Probe)}" + (finding.ProbeIndex >= 0 ? $" #{finding.ProbeIndex}" : "");
             var comment = frame.Sent
                 ? $"{probe} as sent from {endpoint.Name} (injected on {endpoint.Interface} in {endpoint.Netns})"
+                : frame.HostInterface is { } at
+                ? $"{probe} from {endpoint.Name} as received by the host from bridge {at}; expected: {finding.Expected}"
                 : $"{probe} as captured at {endpoint.Name} (on {endpoint.Interface} in {endpoint.Netns}); expected: {finding.Expected}";
             writer.WriteFrame(id, frame.Frame, frame.TimestampMicroseconds, comment);
         }

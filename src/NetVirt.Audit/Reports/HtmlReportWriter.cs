@@ -199,7 +199,7 @@ public static class HtmlReportWriter
     {
         var endpoints = result.Topology.Endpoints;
         var f = result.Findings[i];
-        var to = f.Receiver < 0 ? "" : $" → {E(endpoints[f.Receiver].Name)}";
+        var to = AuditText.To(result.Topology, f) is { } receiver ? $" → {E(receiver)}" : "";
         var file = evidence is not null && i < evidence.Count ? evidence[i] : null;
         var link = file is null ? "" : $"<div>evidence: <a href=\"evidence/{Uri.EscapeDataString(file)}\">{E(file)}</a></div>";
         h.Append(CultureInfo.InvariantCulture, $"""

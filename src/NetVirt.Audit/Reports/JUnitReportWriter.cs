@@ -29,7 +29,7 @@ public static class JUnitReportWriter
         var classes = result.Classes;
         var byPair = indexed.Where(x => x.Finding.Receiver >= 0 && ProbeKinds.Category(x.Finding.Probe) == ProbeCategory.Reachability)
             .ToLookup(x => (classes.ClassOf(x.Finding.Source), classes.ClassOf(x.Finding.Receiver), x.Finding.Probe));
-        var bySource = indexed.Where(x => ProbeKinds.Category(x.Finding.Probe) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping && x.Finding.Kind != FindingKind.ForeignAddress)
+        var bySource = indexed.Where(x => ProbeKinds.Category(x.Finding.Probe) is ProbeCategory.Spoofing or ProbeCategory.VlanHopping && x.Finding.Kind is not (FindingKind.ForeignAddress or FindingKind.HostReached))
             .ToLookup(x => (x.Finding.Source, x.Finding.Probe));
         var seconds = result.Run.Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var suites = new List<(string Name, List<Case> Cases)>();
@@ -91,6 +91,20 @@ public static class JUnitReportWriter
         }
 
         suites.Add(("configuration", configuration));
+
+        // The host: one case per VNIC when the host's side of the bridges was watched (and for any VNIC that reached it).
+        var hostCases = new List<Case>();
+        foreach (var e in endpoints)
+        {
+            var name = $"{e.Name} -> host";
+            var found = indexed.Where(x => x.Finding.Kind == FindingKind.HostReached && x.Finding.Source == e.Index).Select(x => x.Index).ToList();
+            if (result.Run.HostBridges.Count > 0 || found.Count > 0)
+            {
+                AddCases(hostCases, name, e.Name, found, i => $"{name} [{ProbeKinds.Name(result.Findings[i].Probe)}]");
+            }
+        }
+
+        suites.Add(("host", hostCases));
 
         var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) };
         using var w = XmlWriter.Create(stream, settings);
@@ -177,7 +191,7 @@ public static class JUnitReportWriter
                 w.WriteStartElement("failure");
                 w.WriteAttributeString("type", FindingKinds.Name(f.Kind));
                 w.WriteAttributeString("message", cause is null ? f.Expected : $"{f.Expected} (likely cause: {cause.Title})");
-                w.WriteString($"{FindingKinds.Name(f.Kind)} {endpoints[f.Source].Name} -> {(f.Receiver < 0 ? "-" : endpoints[f.Receiver].Name)} [{ProbeKinds.Name(f.Probe)}]: expected {f.Expected}; observed {f.Observed}"
+                w.WriteString($"{FindingKinds.Name(f.Kind)} {endpoints[f.Source].Name} -> {AuditText.To(result.Topology, f) ?? "-"} [{ProbeKinds.Name(f.Probe)}]: expected {f.Expected}; observed {f.Observed}"
                     + (cause is null ? "" : $"\nlikely cause: {cause.Title}: {cause.Explanation}"));
                 w.WriteEndElement();
             }

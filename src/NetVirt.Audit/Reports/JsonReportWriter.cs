@@ -87,6 +87,7 @@ public static class JsonReportWriter
         w.WriteNumber("classes", result.Classes.Count);
         w.WriteNumber("class-pairs-probed", (long)result.Classes.Count * (result.Classes.Count - 1));
         w.WriteString("description", AuditText.Coverage(result));
+        WriteStrings(w, "host-bridges", result.Run.HostBridges);
         w.WriteEndObject();
 
         // In a full audit every class is one endpoint; the matrix is over classes either way.
@@ -186,7 +187,7 @@ public static class JsonReportWriter
 
             w.WriteString("kind", FindingKinds.Name(f.Kind));
             w.WriteString("from", endpoints[f.Source].Name);
-            w.WriteString("to", f.Receiver < 0 ? null : endpoints[f.Receiver].Name);
+            w.WriteString("to", AuditText.To(result.Topology, f));
             w.WriteString("probe", ProbeKinds.Name(f.Probe));
             w.WriteNumber("count", f.Count);
             w.WriteString("expected", f.Expected);

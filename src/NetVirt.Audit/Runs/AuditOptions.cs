@@ -27,6 +27,12 @@ public sealed record AuditOptions
     public bool InspectAddresses { get; init; } = true;
 
     /// <summary>
+    /// Capture on the host's side of NetVirt's bridges (<see cref="IAuditHost.HostBridges"/>) too, and report every
+    /// probe the host's own stack receives as HOST_REACHED.
+    /// </summary>
+    public bool WatchHost { get; init; } = true;
+
+    /// <summary>
     /// Above this many VNICs the default is a stratified audit (<see cref="AuditMode.Stratified"/>); at or below it, a
     /// full one. A full audit sends about six frames per ordered pair, and the bridges flood each neighbour
     /// solicitation to the whole domain, so its time grows with the square of the VNICs and faster: 250 VNICs take a

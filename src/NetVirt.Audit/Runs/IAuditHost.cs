@@ -22,6 +22,14 @@ public interface IAuditHost
     IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology);
 
     /// <summary>
+    /// The bridges, in the audit's own (the host's) namespace, that zones' frames enter: each one the VNICs' host ends
+    /// and the routers' legs sit on, and NetVirt's bridges of <see cref="AuditTopology.Bridges"/> that exist. The audit
+    /// captures on each (not promiscuous, so it sees just what the bridge delivers to the host's own stack) and reports
+    /// every probe seen there as HOST_REACHED. Empty where the host's side is out of sight (the default, and across hosts).
+    /// </summary>
+    IReadOnlyList<string> HostBridges(AuditTopology topology) => [];
+
+    /// <summary>
     /// The most neighbour entries (ARP, or IPv6 neighbour discovery, whichever is lower) the kernel keeps for all
     /// namespaces of the host together, or null when not known. Past it the kernel refuses new entries, and zones and
     /// routers stop answering peers they have not met: an audit larger than it sees losses that are the host's.

@@ -79,13 +79,21 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
         progress?.Report(new AuditProgress(AuditPhase.Opening, 0, endpoints.Count));
         var captureOptions = new CaptureOptions { BufferSize = options.BufferBytesFor(endpoints.Count), SnapshotLength = 512 };
-        var handles = engine.OpenMany([.. endpoints.Select(e => new CaptureTarget(e.Netns, e.Interface))], captureOptions);
+        // The zones' captures first (a probe is injected from handles[source]), then the host's side of each bridge
+        // zones' frames enter, not promiscuous: what the bridge delivers to the host's own stack, which must be nothing.
+        var hostBridges = options.WatchHost ? host.HostBridges(topology) : [];
+        var handles = OpenCaptures(endpoints, hostBridges, captureOptions);
         try
         {
             FilterAddressed(handles, endpoints, notes);
+            if (hostBridges.Count == 0 && options.WatchHost && topology.Bridges.Count > 0)
+            {
+                notes.Add("not audited: whether zones reach the host (none of NetVirt's bridges was found in this namespace)");
+            }
+
             var plan = new ProbePlan(topology, BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)), classes);
             var log = new ArrivalLog(plan);
-            var recorder = new Recorder(plan, log, new GatewayMacs());
+            var recorder = new Recorder(plan, log, new GatewayMacs(), hostBridges);
             var lanes = options.SendLanesFor(endpoints.Count);
             var pacers = Enumerable.Range(0, lanes).Select(_ => new InjectionPacer(options.MaxInjectRate / lanes)).ToArray();
             using var set = new CaptureSet(handles, time);
@@ -213,6 +221,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
                 SendRefusals = refusals,
                 ProbesUnsent = log.UnsentCount,
                 Engine = engine.Name,
+                HostBridges = hostBridges,
                 Notes = notes,
             };
             var result = AuditJudge.Judge(plan, log, recorder.Gateways, foreign, info);
@@ -221,6 +230,28 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         finally
         {
             handles.DisposeAll();
+        }
+    }
+
+    // Promiscuous in the zones (a leak is a frame for another MAC); not on the bridges, whose host side is asked only
+    // what the bridge delivers to the host's own stack (in promiscuous mode a bridge passes every frame up).
+    private List<ICaptureHandle> OpenCaptures(IReadOnlyList<AuditEndpoint> endpoints, IReadOnlyList<string> hostBridges, CaptureOptions options)
+    {
+        List<ICaptureHandle> handles = [.. engine.OpenMany([.. endpoints.Select(e => new CaptureTarget(e.Netns, e.Interface))], options)];
+        if (hostBridges.Count == 0)
+        {
+            return handles;
+        }
+
+        try
+        {
+            handles.AddRange(engine.OpenMany([.. hostBridges.Select(b => new CaptureTarget(null, b))], options with { Promiscuous = false }));
+            return handles;
+        }
+        catch
+        {
+            handles.DisposeAll();
+            throw;
         }
     }
 
@@ -354,7 +385,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     // judged, and there are pairs × domain size of them in a full audit (README: flooding).
     private static void FilterAddressed(IReadOnlyList<ICaptureHandle> handles, IReadOnlyList<AuditEndpoint> endpoints, List<string> notes)
     {
-        for (var i = 0; i < handles.Count; i++)
+        for (var i = 0; i < endpoints.Count; i++)
         {
             try
             {
@@ -389,8 +420,10 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     }
 
     // Runs on the capture thread: recognise tagged probes and record them in the log, learn gateway MACs.
-    private sealed class Recorder(ProbePlan plan, ArrivalLog log, GatewayMacs gateways)
+    private sealed class Recorder(ProbePlan plan, ArrivalLog log, GatewayMacs gateways, IReadOnlyList<string> hostBridges)
     {
+        private readonly int zones = plan.Topology.Endpoints.Count;
+
         private long required = long.MaxValue;
         private long seen;
 
@@ -467,6 +500,12 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             if (!ProbeSignature.Matches(probe.Kind, frame, plan.FrameOf(index)))
             {
                 return; // a reply quoting the probe, not the probe
+            }
+
+            if (receiver >= zones)
+            {
+                log.RecordAtHost(index, hostBridges[receiver - zones], info.TimestampMicroseconds, frame);
+                return;
             }
 
             if (log.Record(index, receiver, plan.Expect(probe, receiver), info.TimestampMicroseconds, frame))

@@ -57,6 +57,35 @@ public sealed class LinuxAuditHost : IAuditHost
     public IReadOnlyList<BridgePort> UnexpectedBridgePorts(AuditTopology topology) =>
         UnexpectedBridgePorts(topology, SysClassNet);
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> HostBridges(AuditTopology topology) => HostBridges(topology, SysClassNet);
+
+    /// <summary>
+    /// The masters of the endpoints' host ends and of the bridges' expected ports (<c>&lt;root&gt;/&lt;port&gt;/master</c>,
+    /// so the leaves of a bridge tree are found where their ports are), and the topology's bridges that exist.
+    /// </summary>
+    public static IReadOnlyList<string> HostBridges(AuditTopology topology, string root)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var ports = topology.Endpoints.Select(e => e.HostEnd).OfType<string>().Concat(topology.Bridges.SelectMany(b => b.ExpectedPorts));
+        foreach (var port in ports.Distinct(StringComparer.Ordinal))
+        {
+            if (new FileInfo(Path.Combine(root, port, "master")).LinkTarget is { } target
+                && Path.GetFileName(target) is { Length: > 0 } master && Directory.Exists(Path.Combine(root, master, "bridge")))
+            {
+                found.Add(master);
+            }
+        }
+
+        foreach (var bridge in topology.Bridges.Where(b => Directory.Exists(Path.Combine(root, b.Name, "bridge"))))
+        {
+            found.Add(bridge.Name);
+        }
+
+        return [.. found];
+    }
+
     /// <summary>
     /// Reads <c>&lt;root&gt;/&lt;bridge&gt;/brif</c> (one entry per port) and each port's <c>ifindex</c> and <c>iflink</c>.
     /// The process's sysfs shows the host namespace, where the bridges live.

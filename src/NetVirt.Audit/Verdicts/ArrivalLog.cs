@@ -37,6 +37,13 @@ public sealed class ArrivalLog
     /// <summary>Forbidden arrivals by (source endpoint, receiver endpoint, probe kind), in order of first arrival.</summary>
     internal Dictionary<(int Source, int Receiver, ProbeKind Kind), ForbiddenGroup> Forbidden { get; } = [];
 
+    /// <summary>
+    /// Probes the host's own stack received from one of NetVirt's bridges, by (source endpoint, probe kind), in order of
+    /// first arrival: what a bridge passes up to the host (a broadcast, a frame to the bridge's MAC) once its
+    /// <c>host-isolated</c> rule no longer drops it.
+    /// </summary>
+    internal Dictionary<(int Source, ProbeKind Kind), HostGroup> HostReached { get; } = [];
+
     /// <summary>Bits over matrix cells (source class, receiver class, reachability kind) where a forbidden frame arrived.</summary>
     internal ulong[] LeakedCells { get; }
 
@@ -106,6 +113,35 @@ public sealed class ArrivalLog
         return expectation == Expectation.Must && broadcastSeen.Add(((long)index << 24) | (uint)receiver);
     }
 
+    /// <summary>
+    /// Records that the host's own stack received probe <paramref name="index"/> from bridge <paramref name="bridge"/>
+    /// (captured on the bridge device in the host's namespace, which sees only what the bridge delivers locally).
+    /// Every such arrival is forbidden: zones are isolated from the host.
+    /// </summary>
+    public void RecordAtHost(int index, string bridge, long timestampMicroseconds, ReadOnlySpan<byte> frame)
+    {
+        ArgumentNullException.ThrowIfNull(bridge);
+        var probe = plan.Probes[index];
+        Arrivals++;
+        var key = (probe.Source, probe.Kind);
+        if (!HostReached.TryGetValue(key, out var group))
+        {
+            if (HostReached.Count >= MaxListedGroups)
+            {
+                Unlisted++;
+                return;
+            }
+
+            HostReached[key] = group = new HostGroup(probe.Index, bridge, keepsEvidence: HostReached.Count < EvidenceGroups);
+        }
+
+        group.Count++;
+        if (group.Frames is { Count: < AuditJudge.EvidenceFramesPerFinding } frames)
+        {
+            frames.Add(new EvidenceFrame(timestampMicroseconds, frame.ToArray(), probe.Source, Sent: false, HostInterface: bridge));
+        }
+    }
+
     /// <summary>True when probe <paramref name="index"/> (addressed to one endpoint) reached it.</summary>
     public bool ReachedTarget(int index) => index >> 6 < addressedSeen.Length && (addressedSeen[index >> 6] & (1UL << (index & 63))) != 0;
 
@@ -163,6 +199,18 @@ public sealed class ArrivalLog
         public int Count { get; set; }
 
         public int Addressed { get; set; }
+
+        public List<EvidenceFrame>? Frames { get; } = keepsEvidence ? [] : null;
+    }
+
+    /// <summary>Probes of one (source, probe kind) that the host received, and the bridge that first delivered one.</summary>
+    internal sealed class HostGroup(int firstProbe, string bridge, bool keepsEvidence)
+    {
+        public int FirstProbe { get; } = firstProbe;
+
+        public string Bridge { get; } = bridge;
+
+        public int Count { get; set; }
 
         public List<EvidenceFrame>? Frames { get; } = keepsEvidence ? [] : null;
     }

@@ -18,6 +18,9 @@ public sealed record AuditFinding
     /// <summary>Endpoint it arrived at (or should have), or -1.</summary>
     public required int Receiver { get; init; }
 
+    /// <summary>For <see cref="FindingKind.HostReached"/>: the NetVirt bridge that delivered the probe to the host's own stack.</summary>
+    public string? HostInterface { get; init; }
+
     /// <summary>Probe kind.</summary>
     public required ProbeKind Probe { get; init; }
 

@@ -139,6 +139,11 @@ public static class AuditJudge
             }
         }
 
+        foreach (var ((source, probeKind), group) in log.HostReached)
+        {
+            findings.Add(DescribeHostReached(plan, source, probeKind, group, run));
+        }
+
         findings.Sort((a, b) => (a.Kind, a.Source, a.Receiver, a.Probe).CompareTo((b.Kind, b.Source, b.Receiver, b.Probe)));
         return new AuditResult(plan.Topology, classes, cells, Summarise(classes, cells, findings, log), findings, run);
     }
@@ -290,6 +295,27 @@ public static class AuditJudge
             Count = group.Count,
             Expected = expected,
             Observed = observed,
+            Frames = frames,
+        };
+    }
+
+    private static AuditFinding DescribeHostReached(ProbePlan plan, int source, ProbeKind probeKind, ArrivalLog.HostGroup group, AuditRunInfo run)
+    {
+        var s = plan.Topology.Endpoints[source];
+        var times = group.Count == 1 ? "once" : $"{group.Count.ToString(CultureInfo.InvariantCulture)} times";
+        var frames = new List<EvidenceFrame> { new(run.SentAtMicroseconds, plan.FrameOf(group.FirstProbe).ToArray(), source, Sent: true) };
+        frames.AddRange(group.Frames ?? []);
+        return new AuditFinding
+        {
+            Kind = FindingKind.HostReached,
+            Source = source,
+            Receiver = -1,
+            HostInterface = group.Bridge,
+            Probe = probeKind,
+            ProbeIndex = group.FirstProbe,
+            Count = group.Count,
+            Expected = $"isolated from the host: {s.Name}'s bridge delivers nothing to the host's own network stack",
+            Observed = $"the host received it from bridge {group.Bridge} {times}",
             Frames = frames,
         };
     }

@@ -44,4 +44,7 @@ public sealed record AuditRunInfo
 
     /// <summary>Notes: skipped VNICs, unanswered gateway queries, capture failures.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The bridges whose host side was watched (HOST_REACHED); empty when the host was not audited.</summary>
+    public IReadOnlyList<string> HostBridges { get; init; } = [];
 }

@@ -23,4 +23,7 @@ public enum CauseKind
 
     /// <summary>A zone holds addresses outside its VNIC's allowed sources.</summary>
     ForeignAddresses,
+
+    /// <summary>A NetVirt bridge delivers zones' frames to the host's own stack (its <c>host-isolated</c> rule is not in force).</summary>
+    HostReachable,
 }

@@ -5,4 +5,8 @@ namespace NetVirt.Audit.Verdicts;
 /// <param name="Frame">The frame bytes.</param>
 /// <param name="Endpoint">The endpoint it was sent from (<paramref name="Sent"/>) or captured at.</param>
 /// <param name="Sent">True for the probe as injected at its source; false for a copy captured at a receiver.</param>
-public sealed record EvidenceFrame(long TimestampMicroseconds, byte[] Frame, int Endpoint, bool Sent);
+/// <param name="HostInterface">
+/// For a copy the host's own stack received: the NetVirt bridge, in the host's namespace, that delivered it
+/// (<paramref name="Endpoint"/> is then the probe's source). Null for frames seen in zones.
+/// </param>
+public sealed record EvidenceFrame(long TimestampMicroseconds, byte[] Frame, int Endpoint, bool Sent, string? HostInterface = null);

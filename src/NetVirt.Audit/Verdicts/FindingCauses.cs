@@ -16,7 +16,8 @@ namespace NetVirt.Audit.Verdicts;
 /// <item>VLAN_HOPs between two domains (a trunk), with the foreign ports of their bridges;</item>
 /// <item>SPOOF_PASSED by source VNIC: which protection is not in force;</item>
 /// <item>BLACKHOLEs by the VNIC that appears in most of them (the one cut off);</item>
-/// <item>FOREIGN_ADDRESS by zone VNIC.</item>
+/// <item>FOREIGN_ADDRESS by zone VNIC;</item>
+/// <item>HOST_REACHED by the bridge that delivered the probes to the host.</item>
 /// </list>
 /// </summary>
 public static class FindingCauses
@@ -162,6 +163,22 @@ public static class FindingCauses
                 Kind = CauseKind.ForeignAddresses,
                 Title = $"zone {e.Zone} holds addresses outside {e.Name}'s allowed sources",
                 Explanation = $"{group.Count()} address{(group.Count() == 1 ? "" : "es")} configured in the zone that the model does not give it; remove them, or add them to allowed-ips",
+                Findings = Take(group, claimed),
+            });
+        }
+
+        // 7. The host reached, by the bridge that delivered it.
+        foreach (var group in findings.Select((f, i) => (f, i)).Where(x => !claimed[x.i] && x.f.Kind == FindingKind.HostReached).GroupBy(x => x.f.HostInterface ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var sources = group.Select(x => x.f.Source).Distinct().Count();
+            var probes = group.Sum(x => x.f.Count);
+            causes.Add(new FindingCause
+            {
+                Kind = CauseKind.HostReachable,
+                Title = $"the host receives zones' frames from bridge {group.Key}",
+                Explanation = $"{probes} probe{(probes == 1 ? "" : "s")} from {sources} VNIC{(sources == 1 ? "" : "s")} reached the host's own network stack through bridge {group.Key}, "
+                    + "so the host answers their ARP for its own addresses and takes what they send it; NetVirt's nftables rule 'host-isolated' "
+                    + "(bridge table, chain input) drops these frames and is not in force: 'netvirt drift' shows it, 'netvirt apply' puts it back",
                 Findings = Take(group, claimed),
             });
         }

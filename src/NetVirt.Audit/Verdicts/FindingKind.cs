@@ -18,6 +18,12 @@ public enum FindingKind : byte
     /// <summary>A zone holds an address outside its VNIC's allowed sources (configuration found during the audit).</summary>
     ForeignAddress,
 
+    /// <summary>
+    /// A probe from a zone was delivered to the host's own network stack by one of NetVirt's bridges: the host answers
+    /// a zone's ARP for its own addresses there and takes what the zone sends it.
+    /// </summary>
+    HostReached,
+
     /// <summary>Passive mode: a frame with a source MAC or IP that is not the sending VNIC's own or allowed.</summary>
     ForeignSource,
 }

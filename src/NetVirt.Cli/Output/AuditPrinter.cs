@@ -158,7 +158,7 @@ public static class AuditPrinter
                 }
 
                 var f = result.Findings[i];
-                var to = f.Receiver < 0 ? "" : $" -> {endpoints[f.Receiver].Name}";
+                var to = AuditText.To(result.Topology, f) is { } receiver ? $" -> {receiver}" : "";
                 console.MarkupLineInterpolated($"  [red bold]{FindingKinds.Name(f.Kind)}[/] {endpoints[f.Source].Name}{to} [grey][[{ProbeKinds.Name(f.Probe)}]][/]");
                 console.MarkupLineInterpolated($"      expected {f.Expected}");
                 console.MarkupLineInterpolated($"      observed {f.Observed}");

@@ -110,6 +110,36 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_HostReached_EveryReportNamesTheHostAndTheBridge_EvidenceHasTheHostsSide()
+    {
+        var topology = AuditModels.Topology();
+        var fabric = new FakeFabric(topology) { HostIsolated = false };
+        var result = await new IsolationAudit(fabric, fabric).RunAsync(topology, new AuditOptions { Deadline = TimeSpan.FromMilliseconds(300), Grace = TimeSpan.FromMilliseconds(20) });
+        var files = ReportDirectory.Write(result, directory);
+        var finding = result.Findings.First(f => f.Kind == FindingKind.HostReached);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(files.Json));
+        var reached = json.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "HOST_REACHED");
+        Assert.Equal($"host ({finding.HostInterface})", reached.GetProperty("to").GetString());
+        Assert.Equal(result.Run.HostBridges, json.RootElement.GetProperty("coverage").GetProperty("host-bridges").EnumerateArray().Select(b => b.GetString()));
+        Assert.Contains(json.RootElement.GetProperty("causes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "host-reachable");
+
+        var evidence = Path.Combine(files.Path, "evidence", reached.GetProperty("evidence").GetString()!);
+        Assert.Contains("-to-host-", evidence, StringComparison.Ordinal);
+        var (interfaces, packets) = PcapNgReader.Read(await File.ReadAllBytesAsync(evidence));
+        Assert.Contains($"host/{finding.HostInterface}", interfaces.Select(i => i.Name));
+        Assert.Contains(packets.Skip(1), p => p.Comment!.Contains($"as received by the host from bridge {finding.HostInterface}", StringComparison.Ordinal));
+
+        var junit = XDocument.Load(files.JUnit).Root!;
+        Assert.Equal(result.Findings.Count, junit.Descendants("failure").Count());
+        var host = junit.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "host");
+        Assert.Equal(topology.Endpoints.Count, host.Elements("testcase").Select(c => (string?)c.Attribute("classname")).Distinct().Count());
+        Assert.Contains(host.Elements("testcase"), c => c.Element("failure")?.Attribute("type")?.Value == "HOST_REACHED");
+
+        Assert.Contains($"→ host ({finding.HostInterface})", await File.ReadAllTextAsync(files.Html), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Write_Json_UsesTheDocumentsWordsForEveryEnum()
     {
         var result = await LeakyAsync();

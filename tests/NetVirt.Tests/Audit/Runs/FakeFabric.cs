@@ -20,6 +20,7 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 {
     private readonly AuditTopology topology;
     private readonly List<FabricHandle> handles = [];
+    private readonly List<(int Domain, FabricHandle Side)> hostSides = [];
     private readonly HashSet<(int, int)> joined = [];
     private readonly HashSet<(int, int)> trunked = [];
     private readonly Dictionary<int, int> moved = [];
@@ -64,14 +65,36 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 
     public IReadOnlyList<ICaptureHandle> OpenMany(IReadOnlyList<CaptureTarget> targets, CaptureOptions? options = null)
     {
+        var opened = new List<ICaptureHandle>();
         foreach (var t in targets)
         {
+            if (t.Netns is null)
+            {
+                // The host's side of a bridge: what it passes up to the host's own stack.
+                var bridge = topology.Bridges.Single(b => b.Name == t.InterfaceName);
+                var side = new FabricHandle(this, null, t);
+                hostSides.Add((topology.Domains.ToList().IndexOf(bridge.Domain), side));
+                opened.Add(side);
+                HostCapturePromiscuous = options?.Promiscuous;
+                continue;
+            }
+
             var endpoint = topology.Endpoints.Single(e => e.Netns == t.Netns && e.Interface == t.InterfaceName);
-            handles.Add(new FabricHandle(this, endpoint, t));
+            var handle = new FabricHandle(this, endpoint, t);
+            handles.Add(handle);
+            opened.Add(handle);
         }
 
-        return handles;
+        return opened;
     }
+
+    /// <summary>False: the bridges pass broadcasts up to the host's own stack, as without the host-isolated rule.</summary>
+    public bool HostIsolated { get; set; } = true;
+
+    /// <summary>Whether the host's side of the bridges was opened promiscuous (null: not opened).</summary>
+    public bool? HostCapturePromiscuous { get; private set; }
+
+    public IReadOnlyList<string> HostBridges(AuditTopology t) => [.. t.Bridges.Select(b => b.Name)];
 
     public IReadOnlyList<string> MissingNamespaces(AuditTopology t) => Missing;
 
@@ -147,6 +170,14 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
             return;
         }
 
+        if (!HostIsolated && info.Destination.IsMulticast)
+        {
+            foreach (var (_, side) in hostSides.Where(x => x.Domain == domain))
+            {
+                side.Enqueue(frame);
+            }
+        }
+
         foreach (var h in reachable)
         {
             if (info.Destination.IsMulticast || info.Destination == h.Endpoint.Mac || reachable.All(x => x.Endpoint.Mac != info.Destination))
@@ -162,14 +193,15 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
 
     internal readonly record struct ParsedFrameInfo(MacAddress Source, MacAddress Destination, MacAddress? ArpSender, IPAddress? SourceIp, IPAddress? TargetIp, ushort? UdpSourcePort, int VlanTags, bool IsArpRequest);
 
-    private sealed class FabricHandle(FakeFabric fabric, AuditEndpoint endpoint, CaptureTarget target) : ICaptureHandle
+    // A zone's VNIC, or (endpoint null) the host's side of a bridge.
+    private sealed class FabricHandle(FakeFabric fabric, AuditEndpoint? endpoint, CaptureTarget target) : ICaptureHandle
     {
         private readonly ConcurrentQueue<byte[]> queue = new();
         private readonly AnonymousPipeServerStream signal = new(PipeDirection.Out);
         private AnonymousPipeClientStream? reader;
         private readonly Lock gate = new();
 
-        public AuditEndpoint Endpoint => endpoint;
+        public AuditEndpoint Endpoint => endpoint ?? throw new InvalidOperationException("the host's side of a bridge has no endpoint");
 
         public CaptureTarget Target => target;
 

@@ -39,6 +39,59 @@ public sealed class IsolationAuditTests
     }
 
     [Fact]
+    public async Task Run_HealthyFabric_WatchesTheHostsSideOfEveryBridgeNotPromiscuous_AndTheHostGetsNothing()
+    {
+        var fabric = new FakeFabric(topology);
+        var result = await RunAsync(fabric, topology);
+
+        Assert.True(result.IsClean, Describe(result));
+        Assert.Equal(topology.Bridges.Select(b => b.Name), result.Run.HostBridges);
+        Assert.NotEmpty(result.Run.HostBridges);
+        Assert.False(fabric.HostCapturePromiscuous);
+        Assert.Contains("HOST_REACHED", NetVirt.Audit.Reports.AuditText.Coverage(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BridgesPassZonesFramesUpToTheHost_HostReachedPerSourceAndOneCausePerBridge()
+    {
+        var fabric = new FakeFabric(topology) { HostIsolated = false };
+        var result = await RunAsync(fabric, topology);
+
+        var reached = result.Findings.Where(f => f.Kind == FindingKind.HostReached).ToList();
+        var bridged = topology.Endpoints.Where(e => e.HostEnd is not null).Select(e => e.Index).ToHashSet();
+        Assert.Equal(bridged.Order(), reached.Select(f => f.Source).Distinct().Order());
+        Assert.All(reached, f =>
+        {
+            Assert.Equal(-1, f.Receiver);
+            Assert.Equal(topology.Bridges.Single(b => b.Domain == topology.Endpoints[f.Source].Domain).Name, f.HostInterface);
+            Assert.StartsWith("isolated from the host", f.Expected, StringComparison.Ordinal);
+            Assert.StartsWith($"the host received it from bridge {f.HostInterface}", f.Observed, StringComparison.Ordinal);
+            Assert.True(f.Frames[0].Sent);
+            Assert.Contains(f.Frames.Skip(1), frame => !frame.Sent && frame.HostInterface == f.HostInterface && frame.Endpoint == f.Source);
+        });
+        Assert.Contains(reached, f => f.Probe == ProbeKind.ArpBroadcast);
+        Assert.True(result.BreaksIsolation);
+        Assert.Equal($"host ({reached[0].HostInterface})", NetVirt.Audit.Reports.AuditText.To(topology, reached[0]));
+
+        var causes = result.Causes.Where(c => c.Kind == CauseKind.HostReachable).ToList();
+        Assert.Equal(reached.Select(f => f.HostInterface).Distinct().Count(), causes.Count);
+        Assert.Equal(reached.Count, causes.Sum(c => c.Findings.Count));
+        Assert.All(causes, c => Assert.Contains("'host-isolated'", c.Explanation, StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Findings, f => f.Kind is FindingKind.Leak or FindingKind.Blackhole);
+    }
+
+    [Fact]
+    public async Task Run_HostNotWatched_BridgesPassingFramesUpGoUnseen()
+    {
+        var fabric = new FakeFabric(topology) { HostIsolated = false };
+        var result = await new IsolationAudit(fabric, fabric).RunAsync(topology, Fast with { WatchHost = false });
+
+        Assert.True(result.IsClean, Describe(result));
+        Assert.Empty(result.Run.HostBridges);
+        Assert.Null(fabric.HostCapturePromiscuous);
+    }
+
+    [Fact]
     public async Task Run_TwoTenantDomainsJoined_LeaksBothWaysWithReasonAndEvidence()
     {
         var fabric = new FakeFabric(topology);
