@@ -62,7 +62,7 @@ internal sealed class BridgeKind : LinuxKind
         var mtu = r.Properties[LinuxProperties.Mtu] ?? "1500";
         return step.Action switch
         {
-            StepAction.Create => [context.Ip("link", "add", r.Name, "type", "bridge"), context.Ip("link", "set", r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "addrgenmode", "none", "mtu", mtu, "up")],
+            StepAction.Create => [context.Ip("link", "add", r.Name, "type", "bridge"), .. context.IpUpWithoutLinkLocal(r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up")],
             StepAction.Update =>
             [
                 context.Ip("link", "set", r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up"),

@@ -41,6 +41,14 @@ internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools, LinuxO
     /// <summary>An <c>ip</c> command.</summary>
     public CommandSpec Ip(params string[] arguments) => CommandSpec.Of(Tools.Ip, arguments);
 
+    /// <summary>
+    /// <c>ip link set NAME addrgenmode none</c>, then <c>ip link set NAME</c> with <paramref name="settings"/> (which bring
+    /// it up): two commands, as the executor sends two requests, because the kernel applies one request's <c>up</c>
+    /// before its address generation mode and a link with carrier at once gets a link-local address anyway.
+    /// </summary>
+    public CommandSpec[] IpUpWithoutLinkLocal(string name, params string[] settings) =>
+        [Ip("link", "set", name, "addrgenmode", "none"), Ip(["link", "set", name, .. settings])];
+
     /// <summary>An <c>nft -f -</c> command with <paramref name="lines"/> as its input.</summary>
     public CommandSpec Nft(IEnumerable<string> lines) => CommandSpec.Of(Tools.Nft, "-f", "-") with { StandardInput = string.Join('\n', lines) + "\n" };
 

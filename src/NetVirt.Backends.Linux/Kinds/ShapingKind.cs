@@ -76,7 +76,7 @@ internal sealed class ShapingKind : LinuxKind
         return
         [
             context.Ip("link", "add", ifb, "type", "ifb"),
-            context.Ip("link", "set", ifb, "alias", Alias(step.Resource, context), "addrgenmode", "none", "up"),
+            .. context.IpUpWithoutLinkLocal(ifb, "alias", Alias(step.Resource, context), "up"),
             context.Tc(Lines(p), force: false),
         ];
     }

@@ -89,8 +89,8 @@ internal sealed class TrunkKind : LinuxKind
             StepAction.Create =>
             [
                 context.Ip("link", "add", leafEnd, "mtu", mtu, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", rootEnd, "mtu", mtu),
-                context.Ip("link", "set", rootEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Root]!, "up"),
-                context.Ip("link", "set", leafEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Bridge]!, "up"),
+                .. context.IpUpWithoutLinkLocal(rootEnd, "alias", alias, "master", p[LinuxProperties.Root]!, "up"),
+                .. context.IpUpWithoutLinkLocal(leafEnd, "alias", alias, "master", p[LinuxProperties.Bridge]!, "up"),
             ],
             StepAction.Update =>
             [

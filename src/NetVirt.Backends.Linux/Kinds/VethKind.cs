@@ -131,7 +131,7 @@ internal sealed class VethKind : LinuxKind
             StepAction.Create =>
             [
                 context.Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside, .. mac, "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
-                context.Ip("link", "set", hostEnd, "alias", alias, "addrgenmode", "none", "master", p[LinuxProperties.Bridge]!, "up"),
+                .. context.IpUpWithoutLinkLocal(hostEnd, "alias", alias, "master", p[LinuxProperties.Bridge]!, "up"),
                 context.Ip("-n", netns, "link", "set", inside, "alias", alias, "up"),
             ],
             StepAction.Update =>

@@ -46,7 +46,8 @@ public sealed class LinuxDescribeTests
         Assert.Equal(
         [
             $"/usr/sbin/ip link add {Bridge} type bridge",
-            $"/usr/sbin/ip link set {Bridge} alias 'netvirt bridge {Bridge} deployment 00112233445566aa' addrgenmode none mtu 1500 up",
+            $"/usr/sbin/ip link set {Bridge} addrgenmode none",
+            $"/usr/sbin/ip link set {Bridge} alias 'netvirt bridge {Bridge} deployment 00112233445566aa' mtu 1500 up",
         ], Describe("bridge", Bridge));
         Assert.Equal(
         [
@@ -63,7 +64,8 @@ public sealed class LinuxDescribeTests
         Assert.Equal(
         [
             $"/usr/sbin/ip link add {HostEnd} mtu 1500 master {Bridge} type veth peer name net0 address 02:08:20:00:00:00 mtu 1500 netns nvt0-z-acme-web1",
-            $"/usr/sbin/ip link set {HostEnd} alias 'netvirt vnic acme-web1/net0 deployment 00112233445566aa' addrgenmode none master {Bridge} up",
+            $"/usr/sbin/ip link set {HostEnd} addrgenmode none",
+            $"/usr/sbin/ip link set {HostEnd} alias 'netvirt vnic acme-web1/net0 deployment 00112233445566aa' master {Bridge} up",
             "/usr/sbin/ip -n nvt0-z-acme-web1 link set net0 alias 'netvirt vnic acme-web1/net0 deployment 00112233445566aa' up",
         ], Describe("veth", "nvt0-z-acme-web1/net0"));
         Assert.Equal([$"/usr/sbin/ip link delete {HostEnd}"], Describe("veth", "nvt0-z-acme-web1/net0", StepAction.Delete));
@@ -91,7 +93,8 @@ public sealed class LinuxDescribeTests
         var shaping = Describe("shaping", "nvt0-z-acme-web1/net0");
         var ifb = Sample.Value.Backend.Naming.VnicIfb("acme-web1", "net0");
         Assert.Equal($"/usr/sbin/ip link add {ifb} type ifb", shaping[0]);
-        Assert.Equal($"/usr/sbin/ip link set {ifb} alias 'netvirt ifb acme-web1/net0 deployment 00112233445566aa' addrgenmode none up", shaping[1]);
-        Assert.StartsWith($"/usr/sbin/tc -batch - <<< qdisc replace dev {HostEnd} root handle 1: tbf rate 200000000bit", shaping[2], StringComparison.Ordinal);
+        Assert.Equal($"/usr/sbin/ip link set {ifb} addrgenmode none", shaping[1]);
+        Assert.Equal($"/usr/sbin/ip link set {ifb} alias 'netvirt ifb acme-web1/net0 deployment 00112233445566aa' up", shaping[2]);
+        Assert.StartsWith($"/usr/sbin/tc -batch - <<< qdisc replace dev {HostEnd} root handle 1: tbf rate 200000000bit", shaping[3], StringComparison.Ordinal);
     }
 }
