@@ -218,6 +218,17 @@ public sealed class SharpPcapCaptureEngineTests : IAsyncLifetime
     }
 
     [LinuxRootFact]
+    public void Open_MissingInterfaceInTheHostsNamespace_IsNoSuchDevice_WithoutListingTheHostsDevices()
+    {
+        var missing = pair.Prefix + "nope";
+
+        var error = Assert.Throws<PcapException>(() => engine.Open(null, missing));
+
+        Assert.True(error.IsNoSuchDevice, error.Message);
+        Assert.Contains($"'{missing}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [LinuxRootFact]
     public void Open_MissingInterface_ThrowsPcapExceptionNamingIt()
     {
         var missing = pair.Prefix + "nope";
