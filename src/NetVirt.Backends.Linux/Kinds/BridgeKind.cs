@@ -4,6 +4,7 @@ using NetVirt.Backends.Linux.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Netlink;
 using NetVirt.Backends.Linux.Resources;
+using NetVirt.Model.Addressing;
 using NetVirt.Planning.Plans;
 using NetVirt.Planning.Resources;
 
@@ -13,13 +14,15 @@ namespace NetVirt.Backends.Linux.Kinds;
 /// A Linux bridge, one per (etherstub, VLAN id): no addresses, no IPv6 link-local address, its MTU set explicitly
 /// (so the kernel does not follow its ports) to the largest MTU of the domain. Its ports must all be NetVirt's: an
 /// interface NetVirt does not own enslaved to it joins the domain to something else (another tenant), so it shows as
-/// <c>foreign-ports</c>, and an update releases it from the bridge (<c>nomaster</c>), never deleting it.
+/// <c>foreign-ports</c>, and an update releases it from the bridge (<c>nomaster</c>), never deleting it. The host is
+/// on none of the networks, so an address on the bridge (<c>addresses</c>: a link-local one that a bridge made before
+/// its address generation mode was sent apart got, or one given by hand) is removed by an update too.
 /// </summary>
 internal sealed class BridgeKind : LinuxKind
 {
     /// <summary>The kind.</summary>
     public static readonly ResourceKind Definition = ResourceKind.Create(
-        "bridge", 10, [LinuxProperties.State, LinuxProperties.Mtu, LinuxProperties.ForeignPorts, LinuxProperties.Deployment]);
+        "bridge", 10, [LinuxProperties.State, LinuxProperties.Mtu, LinuxProperties.ForeignPorts, LinuxProperties.HostAddresses, LinuxProperties.Deployment]);
 
     /// <summary>The one instance.</summary>
     public static readonly BridgeKind Instance = new();
@@ -36,11 +39,12 @@ internal sealed class BridgeKind : LinuxKind
         Kind = Definition,
         Name = name,
         Properties = PropertyBag.Of([
-            (LinuxProperties.State, "up"), (LinuxProperties.Mtu, mtu.ToString(CultureInfo.InvariantCulture)), (LinuxProperties.ForeignPorts, ""), .. context.DeploymentProperty]),
+            (LinuxProperties.State, "up"), (LinuxProperties.Mtu, mtu.ToString(CultureInfo.InvariantCulture)), (LinuxProperties.ForeignPorts, ""),
+            (LinuxProperties.HostAddresses, ""), .. context.DeploymentProperty]),
     };
 
-    /// <summary>A bridge as found, with the names of the ports on it that NetVirt does not own.</summary>
-    public static HostResource Observed(LinkObserved link, IEnumerable<string> foreignPorts, LinuxContext context)
+    /// <summary>A bridge as found, with the names of the ports on it that NetVirt does not own and its addresses.</summary>
+    public static HostResource Observed(LinkObserved link, IEnumerable<string> foreignPorts, IEnumerable<InterfaceAddress> addresses, LinuxContext context)
     {
         var alias = LinuxNaming.ParseAlias(link.Alias) is { Kind: AliasKind } a ? a : null;
         return context.Owner(new HostResource
@@ -51,6 +55,7 @@ internal sealed class BridgeKind : LinuxKind
                 (LinuxProperties.State, link.IsUp ? "up" : "down"),
                 (LinuxProperties.Mtu, link.Mtu.ToString(CultureInfo.InvariantCulture)),
                 (LinuxProperties.ForeignPorts, string.Join(',', foreignPorts.Order(StringComparer.Ordinal))),
+                (LinuxProperties.HostAddresses, string.Join(',', addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal))),
                 (LinuxProperties.Deployment, LinuxContext.Recorded(alias))),
         }, alias?.Deployment);
     }
@@ -67,6 +72,7 @@ internal sealed class BridgeKind : LinuxKind
             [
                 context.Ip("link", "set", r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up"),
                 .. Released(step).Select(port => context.Ip("link", "set", port, "nomaster")),
+                .. Removed(step).Select(address => context.Ip("address", "del", address.ToString(), "dev", r.Name)),
             ],
             _ => [context.Ip("link", "delete", r.Name)],
         };
@@ -89,6 +95,11 @@ internal sealed class BridgeKind : LinuxKind
                     work.AddHost(step, new SetLinkRequest(port) { Master = "" }, Role.Release);
                 }
 
+                foreach (var address in Removed(step.Step))
+                {
+                    work.AddHost(step, new AddressRequest(Add: false, address, r.Name), Role.Release);
+                }
+
                 break;
             default:
                 work.AddHost(step, new DeleteLinkRequest(r.Name), Role.Delete);
@@ -108,6 +119,12 @@ internal sealed class BridgeKind : LinuxKind
     private static IEnumerable<string> Released(PlanStep step) =>
         step.Changes.Where(c => c.Property == LinuxProperties.ForeignPorts)
             .SelectMany(c => Split(c.From).Except(Split(c.To), StringComparer.Ordinal));
+
+    // Addresses the bridge has and the desired state does not: removed. An undo never puts one back.
+    private static IEnumerable<InterfaceAddress> Removed(PlanStep step) =>
+        step.Changes.Where(c => c.Property == LinuxProperties.HostAddresses)
+            .SelectMany(c => Split(c.From).Except(Split(c.To), StringComparer.Ordinal))
+            .Select(InterfaceAddress.Parse);
 
     private static string[] Split(string? list) => (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 }

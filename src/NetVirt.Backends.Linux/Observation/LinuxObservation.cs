@@ -30,7 +30,8 @@ internal static partial class LinuxObservation
     /// </summary>
     public static HostState Build(
         LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, IReadOnlyList<NetnsEntry> entries, IReadOnlyList<NamespaceObserved> namespaces,
-        IReadOnlyList<NamespaceObserved> otherZones, TcObserved tc, NftTableObserved? nft, OverlayObserved? overlay = null)
+        IReadOnlyList<NamespaceObserved> otherZones, TcObserved tc, NftTableObserved? nft, OverlayObserved? overlay = null,
+        IReadOnlyList<AddressObserved>? hostAddresses = null)
     {
         var naming = context.Naming;
         var resources = new List<HostResource>();
@@ -133,7 +134,7 @@ internal static partial class LinuxObservation
 
         AddOtherPrefixes(otherZones, resources);
         AddTrunks(context, hostLinks, hostByName, hostByIndex, claimed, resources);
-        AddHostLinks(context, hostLinks, hostByName, hostByIndex, claimed, tc, vethIds, resources);
+        AddHostLinks(context, hostLinks, hostByName, hostByIndex, claimed, tc, vethIds, hostAddresses ?? [], resources);
         if (overlay is not null)
         {
             AddOverlay(context, hostLinks, overlay, resources);
@@ -229,8 +230,9 @@ internal static partial class LinuxObservation
 
     private static void AddHostLinks(
         LinuxContext context, IReadOnlyList<LinkObserved> hostLinks, Dictionary<string, LinkObserved> hostByName, Dictionary<int, LinkObserved> hostByIndex,
-        HashSet<string> claimed, TcObserved tc, Dictionary<string, ResourceId> vethIds, List<HostResource> resources)
+        HashSet<string> claimed, TcObserved tc, Dictionary<string, ResourceId> vethIds, IReadOnlyList<AddressObserved> hostAddresses, List<HostResource> resources)
     {
+        var addressesOf = hostAddresses.ToLookup(a => a.Index, a => a.Address);
         var naming = context.Naming;
         bool Ours(LinkObserved link) => naming.IsOwned(link.Name) && naming.IsOurs(LinuxNaming.ParseAlias(link.Alias)?.Deployment);
         var ports = hostLinks.Where(l => l.Master != 0).GroupBy(l => l.Master).ToDictionary(g => g.Key, g => g.ToList());
@@ -247,7 +249,7 @@ internal static partial class LinuxObservation
             if (link.Kind == "bridge")
             {
                 var foreign = ports.GetValueOrDefault(link.Index, []).Where(p => !Ours(p)).Select(p => p.Name);
-                resources.Add(BridgeKind.Observed(link, foreign, context));
+                resources.Add(BridgeKind.Observed(link, foreign, addressesOf[link.Index], context));
             }
             else if (link.Kind == "vxlan" && alias is { Kind: VxlanKind.AliasKind })
             {

@@ -49,15 +49,22 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
         // Every qdisc; ingress filters only of the owned veth host ends that have an ingress qdisc (shaped VNICs).
         var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
         // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
+        // The host namespace's addresses (one dump, no link attributes): NetVirt's bridges must have none.
+        IReadOnlyList<AddressObserved> hostAddresses;
+        using (Phases.Start("observe host addresses"))
+        {
+            hostAddresses = kernel.HostAddresses();
+        }
+
         var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
-            ? new OverlayObserved(kernel.HostNeighbours(), kernel.HostAddresses())
+            ? new OverlayObserved(kernel.HostNeighbours(), hostAddresses)
             : null;
         await Task.WhenAll(namespacesTask, containersTask, tcTask, nftTask).ConfigureAwait(false);
         var (mine, theirs) = await namespacesTask.ConfigureAwait(false);
         var (containersRead, _) = await containersTask.ConfigureAwait(false);
         using var build = Phases.Start("observe build");
         return LinuxObservation.Build(
-            context, hostLinks, [.. named, .. containers], [.. mine, .. containersRead], theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay);
+            context, hostLinks, [.. named, .. containers], [.. mine, .. containersRead], theirs, await tcTask.ConfigureAwait(false), await nftTask.ConfigureAwait(false), overlay, hostAddresses);
     }
 
     private static async Task<T> Timed<T>(string phase, Func<Task<T>> work)

@@ -84,6 +84,9 @@ public static class LinuxProperties
     /// <summary>Interfaces NetVirt does not own that are enslaved to an owned bridge, sorted, comma-separated (desired: none).</summary>
     public const string ForeignPorts = "foreign-ports";
 
+    /// <summary>Addresses a host link of NetVirt's carries in the host namespace, sorted, comma-separated (desired: none).</summary>
+    public const string HostAddresses = "addresses";
+
     /// <summary>VXLAN network identifier of a VXLAN device.</summary>
     public const string Vni = "vni";
 

@@ -1,3 +1,4 @@
+using NetVirt.Model.Addressing;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Resources;
@@ -155,6 +156,26 @@ public sealed class LinuxBackendTests
         await host.ConvergeAsync("a foreign port");
         Assert.True(host.Kernel.HasHostLink("sniff0"));
         Assert.Null(host.Kernel.MasterOf("sniff0"));
+    }
+
+    [Fact]
+    public async Task Drift_AddressesOnAnOwnedBridge_AreReportedAndApplyRemovesThem_TheHostIsOnNoNetwork()
+    {
+        var host = await AppliedAsync();
+        var bridge = host.Backend().Naming.Bridge("stub0", 100);
+        // A link-local address as a bridge made before its address generation mode was sent apart has, and one by hand.
+        host.Kernel.AddHostAddress(bridge, InterfaceAddress.Parse("fe80::8:20ff:fe00:99/64"));
+        host.Kernel.AddHostAddress(bridge, InterfaceAddress.Parse("10.100.0.254/24"));
+
+        var (plan, _) = await host.PlanAsync();
+
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal($"bridge {bridge}: addresses 10.100.0.254/24,fe80::8:20ff:fe00:99/64 → (none)", step.Reason);
+        var commands = host.Backend().Describe(step).Select(c => c.ToString()).ToList();
+        Assert.Contains($"/usr/sbin/ip address del 10.100.0.254/24 dev {bridge}", commands);
+        Assert.Contains($"/usr/sbin/ip address del fe80::8:20ff:fe00:99/64 dev {bridge}", commands);
+        await host.ConvergeAsync("addresses on a bridge");
+        Assert.True(host.Kernel.HasHostLink(bridge));
     }
 
     [Fact]
