@@ -16,7 +16,7 @@ namespace NetVirt.Audit.Runs;
 /// Runs an active isolation audit: opens a capture on every endpoint (inside its zone), starts one
 /// <see cref="CaptureSet"/> run over all of them, injects every probe from its source's own capture handle (so frames
 /// leave the zone by the VNIC, as the zone's kernel would send them), and records which endpoint saw which probe by
-/// its tag. Discovery comes first (the ARP broadcasts, which also teach the bridges every MAC, and the gateway
+/// its tag; captures on the host's side of the bridges too, where any probe seen is HOST_REACHED. Discovery comes first (the ARP broadcasts, which also teach the bridges every MAC, and the gateway
 /// queries), then every other probe back to back, paced (<see cref="InjectionPacer"/>). Above
 /// <see cref="AuditOptions.StratifyAbove"/> VNICs the run is stratified (<see cref="AuditClasses"/>). Verdicts are
 /// kept as frames arrive (<see cref="ArrivalLog"/>), not the frames. The run waits until every required arrival has
