@@ -202,7 +202,16 @@ public sealed partial class LinuxBackend
 
         if (!LinuxNaming.CanReferToContainerNetns(path))
         {
-            throw new InvalidInputException($"the namespace path '{path}' of container {zone.Container.Id} is not one NetVirt can use (an absolute path without ':' or '@')");
+            throw new InvalidInputException($"the namespace path '{path}' of container {zone.Container.Id} is not one NetVirt can use (an absolute path without ':', '@' or whitespace)");
+        }
+
+        var reference = LinuxNames.Interface(LinuxNaming.ContainerNetns(zone.Name, path), ifname);
+        if (reference.Length > LinuxNaming.MaxContainerInterfaceReference)
+        {
+            throw new InvalidInputException(
+                $"the namespace path '{path}' of container {zone.Container.Id} is too long for NetVirt: its interface is recorded as '{reference}' "
+                + $"({reference.Length} characters) in an nftables comment, which holds at most {LinuxNaming.MaxContainerInterfaceReference}; "
+                + $"the path may have up to {path.Length - (reference.Length - LinuxNaming.MaxContainerInterfaceReference)} characters here");
         }
 
         using var phase = Phases.Start("cni render");

@@ -169,6 +169,59 @@ public sealed class CniLifecycleTests
     }
 
     [LinuxRootFact]
+    public async Task Add_NamespacePathsNetVirtCannotRecord_AreRefusedNamingThePath_AndNothingIsHeld()
+    {
+        // A path with a space was attached, but the host end's alias, read back split at spaces, no longer named the
+        // container's interface, so observation lost the container; a path this long does not fit the nftables comment
+        // that names the container's elements. Both are namespaces a runtime could mount; both are refused, nothing stays.
+        await using var lab = await RuntimeLab.StartAsync(OneTenant);
+        var netns = $"{lab.Prefix}-odd";
+        (await Tool.RunAsync("/usr/sbin/ip", ["netns", "add", netns])).Ok("ip netns add");
+        var spaced = Path.Combine(lab.Directory, "ns with space");
+        var deep = Path.Combine(lab.Directory, new string('d', 100), "net");
+        Directory.CreateDirectory(Path.GetDirectoryName(deep)!);
+        try
+        {
+            foreach (var path in new[] { spaced, deep })
+            {
+                await File.WriteAllBytesAsync(path, []);
+                (await Tool.RunAsync("/usr/bin/mount", ["--bind", $"/run/netns/{netns}", path])).Ok("mount --bind");
+            }
+
+            var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(lab.ConfDir, "netvirt-red.conflist"))).RootElement;
+            var entry = System.Text.Json.Nodes.JsonNode.Parse(config.GetProperty("plugins")[0].GetRawText())!.AsObject();
+            entry["cniVersion"] = "1.0.0";
+            entry["name"] = "red";
+            var plugin = Path.Combine(lab.PluginDir, "netvirt");
+            foreach (var (path, id, why) in new[] { (spaced, "odd1", "whitespace"), (deep, "odd2", "too long") })
+            {
+                var env = new Dictionary<string, string>
+                {
+                    ["CNI_COMMAND"] = "ADD", ["CNI_CONTAINERID"] = id, ["CNI_NETNS"] = path, ["CNI_IFNAME"] = "eth0", ["CNI_PATH"] = lab.PluginDir,
+                };
+                var add = await Tool.RunAsync(plugin, [], env, stdin: entry.ToJsonString());
+                Assert.True(add.ExitCode != 0, $"ADD with CNI_NETNS '{path}' succeeded: {add.Stdout}");
+                var error = JsonDocument.Parse(add.Stdout).RootElement;
+                Assert.Equal(7, error.GetProperty("code").GetInt32());
+                var message = error.GetProperty("msg").GetString() + " " + (error.TryGetProperty("details", out var details) ? details.GetString() : "");
+                Assert.Contains(path, message, StringComparison.Ordinal);
+                Assert.Contains(why, message, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(["declared1"], (await lab.NetvirtJsonAsync("show", "zones")).EnumerateArray().Select(z => z.GetProperty("name").GetString()));
+        }
+        finally
+        {
+            foreach (var path in new[] { spaced, deep })
+            {
+                await Tool.RunAsync("/usr/bin/umount", [path]);
+            }
+
+            await Tool.RunAsync("/usr/sbin/ip", ["netns", "del", netns]);
+        }
+    }
+
+    [LinuxRootFact]
     public async Task Del_TakesTheContainerOffTheNetworkBeforeItAnswers_AndTheDaemonDeletesThePairAfterwards()
     {
         await using var lab = await RuntimeLab.StartAsync(OneTenant);

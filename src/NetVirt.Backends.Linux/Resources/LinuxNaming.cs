@@ -104,9 +104,21 @@ public sealed partial class LinuxNaming
         return $"{ContainerMark}{zone}{ContainerMark}{path[1..].Replace('/', ':')}";
     }
 
-    /// <summary>True for a namespace path a container's namespace reference can carry.</summary>
+    /// <summary>
+    /// True for a namespace path a container's namespace reference can carry: absolute, without ':' or '@' (the
+    /// reference's own marks) and without whitespace (the reference is a word of the host end's alias, which
+    /// <see cref="ParseAlias"/> reads back split at spaces: with a path with a space the ADD succeeded, and observation
+    /// no longer recognised the host end as the container's, nor found the container's namespace).
+    /// </summary>
     public static bool CanReferToContainerNetns(string path) =>
-        path.Length > 1 && path[0] == '/' && !path.Contains(':', StringComparison.Ordinal) && !path.Contains(ContainerMark, StringComparison.Ordinal);
+        path.Length > 1 && path[0] == '/' && !path.Contains(':', StringComparison.Ordinal) && !path.Contains(ContainerMark, StringComparison.Ordinal)
+        && !path.Any(char.IsWhiteSpace);
+
+    /// <summary>
+    /// The longest container interface reference (<c>{namespace reference}/{interface}</c>) NetVirt can record: it is the
+    /// comment of the container's elements in the nftables table, which holds at most 128 characters.
+    /// </summary>
+    public const int MaxContainerInterfaceReference = 128;
 
     /// <summary>True when <paramref name="netns"/> refers to a container's namespace (<see cref="ContainerNetns"/>).</summary>
     public static bool IsContainerNetns(string netns) =>
