@@ -85,7 +85,7 @@ function count(n) {
 // Finding and pair words as a CSS suffix: 'LEAK', 'leak', 'SPOOF_PASSED', 'spoof-passed' → 'leak', 'spoof-passed'.
 const word = (s) => String(s || '').toLowerCase().replace(/_/g, '-');
 const SEVERITY = ['self', 'isolated', 'reachable', 'blackhole', 'foreign-address', 'spoof-passed', 'vlan-hop', 'leak'];
-const LABEL = { isolated: 'isolated', reachable: 'reachable', leak: 'LEAK', blackhole: 'BLACKHOLE', 'spoof-passed': 'SPOOF_PASSED', 'vlan-hop': 'VLAN_HOP', 'foreign-address': 'FOREIGN_ADDRESS' };
+const LABEL = { isolated: 'isolated', reachable: 'reachable', leak: 'LEAK', blackhole: 'BLACKHOLE', 'spoof-passed': 'SPOOF_PASSED', 'vlan-hop': 'VLAN_HOP', 'foreign-address': 'FOREIGN_ADDRESS', 'host-reached': 'HOST_REACHED' };
 
 // ---------- sign in / out ----------
 
