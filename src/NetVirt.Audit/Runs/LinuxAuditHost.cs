@@ -62,28 +62,36 @@ public sealed class LinuxAuditHost : IAuditHost
 
     /// <summary>
     /// The masters of the endpoints' host ends and of the bridges' expected ports (<c>&lt;root&gt;/&lt;port&gt;/master</c>,
-    /// so the leaves of a bridge tree are found where their ports are), and the topology's bridges that exist.
+    /// so the leaves of a bridge tree are found where their ports are), and the topology's bridges, each only when it is
+    /// a bridge NetVirt made (its <c>ifalias</c> is NetVirt's bridge mark): a port moved onto someone else's bridge does
+    /// not make the audit capture there.
     /// </summary>
     public static IReadOnlyList<string> HostBridges(AuditTopology topology, string root)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var candidates = new HashSet<string>(topology.Bridges.Select(b => b.Name), StringComparer.Ordinal);
         var ports = topology.Endpoints.Select(e => e.HostEnd).OfType<string>().Concat(topology.Bridges.SelectMany(b => b.ExpectedPorts));
         foreach (var port in ports.Distinct(StringComparer.Ordinal))
         {
-            if (new FileInfo(Path.Combine(root, port, "master")).LinkTarget is { } target
-                && Path.GetFileName(target) is { Length: > 0 } master && Directory.Exists(Path.Combine(root, master, "bridge")))
+            if (new FileInfo(Path.Combine(root, port, "master")).LinkTarget is { } target && Path.GetFileName(target) is { Length: > 0 } master)
             {
-                found.Add(master);
+                candidates.Add(master);
             }
         }
 
-        foreach (var bridge in topology.Bridges.Where(b => Directory.Exists(Path.Combine(root, b.Name, "bridge"))))
-        {
-            found.Add(bridge.Name);
-        }
+        return [.. candidates.Where(b => Directory.Exists(Path.Combine(root, b, "bridge")) && IsNetVirtsBridge(Path.Combine(root, b, "ifalias"))).Order(StringComparer.Ordinal)];
+    }
 
-        return [.. found];
+    private static bool IsNetVirtsBridge(string aliasFile)
+    {
+        try
+        {
+            return Backends.Linux.Resources.LinuxNaming.ParseAlias(File.ReadAllText(aliasFile).TrimEnd('\n')) is { Kind: "bridge" };
+        }
+        catch (IOException)
+        {
+            return false; // gone while we looked
+        }
     }
 
     /// <summary>
