@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Probes;
 using NetVirt.Backends.Linux.Namespaces;
@@ -85,7 +84,7 @@ public sealed class CaptureBenchmark : IBenchmark
 
     private static async Task<(string Row, string DrainRow)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int framesPerZone, bool compareLibraryLoop, List<string> libraryRows, CancellationToken cancellationToken)
     {
-        var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
+        var prefix = BenchPrefix.New();
         var bridge = prefix + "br";
         var namespaces = Enumerable.Range(0, zones).Select(i => $"{prefix}-z{i}").ToList();
         var targets = namespaces.Select((ns, i) => new CaptureTarget(ns, $"{prefix}z{i}")).ToList();

@@ -1,7 +1,6 @@
 using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using NetVirt.Audit.Capture;
 using NetVirt.Audit.Reports;
@@ -80,7 +79,7 @@ public sealed class AuditBenchmark : IBenchmark
     // applied host.
     private static async Task<(IReadOnlyList<string> InProcess, IReadOnlyList<string> Processes)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int vlans, Options options, string? keepReports, CancellationToken cancellationToken)
     {
-        var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
+        var prefix = BenchPrefix.New();
         var naming = new LinuxNaming(prefix);
         var loaded = DocumentLoader.Load("bench.yaml", ModelYaml(zones, vlans));
         if (!loaded.IsValid)

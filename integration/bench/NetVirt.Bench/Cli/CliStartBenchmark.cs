@@ -1,6 +1,5 @@
 using NetVirt.Testing;
 using System.Globalization;
-using System.Security.Cryptography;
 using NetVirt.Bench.LinuxApply;
 
 namespace NetVirt.Bench.Cli;
@@ -118,7 +117,7 @@ public sealed class CliStartBenchmark : IBenchmark
             validate.Add(measured.Wall.TotalSeconds);
         }
 
-        var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
+        var prefix = BenchPrefix.New();
         var database = Path.Combine(directory, $"{prefix}.db");
         string[] common = ["--db", database, "--prefix", prefix];
         try

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NetVirt.Bench.Cli;
@@ -258,8 +257,6 @@ public sealed class CniBenchmark : IBenchmark
         var from = Math.Clamp(k - 5, 0, Math.Max(0, values.Count - 10));
         return Percentile(values.Skip(from).Take(10).ToList(), 0.5);
     }
-
-    internal static string NewPrefix() => "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
 
     private sealed record DirectResult(PluginKind Kind, int Containers, double VersionP50, TimeSpan AddTotal, double AddP50, double AddP99, double Tenth, double Last, TimeSpan DelTotal, double DelP50, int Duplicates, int Leaked);
 

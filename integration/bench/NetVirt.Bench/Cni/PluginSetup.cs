@@ -48,7 +48,7 @@ internal sealed class PluginSetup : IAsyncDisposable
 
     public static async Task<PluginSetup> CreateAsync(PluginKind kind, string plugin, string cli, CancellationToken cancellationToken)
     {
-        var prefix = CniBenchmark.NewPrefix();
+        var prefix = BenchPrefix.New();
         var setup = new PluginSetup(kind, prefix, System.IO.Directory.CreateTempSubdirectory($"{prefix}-").FullName, cli);
         try
         {

@@ -1,7 +1,6 @@
 using NetVirt.Testing;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
@@ -30,7 +29,6 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
     /// <inheritdoc />
     public string Description => "apply / re-apply / destroy N zones on this host vs a one-process-per-step shell script (args: --zones 100,250,500,1000 --baseline true --threads CORES)";
-
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -83,7 +81,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
     private static async Task<(TimeSpan Apply, TimeSpan Reapply, TimeSpan Destroy, int Objects)> NetVirtAsync(string yaml, int threads, CancellationToken cancellationToken)
     {
-        var prefix = Prefix();
+        var prefix = BenchPrefix.New();
         using var lab = Lab.Create(yaml, prefix, threads);
         try
         {
@@ -120,7 +118,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
     private static async Task<(TimeSpan Apply, TimeSpan Destroy)> BaselineAsync(string yaml, CancellationToken cancellationToken)
     {
-        var prefix = Prefix();
+        var prefix = BenchPrefix.New();
         using var lab = Lab.Create(yaml, prefix, Environment.ProcessorCount);
         try
         {
@@ -225,8 +223,6 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
         await runner.RunAsync(CommandSpec.Of("/usr/sbin/nft", "delete", "table", "bridge", prefix), CancellationToken.None);
     }
-
-    private static string Prefix() => "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
 
     /// <summary>The benchmark topology as a document.</summary>
     public static string Model(int zones, int networks = 10)

@@ -12,7 +12,7 @@ internal static class CliRuns
 {
     public static async Task<(TimeSpan Apply, TimeSpan Noop, TimeSpan Destroy)> RunAsync(string netvirtDll, string model, CancellationToken cancellationToken)
     {
-        var prefix = ScaleHost.NewPrefix();
+        var prefix = BenchPrefix.New();
         var directory = Directory.CreateTempSubdirectory("netvirt-scale-").FullName;
         try
         {

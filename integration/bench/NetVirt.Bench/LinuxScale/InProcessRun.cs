@@ -19,7 +19,7 @@ internal static class InProcessRun
 
     public static async Task<Result> RunAsync(string model, int threads, CancellationToken cancellationToken)
     {
-        var prefix = ScaleHost.NewPrefix();
+        var prefix = BenchPrefix.New();
         var directory = Directory.CreateTempSubdirectory("netvirt-scale-").FullName;
         using var phases = new PhaseRecorder();
         try

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using NetVirt.Bench.Cli;
 using NetVirt.Bench.LinuxApply;
 using NetVirt.Testing;
@@ -41,7 +40,7 @@ public sealed class NeighbourTablesBenchmark : IBenchmark
         }
 
         var directory = Directory.CreateTempSubdirectory("netvirt-neighbours-").FullName;
-        var prefix = "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
+        var prefix = BenchPrefix.New();
         string[] common = ["--db", Path.Combine(directory, "netvirt.db"), "--prefix", prefix];
         var model = Path.Combine(directory, "zones.yaml");
         await File.WriteAllTextAsync(model, LinuxApplyBenchmark.Model(zones), cancellationToken);

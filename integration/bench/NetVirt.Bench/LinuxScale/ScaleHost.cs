@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Namespaces;
@@ -13,9 +12,6 @@ namespace NetVirt.Bench.LinuxScale;
 /// </summary>
 internal static class ScaleHost
 {
-    /// <summary>A test prefix, <c>nvt</c> and three hex digits.</summary>
-    public static string NewPrefix() => "nvt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))[..3];
-
     /// <summary>The names in /run/netns with the prefix.</summary>
     public static List<string> Namespaces(string prefix) => [.. NetnsMounts.List().Where(n => n.StartsWith(prefix + "-", StringComparison.Ordinal))];
 
