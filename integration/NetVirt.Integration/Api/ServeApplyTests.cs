@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Api;
 
@@ -18,7 +19,7 @@ namespace NetVirt.Integration.Api;
 public sealed class ServeApplyTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("netvirt-serve-apply");
-    private readonly string _prefix = TestPrefix.New();
+    private readonly string _prefix = TestPrefix.Any();
 
     public void Dispose()
     {

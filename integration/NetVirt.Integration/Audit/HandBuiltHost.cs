@@ -7,6 +7,7 @@ using NetVirt.Documents;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Topology;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Audit;
 
@@ -74,7 +75,7 @@ public sealed class HandBuiltHost : IAsyncDisposable
             throw new InvalidOperationException(string.Join("\n", loaded.Errors));
         }
 
-        var host = new HandBuiltHost(TestPrefix.New(), loaded.Model);
+        var host = new HandBuiltHost(TestPrefix.Any(), loaded.Model);
         try
         {
             await host.BuildAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using NetVirt.Model.Addressing;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Model.Addressing;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Audit;
 
@@ -32,7 +33,7 @@ public sealed class NamespacePair : IAsyncDisposable
     public static async Task<NamespacePair> CreateAsync()
     {
         Prerequisites.EnsureAvailable();
-        var pair = new NamespacePair(TestPrefix.New());
+        var pair = new NamespacePair(TestPrefix.Any());
         try
         {
             foreach (var netns in new[] { pair.NetnsA, pair.NetnsB })

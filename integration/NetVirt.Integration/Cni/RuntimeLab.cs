@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Cni;
 
@@ -50,7 +51,7 @@ public sealed class RuntimeLab : IAsyncDisposable
     public static async Task<RuntimeLab> StartAsync(Func<string, string> documentForPrefix)
     {
         Prerequisites.EnsureAvailable();
-        var prefix = TestPrefix.New();
+        var prefix = TestPrefix.Any();
         var lab = new RuntimeLab(prefix, System.IO.Directory.CreateTempSubdirectory($"{prefix}-cni-").FullName);
         try
         {

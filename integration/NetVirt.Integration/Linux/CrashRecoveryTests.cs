@@ -6,6 +6,7 @@ using NetVirt.Bench.LinuxApply;
 using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
 using NetVirt.Planning.Plans;
+using NetVirt.Testing;
 using Xunit.Abstractions;
 
 namespace NetVirt.Integration.Linux;
@@ -26,7 +27,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public async Task Cli200Zones_KilledAtRandomInstantsOfApplyAndDestroy_NextApplyConvergesAndDestroyLeavesNothing()
     {
         Prerequisites.EnsureAvailable();
-        using var cli = new Cli(TestPrefix.New());
+        using var cli = new Cli(TestPrefix.Any());
         try
         {
             await File.WriteAllTextAsync(cli.Model, LinuxApplyBenchmark.Model(200));

@@ -2,6 +2,7 @@ using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Integration.Cni;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Linux;
 
@@ -16,7 +17,7 @@ public sealed class HostNamespaceTests
     public async Task ContainerNamespacePaths_TheHostsIsKnownByAnyPathThatNamesIt_OthersByWhatTheyAre()
     {
         ILinuxKernel kernel = new LinuxKernel();
-        var prefix = TestPrefix.New();
+        var prefix = TestPrefix.Any();
         var alias = $"{prefix}-host";
         var other = $"{prefix}-z-other";
         try

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using NetVirt.Backends.Commands;
 using NetVirt.Backends.Execution;
-using NetVirt.Backends.Linux;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Backends.Linux.Resources;
+using NetVirt.Backends.Linux;
 using NetVirt.Documents;
 using NetVirt.Integration.Audit;
 using NetVirt.Integration.Infrastructure;
@@ -12,6 +12,7 @@ using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
 using NetVirt.Reconciliation;
 using NetVirt.Store;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Linux;
 
@@ -58,15 +59,13 @@ public sealed class LinuxLab : IAsyncDisposable
     public static Task<LinuxLab> CreateAsync(Func<string, string>? yamlForPrefix, Func<IHostBackend, IHostBackend>? decorate = null, string? prefix = null)
     {
         Prerequisites.EnsureAvailable();
-        var chosen = prefix ?? TestPrefix.New();
+        var chosen = prefix ?? TestPrefix.Any();
         LoadResult Load(string p) => yamlForPrefix?.Invoke(p) is { } text ? DocumentLoader.Load("model.yaml", text) : DocumentLoader.LoadFiles([SamplePath]);
         var loaded = Load(chosen);
-        // A 6-character test prefix leaves 28 bits for hashed host interface names, so with thousands of VNICs two can
-        // share one (the plan refuses the model, naming both: 1 run in 130 at 2,000 VNICs). Any test prefix serves a
-        // test equally, so take one whose names are distinct.
-        for (var attempt = 0; prefix is null && attempt < 20 && !HostEndsDistinct(loaded.Model, chosen); attempt++)
+        // Any test prefix serves a test equally: take one whose hashed host end names are distinct (TestPrefix).
+        for (var attempt = 0; prefix is null && attempt < 20 && !TestPrefix.HostEndsDistinct(chosen, VnicsOf(loaded.Model)); attempt++)
         {
-            chosen = TestPrefix.New();
+            chosen = TestPrefix.Any();
             loaded = Load(chosen);
         }
 
@@ -79,12 +78,7 @@ public sealed class LinuxLab : IAsyncDisposable
         return Task.FromResult(new LinuxLab(prefix, store.DeploymentId, directory, store, decorate?.Invoke(backend) ?? backend));
     }
 
-    private static bool HostEndsDistinct(NetworkModel model, string prefix)
-    {
-        var naming = new LinuxNaming(prefix);
-        var names = model.Zones.SelectMany(z => z.Vnics.Select(v => naming.VnicHostEnd(z.Name, v.Name))).ToList();
-        return names.Distinct(StringComparer.Ordinal).Count() == names.Count;
-    }
+    private static IEnumerable<(string Zone, string Vnic)> VnicsOf(NetworkModel model) => model.Zones.SelectMany(z => z.Vnics.Select(v => (z.Name, v.Name)));
 
     public string Netns(string zone) => $"{Prefix}-z-{zone}";
 

@@ -1,6 +1,7 @@
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Integration.Cni;
 using NetVirt.Integration.Infrastructure;
+using NetVirt.Testing;
 
 namespace NetVirt.Integration.Linux;
 
@@ -15,7 +16,7 @@ public sealed class NetnsNamesTests
     [LinuxRootFact]
     public async Task NamesOfOneBatch_ShareOneFile_EachHoldsItsOwnNamespace_AndIpNetnsUsesThem()
     {
-        var prefix = TestPrefix.New();
+        var prefix = TestPrefix.Any();
         var names = Enumerable.Range(0, 3).Select(i => $"{prefix}-z-n{i}").ToList();
         try
         {

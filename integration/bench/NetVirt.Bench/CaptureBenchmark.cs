@@ -4,9 +4,10 @@ using NetVirt.Audit.Capture;
 using NetVirt.Audit.Probes;
 using NetVirt.Backends.Linux.Namespaces;
 using NetVirt.Model.Addressing;
+using NetVirt.Testing;
 using PacketDotNet;
-using SharpPcap;
 using SharpPcap.LibPcap;
+using SharpPcap;
 
 namespace NetVirt.Bench;
 
@@ -84,7 +85,7 @@ public sealed class CaptureBenchmark : IBenchmark
 
     private static async Task<(string Row, string DrainRow)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int framesPerZone, bool compareLibraryLoop, List<string> libraryRows, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var bridge = prefix + "br";
         var namespaces = Enumerable.Range(0, zones).Select(i => $"{prefix}-z{i}").ToList();
         var targets = namespaces.Select((ns, i) => new CaptureTarget(ns, $"{prefix}z{i}")).ToList();

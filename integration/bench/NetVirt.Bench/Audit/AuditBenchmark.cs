@@ -79,7 +79,7 @@ public sealed class AuditBenchmark : IBenchmark
     // applied host.
     private static async Task<(IReadOnlyList<string> InProcess, IReadOnlyList<string> Processes)> MeasureAsync(SharpPcapCaptureEngine engine, int zones, int vlans, Options options, string? keepReports, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var naming = new LinuxNaming(prefix);
         var loaded = DocumentLoader.Load("bench.yaml", ModelYaml(zones, vlans));
         if (!loaded.IsValid)

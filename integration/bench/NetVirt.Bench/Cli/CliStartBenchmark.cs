@@ -117,7 +117,7 @@ public sealed class CliStartBenchmark : IBenchmark
             validate.Add(measured.Wall.TotalSeconds);
         }
 
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var database = Path.Combine(directory, $"{prefix}.db");
         string[] common = ["--db", database, "--prefix", prefix];
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NetVirt.Testing;
 
 namespace NetVirt.Bench.Cni;
 
@@ -48,7 +49,7 @@ internal sealed class PluginSetup : IAsyncDisposable
 
     public static async Task<PluginSetup> CreateAsync(PluginKind kind, string plugin, string cli, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var setup = new PluginSetup(kind, prefix, System.IO.Directory.CreateTempSubdirectory($"{prefix}-").FullName, cli);
         try
         {

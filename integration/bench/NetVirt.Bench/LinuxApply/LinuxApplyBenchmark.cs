@@ -81,7 +81,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
     private static async Task<(TimeSpan Apply, TimeSpan Reapply, TimeSpan Destroy, int Objects)> NetVirtAsync(string yaml, int threads, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         using var lab = Lab.Create(yaml, prefix, threads);
         try
         {
@@ -118,7 +118,7 @@ public sealed class LinuxApplyBenchmark : IBenchmark
 
     private static async Task<(TimeSpan Apply, TimeSpan Destroy)> BaselineAsync(string yaml, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         using var lab = Lab.Create(yaml, prefix, Environment.ProcessorCount);
         try
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetVirt.Backends.Commands;
+using NetVirt.Testing;
 
 namespace NetVirt.Bench.LinuxScale;
 
@@ -12,7 +13,7 @@ internal static class CliRuns
 {
     public static async Task<(TimeSpan Apply, TimeSpan Noop, TimeSpan Destroy)> RunAsync(string netvirtDll, string model, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var directory = Directory.CreateTempSubdirectory("netvirt-scale-").FullName;
         try
         {

@@ -6,6 +6,7 @@ using NetVirt.Documents;
 using NetVirt.Model.Validation;
 using NetVirt.Reconciliation;
 using NetVirt.Store;
+using NetVirt.Testing;
 
 namespace NetVirt.Bench.LinuxScale;
 
@@ -19,7 +20,7 @@ internal static class InProcessRun
 
     public static async Task<Result> RunAsync(string model, int threads, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         var directory = Directory.CreateTempSubdirectory("netvirt-scale-").FullName;
         using var phases = new PhaseRecorder();
         try

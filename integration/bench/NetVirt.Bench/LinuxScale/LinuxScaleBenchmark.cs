@@ -87,7 +87,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
 
                 if (parts.Contains("netns"))
                 {
-                    var prefix = BenchPrefix.New();
+                    var prefix = TestPrefix.ForBenchmark();
                     try
                     {
                         // Alternating which goes first from one round to the next.
@@ -144,7 +144,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
 
     private static async Task<Floor> FloorAsync(int zones, int threads, CancellationToken cancellationToken)
     {
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         try
         {
             var kernel = new KernelFloor(prefix, zones, threads);

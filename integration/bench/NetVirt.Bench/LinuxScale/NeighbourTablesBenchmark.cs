@@ -40,7 +40,7 @@ public sealed class NeighbourTablesBenchmark : IBenchmark
         }
 
         var directory = Directory.CreateTempSubdirectory("netvirt-neighbours-").FullName;
-        var prefix = BenchPrefix.New();
+        var prefix = TestPrefix.ForBenchmark();
         string[] common = ["--db", Path.Combine(directory, "netvirt.db"), "--prefix", prefix];
         var model = Path.Combine(directory, "zones.yaml");
         await File.WriteAllTextAsync(model, LinuxApplyBenchmark.Model(zones), cancellationToken);
