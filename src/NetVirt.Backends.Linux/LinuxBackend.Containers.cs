@@ -37,6 +37,7 @@ public sealed partial class LinuxBackend
     public async Task<AttachmentRealization> AttachAsync(NetworkModel infrastructure, ZoneSpec zone, string ifname, CancellationToken cancellationToken)
     {
         var (netns, rendered) = RenderAttachment(infrastructure, zone, ifname);
+        RefuseReferencesTooLong(netns, ifname, zone.Container!);
         RefuseNamespacesNotAContainers(zone.Container!.Netns!, zone.Container.Id);
         var own = OwnResources(rendered, zone, netns, ifname);
         var veth = own.Single(r => r.Kind == VethKind.Vnic.Kind);
@@ -111,6 +112,23 @@ public sealed partial class LinuxBackend
         if (problem is not null)
         {
             throw new InvalidInputException($"the namespace '{path}' of container {containerId} {problem}; CNI_NETNS must name the container's network namespace");
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is made, a container whose interface reference (<c>{namespace reference}/{interface}</c>)
+    /// does not fit the nftables comment that names its elements. Only attaching needs it: a detach or check of such a
+    /// container finds nothing made.
+    /// </summary>
+    private static void RefuseReferencesTooLong(string netns, string ifname, ContainerSpec container)
+    {
+        var reference = LinuxNames.Interface(netns, ifname);
+        if (reference.Length > LinuxNaming.MaxContainerInterfaceReference)
+        {
+            throw new InvalidInputException(
+                $"the namespace path '{container.Netns}' of container {container.Id} is too long for NetVirt: its interface is recorded as '{reference}' "
+                + $"({reference.Length} characters) in an nftables comment, which holds at most {LinuxNaming.MaxContainerInterfaceReference}; "
+                + $"the path may have up to {container.Netns!.Length - (reference.Length - LinuxNaming.MaxContainerInterfaceReference)} characters here");
         }
     }
 
@@ -205,14 +223,6 @@ public sealed partial class LinuxBackend
             throw new InvalidInputException($"the namespace path '{path}' of container {zone.Container.Id} is not one NetVirt can use (an absolute path without ':', '@' or whitespace)");
         }
 
-        var reference = LinuxNames.Interface(LinuxNaming.ContainerNetns(zone.Name, path), ifname);
-        if (reference.Length > LinuxNaming.MaxContainerInterfaceReference)
-        {
-            throw new InvalidInputException(
-                $"the namespace path '{path}' of container {zone.Container.Id} is too long for NetVirt: its interface is recorded as '{reference}' "
-                + $"({reference.Length} characters) in an nftables comment, which holds at most {LinuxNaming.MaxContainerInterfaceReference}; "
-                + $"the path may have up to {path.Length - (reference.Length - LinuxNaming.MaxContainerInterfaceReference)} characters here");
-        }
 
         using var phase = Phases.Start("cni render");
         var rendered = Render(infrastructure with { Zones = [zone] });

@@ -124,7 +124,7 @@ internal sealed class SharpPcapCaptureHandle : ICaptureHandle
             known.TryAdd(name, named);
             return true;
         }
-        catch (Exception ex) when (ex is ArgumentException or MemberAccessException or InvalidOperationException or NullReferenceException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or MemberAccessException or InvalidOperationException or NotSupportedException)
         {
             return false;
         }

@@ -116,15 +116,14 @@ internal sealed class BridgeKind : LinuxKind
     };
 
     // Foreign ports the host has and the desired state does not: released. An undo never enslaves anything.
-    private static IEnumerable<string> Released(PlanStep step) =>
-        step.Changes.Where(c => c.Property == LinuxProperties.ForeignPorts)
-            .SelectMany(c => Split(c.From).Except(Split(c.To), StringComparer.Ordinal));
+    private static IEnumerable<string> Released(PlanStep step) => Dropped(step, LinuxProperties.ForeignPorts);
 
     // Addresses the bridge has and the desired state does not: removed. An undo never puts one back.
-    private static IEnumerable<InterfaceAddress> Removed(PlanStep step) =>
-        step.Changes.Where(c => c.Property == LinuxProperties.HostAddresses)
-            .SelectMany(c => Split(c.From).Except(Split(c.To), StringComparer.Ordinal))
-            .Select(InterfaceAddress.Parse);
+    private static IEnumerable<InterfaceAddress> Removed(PlanStep step) => Dropped(step, LinuxProperties.HostAddresses).Select(InterfaceAddress.Parse);
+
+    // The entries of a comma-separated list property that the step's change takes away.
+    private static IEnumerable<string> Dropped(PlanStep step, string property) =>
+        step.Changes.Where(c => c.Property == property).SelectMany(c => Split(c.From).Except(Split(c.To), StringComparer.Ordinal));
 
     private static string[] Split(string? list) => (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -48,7 +48,6 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
             : Task.Run(() => ReadNamespaces([.. containers.Select(e => e.Name)], []), cancellationToken);
         // Every qdisc; ingress filters only of the owned veth host ends that have an ingress qdisc (shaped VNICs).
         var tcTask = Timed("observe tc", () => tc.ObserveAsync([.. hostLinks.Where(l => naming.IsOwned(l.Name) && l.Kind == "veth").Select(l => l.Name)], cancellationToken));
-        // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
         // The host namespace's addresses (one dump, no link attributes): NetVirt's bridges must have none.
         IReadOnlyList<AddressObserved> hostAddresses;
         using (Phases.Start("observe host addresses"))
@@ -56,6 +55,7 @@ internal sealed class LinuxObserver(LinuxContext context, ILinuxKernel kernel, I
             hostAddresses = kernel.HostAddresses();
         }
 
+        // Forwarding and neighbour entries only where the prefix has VXLAN devices or an overlay is wanted: a host on its own pays nothing.
         var overlay = context.Overlay is not null || hostLinks.Any(l => l.Kind == "vxlan" && naming.IsOwned(l.Name))
             ? new OverlayObserved(kernel.HostNeighbours(), hostAddresses)
             : null;
