@@ -32,6 +32,12 @@ public sealed class LinuxBackendTests
         var again = await lab.Reconciler.PlanAsync(observeHost: true, CancellationToken.None);
         Assert.True(again.Plan.IsEmpty, string.Join("\n", again.Plan.Steps));
 
+        // Both ends of a VNIC's veth pair have one queue each way (asked for: the kernel's default costs two RCU waits).
+        var zoneEnd = await NamespacePair.IpAsync("-n", lab.Netns("acme-web1"), "-d", "link", "show", "net0");
+        Assert.Contains("numtxqueues 1 numrxqueues 1", zoneEnd, StringComparison.Ordinal);
+        var hostEnd = await NamespacePair.IpAsync("-d", "link", "show", lab.HostEndOf("acme-web1", "net0"));
+        Assert.Contains("numtxqueues 1 numrxqueues 1", hostEnd, StringComparison.Ordinal);
+
         // One tenant network: reachable, over IPv4 and IPv6, by ping and UDP; its gateway answers.
         Assert.True(await lab.PingAsync("acme-web1", lab.AddressOf("acme-web2")));
         Assert.True(await lab.PingAsync("acme-web1", lab.AddressOf("acme-web2", family: AddressFamily.InterNetworkV6)));

@@ -82,6 +82,9 @@ public sealed class LinuxLab : IAsyncDisposable
 
     public string Netns(string zone) => $"{Prefix}-z-{zone}";
 
+    /// <summary>The host end (bridge port) of a zone's VNIC.</summary>
+    public string HostEndOf(string zone, string vnic = "net0") => new LinuxNaming(Prefix).VnicHostEnd(zone, vnic);
+
     public NetworkModel Model => Store.Load().Resolved;
 
     /// <summary>The first address of <paramref name="family"/> of a zone's VNIC.</summary>

@@ -37,7 +37,7 @@ internal sealed record CreateVethRequest(string HostEnd, int Mtu, string Master,
 {
     /// <inheritdoc />
     public override IReadOnlyList<string> Describe() =>
-        ["RTM_NEWLINK", "veth", HostEnd, "mtu", Text(Mtu), "master", Master, "peer", Peer, .. PeerMac is { } mac ? ["address", mac.ToString()] : Array.Empty<string>(),
+        ["RTM_NEWLINK", "veth", HostEnd, "queues", "1", "mtu", Text(Mtu), "master", Master, "peer", Peer, .. PeerMac is { } mac ? ["address", mac.ToString()] : Array.Empty<string>(),
             .. PeerNetns is null ? Array.Empty<string>() : ["netns", PeerNetns]];
 }
 

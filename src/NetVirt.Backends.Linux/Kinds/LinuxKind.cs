@@ -38,6 +38,9 @@ internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools, LinuxO
     /// <summary>The <c>deployment</c> property of a desired marked object, when there is a deployment id.</summary>
     public (string, string?)[] DeploymentProperty => Naming.DeploymentId is { } id ? [(LinuxProperties.Deployment, id)] : [];
 
+    /// <summary>What a veth end is created with, as the executor asks (<c>Netlink/RtnlRequests.CreateVeth</c> says why).</summary>
+    public static readonly string[] OneQueue = ["numtxqueues", "1", "numrxqueues", "1"];
+
     /// <summary>An <c>ip</c> command.</summary>
     public CommandSpec Ip(params string[] arguments) => CommandSpec.Of(Tools.Ip, arguments);
 

@@ -88,7 +88,7 @@ internal sealed class TrunkKind : LinuxKind
         {
             StepAction.Create =>
             [
-                context.Ip("link", "add", leafEnd, "mtu", mtu, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", rootEnd, "mtu", mtu),
+                context.Ip(["link", "add", leafEnd, .. LinuxContext.OneQueue, "mtu", mtu, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", rootEnd, .. LinuxContext.OneQueue, "mtu", mtu]),
                 .. context.IpUpWithoutLinkLocal(rootEnd, "alias", alias, "master", p[LinuxProperties.Root]!, "up"),
                 .. context.IpUpWithoutLinkLocal(leafEnd, "alias", alias, "master", p[LinuxProperties.Bridge]!, "up"),
             ],

@@ -130,7 +130,7 @@ internal sealed class VethKind : LinuxKind
         {
             StepAction.Create =>
             [
-                context.Ip(["link", "add", hostEnd, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside, .. mac, "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
+                context.Ip(["link", "add", hostEnd, .. LinuxContext.OneQueue, "mtu", p[LinuxProperties.Mtu]!, "master", p[LinuxProperties.Bridge]!, "type", "veth", "peer", "name", inside, .. LinuxContext.OneQueue, .. mac, "mtu", p[LinuxProperties.Mtu]!, "netns", netns]),
                 .. context.IpUpWithoutLinkLocal(hostEnd, "alias", alias, "master", p[LinuxProperties.Bridge]!, "up"),
                 context.Ip("-n", netns, "link", "set", inside, "alias", alias, "up"),
             ],

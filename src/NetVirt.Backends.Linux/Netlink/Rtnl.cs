@@ -55,6 +55,8 @@ internal static class Rtnl
     public const ushort IFLA_AF_SPEC = 26;
     public const ushort IFLA_NET_NS_FD = 28;
     public const ushort IFLA_EXT_MASK = 29;
+    public const ushort IFLA_NUM_TX_QUEUES = 31;
+    public const ushort IFLA_NUM_RX_QUEUES = 32;
     public const ushort IFLA_LINK_NETNSID = 37;
     public const ushort IFLA_INFO_KIND = 1;
     public const ushort IFLA_INFO_DATA = 2;

@@ -44,13 +44,22 @@ internal static class RtnlRequests
     /// end goes up with its alias and <c>addrgenmode none</c> in one request after this one (up first would give it a
     /// link-local address).
     /// </summary>
-    /// <remarks><paramref name="peerNetnsFd"/> -1: the peer is made in the same namespace.</remarks>
+    /// <remarks>
+    /// <para><paramref name="peerNetnsFd"/> -1: the peer is made in the same namespace.</para>
+    /// <para>
+    /// Both ends ask for one transmit and one receive queue. Left to the kernel, a veth gets a queue per possible CPU and
+    /// is then cut down to one in the same request, and cutting a device's queues waits for an expedited RCU grace
+    /// period, twice per pair: 1,000 pairs took 0.44–0.49 s with it and 0.28 s without (<c>ip -batch</c>, this machine).
+    /// Nothing here uses more than one queue (no XDP, and the host end's qdisc is tc's, per device).
+    /// </para>
+    /// </remarks>
     public static void CreateVeth(NetlinkBatch batch, string hostEnd, int mtu, int master, string peer, MacAddress? peerMac, int peerNetnsFd) =>
-        CreateLink(batch, hostEnd, "veth", mtu, master: master, data: b =>
+        CreateLink(batch, hostEnd, "veth", mtu, master: master, extra: OneQueue, data: b =>
         {
             b.BeginPeer();
             b.IfInfo();
             b.String(Rtnl.IFLA_IFNAME, peer);
+            OneQueue(b);
             b.U32(Rtnl.IFLA_MTU, (uint)mtu);
             if (peerMac is { } mac)
             {
@@ -66,6 +75,12 @@ internal static class RtnlRequests
 
             b.EndNested();
         });
+
+    private static void OneQueue(NetlinkBatch batch)
+    {
+        batch.U32(Rtnl.IFLA_NUM_TX_QUEUES, 1);
+        batch.U32(Rtnl.IFLA_NUM_RX_QUEUES, 1);
+    }
 
     /// <summary><c>ip link add NAME link LOWER address MAC mtu M netns FD type macvlan mode bridge</c>, up.</summary>
     public static void CreateMacvlan(NetlinkBatch batch, string name, int lowerIndex, MacAddress mac, int mtu, int netnsFd) =>

@@ -63,7 +63,7 @@ public sealed class LinuxDescribeTests
     {
         Assert.Equal(
         [
-            $"/usr/sbin/ip link add {HostEnd} mtu 1500 master {Bridge} type veth peer name net0 address 02:08:20:00:00:00 mtu 1500 netns nvt0-z-acme-web1",
+            $"/usr/sbin/ip link add {HostEnd} numtxqueues 1 numrxqueues 1 mtu 1500 master {Bridge} type veth peer name net0 numtxqueues 1 numrxqueues 1 address 02:08:20:00:00:00 mtu 1500 netns nvt0-z-acme-web1",
             $"/usr/sbin/ip link set {HostEnd} addrgenmode none",
             $"/usr/sbin/ip link set {HostEnd} alias 'netvirt vnic acme-web1/net0 deployment 00112233445566aa' master {Bridge} up",
             "/usr/sbin/ip -n nvt0-z-acme-web1 link set net0 alias 'netvirt vnic acme-web1/net0 deployment 00112233445566aa' up",
