@@ -123,6 +123,10 @@ public static partial class NetnsThread
                 {
                     failure = ExceptionDispatchInfo.Capture(ex);
                 }
+                finally
+                {
+                    Sysctl.ReleaseThreadInstance();
+                }
             })
             {
                 IsBackground = true,

@@ -51,6 +51,10 @@ public static partial class NetnsThread
             {
                 failure = ExceptionDispatchInfo.Capture(ex);
             }
+            finally
+            {
+                Sysctl.ReleaseThreadInstance();
+            }
         })
         {
             IsBackground = true,
