@@ -58,12 +58,14 @@ public sealed class HostIsolationTests
         }
 
         // A bridge that has an address anyway (made by an earlier version, whose bridges got a link-local one, or given
-        // by hand) loses it at the next apply.
+        // by hand) loses it at the next apply, and gets its address generation mode back, so none comes back later.
         var bridge = new NetVirt.Backends.Linux.Resources.LinuxNaming(lab.Prefix).Bridge("stub0", 100);
+        (await Tool.RunAsync("/usr/sbin/ip", ["link", "set", bridge, "addrgenmode", "eui64"])).Ok("ip link set addrgenmode");
         (await Tool.RunAsync("/usr/sbin/ip", ["address", "add", "fe80::8:20ff:fe00:99/64", "dev", bridge])).Ok("ip address add");
         Assert.True((await lab.ApplyAsync()).Succeeded);
         var left = (await Tool.RunAsync("/usr/sbin/ip", ["-o", "address", "show", "dev", bridge])).Ok("ip address show").Stdout;
         Assert.True(left.Trim().Length == 0, left);
+        Assert.Contains("addrgenmode none", (await Tool.RunAsync("/usr/sbin/ip", ["-d", "link", "show", bridge])).Ok("ip -d link show").Stdout, StringComparison.Ordinal);
     }
 
     // Sends an ARP request for target from the zone's interface (the audit's own builder) and waits up to a second for a reply from target.

@@ -70,7 +70,7 @@ internal sealed class BridgeKind : LinuxKind
             StepAction.Create => [context.Ip("link", "add", r.Name, "type", "bridge"), .. context.IpUpWithoutLinkLocal(r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up")],
             StepAction.Update =>
             [
-                context.Ip("link", "set", r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up"),
+                .. context.IpUpWithoutLinkLocal(r.Name, "alias", context.Naming.Alias(AliasKind, r.Name), "mtu", mtu, "up"),
                 .. Released(step).Select(port => context.Ip("link", "set", port, "nomaster")),
                 .. Removed(step).Select(address => context.Ip("address", "del", address.ToString(), "dev", r.Name)),
             ],
@@ -89,7 +89,9 @@ internal sealed class BridgeKind : LinuxKind
                 work.AddHost(step, Set(r, context) with { NoIpv6LinkLocal = true }, Role.Modify);
                 break;
             case StepAction.Update:
-                work.AddHost(step, Set(r, context), Role.Modify);
+                // The mode again too: a bridge whose mode was changed by hand would get a link-local address back at
+                // its next carrier change, after apply removed the one it had.
+                work.AddHost(step, Set(r, context) with { NoIpv6LinkLocal = true }, Role.Modify);
                 foreach (var port in Released(step.Step))
                 {
                     work.AddHost(step, new SetLinkRequest(port) { Master = "" }, Role.Release);

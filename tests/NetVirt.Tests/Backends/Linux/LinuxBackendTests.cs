@@ -174,6 +174,8 @@ public sealed class LinuxBackendTests
         var commands = host.Backend().Describe(step).Select(c => c.ToString()).ToList();
         Assert.Contains($"/usr/sbin/ip address del 10.100.0.254/24 dev {bridge}", commands);
         Assert.Contains($"/usr/sbin/ip address del fe80::8:20ff:fe00:99/64 dev {bridge}", commands);
+        // Its address generation mode is asserted again first, so the link-local address does not come back.
+        Assert.Equal($"/usr/sbin/ip link set {bridge} addrgenmode none", commands[0]);
         await host.ConvergeAsync("addresses on a bridge");
         Assert.True(host.Kernel.HasHostLink(bridge));
     }

@@ -51,6 +51,7 @@ public sealed class LinuxDescribeTests
         ], Describe("bridge", Bridge));
         Assert.Equal(
         [
+            $"/usr/sbin/ip link set {Bridge} addrgenmode none",
             $"/usr/sbin/ip link set {Bridge} alias 'netvirt bridge {Bridge} deployment 00112233445566aa' mtu 1500 up",
             "/usr/sbin/ip link set sniff0 nomaster",
             "/usr/sbin/ip link set eth5 nomaster",
