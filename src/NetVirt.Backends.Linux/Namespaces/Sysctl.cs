@@ -88,14 +88,21 @@ public static partial class Sysctl
         }
 
         var fd = OpenAt(root, "sys/" + key, access | Interop.O_CLOEXEC);
-        if (fd < 0)
+        if (fd >= 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            var message = $"opening /proc/sys/{key} failed: {Interop.Describe(errno)}";
-            throw errno == ENOENT ? new FileNotFoundException(message, "/proc/sys/" + key) : new IOException(message);
+            return new SafeFileHandle(fd, ownsHandle: true);
         }
 
-        return new SafeFileHandle(fd, ownsHandle: true);
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == ENOENT)
+        {
+            throw new FileNotFoundException($"opening /proc/sys/{key} failed: {Interop.Describe(errno)}", "/proc/sys/" + key);
+        }
+
+        // Refused for another reason (a security module that knows the host's /proc only): the host's /proc from now on.
+        s_instancesRefused = true;
+        ReleaseThreadInstance();
+        return Open(key, access);
     }
 
     private static SafeFileHandle? Instance()

@@ -29,8 +29,16 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         Task.FromResult(DocumentValidation.Validate(loaded, context.Target));
 
     /// <inheritdoc />
-    public Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken) =>
-        Task.FromResult(context.WritableStore.Replace(model, context.Target, allowEmpty: allowEmpty));
+    public Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
+    {
+        NetVirtStore store;
+        using (Backends.Execution.Phases.Start("store open"))
+        {
+            store = context.WritableStore;
+        }
+
+        return Task.FromResult(store.Replace(model, context.Target, allowEmpty: allowEmpty));
+    }
 
     /// <inheritdoc />
     public Task<long?> UnchangedDocumentsAsync(string digest, CancellationToken cancellationToken) =>
