@@ -160,9 +160,10 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         // Which host links are ends of the deleted namespaces' pairs: by their aliases, read once; then only whether
         // those names still exist is asked again (no dump of every link: see ILinuxKernel.HostLinkAliases).
         var gone = deleted.Select(s => s.Step.Resource.Name).ToHashSet(StringComparer.Ordinal);
+        // A link already being removed is waited for too: whose it is cannot be read, and it is gone soon anyway.
         var holding = kernel.HostLinkAliases(context.Naming.OwnerMark)
-            .Select(l => (l.Name, Netns: NamespaceOf(l.Alias)))
-            .Where(l => l.Netns is not null && gone.Contains(l.Netns))
+            .Select(l => (l.Name, Netns: l.Alias == LinuxKernel.AliasOfUnregisteringLink ? "" : NamespaceOf(l.Alias)))
+            .Where(l => l.Netns is "" || (l.Netns is not null && gone.Contains(l.Netns)))
             .ToList();
         var deadline = Stopwatch.StartNew();
         while (true)

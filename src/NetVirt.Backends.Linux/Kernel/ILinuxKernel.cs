@@ -27,7 +27,8 @@ internal interface ILinuxKernel
 
     /// <summary>
     /// The names of the host namespace's links that start with <paramref name="prefix"/>, with their aliases (null:
-    /// none), without dumping every link (a dump costs the kernel N × N for N veth host ends: <see cref="LinuxKernel"/>).
+    /// none; <see cref="LinuxKernel.AliasOfUnregisteringLink"/>: the link is being removed and its alias can no longer be
+    /// read), without dumping every link (a dump costs the kernel N × N for N veth host ends: <see cref="LinuxKernel"/>).
     /// </summary>
     IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix);
 

@@ -119,7 +119,23 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         lock (_gate)
         {
             Alive();
-            return [.. _host.Links.Values.Where(l => l.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l.Name, l.Alias))];
+            return [.. _host.Links.Values.Where(l => l.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l.Name, l.Alias)),
+                .. _unregistering.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => (n, (string?)LinuxKernel.AliasOfUnregisteringLink))];
+        }
+    }
+
+    // Host links being removed: their alias cannot be read, and they are there for so many more HasHostLink questions.
+    private readonly Dictionary<string, int> _unregistering = new(StringComparer.Ordinal);
+
+    /// <summary>How many times the host was asked whether a link being removed is still there.</summary>
+    public int UnregisteringAsked { get; private set; }
+
+    /// <summary>A host link on its way out (as sysfs shows it right after its namespace was deleted), gone after <paramref name="questions"/> questions.</summary>
+    public void AddUnregisteringHostLink(string name, int questions)
+    {
+        lock (_gate)
+        {
+            _unregistering[name] = questions;
         }
     }
 
@@ -128,6 +144,21 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         lock (_gate)
         {
             Alive();
+            if (_unregistering.TryGetValue(name, out var left))
+            {
+                UnregisteringAsked++;
+                if (left <= 1)
+                {
+                    _unregistering.Remove(name);
+                }
+                else
+                {
+                    _unregistering[name] = left - 1;
+                }
+
+                return true;
+            }
+
             return _host.Find(name) is not null;
         }
     }
