@@ -162,8 +162,9 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         var gone = deleted.Select(s => s.Step.Resource.Name).ToHashSet(StringComparer.Ordinal);
         // A link already being removed is waited for too: whose it is cannot be read, and it is gone soon anyway.
         var holding = kernel.HostLinkAliases(context.Naming.OwnerMark)
-            .Select(l => (l.Name, Netns: l.Alias == LinuxKernel.AliasOfUnregisteringLink ? "" : NamespaceOf(l.Alias)))
-            .Where(l => l.Netns is "" || (l.Netns is not null && gone.Contains(l.Netns)))
+            .Select(l => (l.Name, Unregistering: l.Alias == ILinuxKernel.AliasOfUnregisteringLink, Netns: NamespaceOf(l.Alias)))
+            .Where(l => l.Unregistering || (l.Netns is not null && gone.Contains(l.Netns)))
+            .Select(l => (l.Name, l.Netns))
             .ToList();
         var deadline = Stopwatch.StartNew();
         while (true)

@@ -27,10 +27,13 @@ internal interface ILinuxKernel
 
     /// <summary>
     /// The names of the host namespace's links that start with <paramref name="prefix"/>, with their aliases (null:
-    /// none; <see cref="LinuxKernel.AliasOfUnregisteringLink"/>: the link is being removed and its alias can no longer be
-    /// read), without dumping every link (a dump costs the kernel N × N for N veth host ends: <see cref="LinuxKernel"/>).
+    /// none; <see cref="AliasOfUnregisteringLink"/>: the link is being removed and its alias can no longer be read),
+    /// without dumping every link (a dump costs the kernel N × N for N veth host ends: <see cref="LinuxKernel"/>).
     /// </summary>
     IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix);
+
+    /// <summary>What <see cref="HostLinkAliases"/> gives as the alias of a link being removed (no alias can contain a NUL).</summary>
+    const string AliasOfUnregisteringLink = "\0unregistering";
 
     /// <summary>
     /// True when the host namespace has a link called <paramref name="name"/>, also one still being unregistered (a

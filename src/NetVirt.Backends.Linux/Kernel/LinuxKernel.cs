@@ -51,9 +51,6 @@ internal sealed class LinuxKernel : ILinuxKernel
         return Dumps.Neighbours(socket);
     }
 
-    /// <summary>What <see cref="HostLinkAliases"/> gives as the alias of a link being removed (no alias can contain a NUL).</summary>
-    public const string AliasOfUnregisteringLink = "\0unregistering";
-
     /// <inheritdoc />
     public IReadOnlyList<(string Name, string? Alias)> HostLinkAliases(string prefix)
     {
@@ -75,7 +72,7 @@ internal sealed class LinuxKernel : ILinuxKernel
             {
                 // Being removed (sysfs answers ENODEV while it takes the entry down): seen right after a destroy of
                 // 1,000 zones, whose namespaces' host ends go in the background. Whose it was cannot be read any more.
-                links.Add((Path.GetFileName(directory), AliasOfUnregisteringLink));
+                links.Add((Path.GetFileName(directory), ILinuxKernel.AliasOfUnregisteringLink));
             }
         }
 

@@ -120,7 +120,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         {
             Alive();
             return [.. _host.Links.Values.Where(l => l.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (l.Name, l.Alias)),
-                .. _unregistering.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => (n, (string?)LinuxKernel.AliasOfUnregisteringLink))];
+                .. _unregistering.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Select(n => (n, (string?)ILinuxKernel.AliasOfUnregisteringLink))];
         }
     }
 
