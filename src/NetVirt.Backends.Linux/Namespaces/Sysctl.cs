@@ -14,7 +14,7 @@ namespace NetVirt.Backends.Linux.Namespaces;
 /// Why not the host's <c>/proc</c>: each namespace has its own <c>/proc/sys/net</c> directory, and the kernel keeps all
 /// of them in one hash chain of the <c>/proc</c> mount (same parent, same name), so the first sysctl of a new namespace
 /// compares against every other namespace's entry. Measured here, the first write in each of N fresh namespaces took
-/// 0.013 s in all for 250, 0.23 s for 1,000 and 0.82 s for 2,000: it grows with the square of the zones
+/// 0.016 s in all for 250, 0.20 s for 1,000, 0.79 s for 2,000 and 4.85 s for 5,000: it grows with the square of the zones
 /// (<c>integration/bench/kernel/sysctl_lookup.py</c>).
 /// </para>
 /// <para>

@@ -49,7 +49,7 @@ internal static class RtnlRequests
     /// <para>
     /// Both ends ask for one transmit and one receive queue. Left to the kernel, a veth gets a queue per possible CPU and
     /// is then cut down to one in the same request, and cutting a device's queues waits for an expedited RCU grace
-    /// period, twice per pair: 1,000 pairs took 0.44–0.49 s with it and 0.28 s without (<c>ip -batch</c>, this machine).
+    /// period, twice per pair: 1,000 pairs took 0.43–0.51 s with it and 0.27–0.29 s without (<c>integration/bench/kernel/veth_queues.sh</c>).
     /// Nothing here uses more than one queue (no XDP, and the host end's qdisc is tc's, per device).
     /// </para>
     /// </remarks>
