@@ -571,6 +571,7 @@ internal sealed class StateWriter : IDisposable
                 }
 
                 _c.Execute("ROLLBACK TO pool_attempt; RELEASE pool_attempt", transaction: _tx);
+                ipam.RolledBack();
             }
 
             if (placed is null)

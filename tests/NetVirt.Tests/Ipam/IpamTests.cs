@@ -201,6 +201,67 @@ public sealed class IpamTests : IDisposable
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Pool_AttemptRolledBack_GivesItsAddressToTheNextVnic(StoreEngine engine)
+    {
+        // z2 needs IPv6, which only 'second' has: its address taken in 'first' is rolled back, and z3, which fits in
+        // 'first', gets that address, the lowest never used, as if z2 had never tried.
+        Use(engine);
+        Store(Models.Parse("""
+            etherstubs: [{ name: stub0 }]
+            networks:
+              - { name: first, over: stub0, vlan: 1, ipv4: { subnet: 10.1.0.0/24 } }
+              - { name: second, over: stub0, vlan: 2, ipv4: { subnet: 10.2.0.0/24 }, ipv6: { subnet: 'fd00:2::/64' } }
+            pools:
+              - { name: p, networks: [first, second] }
+            zones:
+              - { name: z1, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, family: ipv4 }] }] }
+              - { name: z2, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, family: ipv4 }, { tag: v6, family: ipv6 }] }] }
+              - { name: z3, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, family: ipv4 }] }] }
+            """));
+        var zones = _store.Load().Resolved.Zones;
+        Assert.Equal(["first", "second", "first"], zones.Select(z => z.Vnics[0].Network));
+        Assert.Equal(["10.1.0.1", "10.2.0.1", "10.1.0.2"], zones.Select(z => z.Vnics[0].Addresses[0].Address!.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Pool_StaticAddressClaimedBetweenAutomaticOnes_IsSteppedOver(StoreEngine engine)
+    {
+        // Pool VNICs are placed in order, so z2's static address is claimed after z1's automatic one was chosen: z3's
+        // choice must see it.
+        Use(engine);
+        Store(Models.Parse("""
+            etherstubs: [{ name: stub0 }]
+            networks:
+              - { name: first, over: stub0, vlan: 1, ipv4: { subnet: 10.1.0.0/24 } }
+            pools:
+              - { name: p, networks: [first] }
+            zones:
+              - { name: z1, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, family: ipv4 }] }] }
+              - { name: z2, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, address: 10.1.0.2 }] }] }
+              - { name: z3, vnics: [{ name: net0, pool: p, addresses: [{ tag: v4, family: ipv4 }] }] }
+            """));
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.1.0.1", ["z2"] = "10.1.0.2", ["z3"] = "10.1.0.3" }, Addresses());
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_StaticAddressesAmongAutomaticOnes_AreSkipped(StoreEngine engine)
+    {
+        // Static addresses are claimed before automatic ones are chosen, and the choice then steps over them.
+        Use(engine);
+        var model = Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 4);
+        var fixedVnic = model.Zones[1].Vnics[0];
+        model = model with
+        {
+            Zones = [model.Zones[0], model.Zones[1] with { Vnics = [fixedVnic with { Addresses = [fixedVnic.Addresses[0] with { Address = IPAddress.Parse("10.0.0.3") }] }] }, model.Zones[2], model.Zones[3]],
+        };
+        Store(model);
+        Assert.Equal(new Dictionary<string, string> { ["z1"] = "10.0.0.2", ["z2"] = "10.0.0.3", ["z3"] = "10.0.0.4", ["z4"] = "10.0.0.5" }, Addresses());
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public void Mac_Auto_IsUniqueUnderThePrefixAndSkipsFixedOnes(StoreEngine engine)
     {
         Use(engine);
