@@ -77,6 +77,24 @@ public sealed partial class LinuxBackend : IHostBackend, NetVirt.Backends.Contai
     public Task<HostState> ObserveAsync(CancellationToken cancellationToken) => _observer.ObserveAsync(cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One namespace ahead for each declared zone whose namespace has no name yet (containers' namespaces are their
+    /// runtimes'; routers' are few). A model with hosts is applied by each host's agent, never here.
+    /// </remarks>
+    public IDisposable? Anticipate(NetworkModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.Hosts.IsEmpty)
+        {
+            return null;
+        }
+
+        var named = _kernel.Namespaces().Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = model.Zones.Count(z => !z.IsContainer && !named.Contains(Naming.ZoneNetns(z.Name)));
+        return missing == 0 ? null : _kernel.MakeNamespacesAhead(missing);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<CommandSpec> Describe(PlanStep step)
     {
         ArgumentNullException.ThrowIfNull(step);

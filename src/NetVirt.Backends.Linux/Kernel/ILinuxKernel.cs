@@ -64,6 +64,13 @@ internal interface ILinuxKernel
     /// </summary>
     IReadOnlyList<(bool Created, Exception? Error)> CreateNamespaces(IReadOnlyList<string> names, int threads, Action<INamespaceKernel> initialize);
 
+    /// <summary>
+    /// Starts making <paramref name="count"/> network namespaces ahead, unnamed (held only by this process), which
+    /// <see cref="CreateNamespaces"/> then names instead of making new ones, until the result is disposed; those not
+    /// named by then are freed. Nothing anyone can see on the host changes.
+    /// </summary>
+    IDisposable MakeNamespacesAhead(int count);
+
     /// <summary>Removes the name (unmount and unlink); false when there was none. The kernel frees the namespace once nothing holds it.</summary>
     bool DeleteNamespace(string name);
 }

@@ -219,7 +219,27 @@ internal sealed class LinuxKernel : ILinuxKernel
         {
             using var inside = new NamespaceKernel(ns);
             initialize(inside);
-        });
+        }, Volatile.Read(ref _spares));
+    }
+
+    // The spares being made for the namespaces the running apply will create (one apply at a time holds the apply lock).
+    private SpareNamespaces? _spares;
+
+    /// <inheritdoc />
+    public IDisposable MakeNamespacesAhead(int count)
+    {
+        var spares = new SpareNamespaces(count);
+        Interlocked.Exchange(ref _spares, spares)?.Dispose();
+        return new Ahead(this, spares);
+    }
+
+    private sealed class Ahead(LinuxKernel kernel, SpareNamespaces spares) : IDisposable
+    {
+        public void Dispose()
+        {
+            Interlocked.CompareExchange(ref kernel._spares, null, spares);
+            spares.Dispose();
+        }
     }
 
     /// <inheritdoc />

@@ -31,11 +31,15 @@ public static partial class NetnsThread
 
     /// <summary>
     /// Creates a new network namespace for each name, on <paramref name="threads"/> dedicated threads: the thread
-    /// unshares its network namespace, names it (<see cref="NetnsMounts"/>), runs
-    /// <paramref name="initialize"/> inside it (loopback up, sysctls) and moves on to the next. A name that already
+    /// enters a spare made ahead (<see cref="SpareNamespaces"/>) or unshares a new one, names it (<see cref="NetnsMounts"/>),
+    /// runs <paramref name="initialize"/> inside it (loopback up, sysctls) and moves on to the next. A name that already
     /// names a namespace is entered and initialized again instead (created: false).
     /// </summary>
-    public static IReadOnlyList<(bool Created, Exception? Error)> CreateEach(IReadOnlyList<string> names, int threads, Action<string> initialize)
+    public static IReadOnlyList<(bool Created, Exception? Error)> CreateEach(IReadOnlyList<string> names, int threads, Action<string> initialize) =>
+        CreateEach(names, threads, initialize, null);
+
+    /// <inheritdoc cref="CreateEach(IReadOnlyList{string}, int, Action{string})"/>
+    internal static IReadOnlyList<(bool Created, Exception? Error)> CreateEach(IReadOnlyList<string> names, int threads, Action<string> initialize, SpareNamespaces? spares)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(initialize);
@@ -51,7 +55,14 @@ public static partial class NetnsThread
                     var created = false;
                     if (!TryEnterExisting(names[i]))
                     {
-                        if (Netlink.Interop.Unshare(CloneNewNet) != 0)
+                        if (spares?.TryTake() is { } spare)
+                        {
+                            using (spare)
+                            {
+                                Enter(spare, names[i]);
+                            }
+                        }
+                        else if (Netlink.Interop.Unshare(CloneNewNet) != 0)
                         {
                             throw new IOException($"unshare(CLONE_NEWNET) for network namespace '{names[i]}' failed: {Describe()}");
                         }

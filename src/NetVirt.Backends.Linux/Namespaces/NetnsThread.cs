@@ -83,6 +83,12 @@ public static partial class NetnsThread
         }
 
         using var handle = File.OpenHandle(PathOf(netns), FileMode.Open, FileAccess.Read);
+        Enter(handle, netns);
+    }
+
+    /// <summary>Moves the calling (dedicated) thread into the namespace <paramref name="handle"/> refers to, to be named <paramref name="netns"/>.</summary>
+    internal static void Enter(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string netns)
+    {
         if (Setns(handle, CloneNewNet) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();

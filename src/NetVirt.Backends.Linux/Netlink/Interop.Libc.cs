@@ -109,6 +109,11 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    internal const int F_DUPFD_CLOEXEC = 1030;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int Fcntl(int fd, int command, int argument);
+
     /// <summary>
     /// The device and inode of the file <paramref name="path"/> names, symbolic links followed (a namespace's identity:
     /// <c>/proc/PID/ns/net</c> is a link to it, a name in <c>/run/netns</c> a mount of it); null when it cannot be read.

@@ -43,4 +43,12 @@ public interface IHostBackend
     /// Pure. The default finds none.
     /// </summary>
     IReadOnlyList<PlanProblem> Review(Plan plan) => [];
+
+    /// <summary>
+    /// Starts work that the plan for <paramref name="model"/> (validated, not yet stored) will very likely need and
+    /// that changes nothing anyone can see on the host, so that it runs while the model is stored and planned: on
+    /// Linux, the zones' network namespaces are made unnamed, and named by the steps that create them. Dispose the
+    /// result when the apply is over (what was not used is dropped). Null: nothing to start. The default starts nothing.
+    /// </summary>
+    IDisposable? Anticipate(NetworkModel model) => null;
 }

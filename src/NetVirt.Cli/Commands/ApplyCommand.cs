@@ -152,6 +152,12 @@ public static class ApplyCommand
             if (loaded is not null)
             {
                 await ahead.ReadyAsync();
+                // Applied without asking: the backend may start the plan's invisible work while the documents are stored.
+                if (result.GetValue(autoApprove) && !result.GetValue(storeOnly) && verified is null && loaded.Model.Hosts.IsEmpty)
+                {
+                    ahead.Keep(await context.Service.AnticipateAsync(loaded.Model, cancellationToken));
+                }
+
                 WriteOutcome outcome;
                 try
                 {

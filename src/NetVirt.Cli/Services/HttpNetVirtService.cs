@@ -174,6 +174,9 @@ public sealed class HttpNetVirtService : INetVirtService, IDisposable
     public Task<IDisposable?> ObserveAheadAsync(CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
 
     /// <inheritdoc />
+    public Task<IDisposable?> AnticipateAsync(NetworkModel model, CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
+
+    /// <inheritdoc />
     public async Task<(PlanOutcome Plan, RunSummary? Run)> ApplyAsync(ApplyOptions options, bool destroy, Func<PlanOutcome, bool> approve, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -97,6 +97,14 @@ public interface INetVirtService
     /// </summary>
     Task<IDisposable?> ObserveAheadAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For an apply of <paramref name="model"/> (valid documents, applied without asking) on this host: lets the
+    /// backend start, before the model is stored and planned, what the plan will need and nobody can see
+    /// (<see cref="Backends.Execution.IHostBackend.Anticipate"/>). Opens the database (it is about to be written).
+    /// Dispose it when the command ends. Null when nothing was started, or the work is not done here (<c>--server</c>).
+    /// </summary>
+    Task<IDisposable?> AnticipateAsync(NetworkModel model, CancellationToken cancellationToken);
+
     /// <summary>The most recent apply runs.</summary>
     Task<IReadOnlyList<RunRecord>> RunsAsync(int limit, CancellationToken cancellationToken);
 

@@ -181,6 +181,31 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
     }
 
     /// <inheritdoc />
+    public async Task<IDisposable?> AnticipateAsync(NetworkModel model, CancellationToken cancellationToken)
+    {
+        if (!context.ObserveHost)
+        {
+            return null;
+        }
+
+        using (Backends.Execution.Phases.Start("store open"))
+        {
+            _ = context.WritableStore;
+        }
+
+        try
+        {
+            using var phase = Backends.Execution.Phases.Start("anticipate");
+            return (await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false)).Backend.Anticipate(model);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // It only saves time: the steps do the same work and report what fails.
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<RunRecord>> RunsAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(Store.Journal.Runs(limit));
 
     /// <inheritdoc />

@@ -224,6 +224,38 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         return results;
     }
 
+    /// <summary>How many namespaces were asked for ahead (<see cref="ILinuxKernel.MakeNamespacesAhead"/>), and how many of those asks are still held.</summary>
+    public (int Asked, int Held) NamespacesAhead { get; private set; }
+
+    IDisposable ILinuxKernel.MakeNamespacesAhead(int count)
+    {
+        lock (_gate)
+        {
+            NamespacesAhead = (NamespacesAhead.Asked + count, NamespacesAhead.Held + 1);
+        }
+
+        return new Released(() =>
+        {
+            lock (_gate)
+            {
+                NamespacesAhead = (NamespacesAhead.Asked, NamespacesAhead.Held - 1);
+            }
+        });
+    }
+
+    private sealed class Released(Action release) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                release();
+            }
+        }
+    }
+
     bool ILinuxKernel.DeleteNamespace(string name)
     {
         lock (_gate)

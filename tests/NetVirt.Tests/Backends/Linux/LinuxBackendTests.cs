@@ -54,6 +54,36 @@ public sealed class LinuxBackendTests
     }
 
     [Fact]
+    public async Task Anticipate_AsksAheadForTheDeclaredZonesWithoutANamespace_AndNothingForAModelWithHosts()
+    {
+        var host = new LinuxHarness(new FakeLinuxKernel(), Sample.Value);
+        var zones = Sample.Value.Zones.Count(z => !z.IsContainer);
+        using (var ahead = host.Backend().Anticipate(Sample.Value))
+        {
+            Assert.NotNull(ahead);
+            Assert.Equal((zones, 1), host.Kernel.NamespacesAhead);
+        }
+
+        Assert.Equal((zones, 0), host.Kernel.NamespacesAhead);
+
+        // Applied, every zone has its namespace: nothing to make ahead. One zone more: one.
+        await host.ConvergeAsync("first apply");
+        Assert.Null(host.Backend().Anticipate(Sample.Value));
+        var more = Sample.Value with { Zones = [.. Sample.Value.Zones, Sample.Value.Zones[0] with { Name = "extra" }] };
+        host.Backend().Anticipate(more)!.Dispose();
+        Assert.Equal((zones + 1, 0), host.Kernel.NamespacesAhead);
+
+        // Each host's agent applies its own slice: nothing is made ahead here.
+        var withHosts = Models.Parse("""
+            hosts: [{ name: h1, address: 192.0.2.1 }]
+            etherstubs: [{ name: stub0 }]
+            zones: [{ name: z1 }]
+            """);
+        Assert.Null(host.Backend().Anticipate(withHosts));
+        await host.DestroyAllAsync("after anticipating");
+    }
+
+    [Fact]
     public async Task Destroy_AHostEndBeingRemovedWhoseAliasCannotBeRead_IsWaitedFor_NotAFailure()
     {
         // Seen after destroying 1,000 zones: a deleted namespace's host end, half removed, answers ENODEV for its alias.
