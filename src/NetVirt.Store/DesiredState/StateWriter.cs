@@ -501,6 +501,7 @@ internal sealed class StateWriter : IDisposable
         }
 
         ResolvePools(pending.Where(p => p.Network is null && p.Vnic.Pool is not null).GroupBy(p => p.VnicId), ipam);
+        ipam.WriteCursors();
     }
 
     /// <summary>Claims an explicit static address or the SLAAC address of an addrconf object.</summary>
@@ -536,6 +537,7 @@ internal sealed class StateWriter : IDisposable
                     continue;
                 }
 
+                ipam.WriteCursors();
                 _c.Execute("SAVEPOINT pool_attempt", transaction: _tx);
                 var fits = true;
                 try

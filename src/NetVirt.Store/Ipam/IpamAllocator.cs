@@ -23,6 +23,7 @@ internal sealed class IpamAllocator(
     private const int ScanChunk = 512;
     private readonly HashSet<string> _lockedDomains = new(StringComparer.Ordinal);
     private readonly Dictionary<(long NetworkId, int Family), Scan> _scans = [];
+    private readonly Dictionary<(long NetworkId, int Family), byte[]> _cursors = [];
     private string? _deploymentId;
 
     /// <summary>
@@ -31,7 +32,9 @@ internal sealed class IpamAllocator(
     /// <paramref name="Used"/> the used addresses fetched from below it (in order), complete to the end of the
     /// network when <paramref name="Complete"/>. Valid while only this allocator's fresh allocations add addresses to
     /// the network: a claim forgets the network's scans, a rollback to a savepoint all of them (<see cref="RolledBack"/>).
-    /// Storing 1,000 zones ran four statements per automatic address, two of them these reads.
+    /// Storing 1,000 zones ran four statements per automatic address, two of them these reads; the third, moving the
+    /// cursor, waits in <c>_cursors</c> until <see cref="WriteCursors"/>. A cursor left unwritten is only behind: the
+    /// next scan starts lower and steps over the used addresses, so forgetting to write costs time, not correctness.
     /// </summary>
     private sealed record Scan(UInt128 Next, List<UInt128> Used, bool Complete);
 
@@ -60,13 +63,21 @@ internal sealed class IpamAllocator(
         LockDomain(network);
         var (choice, scan) = Find(network, family);
         var networkId = networkIds(network);
-        var cursorColumn = CursorColumn(family);
+        var key = (networkId, FamilyCode(family));
         if (choice.NewCursor is { } cursor)
         {
-            commands.Execute($"UPDATE networks SET {cursorColumn} = @cursor WHERE id = @networkId", ("@cursor", cursor), ("@networkId", networkId));
+            if (scan is not null)
+            {
+                _cursors[key] = cursor; // a fresh address: the cursor moves once per allocation, written once per write
+            }
+            else
+            {
+                _cursors.Remove(key);
+                commands.Execute($"UPDATE networks SET {CursorColumn(family)} = @cursor WHERE id = @networkId", ("@cursor", cursor), ("@networkId", networkId));
+            }
         }
 
-        _scans.Remove((networkId, FamilyCode(family)));
+        _scans.Remove(key);
         switch (choice.Address, choice.ReleasedRowId)
         {
             case (null, _):
@@ -81,18 +92,35 @@ internal sealed class IpamAllocator(
                     ("@networkId", networkId), ("@fam", FamilyCode(family)), ("@key", IpAddressMath.ToKey(address)), ("@text", address.ToString()), ("@addrobjId", addrobjId), ("@now", now));
                 if (scan is not null)
                 {
-                    _scans[(networkId, FamilyCode(family))] = scan;
+                    _scans[key] = scan;
                 }
 
                 return address;
         }
     }
 
+    /// <summary>Writes the cursors that fresh allocations moved: call it before the transaction commits or sets a savepoint.</summary>
+    public void WriteCursors()
+    {
+        foreach (var ((networkId, family), cursor) in _cursors)
+        {
+            commands.Execute($"UPDATE networks SET {CursorColumn(family == 4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6)} = @cursor WHERE id = @networkId",
+                ("@cursor", cursor), ("@networkId", networkId));
+        }
+
+        _cursors.Clear();
+    }
+
     /// <summary>
-    /// Forgets what this allocator remembered of its own writes: call it after rolling the transaction back to a
-    /// savepoint, which may have undone some of them.
+    /// Forgets what this allocator remembered of its own writes since its cursors were last written
+    /// (<see cref="WriteCursors"/>, which must come before the savepoint): call it after rolling the transaction back
+    /// to a savepoint, which undid them.
     /// </summary>
-    public void RolledBack() => _scans.Clear();
+    public void RolledBack()
+    {
+        _scans.Clear();
+        _cursors.Clear();
+    }
 
     /// <summary>
     /// The address the next automatic allocation in <paramref name="network"/> would get, without taking it: the
@@ -122,7 +150,9 @@ internal sealed class IpamAllocator(
         }
         else
         {
-            var cursorKey = (byte[]?)commands.Scalar($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", ("@networkId", networkId));
+            var cursorKey = _cursors.TryGetValue((networkId, fam), out var moved)
+                ? moved
+                : (byte[]?)commands.Scalar($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", ("@networkId", networkId));
             candidate = cursorKey is null ? first : UInt128.Max(first, IpAddressMath.ToUInt128(IpAddressMath.FromKey(cursorKey)));
         }
 

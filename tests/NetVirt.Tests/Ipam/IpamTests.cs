@@ -49,6 +49,17 @@ public sealed class IpamTests : IDisposable
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public void Allocate_ManyInOneWrite_LeavesTheCursorPastTheLastAddress(StoreEngine engine)
+    {
+        // Fresh allocations move the cursor in memory and write it once, before the write commits.
+        Use(engine);
+        Store(Models.OneNetwork("10.0.0.0/24", "10.0.0.1", zones: 3));
+        var cursor = _store.Database.Read((c, tx) => Dapper.SqlMapper.ExecuteScalar<byte[]>(c, "SELECT v4_cursor FROM networks WHERE name = 'n1'", transaction: tx), "read the cursor");
+        Assert.Equal(IPAddress.Parse("10.0.0.5").GetAddressBytes(), cursor);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public void Allocate_AfterRelease_PrefersNeverUsedAddressesOverReleasedOnes(StoreEngine engine)
     {
         Use(engine);
