@@ -62,13 +62,36 @@ public sealed class SpareNamespacesTests
     public void Dispose_ClosesSparesNotTaken_AndStopsMakingMore()
     {
         var before = Descriptors();
-        var spares = new SpareNamespaces(200);
+        var spares = new SpareNamespaces(100_000);
         Thread.Sleep(20);
         spares.Dispose();
-        Thread.Sleep(50); // the thread notices between two namespaces
+        // The thread notices between two namespaces and ends: far fewer than 100,000 were made.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (SpareThreadRuns() && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.False(SpareThreadRuns(), "the thread making spares still runs after Dispose");
         Assert.Equal(0, spares.Ready);
         Assert.Null(spares.TryTake());
         Assert.DoesNotContain(Descriptors().Except(before), fd => Target(fd).StartsWith("net:[", StringComparison.Ordinal));
+    }
+
+    // The kernel keeps the first 15 bytes of a thread's name.
+    private static bool SpareThreadRuns() =>
+        Directory.GetDirectories("/proc/self/task").Any(task => File.Exists($"{task}/comm") && ReadComm(task) == "netvirt-netns-s");
+
+    private static string ReadComm(string task)
+    {
+        try
+        {
+            return File.ReadAllText($"{task}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return ""; // the thread ended meanwhile
+        }
     }
 
     private static List<int> Descriptors() =>

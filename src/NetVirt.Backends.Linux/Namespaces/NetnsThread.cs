@@ -18,7 +18,8 @@ public static partial class NetnsThread
     /// <summary>Directory where <c>ip netns</c> keeps the bind mounts that name network namespaces.</summary>
     public const string NetnsDirectory = "/run/netns";
 
-    private const int CloneNewNet = 0x40000000;
+    /// <summary><c>CLONE_NEWNET</c>, for <c>unshare(2)</c> and <c>setns(2)</c>.</summary>
+    internal const int CloneNewNet = 0x40000000;
 
     /// <summary>Runs <paramref name="action"/> inside namespace <paramref name="netns"/> and returns its result.</summary>
     public static T Run<T>(string netns, Func<T> action)

@@ -14,7 +14,6 @@ namespace NetVirt.Backends.Linux.Namespaces;
 /// </summary>
 internal sealed class SpareNamespaces : IDisposable
 {
-    private const int CloneNewNet = 0x40000000;
     private const int FdSetSize = 1024;
     private readonly Queue<SafeFileHandle> _ready = new();
     private readonly object _gate = new();
@@ -97,7 +96,7 @@ internal sealed class SpareNamespaces : IDisposable
                     _toMake--;
                 }
 
-                if (Netlink.Interop.Unshare(CloneNewNet) != 0)
+                if (Netlink.Interop.Unshare(NetnsThread.CloneNewNet) != 0)
                 {
                     return; // the steps make their own, and report what fails
                 }

@@ -29,15 +29,14 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
         Task.FromResult(DocumentValidation.Validate(loaded, context.Target));
 
     /// <inheritdoc />
-    public Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken)
-    {
-        NetVirtStore store;
-        using (Backends.Execution.Phases.Start("store open"))
-        {
-            store = context.WritableStore;
-        }
+    public Task<WriteOutcome> StoreAsync(NetworkModel model, bool allowEmpty, CancellationToken cancellationToken) =>
+        Task.FromResult(OpenWritableStore().Replace(model, context.Target, allowEmpty: allowEmpty));
 
-        return Task.FromResult(store.Replace(model, context.Target, allowEmpty: allowEmpty));
+    // The store that documents are written to, created when missing; opening it is a phase of its own in the trace.
+    private NetVirtStore OpenWritableStore()
+    {
+        using var phase = Backends.Execution.Phases.Start("store open");
+        return context.WritableStore;
     }
 
     /// <inheritdoc />
@@ -188,11 +187,7 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
             return null;
         }
 
-        using (Backends.Execution.Phases.Start("store open"))
-        {
-            _ = context.WritableStore;
-        }
-
+        OpenWritableStore();
         try
         {
             using var phase = Backends.Execution.Phases.Start("anticipate");
