@@ -7,23 +7,27 @@ namespace NetVirt.Store.Engines;
 /// The commands of one write transaction, kept by their SQL text, for the statements a write runs once per zone, VNIC
 /// or address. SQLite keeps a command's prepared statement while its text stays the same, so a statement run a
 /// thousand times is parsed and planned once; Dapper makes a new command, and so a new statement, per call. Storing
-/// 1,000 zones ran about 15 such statements per zone (docs/performance.md, issue 14, fifth pass). Parameters are
-/// given by name, in the same order on every call of one text. Dispose with the transaction's work.
+/// 1,000 zones ran about 15 such statements per zone (docs/performance.md, issue 14, fifth pass). On SQLite, statements
+/// that return at most a value run on the connection's handle (<see cref="SqliteStatements"/>), which binds parameters
+/// by position. Parameters are given by name, in the same order on every call of one text. Dispose with the
+/// transaction's work.
 /// </summary>
 internal sealed class PreparedCommands(DbConnection connection, DbTransaction transaction) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqliteStatements? _sqlite = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite ? new SqliteStatements(sqlite) : null;
 
     /// <summary>Runs a statement; the number of rows it changed.</summary>
-    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) => Bind(sql, parameters).ExecuteNonQuery();
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        _sqlite?.Execute(sql, parameters) ?? Bind(sql, parameters).ExecuteNonQuery();
 
     /// <summary>The first column of the first row as a number, or null when there is no row or it is NULL.</summary>
     public long? Int64(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
-        Bind(sql, parameters).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+        Scalar(sql, parameters) is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
     public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
-        Bind(sql, parameters).ExecuteScalar() is { } value and not DBNull ? value : null;
+        (_sqlite is not null ? _sqlite.Scalar(sql, parameters) : Bind(sql, parameters).ExecuteScalar()) is { } value and not DBNull ? value : null;
 
     /// <summary>Every row, each read by <paramref name="read"/>.</summary>
     public List<T> Rows<T>(string sql, Func<DbDataReader, T> read, params ReadOnlySpan<(string Name, object? Value)> parameters)
@@ -76,6 +80,7 @@ internal sealed class PreparedCommands(DbConnection connection, DbTransaction tr
 
     public void Dispose()
     {
+        _sqlite?.Dispose();
         foreach (var command in _commands.Values)
         {
             command.Dispose();
