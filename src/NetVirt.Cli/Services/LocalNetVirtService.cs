@@ -187,11 +187,15 @@ public sealed class LocalNetVirtService(CliContext context) : INetVirtService
             return null;
         }
 
-        OpenWritableStore();
         try
         {
             using var phase = Backends.Execution.Phases.Start("anticipate");
-            return (await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false)).Backend.Anticipate(model);
+            // What is made ahead has no name and no mark, so the deployment id plays no part: for a database that does
+            // not exist yet, a backend without one starts the work, and the database is created while it runs.
+            var backend = DatabaseExists
+                ? (await context.ReconcilerAsync(cancellationToken).ConfigureAwait(false)).Backend
+                : await CliContext.BackendFactory(context.Target, context.BackendOptions, cancellationToken).ConfigureAwait(false);
+            return backend.Anticipate(model);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
