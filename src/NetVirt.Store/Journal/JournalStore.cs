@@ -71,50 +71,32 @@ public sealed class JournalStore(NetVirtDatabase database, TimeProvider time) : 
         {
             var seq = c.ExecuteScalar<long>("SELECT coalesce(max(seq), 0) FROM apply_steps WHERE run_id = @runId", new { runId }, tx);
 
-            // One prepared statement for the whole batch: an apply of a thousand zones records thousands of steps,
-            // and binding a fresh command per row costs more than the insert itself.
-            using var insert = c.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText =
-                """
-                INSERT INTO apply_steps (run_id, seq, step_index, phase, action, kind, name, reason, commands, exit_code, stderr, duration_ms, outcome, error)
-                VALUES (@runId, @seq, @index, @phase, @action, @kind, @name, @reason, @commands, @exitCode, @stderr, @duration, @outcome, @error)
-                """;
-            var p = new Dictionary<string, DbParameter>(StringComparer.Ordinal);
-            foreach (var name in (string[])["$runId", "$seq", "$index", "$phase", "$action", "$kind", "$name", "$reason", "$commands", "$exitCode", "$stderr", "$duration", "$outcome", "$error"])
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = "@" + name[1..];
-                parameter.DbType = name switch
-                {
-                    "$runId" or "$seq" or "$index" or "$exitCode" => System.Data.DbType.Int64,
-                    "$duration" => System.Data.DbType.Double,
-                    _ => System.Data.DbType.String,
-                };
-                insert.Parameters.Add(parameter);
-                p[name] = parameter;
-            }
-
-            insert.Prepare();
+            // One prepared statement for the whole batch (PreparedCommands): an apply of a thousand zones records thousands
+            // of steps, and binding a fresh command per row costs more than the insert itself.
+            using var commands = new PreparedCommands(c, tx);
             foreach (var s in steps)
             {
                 var failed = s.Commands.LastOrDefault(cmd => cmd.ExitCode != 0);
                 var last = failed ?? s.Commands.LastOrDefault();
-                p["$runId"].Value = runId;
-                p["$seq"].Value = ++seq;
-                p["$index"].Value = (long)s.Step.Index;
-                p["$phase"].Value = s.Phase == StepPhase.Apply ? "apply" : "rollback";
-                p["$action"].Value = PlanJson.Name(s.Step.Action);
-                p["$kind"].Value = s.Step.Resource.Kind.Name;
-                p["$name"].Value = s.Step.Resource.Name;
-                p["$reason"].Value = s.Step.Reason;
-                p["$commands"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.ToString()));
-                p["$exitCode"].Value = last is null ? DBNull.Value : (long)last.ExitCode;
-                p["$stderr"].Value = string.Join('\n', s.Commands.Select(cmd => cmd.Stderr).Where(e => !string.IsNullOrWhiteSpace(e)));
-                p["$duration"].Value = s.Duration.TotalMilliseconds;
-                p["$outcome"].Value = OutcomeName(s.Outcome);
-                p["$error"].Value = (object?)s.Error ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                commands.Execute(
+                    """
+                    INSERT INTO apply_steps (run_id, seq, step_index, phase, action, kind, name, reason, commands, exit_code, stderr, duration_ms, outcome, error)
+                    VALUES (@runId, @seq, @index, @phase, @action, @kind, @name, @reason, @commands, @exitCode, @stderr, @duration, @outcome, @error)
+                    """,
+                    ("@runId", runId),
+                    ("@seq", ++seq),
+                    ("@index", (long)s.Step.Index),
+                    ("@phase", s.Phase == StepPhase.Apply ? "apply" : "rollback"),
+                    ("@action", PlanJson.Name(s.Step.Action)),
+                    ("@kind", s.Step.Resource.Kind.Name),
+                    ("@name", s.Step.Resource.Name),
+                    ("@reason", s.Step.Reason),
+                    ("@commands", string.Join('\n', s.Commands.Select(cmd => cmd.ToString()))),
+                    ("@exitCode", last is null ? null : (long)last.ExitCode),
+                    ("@stderr", string.Join('\n', s.Commands.Select(cmd => cmd.Stderr).Where(e => !string.IsNullOrWhiteSpace(e)))),
+                    ("@duration", s.Duration.TotalMilliseconds),
+                    ("@outcome", OutcomeName(s.Outcome)),
+                    ("@error", s.Error));
             }
 
             return 0;

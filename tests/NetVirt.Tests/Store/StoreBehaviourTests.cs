@@ -3,7 +3,11 @@ using Dapper;
 using NetVirt.Model.Errors;
 using NetVirt.Model.Spec;
 using NetVirt.Model.Validation;
+using NetVirt.Planning.Journal;
+using NetVirt.Planning.Plans;
+using NetVirt.Planning.Resources;
 using NetVirt.Store;
+using NetVirt.Store.Journal;
 using NetVirt.Tests.Support;
 
 namespace NetVirt.Tests.Store;
@@ -145,5 +149,33 @@ public sealed class StoreBehaviourTests
         store.Remove("z1");
         Assert.Equal(["z2", "z9"], store.Load().Authored.Zones.Select(z => z.Name));
         Assert.Throws<UnknownObjectException>(() => store.Remove("z1"));
+    }
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public async Task Journal_RecordedSteps_ReadBackAsWritten(StoreEngine engine)
+    {
+        using var db = new TempStore(engine);
+        var store = db.Open();
+        var runId = await store.Journal.BeginRunAsync(new RunStart(1, "fake", Plan.Empty, "cli"), CancellationToken.None);
+        static PlanStep Step(int index, string name) => new()
+        {
+            Index = index, Action = StepAction.Create, Change = ChangeKind.Create, Reason = "not on the host",
+            Resource = new HostResource { Kind = Planning.TestKinds.Zone, Name = name, Properties = PropertyBag.Of() },
+        };
+        var ip = new CommandRecord(["ip", "link", "add", "z1"], 0, "", TimeSpan.FromMilliseconds(2));
+        var nft = new CommandRecord(["nft", "-f", "-"], 2, "Error: no such table", TimeSpan.FromMilliseconds(3)) { Input = "add table bridge nv" };
+        await store.Journal.RecordStepsAsync(runId,
+        [
+            new StepExecution { Step = Step(0, "z1"), Outcome = StepOutcome.Succeeded, Commands = [ip], Duration = TimeSpan.FromMilliseconds(2.5) },
+            new StepExecution { Step = Step(1, "z2"), Outcome = StepOutcome.Failed, Commands = [ip, nft], Error = "nft failed" },
+        ], CancellationToken.None);
+        await store.Journal.RecordStepsAsync(runId, [new StepExecution { Step = Step(0, "z1"), Phase = StepPhase.Rollback, Outcome = StepOutcome.Skipped }], CancellationToken.None);
+
+        var steps = store.Journal.Steps(runId);
+
+        Assert.Equal([1L, 2L, 3L], steps.Select(s => s.Seq));
+        Assert.Equal(new StepRecord(1, 0, "apply", "create", "zone", "z1", "not on the host", "ip link add z1", 0, "", 2.5, "succeeded", null), steps[0]);
+        Assert.Equal(new StepRecord(2, 1, "apply", "create", "zone", "z2", "not on the host", "ip link add z1\nnft -f - <<< 'add table bridge nv'", 2, "Error: no such table", 0, "failed", "nft failed"), steps[1]);
+        Assert.Equal(("rollback", (long?)null, "skipped"), (steps[2].Phase, steps[2].ExitCode, steps[2].Outcome));
     }
 }
