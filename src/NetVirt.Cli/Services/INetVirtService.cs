@@ -100,7 +100,8 @@ public interface INetVirtService
     /// <summary>
     /// For an apply of <paramref name="model"/> (valid documents, applied without asking) on this host: lets the
     /// backend start, before the model is stored and planned, what the plan will need and nobody can see
-    /// (<see cref="Backends.Execution.IHostBackend.Anticipate"/>). Opens the database (it is about to be written).
+    /// (<see cref="Backends.Execution.IHostBackend.Anticipate"/>). Creates nothing: a database that does not exist yet
+    /// is created afterwards, while that work runs.
     /// Dispose it when the command ends. Null when nothing was started, or the work is not done here (<c>--server</c>).
     /// </summary>
     Task<IDisposable?> AnticipateAsync(NetworkModel model, CancellationToken cancellationToken);

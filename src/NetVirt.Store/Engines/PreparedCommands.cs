@@ -59,23 +59,33 @@ internal sealed class PreparedCommands(DbConnection connection, DbTransaction tr
             _commands[sql] = command;
         }
 
-        if (command.Parameters.Count != parameters.Length)
+        CheckNames(sql, command.Parameters.Count, i => command.Parameters[i].ParameterName, parameters);
+        for (var i = 0; i < parameters.Length; i++)
         {
-            throw new InvalidOperationException($"{parameters.Length} parameters given for a statement that takes {command.Parameters.Count}: {sql}");
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Refuses parameters that are not the ones a statement was first run with, in the same order: a programming error
+    /// that would otherwise bind a value to the wrong column.
+    /// </summary>
+    internal static void CheckNames(string sql, int count, Func<int, string> nameAt, ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (count != parameters.Length)
+        {
+            throw new InvalidOperationException($"{parameters.Length} parameters given for a statement that takes {count}: {sql}");
         }
 
         for (var i = 0; i < parameters.Length; i++)
         {
-            var parameter = command.Parameters[i];
-            if (!string.Equals(parameter.ParameterName, parameters[i].Name, StringComparison.Ordinal))
+            if (!string.Equals(nameAt(i), parameters[i].Name, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"parameter {i} is '{parameters[i].Name}' where this statement's is '{parameter.ParameterName}': {sql}");
+                throw new InvalidOperationException($"parameter {i} is '{parameters[i].Name}' where this statement's is '{nameAt(i)}': {sql}");
             }
-
-            parameter.Value = parameters[i].Value ?? DBNull.Value;
         }
-
-        return command;
     }
 
     public void Dispose()

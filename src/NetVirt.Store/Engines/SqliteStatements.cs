@@ -9,13 +9,12 @@ namespace NetVirt.Store.Engines;
 /// execution (a UTF-8 copy of the name, then a search of the statement's names): storing 1,000 zones spent about a
 /// fifth of its time there (docs/performance.md, issue 14, ninth pass). Values and errors are Microsoft.Data.Sqlite's:
 /// integers come back as <see cref="long"/>, text as <see cref="string"/>, blobs as byte arrays, and a failure throws
-/// its <see cref="SqliteException"/>, so constraint and busy handling above are unchanged. A statement is reset after
+/// its <see cref="SqliteException"/>, so constraint and busy handling above are unchanged (a busy database is waited
+/// out by SQLite itself: the connection sets <c>busy_timeout</c>). A statement is reset after
 /// each use (nothing stays in progress at commit) and finalized on dispose.
 /// </summary>
 internal sealed class SqliteStatements(SqliteConnection connection) : IDisposable
 {
-    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(150);
-
     private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
 
     private sqlite3 Db => connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
@@ -27,7 +26,7 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
         try
         {
             int rc;
-            while ((rc = Step(statement.Handle)) == raw.SQLITE_ROW)
+            while ((rc = raw.sqlite3_step(statement.Handle)) == raw.SQLITE_ROW)
             {
             }
 
@@ -46,7 +45,7 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
         var statement = Bind(sql, parameters);
         try
         {
-            var rc = Step(statement.Handle);
+            var rc = raw.sqlite3_step(statement.Handle);
             if (rc != raw.SQLITE_ROW)
             {
                 ThrowUnlessDone(rc);
@@ -87,18 +86,9 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
             _statements[sql] = statement;
         }
 
-        if (statement.Names.Length != parameters.Length)
-        {
-            throw new InvalidOperationException($"{parameters.Length} parameters given for a statement that takes {statement.Names.Length}: {sql}");
-        }
-
+        PreparedCommands.CheckNames(sql, statement.Names.Length, i => statement.Names[i], parameters);
         for (var i = 0; i < parameters.Length; i++)
         {
-            if (!string.Equals(statement.Names[i], parameters[i].Name, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"parameter {i} is '{parameters[i].Name}' where this statement's is '{statement.Names[i]}': {sql}");
-            }
-
             ThrowUnlessOk(BindValue(statement.Handle, statement.Positions[i], parameters[i].Value, parameters[i].Name));
         }
 
@@ -155,26 +145,6 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
         byte[] blob => raw.sqlite3_bind_blob(handle, position, blob),
         _ => throw new NotSupportedException($"parameter '{name}': values of type {value.GetType().Name} are not bound here"),
     };
-
-    // Microsoft.Data.Sqlite waits out a busy database for the command timeout, pausing between tries; so does this.
-    private int Step(sqlite3_stmt handle)
-    {
-        var rc = raw.sqlite3_step(handle);
-        if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED))
-        {
-            return rc;
-        }
-
-        var deadline = DateTime.UtcNow.AddSeconds(connection.DefaultTimeout);
-        while (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && DateTime.UtcNow < deadline)
-        {
-            raw.sqlite3_reset(handle);
-            Thread.Sleep(BusyPause);
-            rc = raw.sqlite3_step(handle);
-        }
-
-        return rc;
-    }
 
     private void ThrowUnlessDone(int rc)
     {

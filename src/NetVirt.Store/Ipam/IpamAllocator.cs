@@ -23,7 +23,7 @@ internal sealed class IpamAllocator(
     private const int ScanChunk = 512;
     private readonly HashSet<string> _lockedDomains = new(StringComparer.Ordinal);
     private readonly Dictionary<(long NetworkId, int Family), Scan> _scans = [];
-    private readonly Dictionary<(long NetworkId, int Family), byte[]> _cursors = [];
+    private readonly Dictionary<(long NetworkId, AddressFamily Family), byte[]> _cursors = [];
     private string? _deploymentId;
 
     /// <summary>
@@ -68,12 +68,12 @@ internal sealed class IpamAllocator(
         {
             if (scan is not null)
             {
-                _cursors[key] = cursor; // a fresh address: the cursor moves once per allocation, written once per write
+                _cursors[(networkId, family)] = cursor; // a fresh address: the cursor moves once per allocation, written once per write
             }
             else
             {
-                _cursors.Remove(key);
-                commands.Execute($"UPDATE networks SET {CursorColumn(family)} = @cursor WHERE id = @networkId", ("@cursor", cursor), ("@networkId", networkId));
+                _cursors.Remove((networkId, family));
+                WriteCursor(networkId, family, cursor);
             }
         }
 
@@ -104,12 +104,14 @@ internal sealed class IpamAllocator(
     {
         foreach (var ((networkId, family), cursor) in _cursors)
         {
-            commands.Execute($"UPDATE networks SET {CursorColumn(family == 4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6)} = @cursor WHERE id = @networkId",
-                ("@cursor", cursor), ("@networkId", networkId));
+            WriteCursor(networkId, family, cursor);
         }
 
         _cursors.Clear();
     }
+
+    private void WriteCursor(long networkId, AddressFamily family, byte[] cursor) =>
+        commands.Execute($"UPDATE networks SET {CursorColumn(family)} = @cursor WHERE id = @networkId", ("@cursor", cursor), ("@networkId", networkId));
 
     /// <summary>
     /// Forgets what this allocator remembered of its own writes since its cursors were last written
@@ -150,7 +152,7 @@ internal sealed class IpamAllocator(
         }
         else
         {
-            var cursorKey = _cursors.TryGetValue((networkId, fam), out var moved)
+            var cursorKey = _cursors.TryGetValue((networkId, family), out var moved)
                 ? moved
                 : (byte[]?)commands.Scalar($"SELECT {CursorColumn(family)} FROM networks WHERE id = @networkId", ("@networkId", networkId));
             candidate = cursorKey is null ? first : UInt128.Max(first, IpAddressMath.ToUInt128(IpAddressMath.FromKey(cursorKey)));
