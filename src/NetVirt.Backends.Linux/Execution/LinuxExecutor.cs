@@ -3,6 +3,7 @@ using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Kinds;
 using NetVirt.Backends.Linux.Netlink;
+using NetVirt.Backends.Linux.Nftables;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Collections;
 using NetVirt.Planning.Journal;
@@ -324,7 +325,9 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         if (ready.Any(w => w.NeedsTable) && ready.All(w => !w.NeedsTable || w.Expected is not null))
         {
             var expected = ready.Select(w => (w.Step, Lines: w.NeedsTable ? w.Expected : w.Lines(null))).Where(p => p.Lines is { Count: > 0 }).ToList();
-            var tried = await nft.RunAsync([.. expected.SelectMany(p => p.Lines!)], cancellationToken).ConfigureAwait(false);
+            // Element commands merged (NftRuleset.MergeElementCommands); a failure's text is not shown, the steps are
+            // decided again below.
+            var tried = await nft.RunAsync(NftRuleset.MergeElementCommands([.. expected.SelectMany(p => p.Lines!)]), cancellationToken).ConfigureAwait(false);
             if (tried.Succeeded)
             {
                 foreach (var (step, lines) in expected)
@@ -353,7 +356,15 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
         }
 
         // Table lines first (their steps come first in a batch of one rank), then the elements.
-        var result = await nft.RunAsync([.. parts.SelectMany(p => p.Lines)], cancellationToken).ConfigureAwait(false);
+        // Merged first; if that fails (nothing of it applied), line by line, so that nft's error quotes one step's
+        // command, not a merged one holding every VNIC's elements.
+        string[] all = [.. parts.SelectMany(p => p.Lines)];
+        var result = await nft.RunAsync(NftRuleset.MergeElementCommands(all), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            result = await nft.RunAsync(all, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var (step, lines) in parts)
         {
             step.Record(new CommandRecord([.. result.Command.Argv], result.ExitCode, result.Stderr.Trim(), result.Duration) { Input = string.Join('\n', lines) });

