@@ -242,6 +242,23 @@ public sealed class ModelValidatorTests
     }
 
     [Fact]
+    public void Validate_SameInstanceAgain_GivesTheResultItGaveBefore_AnEqualCopyIsValidatedAgain()
+    {
+        var model = Vnic(Base, 1, 0, v => v with { Name = "abcdefghijklmno0" });
+        var copy = model with { Zones = [.. model.Zones] };
+
+        var first = ModelValidator.Validate(model, HostTarget.Linux);
+        var again = ModelValidator.Validate(model, HostTarget.Linux);
+        var ofCopy = ModelValidator.Validate(copy, HostTarget.Linux);
+
+        Assert.False(first.IsValid);
+        Assert.Same(first, again);
+        Assert.NotSame(first, ofCopy);
+        Assert.Equal(first.Errors, ofCopy.Errors);
+        Assert.True(ModelValidator.Validate(model, HostTarget.Illumos).IsValid);
+    }
+
+    [Fact]
     public void Validate_IllumosTarget_AcceptsDhcpAndLongVnicNames()
     {
         var model = Addr(Vnic(Base, 1, 0, v => v with { Name = "abcdefghijklmno0" }), 1, 0, 0, a => a with { Type = AddressType.Dhcp, Family = null });
