@@ -23,7 +23,7 @@ public sealed class LinuxScaleBenchmark : IBenchmark
     /// <inheritdoc />
     public string Description =>
         "apply / no-op / destroy of N zones: whole netvirt processes, in-process phases, and the kernel floor (args: --zones 1000,2500,5000,10000 --rounds 1 --networks 10 "
-        + "--cli this=PATH/netvirt.dll[,base=OTHER/netvirt.dll] --parts process,inproc,floor[,netns] --threads CORES)";
+        + "--cli this=PATH/netvirt.dll|APPHOST[,base=OTHER/netvirt.dll|APPHOST] --parts process,inproc,floor[,netns] --threads CORES)";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
