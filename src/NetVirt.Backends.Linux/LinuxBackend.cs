@@ -53,7 +53,11 @@ public sealed partial class LinuxBackend : IHostBackend, NetVirt.Backends.Contai
         ArgumentNullException.ThrowIfNull(tools);
         Naming = new LinuxNaming(options.Prefix, options.DeploymentId);
         Tools = tools;
-        _context = new LinuxContext(Naming, tools, options.Overlay) { Trees = options.Trees ?? Rendering.BridgeTreeLimits.Default };
+        _context = new LinuxContext(Naming, tools, options.Overlay) 
+        {
+            Trees = options.Trees ?? Rendering.BridgeTreeLimits.Default,
+            NamespaceReleaseTimeout = options.NamespaceReleaseTimeout ?? TimeSpan.FromSeconds(30),
+        };
         _capabilities = options.Capabilities ?? LinuxCapabilities.Probe();
         var threads = Math.Max(1, options.Threads);
         (_kernel, _nft, _tc) = (kernel, nft, tc);

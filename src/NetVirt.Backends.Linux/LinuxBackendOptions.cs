@@ -28,6 +28,9 @@ public sealed record LinuxBackendOptions
     /// <summary>When an L2 domain becomes a tree of bridges (tests build trees from a few zones); null: the kernel's limits.</summary>
     internal Rendering.BridgeTreeLimits? Trees { get; init; }
 
+    /// <summary>How long a deleted namespace may take to release its interfaces (tests wait less); null: 30 s.</summary>
+    internal TimeSpan? NamespaceReleaseTimeout { get; init; }
+
     /// <summary>Dedicated threads that work inside namespaces at the same time (default: one per core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

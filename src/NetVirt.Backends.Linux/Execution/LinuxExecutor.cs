@@ -28,9 +28,6 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
     private const int ESRCH = 3;
     private const int EADDRNOTAVAIL = 99;
 
-    /// <summary>How long a deleted namespace may take to release its interfaces before the step fails.</summary>
-    public static readonly TimeSpan NamespaceReleaseTimeout = TimeSpan.FromSeconds(30);
-
     public async Task<IReadOnlyList<StepExecution>> ExecuteAsync(IReadOnlyList<PlanStep> batch, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -99,15 +96,15 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
 
     private void RunNamespaces(BatchWork work)
     {
-        var deleted = new List<StepWork>();
+        var deleted = new List<(StepWork Step, ulong Inode)>();
         foreach (var step in work.NamespaceDeletes.Where(s => s.Error is null))
         {
             var name = step.Step.Resource.Name;
             try
             {
-                step.NoOp = !kernel.DeleteNamespace(name);
+                step.NoOp = !kernel.DeleteNamespace(name, out var inode);
                 step.Record(["netns", "delete", name], null);
-                deleted.Add(step);
+                deleted.Add((step, inode));
             }
             catch (IOException ex)
             {
@@ -151,7 +148,7 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
     /// no host interface still belongs to one of the deleted namespaces, so that a create right after cannot meet
     /// the old host end.
     /// </summary>
-    private void WaitForRelease(List<StepWork> deleted)
+    private void WaitForRelease(List<(StepWork Step, ulong Inode)> deleted)
     {
         if (deleted.Count == 0)
         {
@@ -160,7 +157,7 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
 
         // Which host links are ends of the deleted namespaces' pairs: by their aliases, read once; then only whether
         // those names still exist is asked again (no dump of every link: see ILinuxKernel.HostLinkAliases).
-        var gone = deleted.Select(s => s.Step.Resource.Name).ToHashSet(StringComparer.Ordinal);
+        var gone = deleted.Select(d => d.Step.Step.Resource.Name).ToHashSet(StringComparer.Ordinal);
         // A link already being removed is waited for too: whose it is cannot be read, and it is gone soon anyway.
         var holding = kernel.HostLinkAliases(context.Naming.OwnerMark)
             .Select(l => (l.Name, Unregistering: l.Alias == ILinuxKernel.AliasOfUnregisteringLink, Netns: NamespaceOf(l.Alias)))
@@ -176,22 +173,28 @@ internal sealed class LinuxExecutor(LinuxContext context, ILinuxKernel kernel, I
                 return;
             }
 
-            if (deadline.Elapsed > NamespaceReleaseTimeout)
+            if (deadline.Elapsed > context.NamespaceReleaseTimeout)
             {
-                foreach (var step in deleted)
-                {
-                    var left = holding.Where(l => l.Netns == step.Step.Resource.Name).Select(l => l.Name).ToList();
-                    if (left.Count > 0)
-                    {
-                        step.Fail($"the name is removed, but after {NamespaceReleaseTimeout.TotalSeconds:0} s the kernel still holds the namespace (host ends {string.Join(", ", left)}): "
-                            + "a process still runs in it or holds it open; see 'ip netns pids' before the delete");
-                    }
-                }
-
+                FailUnreleased(deleted, holding);
                 return;
             }
 
             Thread.Sleep(10);
+        }
+    }
+
+    // Each namespace still held fails its step, naming its host ends and what holds it, as far as /proc shows.
+    private void FailUnreleased(List<(StepWork Step, ulong Inode)> deleted, List<(string Name, string? Netns)> holding)
+    {
+        var held = deleted.Where(d => holding.Any(l => l.Netns == d.Step.Step.Resource.Name)).ToList();
+        var holders = kernel.NamespaceHolders([.. held.Select(d => d.Inode)]);
+        foreach (var (step, inode) in held)
+        {
+            var ends = string.Join(", ", holding.Where(l => l.Netns == step.Step.Resource.Name).Select(l => l.Name));
+            var why = holders.TryGetValue(inode, out var found) && found.Count > 0
+                ? string.Join("; ", found)
+                : "no process runs in it, has it open or mounts it, so a socket or another kernel object made in it holds it";
+            step.Fail($"the name is removed, but after {context.NamespaceReleaseTimeout.TotalSeconds:0.###} s the kernel still holds the namespace (host ends {ends}): {why}");
         }
     }
 

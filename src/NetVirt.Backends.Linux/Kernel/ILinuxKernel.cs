@@ -71,8 +71,17 @@ internal interface ILinuxKernel
     /// </summary>
     IDisposable MakeNamespacesAhead(int count);
 
-    /// <summary>Removes the name (unmount and unlink); false when there was none. The kernel frees the namespace once nothing holds it.</summary>
-    bool DeleteNamespace(string name);
+    /// <summary>
+    /// Removes the name (unmount and unlink); false when there was none. The kernel frees the namespace once nothing
+    /// holds it. <paramref name="inode"/>: the namespace that was mounted on the name, 0 when none was.
+    /// </summary>
+    bool DeleteNamespace(string name, out ulong inode);
+
+    /// <summary>
+    /// What still holds each of the namespaces <paramref name="inodes"/> (from <see cref="DeleteNamespace"/>): processes
+    /// and threads in it, descriptors open on it, mount namespaces that still mount it. One not found is absent.
+    /// </summary>
+    IReadOnlyDictionary<ulong, IReadOnlyList<string>> NamespaceHolders(IReadOnlyCollection<ulong> inodes);
 }
 
 /// <summary>What code running inside one namespace may do (on a dedicated thread: no awaits, no processes).</summary>

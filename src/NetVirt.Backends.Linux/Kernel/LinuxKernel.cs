@@ -243,7 +243,11 @@ internal sealed class LinuxKernel : ILinuxKernel
     }
 
     /// <inheritdoc />
-    public bool DeleteNamespace(string name) => NetnsMounts.Delete(name);
+    public bool DeleteNamespace(string name, out ulong inode) => NetnsMounts.Delete(name, out inode);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<ulong, IReadOnlyList<string>> NamespaceHolders(IReadOnlyCollection<ulong> inodes) =>
+        NetVirt.Backends.Linux.Namespaces.NamespaceHolders.Find(inodes);
 
     /// <summary>
     /// Names to indexes in the calling thread's namespace, each looked up once (<c>if_nametoindex</c>). Not a dump of

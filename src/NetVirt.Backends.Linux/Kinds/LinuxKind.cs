@@ -32,6 +32,9 @@ internal sealed record LinuxContext(LinuxNaming Naming, LinuxTools Tools, LinuxO
     /// <summary>When an L2 domain becomes a tree of bridges, and the largest one realised.</summary>
     public Rendering.BridgeTreeLimits Trees { get; init; } = Rendering.BridgeTreeLimits.Default;
 
+    /// <summary>How long a deleted namespace may take to release its interfaces before its step fails.</summary>
+    public TimeSpan NamespaceReleaseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The nftables table (bridge family).</summary>
     public string Table => Naming.NftTable;
 

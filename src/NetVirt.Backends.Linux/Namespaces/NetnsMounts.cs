@@ -13,6 +13,10 @@ public static class NetnsMounts
     private static readonly Lock Gate = new();
     private static bool s_runDirectoryReady;
 
+    // The device of nsfs, the one file system every namespace file is on.
+    private static readonly Lazy<(uint Major, uint Minor)?> NsfsDevice =
+        new(() => Interop.FileIdentity("/proc/self/ns/net") is { } self ? (self.Major, self.Minor) : null);
+
     /// <summary>The names in <c>/run/netns</c> (no namespace is entered).</summary>
     public static IReadOnlyList<string> List() =>
         Directory.Exists(NetnsThread.NetnsDirectory)
@@ -30,27 +34,49 @@ public static class NetnsMounts
         ArgumentNullException.ThrowIfNull(mountinfo);
         var prefix = NetnsThread.NetnsDirectory + "/";
         var mounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var mount in MountInfo(mountinfo))
         {
-            // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS (proc(5)).
-            var fields = line.Split(' ');
-            var separator = Array.IndexOf(fields, "-", 6);
-            if (fields.Length < 7 || separator < 0 || separator + 1 >= fields.Length)
-            {
-                continue;
-            }
-
-            var mountPoint = Unescape(fields[4]);
-            if (mountPoint.StartsWith(prefix, StringComparison.Ordinal))
+            if (mount.MountPoint.StartsWith(prefix, StringComparison.Ordinal))
             {
                 // A later line is mounted on top of an earlier one on the same point.
-                var type = fields[separator + 1];
-                mounts[mountPoint[prefix.Length..]] = type == Kernel.NetnsEntry.Nsfs && !fields[3].StartsWith("net:", StringComparison.Ordinal) ? "nsfs (not a network namespace)" : type;
+                mounts[mount.MountPoint[prefix.Length..]] = mount.FileSystem == Kernel.NetnsEntry.Nsfs && NetworkNamespaceInode(mount.Root) is null
+                    ? "nsfs (not a network namespace)" : mount.FileSystem;
             }
         }
 
         return [.. names.Select(n => new Kernel.NetnsEntry(n, mounts.TryGetValue(n, out var type) ? type : Kernel.NetnsEntry.None))];
     }
+
+    /// <summary>
+    /// The lines of a <c>/proc/PID/mountinfo</c>: each mount's root within its file system (for <c>nsfs</c> the
+    /// namespace, <c>net:[INODE]</c>), where it is mounted (unescaped) and the file system type. Malformed lines are
+    /// skipped. Pure.
+    /// </summary>
+    internal static IEnumerable<(string Root, string MountPoint, string FileSystem)> MountInfo(string mountinfo)
+    {
+        ArgumentNullException.ThrowIfNull(mountinfo);
+        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS (proc(5)).
+            var fields = line.Split(' ');
+            var separator = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
+            if (separator < 0 || separator + 1 >= fields.Length)
+            {
+                continue;
+            }
+
+            yield return (Unescape(fields[3]), Unescape(fields[4]), fields[separator + 1]);
+        }
+    }
+
+    /// <summary>
+    /// The inode number of the network namespace a namespace link or nsfs root names (<c>net:[4026532281]</c>, as
+    /// <c>readlink /proc/PID/ns/net</c> and mountinfo show it); null for anything else. Pure.
+    /// </summary>
+    internal static ulong? NetworkNamespaceInode(string? text) =>
+        text is not null && text.StartsWith("net:[", StringComparison.Ordinal) && text.EndsWith(']')
+        && ulong.TryParse(text.AsSpan(5, text.Length - 6), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inode)
+            ? inode : null;
 
     // mountinfo writes space, tab, newline and backslash in a path as \040, \011, \012 and \134.
     private static string Unescape(string path)
@@ -126,17 +152,34 @@ public static class NetnsMounts
         }
     }
 
+    /// <summary>Whether a file (by <see cref="Interop.FileIdentity(string)"/>) is a namespace: it lives on nsfs.</summary>
+    internal static bool IsNamespaceFile((uint Major, uint Minor, ulong Inode) file) =>
+        NsfsDevice.Value is { } nsfs && nsfs == (file.Major, file.Minor);
+
     /// <summary>
     /// Removes the name <paramref name="netns"/> (lazy unmount and unlink; a name nothing is mounted on is just
     /// unlinked). The kernel destroys the namespace, and every interface in it, once nothing else holds it. Returns
     /// false when there was no such name.
     /// </summary>
-    public static bool Delete(string netns)
+    public static bool Delete(string netns) => Delete(netns, out _);
+
+    /// <inheritdoc cref="Delete(string)"/>
+    /// <param name="netns">The name.</param>
+    /// <param name="inode">The inode number of the network namespace that was mounted on the name (what
+    /// <see cref="NamespaceHolders"/> looks for), 0 when none was.</param>
+    public static bool Delete(string netns, out ulong inode)
     {
         var path = NetnsThread.PathOf(netns);
+        inode = 0;
         if (!File.Exists(path))
         {
             return false;
+        }
+
+        // The name's own file is not a namespace: only what lives on nsfs is one (one file system for all of them).
+        if (Interop.FileIdentity(path) is { } identity && IsNamespaceFile(identity))
+        {
+            inode = identity.Inode;
         }
 
         // Every mount stacked on the name goes (normally one; none when a crash left only the file).

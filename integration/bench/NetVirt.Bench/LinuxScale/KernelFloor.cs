@@ -140,7 +140,7 @@ internal sealed class KernelFloor(string prefix, int zones, int threads)
         var clock = Stopwatch.StartNew();
         foreach (var name in AllNamespaces)
         {
-            _kernel.DeleteNamespace(name);
+            _kernel.DeleteNamespace(name, out _);
         }
 
         await ScaleHost.WaitForLinksAsync(prefix, l => l.StartsWith(prefix + "-v", StringComparison.Ordinal) || l.StartsWith(prefix + "-g", StringComparison.Ordinal), TimeSpan.FromMinutes(5));

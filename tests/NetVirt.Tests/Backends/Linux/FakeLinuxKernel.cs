@@ -256,18 +256,44 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         }
     }
 
-    bool ILinuxKernel.DeleteNamespace(string name)
+    bool ILinuxKernel.DeleteNamespace(string name, out ulong inode)
     {
         lock (_gate)
         {
             Alive();
-            if (!_names.ContainsKey(name))
+            inode = 0;
+            if (!_names.TryGetValue(name, out var entry))
             {
                 return false;
             }
 
+            inode = entry.Namespace?.Inode ?? 0;
             RemoveName(name);
             return true;
+        }
+    }
+
+    IReadOnlyDictionary<ulong, IReadOnlyList<string>> ILinuxKernel.NamespaceHolders(IReadOnlyCollection<ulong> inodes)
+    {
+        lock (_gate)
+        {
+            return _held.Values.Where(h => h.Holder is not null && inodes.Contains(h.Namespace.Inode))
+                .ToDictionary(h => h.Namespace.Inode, h => (IReadOnlyList<string>)[h.Holder!]);
+        }
+    }
+
+    // Namespaces something outside holds: their names can be removed, but they and their interfaces stay.
+    private readonly Dictionary<string, (Netns Namespace, string? Holder)> _held = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Something outside holds the namespace named <paramref name="name"/>: <paramref name="holder"/> as /proc would
+    /// describe it, or null for what /proc does not show (a socket made in it).
+    /// </summary>
+    public void HoldNamespace(string name, string? holder)
+    {
+        lock (_gate)
+        {
+            _held[name] = (_names[name].Namespace!, holder);
         }
     }
 
@@ -278,7 +304,7 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
         if (entry.Mount != NetnsEntry.None)
         {
             Mutate();
-            if (entry.Namespace is { } ns)
+            if (entry.Namespace is { } ns && !(_held.TryGetValue(name, out var held) && held.Namespace == ns))
             {
                 foreach (var link in ns.Links.Values.ToList())
                 {
@@ -1002,7 +1028,12 @@ public sealed partial class FakeLinuxKernel : ILinuxKernel, INftables, ITrafficC
 
     private sealed class Netns(string name)
     {
+        private static long s_lastInode = 4026532000;
+
         public string Name { get; } = name;
+
+        /// <summary>The namespace's inode number, as nsfs numbers them.</summary>
+        public ulong Inode { get; } = (ulong)Interlocked.Increment(ref s_lastInode);
 
         public Link? Loopback { get; set; }
 

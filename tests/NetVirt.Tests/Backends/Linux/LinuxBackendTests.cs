@@ -1,5 +1,6 @@
 using NetVirt.Model.Addressing;
 using NetVirt.Backends.Execution;
+using NetVirt.Backends.Linux;
 using NetVirt.Backends.Linux.Kernel;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
@@ -93,6 +94,31 @@ public sealed class LinuxBackendTests
         await host.DestroyAllAsync("a host end being removed while the destroy reads the aliases");
         Assert.Equal(3, host.Kernel.UnregisteringAsked);
     }
+
+    [Theory]
+    [InlineData("the mount namespace of process 4242 (conmon) still mounts it on /run/netns/nvt0-z-acme-web1")]
+    [InlineData(null)]
+    public async Task Destroy_ANamespaceSomethingStillHolds_FailsItsStepOnly_NamingItsHostEndAndWhatHoldsIt(string? holder)
+    {
+        // CI once saw one of 1,500 deleted namespaces held for 30 s, and the message could only guess at the cause.
+        var host = await AppliedAsync();
+        var held = $"{LinuxHarness.Prefix}-z-acme-web1";
+        host.Kernel.HoldNamespace(held, holder);
+        var hostEnd = new LinuxNaming(LinuxHarness.Prefix).VnicHostEnd("acme-web1", "net0");
+        var options = new LinuxBackendOptions
+        {
+            Prefix = LinuxHarness.Prefix, DeploymentId = LinuxHarness.Deployment, Capabilities = new LinuxCapabilities(), Threads = 2,
+            NamespaceReleaseTimeout = TimeSpan.FromMilliseconds(50),
+        };
+
+        var report = await host.ApplyAsync(destroy: true, decorate: _ => new LinuxBackend(options, LinuxTools.Default, host.Kernel, host.Kernel, host.Kernel));
+
+        Assert.NotNull(report);
+        var failed = Assert.Single(report.Executions, s => s.Outcome == StepOutcome.Failed);
+        Assert.Equal($"netns {held}", failed.Step.Resource.ToString());
+        Assert.Equal($"delete netns {held}: the name is removed, but after 0.05 s the kernel still holds the namespace (host ends {hostEnd}): "
+            + (holder ?? "no process runs in it, has it open or mounts it, so a socket or another kernel object made in it holds it"), failed.Error);
+            }
 
     [Fact]
     public async Task Destroy_HalfMadeName_IsRemoved()

@@ -160,6 +160,34 @@ public sealed class LinuxObservationTests
         Assert.Equal([true, false, false, true, false], entries.Select(e => e.IsNamespace));
     }
 
+    [Fact]
+    public void MountInfo_ReadsRootMountPointAndType_SkipsMalformedLines()
+    {
+        const string mountinfo = """
+            48 45 0:4 net:[4026532306] /run/netns/nv-z-with\040space rw shared:4 - nsfs nsfs rw
+            short line
+            1 2 3 4 5 6
+            49 45 254:0 /tmp/x /var/lib/x rw,relatime master:5 - ext4 /dev/vda rw
+            """;
+
+        Assert.Equal(
+            [("net:[4026532306]", "/run/netns/nv-z-with space", "nsfs"), ("/tmp/x", "/var/lib/x", "ext4")],
+            NetnsMounts.MountInfo(mountinfo));
+    }
+
+    [Theory]
+    [InlineData("net:[4026532306]", 4026532306UL)]
+    [InlineData("net:[4026531840]", 4026531840UL)]
+    [InlineData("mnt:[4026532306]", null)]
+    [InlineData("net:[]", null)]
+    [InlineData("net:[-1]", null)]
+    [InlineData("net:[12 ]", null)]
+    [InlineData("socket:[123]", null)]
+    [InlineData("/run/netns/x", null)]
+    [InlineData(null, null)]
+    public void NetworkNamespaceInode_ReadsOnlyANetworkNamespaceLink(string? text, ulong? inode) =>
+        Assert.Equal(inode, NetnsMounts.NetworkNamespaceInode(text));
+
     [Theory]
     [InlineData(null, "netvirt vnic web1/net0", "vnic", "web1/net0", null)]
     [InlineData(null, "netvirt vnic web1/net0 deployment 0123456789abcdef", "vnic", "web1/net0", "0123456789abcdef")]
