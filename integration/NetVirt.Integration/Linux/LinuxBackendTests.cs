@@ -192,7 +192,7 @@ public sealed class LinuxBackendTests
 
         // No thread of this process may be left inside a zone's namespace: a runtime thread born on a namespace
         // thread (the background GC's, once) keeps a destroyed namespace alive and sockets it opens land there.
-        var strays = Directory.EnumerateDirectories("/proc/self/task").Select(StrayThread).OfType<string>().ToList();
+        var strays = LinuxLab.StrayThreads();
         Assert.True(strays.Count == 0, "threads outside the host namespace: " + string.Join(", ", strays));
     }
 
@@ -238,22 +238,6 @@ public sealed class LinuxBackendTests
     }
 
     // "name in net:[id]" for a runtime thread of this process outside the host namespace; null otherwise or when it ended.
-    private static string? StrayThread(string task)
-    {
-        try
-        {
-            var host = new FileInfo("/proc/thread-self/ns/net").LinkTarget;
-            var netns = new FileInfo(Path.Combine(task, "ns", "net")).LinkTarget;
-            var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-            // NetVirt's own dedicated threads (of tests running in parallel) are inside namespaces by design.
-            return netns is null || netns == host || name.StartsWith("netvirt-", StringComparison.Ordinal) ? null : $"{name} in {netns}";
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     // The rate iperf3 measured from acme-web1 to the server (or back with reverse); retried while the server starts.
     private static async Task<double> IperfAsync(LinuxLab lab, IPAddress server, bool reverse)
     {

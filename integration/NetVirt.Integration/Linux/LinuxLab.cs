@@ -104,7 +104,40 @@ public sealed class LinuxLab : IAsyncDisposable
         var (plan, report) = await Reconciler.ApplyAsync(new ApplyOptions { Trigger = "test" }, null, CancellationToken.None);
         Assert.True(plan.Plan.Problems.IsEmpty, string.Join("; ", plan.Plan.Problems));
         Assert.NotNull(report);
+        // Every apply of every Linux test checks what one destroy test used to: CI once saw a deleted zone's namespace
+        // held for 30 s by something unnamed, and a runtime thread born on a namespace thread is such a holder.
+        var strays = StrayThreads();
+        Assert.True(strays.Count == 0, "after the apply, threads of this process outside the host namespace: " + string.Join(", ", strays));
         return report!;
+    }
+
+    /// <summary>
+    /// Threads of this process inside another network namespace than the host's, by name and namespace, but NetVirt's
+    /// own dedicated ones (<c>netvirt-*</c>, of work still running). A runtime thread born on a namespace thread (the
+    /// background GC's, once) stays in that zone: it keeps a destroyed namespace alive, and what it opens lands there.
+    /// </summary>
+    public static IReadOnlyList<string> StrayThreads()
+    {
+        var host = new FileInfo("/proc/self/ns/net").LinkTarget;
+        var strays = new List<string>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var netns = new FileInfo(Path.Combine(task, "ns", "net")).LinkTarget;
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                if (netns is not null && netns != host && !name.StartsWith("netvirt-", StringComparison.Ordinal))
+                {
+                    strays.Add($"thread {Path.GetFileName(task)} ({name}) in {netns}");
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return strays;
     }
 
     public async Task<bool> PingAsync(string zone, IPAddress target, int requests = 3)

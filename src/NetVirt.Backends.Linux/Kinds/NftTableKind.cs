@@ -10,13 +10,14 @@ namespace NetVirt.Backends.Linux.Kinds;
 /// <summary>
 /// The nftables bridge-family table <c>bridge {prefix}</c> with the anti-spoofing sets, the base chain and the chain
 /// that keeps the host out of the networks (<see cref="NftRuleset"/>). Its rules are rewritten in place; its mark (the comment of the table and of its
-/// <c>vnics</c> set) cannot be changed in place, so marking a table made before deployment ids rewrites the whole table
-/// with every element it holds in one transaction: no frame passes unfiltered meanwhile.
+/// <c>vnics</c> set) and its sets' declarations cannot be changed in place, so marking a table made before deployment
+/// ids, or a table whose sets an earlier version declared otherwise, rewrites the whole table with every element it
+/// holds in one transaction: no frame passes unfiltered meanwhile.
 /// </summary>
 internal sealed class NftTableKind : LinuxKind
 {
     /// <summary>The kind.</summary>
-    public static readonly ResourceKind Definition = ResourceKind.Create("nft-table", 10, [LinuxProperties.Rules, LinuxProperties.Deployment]);
+    public static readonly ResourceKind Definition = ResourceKind.Create("nft-table", 10, [LinuxProperties.Rules, LinuxProperties.Deployment, LinuxProperties.Sets]);
 
     /// <summary>The one instance.</summary>
     public static readonly NftTableKind Instance = new();
@@ -54,7 +55,7 @@ internal sealed class NftTableKind : LinuxKind
     public override IReadOnlyList<CommandSpec> Describe(PlanStep step, LinuxContext context) => step.Action switch
     {
         StepAction.Create => [context.Nft(Create(context))],
-        StepAction.Update when Remarks(step) => [context.Nft([$"delete table bridge {context.Table}", .. Create(context), "# … and every element the table held, in the same transaction"])],
+        StepAction.Update when Rewrites(step) => [context.Nft([$"delete table bridge {context.Table}", .. Create(context), "# … and every element the table held, in the same transaction"])],
         StepAction.Update => [context.Nft(NftRuleset.RewriteRules(context.Table, context.Naming.OwnerMark))],
         _ => [CommandSpec.Of(context.Tools.Nft, "delete", "table", "bridge", context.Table)],
     };
@@ -68,7 +69,7 @@ internal sealed class NftTableKind : LinuxKind
                 // Every line is an "add" or a rewrite: creating a table that is there already changes nothing.
                 work.Nft.Add(new NftWork(step, false, _ => [.. Create(context)]));
                 break;
-            case StepAction.Update when Remarks(step.Step):
+            case StepAction.Update when Rewrites(step.Step):
                 work.Nft.Add(new NftWork(step, true, table => table is null
                     ? [.. Create(context)]
                     : [$"delete table bridge {context.Table}", .. Create(context), .. table.Ports.Values.SelectMany(p => NftRuleset.ElementCommands("add", context.Table, NftRuleset.Elements(p)))]));
@@ -88,5 +89,6 @@ internal sealed class NftTableKind : LinuxKind
 
     private static IEnumerable<string> Create(LinuxContext context) => NftRuleset.CreateTable(context.Table, context.Naming.Alias(AliasKind, context.Table), context.Naming.OwnerMark);
 
-    private static bool Remarks(PlanStep step) => step.Changes.Any(c => c.Property == LinuxProperties.Deployment);
+    // A new mark or new set declarations: the table is made again, with its elements, in one transaction.
+    private static bool Rewrites(PlanStep step) => step.Changes.Any(c => c.Property is LinuxProperties.Deployment or LinuxProperties.Sets);
 }

@@ -171,7 +171,9 @@ public static class NftJson
                      (NftRuleset.Macs, (p, v) => p.Macs.Add(MacText(v))),
                      (NftRuleset.Chaddr, (p, v) => p.Chaddrs.Add(MacText(v))),
                      (NftRuleset.Allowed4, (p, v) => p.Allowed.Add(PrefixText(v))),
+                     (NftRuleset.Allowed4Nets, (p, v) => p.Allowed.Add(PrefixText(v))),
                      (NftRuleset.Allowed6, (p, v) => p.Allowed.Add(PrefixText(v))),
+                     (NftRuleset.Allowed6Nets, (p, v) => p.Allowed.Add(PrefixText(v))),
                  })
         {
             foreach (var element in Get(elements, set))
@@ -261,7 +263,7 @@ public sealed class NftPortObserved(string port)
     /// <summary>MACs in <c>chaddr</c>.</summary>
     public List<string> Chaddrs { get; } = [];
 
-    /// <summary>Prefixes in <c>allowed4</c> and <c>allowed6</c>.</summary>
+    /// <summary>Prefixes in <c>allowed4</c>, <c>allowed6</c> and their <c>_nets</c> sets (an address as /32 or /128).</summary>
     public List<string> Allowed { get; } = [];
 
     /// <summary>Joins values canonically (sorted, comma-separated).</summary>

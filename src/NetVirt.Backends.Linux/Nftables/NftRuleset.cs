@@ -39,11 +39,24 @@ public static class NftRuleset
     /// <summary>(port, DHCP client hardware address) pairs dhcp-nospoof allows.</summary>
     public const string Chaddr = "chaddr";
 
-    /// <summary>(port, IPv4 prefix) pairs ip-nospoof allows.</summary>
+    /// <summary>(port, IPv4 address) pairs ip-nospoof allows: a hash set.</summary>
+    /// <remarks>
+    /// Single addresses (nearly every element) are kept apart from prefixes: a set with <c>flags interval</c> over a
+    /// concatenation is the kernel's pipapo set, whose removals cost in proportion to the set's size within one
+    /// transaction. Measured here (kernel 6.18): deleting 100 of 1,000 elements 1.26 s, 500 of 2,000 12.0 s, against
+    /// 20–25 ms for a hash set; the one transaction that shrank a 2,000-zone network held a core for 26 s (a soft
+    /// lockup), which stalled the kernel's release of the deleted namespaces past the executor's 30 s.
+    /// </remarks>
     public const string Allowed4 = "allowed4";
 
-    /// <summary>(port, IPv6 prefix) pairs ip-nospoof allows.</summary>
+    /// <summary>(port, IPv4 prefix) pairs ip-nospoof allows where the prefix is wider than one address: an interval set.</summary>
+    public const string Allowed4Nets = "allowed4_nets";
+
+    /// <summary>(port, IPv6 address) pairs ip-nospoof allows: a hash set (see <see cref="Allowed4"/>).</summary>
     public const string Allowed6 = "allowed6";
+
+    /// <summary>(port, IPv6 prefix) pairs ip-nospoof allows where the prefix is wider than one address: an interval set.</summary>
+    public const string Allowed6Nets = "allowed6_nets";
 
     /// <summary>The base chain.</summary>
     public const string Chain = "prerouting";
@@ -61,8 +74,10 @@ public static class NftRuleset
         ("dhcp_ports", "type ifname;", "ifname:"),
         (Macs, "type ifname . ether_addr;", "ifname . ether_addr:"),
         (Chaddr, "typeof iifname . @th,288,48;", "ifname . integer:"),
-        (Allowed4, "type ifname . ipv4_addr; flags interval;", "ifname . ipv4_addr:interval"),
-        (Allowed6, "type ifname . ipv6_addr; flags interval;", "ifname . ipv6_addr:interval"),
+        (Allowed4, "type ifname . ipv4_addr;", "ifname . ipv4_addr:"),
+        (Allowed4Nets, "type ifname . ipv4_addr; flags interval;", "ifname . ipv4_addr:interval"),
+        (Allowed6, "type ifname . ipv6_addr;", "ifname . ipv6_addr:"),
+        (Allowed6Nets, "type ifname . ipv6_addr; flags interval;", "ifname . ipv6_addr:interval"),
     ];
 
     /// <summary>
@@ -84,9 +99,9 @@ public static class NftRuleset
         "meta iifname == @mac_ports meta iifname . ether saddr != @macs drop comment \"mac-nospoof\"",
         "meta iifname == @mac_ports meta iifname . arp saddr ether != @macs drop comment \"mac-nospoof\"",
         "meta iifname == @restricted_ports ether type != { arp, ip, ip6 } drop comment \"restricted\"",
-        "meta iifname == @ip_ports arp saddr ip != 0.0.0.0 meta iifname . arp saddr ip != @allowed4 drop comment \"ip-nospoof\"",
-        "meta iifname == @ip_ports meta iifname . ip saddr != @allowed4 drop comment \"ip-nospoof\"",
-        "meta iifname == @ip_ports ip6 saddr != :: meta iifname . ip6 saddr != @allowed6 drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports arp saddr ip != 0.0.0.0 meta iifname . arp saddr ip != @allowed4 meta iifname . arp saddr ip != @allowed4_nets drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports meta iifname . ip saddr != @allowed4 meta iifname . ip saddr != @allowed4_nets drop comment \"ip-nospoof\"",
+        "meta iifname == @ip_ports ip6 saddr != :: meta iifname . ip6 saddr != @allowed6 meta iifname . ip6 saddr != @allowed6_nets drop comment \"ip-nospoof\"",
         "meta iifname == @ip_ports ip6 saddr == :: icmpv6 type != { mld2-listener-report, nd-neighbor-solicit } drop comment \"ip-nospoof\"",
         "meta iifname == @dhcp_ports udp sport == 67 drop comment \"dhcp-nospoof\"",
         "meta iifname == @dhcp_ports udp sport == 547 drop comment \"dhcp-nospoof\"",
@@ -201,8 +216,7 @@ public static class NftRuleset
 
         foreach (var prefix in (properties[LinuxProperties.AllowedIps] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            var network = IPNetwork.Parse(prefix);
-            yield return (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Allowed4 : Allowed6, $"{quoted} . {network}");
+            yield return AllowedElement(quoted, IPNetwork.Parse(prefix));
         }
     }
 
@@ -236,9 +250,18 @@ public static class NftRuleset
 
         foreach (var prefix in port.Allowed.Distinct(StringComparer.Ordinal))
         {
-            var network = IPNetwork.Parse(prefix);
-            yield return (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? Allowed4 : Allowed6, $"{quoted} . {network}");
+            yield return AllowedElement(quoted, IPNetwork.Parse(prefix));
         }
+    }
+
+    // One address goes to the family's hash set, as a bare address (a set without intervals takes no prefix); a wider
+    // prefix to its interval set.
+    private static (string Set, string Element) AllowedElement(string quotedPort, IPNetwork network)
+    {
+        var v4 = network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        return network.PrefixLength == (v4 ? 32 : 128)
+            ? (v4 ? Allowed4 : Allowed6, $"{quotedPort} . {network.BaseAddress}")
+            : (v4 ? Allowed4Nets : Allowed6Nets, $"{quotedPort} . {network}");
     }
 
     /// <summary>

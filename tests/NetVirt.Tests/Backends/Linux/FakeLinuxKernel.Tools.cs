@@ -129,6 +129,13 @@ public sealed partial class FakeLinuxKernel
             case ("add", "set"):
                 table.Sets.TryAdd(target, new Set(body.Trim('{', '}', ' ')));
                 return null;
+            case ("delete", "set"):
+                if (table.RulesOf.Values.Any(r => r.Any(rule => rule.Contains($"@{target} ", StringComparison.Ordinal))))
+                {
+                    return "Could not process rule: Device or resource busy";
+                }
+
+                return table.Sets.Remove(target) ? null : NoSuch;
             case ("add", "chain"):
                 table.Chains.TryAdd(target, body.Trim('{', '}', ' '));
                 table.RulesOf.TryAdd(target, []);
@@ -159,6 +166,12 @@ public sealed partial class FakeLinuxKernel
                 foreach (var element in Elements(body))
                 {
                     var key = KeyOf(element);
+                    // As nft: a set without intervals takes no prefix.
+                    if (verb == "add" && key.Contains('/', StringComparison.Ordinal) && !set.Declaration.Contains("flags interval", StringComparison.Ordinal))
+                    {
+                        return $"Error: You must add 'flags interval' to your set declaration if you want to add prefix elements: {line}";
+                    }
+
                     if (verb == "add")
                     {
                         set.Elements.TryAdd(key, element);
@@ -312,9 +325,11 @@ public sealed partial class FakeLinuxKernel
                     {
                         port.Chaddrs.Add(new MacAddress(ulong.Parse(value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString());
                     }
-                    else if ((setName == NftRuleset.Allowed4 || setName == NftRuleset.Allowed6) && value is not null)
+                    else if (setName is NftRuleset.Allowed4 or NftRuleset.Allowed6 or NftRuleset.Allowed4Nets or NftRuleset.Allowed6Nets && value is not null)
                     {
-                        port.Allowed.Add(IPNetwork.Parse(value).ToString());
+                        // nft lists an address in a hash set bare, a prefix in an interval set with its length.
+                        var address = value.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(value) : new IPNetwork(IPAddress.Parse(value), value.Contains(':', StringComparison.Ordinal) ? 128 : 32);
+                        port.Allowed.Add(address.ToString());
                     }
                 }
             }

@@ -2,6 +2,7 @@ using NetVirt.Model.Addressing;
 using NetVirt.Backends.Execution;
 using NetVirt.Backends.Linux;
 using NetVirt.Backends.Linux.Kernel;
+using NetVirt.Backends.Linux.Nftables;
 using NetVirt.Backends.Linux.Resources;
 using NetVirt.Model.Spec;
 using NetVirt.Planning.Journal;
@@ -119,6 +120,53 @@ public sealed class LinuxBackendTests
         Assert.Equal($"delete netns {held}: the name is removed, but after 0.05 s the kernel still holds the namespace (host ends {hostEnd}): "
             + (holder ?? "no process runs in it, has it open or mounts it, so a socket or another kernel object made in it holds it"), failed.Error);
             }
+
+    [Fact]
+    public async Task Apply_TableWhoseAddressesAnEarlierVersionKeptInIntervalSets_IsRewrittenInOneTransaction_EveryAddressInTheHashSets()
+    {
+        // Before 2026-12-07 every allowed address was in allowed4/allowed6 declared with flags interval (the kernel's
+        // pipapo sets, whose deletions cost seconds at scale). The next apply after the upgrade moves them.
+        var host = await AppliedAsync();
+        var table = LinuxHarness.Prefix;
+        string Dump() => string.Join('\n', host.Kernel.Snapshot().Split('\n').Where(l => l.StartsWith($"nft element {table} allowed", StringComparison.Ordinal) || l.StartsWith($"nft set {table} allowed", StringComparison.Ordinal)));
+        var addresses = host.Kernel.Snapshot().Split('\n').Where(l => l.StartsWith($"nft element {table} allowed4 ", StringComparison.Ordinal) || l.StartsWith($"nft element {table} allowed6 ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(addresses);
+        Assert.Null(host.Kernel.Nft($"flush chain bridge {table} prerouting"));
+        foreach (var family in new[] { ("allowed4", "ipv4_addr", "/32"), ("allowed6", "ipv6_addr", "/128") })
+        {
+            var elements = addresses.Where(l => l.StartsWith($"nft element {table} {family.Item1} ", StringComparison.Ordinal)).Select(l => l[$"nft element {table} {family.Item1} ".Length..] + family.Item3).ToList();
+            foreach (var line in new[] { $"delete set bridge {table} {family.Item1}", $"delete set bridge {table} {family.Item1}_nets", $"add set bridge {table} {family.Item1} {{ type ifname . {family.Item2}; flags interval; }}", $"add element bridge {table} {family.Item1} {{ {string.Join(", ", elements)} }}" })
+            {
+                Assert.Null(host.Kernel.Nft(line));
+            }
+        }
+
+        foreach (var rule in NftRuleset.Rules)
+        {
+            var earlier = rule.Replace(" meta iifname . arp saddr ip != @allowed4_nets", "", StringComparison.Ordinal)
+                .Replace(" meta iifname . ip saddr != @allowed4_nets", "", StringComparison.Ordinal).Replace(" meta iifname . ip6 saddr != @allowed6_nets", "", StringComparison.Ordinal);
+            Assert.Null(host.Kernel.Nft($"add rule bridge {table} prerouting {earlier}"));
+        }
+
+        var old = Dump();
+        var (plan, _) = await host.PlanAsync();
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal($"nft-table bridge {table}", step.Resource.ToString());
+        Assert.Equal(["rules", "sets"], step.Changes.Select(c => c.Property).Order());
+        host.Kernel.NftTransactions.Clear();
+
+        await host.ConvergeAsync("address sets of an earlier version");
+
+        var rewrite = Assert.Single(host.Kernel.NftTransactions);
+        Assert.Equal($"delete table bridge {table}", rewrite[0]);
+        Assert.Contains(rewrite, l => l.StartsWith($"add element bridge {table} allowed4 ", StringComparison.Ordinal));
+        var now = Dump();
+        Assert.DoesNotContain("/32", now, StringComparison.Ordinal);
+        Assert.DoesNotContain("/128", now, StringComparison.Ordinal);
+        Assert.DoesNotContain("flags interval", string.Join('\n', now.Split('\n').Where(l => l.StartsWith($"nft set {table} allowed4 ", StringComparison.Ordinal) || l.StartsWith($"nft set {table} allowed6 ", StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.Equal(addresses.Order(StringComparer.Ordinal), now.Split('\n').Where(l => l.StartsWith($"nft element {table} allowed4 ", StringComparison.Ordinal) || l.StartsWith($"nft element {table} allowed6 ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.NotEqual(old, now);
+    }
 
     [Fact]
     public async Task Destroy_HalfMadeName_IsRemoved()

@@ -78,7 +78,7 @@ public sealed class LinuxDescribeTests
         var table = Describe("nft-table", "bridge nvt0");
         Assert.StartsWith("/usr/sbin/nft -f - <<< add table bridge nvt0 { comment \"netvirt table nvt0 deployment 00112233445566aa\"; }|add set bridge nvt0 vnics { type ifname; comment \"netvirt table nvt0 deployment 00112233445566aa\"; }|", Assert.Single(table), StringComparison.Ordinal);
         Assert.Equal(
-            $"/usr/sbin/nft -f - <<< add element bridge nvt0 allowed4 {{ \"{HostEnd}\" . 10.100.0.10/32 }}|add element bridge nvt0 allowed6 {{ \"{HostEnd}\" . fd10:100::2/128, \"{HostEnd}\" . fe80::8:20ff:fe00:0/128 }}|"
+            $"/usr/sbin/nft -f - <<< add element bridge nvt0 allowed4 {{ \"{HostEnd}\" . 10.100.0.10 }}|add element bridge nvt0 allowed6 {{ \"{HostEnd}\" . fd10:100::2, \"{HostEnd}\" . fe80::8:20ff:fe00:0 }}|"
             + $"add element bridge nvt0 ip_ports {{ \"{HostEnd}\" }}|add element bridge nvt0 mac_ports {{ \"{HostEnd}\" }}|add element bridge nvt0 macs {{ \"{HostEnd}\" . 02:08:20:00:00:00 }}|"
             + $"add element bridge nvt0 vnics {{ \"{HostEnd}\" comment \"nvt0-z-acme-web1/net0\" }}",
             Assert.Single(Describe("protection", "nvt0-z-acme-web1/net0")));

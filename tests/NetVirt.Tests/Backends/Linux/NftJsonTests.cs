@@ -5,7 +5,8 @@ namespace NetVirt.Tests.Backends.Linux;
 
 public sealed class NftJsonTests
 {
-    // Captured from `nft -j list table bridge nvt0a1` after NetVirt applied the shipped sample.
+    // Captured from `nft -j list table bridge nvt0a1` after NetVirt applied the shipped sample; its address sets
+    // rewritten as hash sets (2026-12-07) through the real nft by Fixtures/relayout_nft.py.
     private static readonly NftTableObserved Sample = NftJson.Parse(LinuxFixture.Read("nft-list-table.json"));
 
     [Fact]
@@ -14,6 +15,18 @@ public sealed class NftJsonTests
         Assert.Equal(NftRuleset.Rules, Sample.RuleText);
         Assert.Equal(NftRuleset.RulesProperty("nvt0a1-"), Sample.Rules);
         Assert.Equal(NftRuleset.SetsProperty, Sample.Sets);
+    }
+
+    [Fact]
+    public void Parse_TableWithAddressesInIntervalSets_ReadsTheSameAddresses_AndDiffersInItsSets()
+    {
+        // The same table as an earlier version made it: every address in allowed4/allowed6 declared with flags interval.
+        var earlier = NftJson.Parse(LinuxFixture.Read("nft-list-table-interval-sets.json"));
+        Assert.NotEqual(NftRuleset.SetsProperty, earlier.Sets);
+        Assert.Contains("allowed4:ifname . ipv4_addr:interval", earlier.Sets, StringComparison.Ordinal);
+        Assert.Equal(Sample.Ports.Keys.Order(), earlier.Ports.Keys.Order());
+        Assert.All(earlier.Ports, p => Assert.Equal(Sample.Ports[p.Key].Allowed.Order(), p.Value.Allowed.Order()));
+        Assert.Contains(Sample.Ports.Values, p => p.Allowed.Count > 0);
     }
 
     [Fact]
@@ -45,15 +58,18 @@ public sealed class NftJsonTests
     {
         var properties = NetVirt.Planning.Resources.PropertyBag.Of(
             ("port", "nv-v1234567"), ("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof"), ("allowed-mac", "02:08:20:00:00:01"),
-            ("dhcp-chaddr", "02:08:20:00:00:01"), ("allowed-ips", "10.0.0.5/32,fd00::5/128"));
+            ("dhcp-chaddr", "02:08:20:00:00:01"), ("allowed-ips", "10.0.0.5/32,fd00::5/128,10.9.0.0/16,fd09::/48"));
 
         var elements = NftRuleset.Elements("nv-z-web1/net0", properties).ToList();
 
         Assert.Contains(("vnics", "\"nv-v1234567\" comment \"nv-z-web1/net0\""), elements);
         Assert.Contains(("macs", "\"nv-v1234567\" . 02:08:20:00:00:01"), elements);
         Assert.Contains(("chaddr", "\"nv-v1234567\" . 0x020820000001"), elements);
-        Assert.Contains(("allowed4", "\"nv-v1234567\" . 10.0.0.5/32"), elements);
-        Assert.Contains(("allowed6", "\"nv-v1234567\" . fd00::5/128"), elements);
+        // One address in the hash set, bare; a wider prefix in the interval set (NftRuleset.Allowed4 says why).
+        Assert.Contains(("allowed4", "\"nv-v1234567\" . 10.0.0.5"), elements);
+        Assert.Contains(("allowed6", "\"nv-v1234567\" . fd00::5"), elements);
+        Assert.Contains(("allowed4_nets", "\"nv-v1234567\" . 10.9.0.0/16"), elements);
+        Assert.Contains(("allowed6_nets", "\"nv-v1234567\" . fd09::/48"), elements);
         Assert.DoesNotContain(elements, e => e.Set == "restricted_ports");
         var delete = NftRuleset.ElementCommands("delete", "nv", elements).Single(c => c.Contains(" vnics ", StringComparison.Ordinal));
         Assert.Equal("delete element bridge nv vnics { \"nv-v1234567\" }", delete);
