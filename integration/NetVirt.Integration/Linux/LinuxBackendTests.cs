@@ -85,6 +85,46 @@ public sealed class LinuxBackendTests
     }
 
     [LinuxRootFact]
+    public async Task AllowedIps_APrefixAndAnAddress_PassFromAnyAddressTheyHold_AndNothingElse()
+    {
+        // A prefix wider than one address lives in the interval set (allowed4_nets), an address in the hash set
+        // (allowed4): the rule must let through what either holds, and drop the rest.
+        static string Document(string prefix) => """
+            version: 1
+            etherstubs: [{ name: stub0 }]
+            networks:
+              - { name: n, tenant: t, over: stub0, vlan: 100, ipv4: { subnet: 10.61.0.0/24 } }
+            zones:
+              - name: z0
+                vnics: [{ name: net0, network: n, allowed-ips: [10.61.0.16/28, 10.61.0.40], addresses: [{ tag: v4, address: 10.61.0.17, family: ipv4 }] }]
+              - name: z1
+                vnics: [{ name: net0, network: n, addresses: [{ tag: v4, address: 10.61.0.2, family: ipv4 }] }]
+            """;
+        await using var lab = await LinuxLab.CreateAsync(Document);
+        Assert.True((await lab.ApplyAsync()).Succeeded);
+        var target = lab.AddressOf("z1");
+        var targetMac = lab.MacOf("z1");
+        var ownMac = lab.MacOf("z0");
+        using var receiver = NetnsThread.Run(lab.Netns("z1"), () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(target, 0));
+            return socket;
+        });
+        var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
+        using var sender = new SharpPcapCaptureEngine().Open(lab.Netns("z0"), "net0");
+        bool Delivered(string source) => LinuxLab.Receives(receiver, () =>
+            sender.Inject(NetVirt.Integration.Audit.TestFrames.Udp(targetMac, ownMac, IPAddress.Parse(source), target, port)));
+
+        Assert.True(Delivered("10.61.0.17"));
+        Assert.True(Delivered("10.61.0.30"));
+        Assert.True(Delivered("10.61.0.40"));
+        Assert.False(Delivered("10.61.0.32"));
+        Assert.False(Delivered("10.61.0.41"));
+        Assert.False(Delivered("10.61.0.2"));
+    }
+
+    [LinuxRootFact]
     public async Task MldReports_OfAProtectedZone_StayAtItsPort_ThoseOfAnUnprotectedZoneFlood()
     {
         // z0 protected, z1 with protection: [], z2 listens. A new address joins its solicited-node group, which the
