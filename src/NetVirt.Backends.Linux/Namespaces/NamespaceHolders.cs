@@ -16,7 +16,7 @@ namespace NetVirt.Backends.Linux.Namespaces;
 internal static class NamespaceHolders
 {
     /// <summary>What holds each of the network namespaces <paramref name="inodes"/>; a namespace nothing visible holds is absent.</summary>
-    public static IReadOnlyDictionary<ulong, IReadOnlyList<string>> Find(IReadOnlyCollection<ulong> inodes, string proc = "/proc")
+    public static IReadOnlyDictionary<ulong, IReadOnlyList<string>> Find(IReadOnlyCollection<ulong> inodes)
     {
         ArgumentNullException.ThrowIfNull(inodes);
         var wanted = inodes.Where(i => i != 0).ToHashSet();
@@ -35,7 +35,7 @@ internal static class NamespaceHolders
         }
 
         var mountNamespaces = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var directory in Safe(() => Directory.EnumerateDirectories(proc)))
+        foreach (var directory in Safe(() => Directory.EnumerateDirectories("/proc")))
         {
             var pid = Path.GetFileName(directory);
             if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out _))
