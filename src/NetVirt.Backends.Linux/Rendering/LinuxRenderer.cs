@@ -344,11 +344,13 @@ internal sealed class LinuxRenderer
         }
 
         var onLink = new List<(InterfaceAddress Address, HostResource Interface, HostResource AddressResource)>();
+        var unrendered = new List<InterfaceAddress>();
         foreach (var vnic in zone.Vnics)
         {
             var subject = $"zone {zone.Name} vnic {vnic.Name}";
             if (RenderVnic(zone, vnic, netns, netnsId, subject) is not { } link)
             {
+                unrendered.AddRange(_index.InterfaceAddresses(vnic).Select(a => a.Address));
                 continue;
             }
 
@@ -382,7 +384,12 @@ internal sealed class LinuxRenderer
             var subject = $"zone {zone.Name} route to {route.Destination}";
             if (via.AddressResource is null)
             {
-                _rendered.Problem(subject, $"gateway {route.Gateway} is in the subnet of none of the zone's addresses, so the kernel would refuse the route");
+                // A gateway on a VNIC whose own problem left it unrendered: that problem is the cause, not the route.
+                if (!unrendered.Any(a => a.Network.Contains(route.Gateway)))
+                {
+                    _rendered.Problem(subject, $"gateway {route.Gateway} is in the subnet of none of the zone's addresses, so the kernel would refuse the route");
+                }
+
                 continue;
             }
 

@@ -68,10 +68,15 @@ public sealed class LinuxBridgeTreeTests(ITestOutputHelper output)
             }
         }
 
-        var text = OneNetwork(0) + $"  - {{ name: z{first}, vnics: [{{ name: net0, network: big }}] }}\n  - {{ name: z{second}, vnics: [{{ name: net0, network: big }}] }}\n";
+        // With addresses, so that each zone has a default route through the network's gateway: the VNIC left unrendered
+        // must not make its zone's route a second, wrong problem ("the gateway is in the subnet of none of the addresses").
+        var text = OneNetwork(0)
+            + $"  - {{ name: z{first}, vnics: [{{ name: net0, network: big, addresses: [{{ tag: v4, address: 10.50.0.10/16 }}] }}] }}\n"
+            + $"  - {{ name: z{second}, vnics: [{{ name: net0, network: big, addresses: [{{ tag: v4, address: 10.50.0.11/16 }}] }}] }}\n";
         var result = LinuxRenderer.Render(LinuxHarness.Resolve(Models.Parse(text)), new LinuxContext(naming, LinuxTools.Default), new LinuxCapabilities());
 
-        var problem = Assert.Single(result.Problems, p => p.Message.Contains("is also derived for", StringComparison.Ordinal));
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("is also derived for", problem.Message, StringComparison.Ordinal);
         Assert.Contains($"z{first}", problem.Message + problem.Subject, StringComparison.Ordinal);
         Assert.Contains($"z{second}", problem.Message + problem.Subject, StringComparison.Ordinal);
         Assert.Contains("28 bits", problem.Message, StringComparison.Ordinal);
