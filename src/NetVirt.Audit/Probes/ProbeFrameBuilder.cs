@@ -82,13 +82,13 @@ public sealed class ProbeFrameBuilder
     }
 
     /// <summary>As <see cref="ProbeFrames.NeighborSolicitation"/>.</summary>
-    public int NeighborSolicitation(Span<byte> destination, MacAddress source, IPAddress from, IPAddress target, ProbeTag tag)
+    public int NeighborSolicitation(Span<byte> destination, MacAddress source, IPAddress from, IPAddress target, ProbeTag tag, (MacAddress Mac, IPAddress Address)? unicast = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var t = solicitation ??= Template.Of(d => ProbeFrames.NeighborSolicitation(d, source, from, target, tag));
         var group = ProbeFrames.SolicitedNodeAddress(target);
-        SetEthernet(t, source, ProbeFrames.MulticastMac(group));
-        SetIp(t, from, group);
+        SetEthernet(t, source, unicast?.Mac ?? ProbeFrames.MulticastMac(group));
+        SetIp(t, from, unicast?.Address ?? group);
         var icmp6 = t.Layer<IcmpV6Packet>();
         var message = t.Bytes.AsSpan(icmp6.HeaderSegment.Offset);
         target.TryWriteBytes(message[8..24], out _); // target address (RFC 4861 4.3)

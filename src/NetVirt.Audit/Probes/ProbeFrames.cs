@@ -77,9 +77,10 @@ public static class ProbeFrames
 
     /// <summary>
     /// A neighbour solicitation for <paramref name="target"/>, to its solicited-node group, with the source link-layer
-    /// address option and the tag in a Nonce option.
+    /// address option and the tag in a Nonce option; or, given <paramref name="unicast"/>, addressed to that neighbour
+    /// alone (its MAC and address), as neighbour unreachability detection sends it (RFC 4861 7.3.1).
     /// </summary>
-    public static int NeighborSolicitation(Span<byte> destination, MacAddress source, IPAddress from, IPAddress target, ProbeTag tag)
+    public static int NeighborSolicitation(Span<byte> destination, MacAddress source, IPAddress from, IPAddress target, ProbeTag tag, (MacAddress Mac, IPAddress Address)? unicast = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var group = SolicitedNodeAddress(target);
@@ -93,7 +94,9 @@ public static class ProbeFrames
         message[32] = NonceOption;
         message[33] = 2;
         tag.WriteTo(message.AsSpan(34));
-        return Icmpv6(destination, source, MulticastMac(group), from, group, IcmpV6Type.NeighborSolicitation, message, hopLimit: 255);
+        return unicast is { } to
+            ? Icmpv6(destination, source, to.Mac, from, to.Address, IcmpV6Type.NeighborSolicitation, message, hopLimit: 255)
+            : Icmpv6(destination, source, MulticastMac(group), from, group, IcmpV6Type.NeighborSolicitation, message, hopLimit: 255);
     }
 
     /// <summary>An ICMP echo request to 255.255.255.255 from <paramref name="from"/>.</summary>

@@ -53,7 +53,9 @@ public enum ProbeKind : byte
 
     /// <summary>
     /// An ARP frame addressed to the sender's own MAC: the bridge learns where the sender is and drops the frame (it
-    /// would leave by the port it came in), so later probes to that MAC are not flooded; not judged.
+    /// would leave by the port it came in), so later probes to that MAC are not flooded; not judged. Broadcast instead
+    /// where a ring neighbour on another bridge of a tree probes the sender, so that every bridge learns it
+    /// (<see cref="Topology.AuditClass.LearnedEverywhere"/>).
     /// </summary>
     Learn,
 }

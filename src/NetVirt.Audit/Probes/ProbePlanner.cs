@@ -48,8 +48,11 @@ public static class ProbePlanner
             }
             else
             {
+                // To itself, so that only its own bridge learns it; to every port where a ring neighbour on another bridge
+                // of a tree probes it (AuditClass.LearnedEverywhere).
                 var sender = own ?? IPAddress.Any; // an ARP probe (RFC 5227) from a VNIC without IPv4: ip-nospoof lets 0.0.0.0 pass
-                plan.Add(ProbeKind.Learn, e.Index, -1, (d, tag) => ProbeFrames.Arp(d, e.Mac, e.Mac, e.Mac, sender, sender, tag));
+                var to = classes.All[classes.ClassOf(e.Index)].LearnedEverywhere.Contains(e.Index) ? MacAddress.Broadcast : e.Mac;
+                plan.Add(ProbeKind.Learn, e.Index, -1, (d, tag) => ProbeFrames.Arp(d, e.Mac, to, e.Mac, sender, sender, tag));
             }
         }
 
@@ -84,8 +87,13 @@ public static class ProbePlanner
     /// domain and never reach its peer). Every protected endpoint sends its spoofing probes (and one per configured
     /// address outside its allowed sources), and every endpoint its VLAN-hopping probes: representatives as
     /// broadcasts, which reach whatever carries tagged frames out of the domain, the other members addressed to their
-    /// ring peer, which tests their own port without flooding the domain once per member and foreign VLAN. Layer-3
-    /// probes to another L2 domain are addressed to the source network's gateway when its MAC is known.
+    /// ring peer, which tests their own port without flooding the domain once per member and foreign VLAN. For the same
+    /// reason those members' neighbour solicitations go to their ring peer alone (its MAC and address, as neighbour
+    /// unreachability detection sends them), while each representative's goes to the solicited-node group: no bridge
+    /// knows which ports joined a zone's group (the zones' MLD reports are dropped where they enter), so a solicitation
+    /// to a group reaches every port of the domain, and one per member was a flood per member (10,000 floods of 10,000
+    /// ports each in a 10,000-VNIC network). Layer-3 probes to another L2 domain are addressed to the source network's
+    /// gateway when its MAC is known.
     /// <para>
     /// A probe to another L2 domain that is addressed to the peer itself (ARP unicast, the neighbour solicitation to
     /// its solicited-node group, and IP where the source network has no gateway) is flooded by the source's bridge to
@@ -124,12 +132,13 @@ public static class ProbePlanner
         var peerOf = new int[endpoints.Count];
         foreach (var c in classes)
         {
-            for (var i = 0; i < c.Members.Count; i++)
+            for (var i = 0; i < c.Ring.Count; i++)
             {
-                peerOf[c.Members[i]] = c.RingPeer(i);
-                if (peerOf[c.Members[i]] >= 0)
+                var member = c.Ring[i];
+                peerOf[member] = c.RingPeer(i);
+                if (peerOf[member] >= 0)
                 {
-                    AddPairProbes(plan, gateways, frames, endpoints[c.Members[i]], endpoints[peerOf[c.Members[i]]], flooded: true);
+                    AddPairProbes(plan, gateways, frames, endpoints[member], endpoints[peerOf[member]], flooded: true, ownPort: member != c.Representative);
                 }
             }
         }
@@ -144,8 +153,9 @@ public static class ProbePlanner
         plan.Publish();
     }
 
-    // flooded: also the kinds addressed to the peer itself across L2 domains (see PlanProbes).
-    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, ProbeFrameBuilder frames, AuditEndpoint s, AuditEndpoint t, bool flooded)
+    // flooded: also the kinds addressed to the peer itself across L2 domains (see PlanProbes). ownPort: a class member
+    // other than the representative testing its own port; its neighbour solicitation goes to the peer alone (see PlanProbes).
+    private static void AddPairProbes(ProbePlan plan, GatewayMacs gateways, ProbeFrameBuilder frames, AuditEndpoint s, AuditEndpoint t, bool flooded, bool ownPort = false)
     {
         var sv4 = s.AddressOf(AddressFamily.InterNetwork);
         if (sv4 is not null && flooded)
@@ -187,7 +197,9 @@ public static class ProbePlanner
                     // For an address nobody holds in the peer's solicited-node group: same group, so the same ports, and
                     // no answer or neighbour entry (README: quiet probes).
                     var unheld = Forgeries.UnheldInGroupOf(to);
-                    plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, unheld, tag));
+                    plan.Add(ProbeKind.NeighborSolicitation, s.Index, t.Index, ownPort
+                        ? (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, unheld, tag, (t.Mac, to))
+                        : (d, tag) => frames.NeighborSolicitation(d, s.Mac, from, unheld, tag));
                 }
 
                 if (direct)

@@ -30,6 +30,12 @@ public interface IAuditHost
     IReadOnlyList<string> HostBridges(AuditTopology topology) => [];
 
     /// <summary>
+    /// The bridge each endpoint's host end is a port of, by endpoint index, where the host shows it (empty where it is
+    /// out of sight). A stratified audit orders each class's ring by it (<see cref="AuditClasses.For"/>).
+    /// </summary>
+    IReadOnlyDictionary<int, string> PortBridges(AuditTopology topology) => new Dictionary<int, string>();
+
+    /// <summary>
     /// The most neighbour entries (ARP, or IPv6 neighbour discovery, whichever is lower) the kernel keeps for all
     /// namespaces of the host together, or null when not known. Past it the kernel refuses new entries, and zones and
     /// routers stop answering peers they have not met: an audit larger than it sees losses that are the host's.

@@ -75,7 +75,8 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
             notes.Add(neighbours);
         }
 
-        var classes = AuditClasses.For(topology, options.ModeFor(endpoints.Count));
+        var mode = options.ModeFor(endpoints.Count);
+        var classes = AuditClasses.For(topology, mode, mode == AuditMode.Stratified ? host.PortBridges(topology) : null);
 
         progress?.Report(new AuditProgress(AuditPhase.Opening, 0, endpoints.Count));
         var captureOptions = new CaptureOptions { BufferSize = options.BufferBytesFor(endpoints.Count), SnapshotLength = 512 };
@@ -367,11 +368,13 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     }
 
     // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
-    // its source's domain, except a spoofing probe, which the source's own port must drop. Other multicast (a
-    // neighbour solicitation's solicited-node group) goes only to the ports that joined the group, since the bridges
-    // snoop MLD. Counting the 20,000 spoofing broadcasts of 5,000 zones, or the 5,000 solicitations inside classes, as
-    // floods would pace them as millions of copies; when protection is broken they do flood, and the first copies that
-    // arrive are all the finding needs.
+    // its source's domain, except a spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing
+    // broadcasts of 5,000 zones as floods would pace them as millions of copies; when protection is broken they do
+    // flood, and the first copies that arrive are all the finding needs. A neighbour solicitation to a solicited-node
+    // group floods the domain too (no bridge learns the zones' groups: their MLD reports are dropped), but is counted
+    // once: a full audit sends them only within domains small enough for the receive backlog (one per pair, at most
+    // 250 VNICs by default), and a stratified one only from each class's representative (the other members' go to their
+    // ring peer alone, ProbePlanner.PlanProbes).
     private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame)
     {
         var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes);

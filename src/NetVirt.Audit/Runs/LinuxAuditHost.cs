@@ -82,6 +82,25 @@ public sealed class LinuxAuditHost : IAuditHost
         return [.. candidates.Where(b => Directory.Exists(Path.Combine(root, b, "bridge")) && IsNetVirtsBridge(Path.Combine(root, b, "ifalias"))).Order(StringComparer.Ordinal)];
     }
 
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<int, string> PortBridges(AuditTopology topology) => PortBridges(topology, SysClassNet);
+
+    /// <summary>The master of each endpoint's host end (<c>&lt;root&gt;/&lt;host end&gt;/master</c>), where it has one.</summary>
+    public static IReadOnlyDictionary<int, string> PortBridges(AuditTopology topology, string root)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var result = new Dictionary<int, string>();
+        foreach (var e in topology.Endpoints.Where(e => e.HostEnd is not null))
+        {
+            if (new FileInfo(Path.Combine(root, e.HostEnd!, "master")).LinkTarget is { } target && Path.GetFileName(target) is { Length: > 0 } master)
+            {
+                result[e.Index] = master;
+            }
+        }
+
+        return result;
+    }
+
     private static bool IsNetVirtsBridge(string aliasFile)
     {
         try

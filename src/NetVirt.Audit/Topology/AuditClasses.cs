@@ -44,8 +44,15 @@ public sealed class AuditClasses
     /// <summary>The class of endpoint <paramref name="endpoint"/>.</summary>
     public int ClassOf(int endpoint) => classOf[endpoint];
 
-    /// <summary>The classes for <paramref name="mode"/>: one per endpoint (full), or by model equivalence (stratified).</summary>
-    public static AuditClasses For(AuditTopology topology, AuditMode mode)
+    /// <summary>
+    /// The classes for <paramref name="mode"/>: one per endpoint (full), or by model equivalence (stratified). With
+    /// <paramref name="bridgeOf"/> (the bridge each endpoint's port is on, by endpoint index, as the host has it), each
+    /// class's <see cref="AuditClass.Ring"/> keeps members of one bridge next to each other: in a bridge tree the
+    /// learning frames teach a leaf only its own ports' MACs, and a probe to a MAC the sender's leaf has not learnt floods
+    /// every port of the domain (10,000 ports in a 10,000-VNIC network), so ring peers on different leaves cost a flood
+    /// per probe. Which bridge a port is on changes no expectation, so the classes stay what the model makes them.
+    /// </summary>
+    public static AuditClasses For(AuditTopology topology, AuditMode mode, IReadOnlyDictionary<int, string>? bridgeOf = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         var endpoints = topology.Endpoints;
@@ -72,7 +79,30 @@ public sealed class AuditClasses
             members.Add(e.Index);
         }
 
-        return new AuditClasses(mode, [.. order.Select((key, i) => new AuditClass(i, byKey[key], key))], endpoints.Count);
+        return new AuditClasses(mode, [.. order.Select((key, i) => RingClass(i, byKey[key], key, bridgeOf))], endpoints.Count);
+    }
+
+    // The ring: the representative, then the other members by bridge (ordinal; unknown first), in topology order within
+    // one; and the members a neighbour on another bridge probes.
+    private static AuditClass RingClass(int index, List<int> members, string key, IReadOnlyDictionary<int, string>? bridgeOf)
+    {
+        if (bridgeOf is null || bridgeOf.Count == 0 || members.Count < 2)
+        {
+            return new AuditClass(index, members, key);
+        }
+
+        List<int> ring = [members[0], .. members.Skip(1).OrderBy(m => bridgeOf.GetValueOrDefault(m) ?? "", StringComparer.Ordinal).ThenBy(m => m)];
+        var across = new HashSet<int>();
+        for (var i = 0; i < ring.Count; i++)
+        {
+            var peer = ring[(i + ring.Count - 1) % ring.Count];
+            if (!string.Equals(bridgeOf.GetValueOrDefault(ring[i]), bridgeOf.GetValueOrDefault(peer), StringComparison.Ordinal))
+            {
+                across.Add(peer);
+            }
+        }
+
+        return new AuditClass(index, members, key) { Ring = ring, LearnedEverywhere = across };
     }
 
     /// <summary>What makes two endpoints equivalent for the model, in words; equal keys, equal expectations.</summary>

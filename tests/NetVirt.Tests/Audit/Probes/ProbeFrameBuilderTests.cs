@@ -29,6 +29,8 @@ public sealed class ProbeFrameBuilderTests
             Same(d => ProbeFrames.Udp(d, source, to, a4, b4, tag), d => builder.Udp(d, source, to, a4, b4, tag));
             Same(d => ProbeFrames.Udp(d, source, to, a6, b6, tag), d => builder.Udp(d, source, to, a6, b6, tag));
             Same(d => ProbeFrames.NeighborSolicitation(d, source, a6, b6, tag), d => builder.NeighborSolicitation(d, source, a6, b6, tag));
+            var peer = Ipv6(random);
+            Same(d => ProbeFrames.NeighborSolicitation(d, source, a6, b6, tag, (to, peer)), d => builder.NeighborSolicitation(d, source, a6, b6, tag, (to, peer)));
         }
     }
 

@@ -36,4 +36,20 @@ public sealed class HostBridgesTests : IDisposable
 
         Assert.Equal([.. new[] { bridges[0], "nvt1-leaf" }.Order(StringComparer.Ordinal)], LinuxAuditHost.HostBridges(topology, root));
     }
+
+    [Fact]
+    public void PortBridges_TheMasterOfEachHostEndThatHasOne()
+    {
+        var topology = AuditModels.Topology();
+        var withEnds = topology.Endpoints.Where(e => e.HostEnd is not null).ToList();
+        Port(withEnds[0].HostEnd!, "nvt1-leaf");
+        Port(withEnds[1].HostEnd!, "br-other");
+        Directory.CreateDirectory(Path.Combine(root, withEnds[2].HostEnd!)); // on no bridge
+
+        var bridges = LinuxAuditHost.PortBridges(topology, root);
+
+        Assert.Equal(2, bridges.Count);
+        Assert.Equal("nvt1-leaf", bridges[withEnds[0].Index]);
+        Assert.Equal("br-other", bridges[withEnds[1].Index]);
+    }
 }

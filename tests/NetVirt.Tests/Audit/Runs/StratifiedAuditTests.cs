@@ -69,6 +69,36 @@ public sealed class StratifiedAuditTests
         Assert.Equal(-1, classes.All[1].RingPeer(0));
     }
 
+    // In a bridge tree a leaf learns only its own ports' MACs, so ring peers on different leaves would flood the whole
+    // domain with every probe: told where each port is, the ring keeps each bridge's members together.
+    [Fact]
+    public void Classes_TheBridgeOfEachPortKnown_RingNeighboursShareABridge()
+    {
+        string[] web = ["web1/net0", "web2/net0", "web3/net0", "web4/net0"];
+        var bridgeOf = new Dictionary<int, string> { [I(web[0])] = "leaf-b", [I(web[1])] = "leaf-a", [I(web[2])] = "leaf-b", [I(web[3])] = "leaf-a" };
+
+        var ring = AuditClasses.For(topology, AuditMode.Stratified, bridgeOf).All[0];
+        var plain = AuditClasses.For(topology, AuditMode.Stratified).All[0];
+
+        Assert.Equal([I(web[0]), I(web[1]), I(web[3]), I(web[2])], ring.Ring); // the representative, then leaf-a, then leaf-b
+        Assert.Equal(plain.Members, ring.Members);
+        Assert.Equal(I(web[0]), ring.Representative);
+        Assert.Equal(I(web[1]), ring.RingPeer(2)); // web4 probes web2, its neighbour on leaf-a
+        Assert.Equal(I(web[2]), ring.RingPeer(0)); // the representative closes the ring
+        Assert.Equal(plain.Members, plain.Ring);
+        // Probed from another bridge (the ring is web1, web2, web4, web3): web1 (leaf-b) by web2 (leaf-a), web4 (leaf-a) by web3 (leaf-b).
+        Assert.Equal(new[] { I(web[0]), I(web[3]) }.Order(), ring.LearnedEverywhere.Order());
+        Assert.Empty(plain.LearnedEverywhere);
+
+        // Those members' learning frames go to every port; the others' to themselves.
+        var plan = new NetVirt.Audit.Probes.ProbePlan(topology, 0x1234, AuditClasses.For(topology, AuditMode.Stratified, bridgeOf));
+        NetVirt.Audit.Probes.ProbePlanner.PlanDiscovery(plan);
+        string LearnTo(string name) => Convert.ToHexString(((PacketDotNet.EthernetPacket)NetVirt.Audit.Probes.ProbeSignature.Decode(
+            plan.FrameOf(plan.Probes.Single(p => p.Kind == ProbeKind.Learn && p.Source == I(name)).Index))).DestinationHardwareAddress.GetAddressBytes());
+        Assert.Equal("FFFFFFFFFFFF", LearnTo(web[3]));
+        Assert.Equal(topology.E(web[1]).Mac, NetVirt.Model.Addressing.MacAddress.FromBytes(Convert.FromHexString(LearnTo(web[1]))));
+    }
+
     [Fact]
     public void Classes_RouteToSomeMembers_SplitsTheirClass()
     {
@@ -88,6 +118,38 @@ public sealed class StratifiedAuditTests
 
         Assert.Equal(topology.Endpoints.Count, classes.Count);
         Assert.All(topology.Endpoints, e => Assert.Equal([e.Index], classes.All[classes.ClassOf(e.Index)].Members));
+    }
+
+    // A solicitation to a group floods the whole domain (no bridge learns the zones' groups), so in a stratified audit
+    // only each class's representative sends one; every other member tests its own port with one addressed to its ring
+    // peer alone, as neighbour unreachability detection does: one flood per class instead of one per member.
+    [Fact]
+    public void Plan_SolicitationsToAGroupFromRepresentativesOnly_TheOtherMembersToTheirRingPeer()
+    {
+        var classes = AuditClasses.For(topology, AuditMode.Stratified);
+        var plan = new NetVirt.Audit.Probes.ProbePlan(topology, 0x1234, classes);
+        NetVirt.Audit.Probes.ProbePlanner.PlanDiscovery(plan);
+        NetVirt.Audit.Probes.ProbePlanner.PlanProbes(plan, new NetVirt.Audit.Probes.GatewayMacs());
+        var web = classes.All[0];
+
+        for (var i = 0; i < web.Ring.Count; i++)
+        {
+            var (member, peer) = (topology.Endpoints[web.Ring[i]], topology.Endpoints[web.RingPeer(i)]);
+            var probe = plan.Probes.Single(p => p.Kind == ProbeKind.NeighborSolicitation && p.Source == member.Index && p.Target == peer.Index);
+            var frame = NetVirt.Audit.Probes.ProbeSignature.Decode(plan.FrameOf(probe.Index));
+            var to = ((PacketDotNet.EthernetPacket)frame).DestinationHardwareAddress.GetAddressBytes();
+            var ip = frame.Extract<PacketDotNet.IPv6Packet>().DestinationAddress;
+            if (member.Index == web.Representative)
+            {
+                Assert.Equal(0x33, to[0]);
+                Assert.Equal(NetVirt.Audit.Probes.ProbeFrames.SolicitedNodeAddress(peer.AddressOf(System.Net.Sockets.AddressFamily.InterNetworkV6)!), ip);
+            }
+            else
+            {
+                Assert.Equal(peer.Mac, NetVirt.Model.Addressing.MacAddress.FromBytes(to));
+                Assert.Equal(peer.AddressOf(System.Net.Sockets.AddressFamily.InterNetworkV6), ip);
+            }
+        }
     }
 
     [Fact]
