@@ -46,8 +46,9 @@ public sealed class AuditBenchmark : IBenchmark
         Console.WriteLine($"engine: {engine.Name}; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
         var inProcess = new List<string>();
         var processes = new List<string>();
-        // More than about 500 zones need bigger neighbour tables than the kernel's default (the plan refuses otherwise).
-        using var limits = HostLimits.AtLeast(sizes.Max());
+        // More than about 500 zones need bigger neighbour tables than the kernel's default, and a domain past about
+        // 1,000 ports a bigger receive backlog (the plan refuses both otherwise).
+        using var limits = HostLimits.ForNetworks(sizes.Max(), vlans);
         Console.Write(limits.Raised);
         foreach (var n in sizes)
         {

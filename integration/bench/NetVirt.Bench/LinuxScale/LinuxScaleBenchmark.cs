@@ -43,13 +43,8 @@ public sealed class LinuxScaleBenchmark : IBenchmark
 
         // A domain past about 1,000 ports needs a receive backlog that holds its broadcasts, and more than about 500
         // zones need bigger neighbour tables (the plan refuses both otherwise): raised for the run as the plan tells an
-        // operator to, and put back afterwards. The ports a flood reaches, as the renderer counts them: the VNICs, the
-        // router's leg, both ends of each trunk (a domain of more than 1,000 ports is a tree of leaves of about 500
-        // VNICs), less the sender. 10 VLANs of 1,000 zones are 1,001 ports each, a two-leaf tree whose floods reach 1,004.
-        var largestDomain = (sizes.Max() + networks - 1) / networks;
-        var leaves = largestDomain + 1 > 1000 ? (largestDomain + 499) / 500 : 0;
-        var flooded = largestDomain + (2 * leaves);
-        using var limits = HostLimits.AtLeast(sizes.Max(), flooded > 1000 ? flooded : 0);
+        // operator to, and put back afterwards.
+        using var limits = HostLimits.ForNetworks(sizes.Max(), networks);
         Console.Write(limits.Raised);
         return await RunAsync(sizes, rounds, networks, parts, threads, clis, cancellationToken);
     }
