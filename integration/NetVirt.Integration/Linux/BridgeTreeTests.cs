@@ -175,12 +175,7 @@ public sealed class BridgeTreeTests(ITestOutputHelper output)
     private static int[] Inject(LinuxLab lab, string from, string to, bool spoof, MacAddress toMac, int frames)
     {
         var target = lab.AddressOf(to);
-        using var receiver = NetnsThread.Run(lab.Netns(to), () =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(target, 0));
-            return socket;
-        });
+        using var receiver = lab.BindUdp(to, target);
         var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
         using var capture = new SharpPcapCaptureEngine().Open(lab.Netns(from), "net0");
         var sourceMac = spoof ? MacAddress.Parse("02:66:66:66:66:66") : lab.MacOf(from);

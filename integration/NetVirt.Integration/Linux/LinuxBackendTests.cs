@@ -60,28 +60,16 @@ public sealed class LinuxBackendTests
     {
         await using var lab = await LinuxLab.CreateAsync();
         Assert.True((await lab.ApplyAsync()).Succeeded);
-        var target = lab.AddressOf("acme-web2");
-        var targetMac = NetVirt.Model.Addressing.MacAddress.Parse(lab.MacOf("acme-web2").ToString());
-        var ownMac = NetVirt.Model.Addressing.MacAddress.Parse(lab.MacOf("acme-web1").ToString());
+        var ownMac = lab.MacOf("acme-web1");
         var ownIp = lab.AddressOf("acme-web1");
-
-        using var receiver = NetnsThread.Run(lab.Netns("acme-web2"), () =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(target, 0));
-            return socket;
-        });
-        var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
-        using var sender = new SharpPcapCaptureEngine().Open(lab.Netns("acme-web1"), "net0");
-        bool Delivered(NetVirt.Model.Addressing.MacAddress sourceMac, IPAddress sourceIp) => LinuxLab.Receives(receiver, () =>
-            sender.Inject(NetVirt.Integration.Audit.TestFrames.Udp(targetMac, sourceMac, sourceIp, target, port)));
+        using var injection = lab.InjectUdp("acme-web1", "acme-web2");
 
         // The forged frames differ from a legitimate one only in the source; the legitimate one must arrive, or the
         // drops would prove nothing.
-        Assert.True(Delivered(ownMac, ownIp));
-        Assert.False(Delivered(NetVirt.Model.Addressing.MacAddress.Parse("02:66:66:66:66:66"), ownIp));
-        Assert.False(Delivered(ownMac, IPAddress.Parse("10.100.0.99")));
-        Assert.False(Delivered(ownMac, lab.AddressOf("acme-db1")));
+        Assert.True(injection.Delivered(ownMac, ownIp));
+        Assert.False(injection.Delivered(NetVirt.Model.Addressing.MacAddress.Parse("02:66:66:66:66:66"), ownIp));
+        Assert.False(injection.Delivered(ownMac, IPAddress.Parse("10.100.0.99")));
+        Assert.False(injection.Delivered(ownMac, lab.AddressOf("acme-db1")));
     }
 
     [LinuxRootFact]
@@ -102,19 +90,9 @@ public sealed class LinuxBackendTests
             """;
         await using var lab = await LinuxLab.CreateAsync(Document);
         Assert.True((await lab.ApplyAsync()).Succeeded);
-        var target = lab.AddressOf("z1");
-        var targetMac = lab.MacOf("z1");
         var ownMac = lab.MacOf("z0");
-        using var receiver = NetnsThread.Run(lab.Netns("z1"), () =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(target, 0));
-            return socket;
-        });
-        var port = (ushort)((IPEndPoint)receiver.LocalEndPoint!).Port;
-        using var sender = new SharpPcapCaptureEngine().Open(lab.Netns("z0"), "net0");
-        bool Delivered(string source) => LinuxLab.Receives(receiver, () =>
-            sender.Inject(NetVirt.Integration.Audit.TestFrames.Udp(targetMac, ownMac, IPAddress.Parse(source), target, port)));
+        using var injection = lab.InjectUdp("z0", "z1");
+        bool Delivered(string source) => injection.Delivered(ownMac, IPAddress.Parse(source));
 
         Assert.True(Delivered("10.61.0.17"));
         Assert.True(Delivered("10.61.0.30"));

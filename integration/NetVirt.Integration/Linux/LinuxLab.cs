@@ -150,15 +150,53 @@ public sealed class LinuxLab : IAsyncDisposable
         return exit == 0;
     }
 
+    /// <summary>A UDP socket bound in <paramref name="zone"/>'s namespace to <paramref name="address"/>, on a free port.</summary>
+    public Socket BindUdp(string zone, IPAddress address) => NetnsThread.Run(Netns(zone), () =>
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(address, 0));
+        return socket;
+    });
+
+    /// <summary>
+    /// Frames injected at <paramref name="fromZone"/>'s VNIC (below its stack, so with any source) towards a UDP socket
+    /// bound in <paramref name="toZone"/> to its IPv4 address; <see cref="UdpInjection.Delivered"/> says whether one arrived.
+    /// </summary>
+    public UdpInjection InjectUdp(string fromZone, string toZone) => new(this, fromZone, toZone);
+
+    /// <summary>See <see cref="InjectUdp"/>.</summary>
+    public sealed class UdpInjection : IDisposable
+    {
+        private readonly Socket _receiver;
+        private readonly NetVirt.Audit.Capture.ICaptureHandle _sender;
+        private readonly Model.Addressing.MacAddress _targetMac;
+        private readonly IPAddress _target;
+        private readonly ushort _port;
+
+        internal UdpInjection(LinuxLab lab, string fromZone, string toZone)
+        {
+            _target = lab.AddressOf(toZone);
+            _targetMac = lab.MacOf(toZone);
+            _receiver = lab.BindUdp(toZone, _target);
+            _port = (ushort)((IPEndPoint)_receiver.LocalEndPoint!).Port;
+            _sender = new NetVirt.Audit.Capture.SharpPcapCaptureEngine().Open(lab.Netns(fromZone), "net0");
+        }
+
+        /// <summary>Injects one datagram from <paramref name="sourceMac"/> and <paramref name="sourceIp"/>; true when it arrived.</summary>
+        public bool Delivered(Model.Addressing.MacAddress sourceMac, IPAddress sourceIp) =>
+            Receives(_receiver, () => _sender.Inject(TestFrames.Udp(_targetMac, sourceMac, sourceIp, _target, _port)));
+
+        public void Dispose()
+        {
+            _sender.Dispose();
+            _receiver.Dispose();
+        }
+    }
+
     /// <summary>Sends one UDP datagram from a socket in one zone to a socket bound in another and says whether it arrived.</summary>
     public bool UdpArrives(string fromZone, string toZone, IPAddress to)
     {
-        using var receiver = NetnsThread.Run(Netns(toZone), () =>
-        {
-            var socket = new Socket(to.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(to, 0));
-            return socket;
-        });
+        using var receiver = BindUdp(toZone, to);
         var port = ((IPEndPoint)receiver.LocalEndPoint!).Port;
         using var sender = NetnsThread.Run(Netns(fromZone), () => new Socket(to.AddressFamily, SocketType.Dgram, ProtocolType.Udp));
         return Receives(receiver, () => sender.SendTo("netvirt"u8.ToArray(), new IPEndPoint(to, port)));
