@@ -42,6 +42,7 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
     private static readonly byte[] FloodedBroadcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     private static readonly byte[] FloodedAllNodes = [0x33, 0x33, 0x00, 0x00, 0x00, 0x01];
+    private static readonly byte[] SolicitedNodeGroups = [0x33, 0x33, 0xff];
 
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
@@ -367,17 +368,15 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         return unsent;
     }
 
-    // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
-    // its source's domain, except a spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing
-    // broadcasts of 5,000 zones as floods would pace them as millions of copies; when protection is broken they do
-    // flood, and the first copies that arrive are all the finding needs. A neighbour solicitation to a solicited-node
-    // group floods the domain too (no bridge learns the zones' groups: their MLD reports are dropped), but is counted
-    // once: a full audit sends them only within domains small enough for the receive backlog (one per pair, at most
-    // 250 VNICs by default), and a stratified one only from each class's representative (the other members' go to their
-    // ring peer alone, ProbePlanner.PlanProbes).
+    // The copies the host makes of a probe when the model holds: a broadcast, all-nodes or solicited-node frame reaches
+    // every port of its source's domain (no bridge learns the zones' groups: their MLD reports are dropped), except a
+    // spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing broadcasts of 5,000 zones as
+    // floods would pace them as millions of copies; when protection is broken they do flood, and the first copies that
+    // arrive are all the finding needs. Solicitations to a group are few: one per class inside a domain and one per
+    // other domain (ProbePlanner.PlanProbes).
     private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame)
     {
-        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes);
+        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes) || frame[..3].SequenceEqual(SolicitedNodeGroups);
         return !flooded || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
             ? 1
             : plan.Topology.InDomain(plan.Topology.Endpoints[probe.Source].Domain).Count;

@@ -11,9 +11,9 @@ public sealed class ProbePlannerTests
 {
     private readonly NetVirt.Audit.Topology.AuditTopology topology = AuditModels.Topology();
 
-    private (ProbePlan Plan, IReadOnlyList<GatewayQuery> Queries) Planned(bool gatewaysAnswer = true)
+    private (ProbePlan Plan, IReadOnlyList<GatewayQuery> Queries) Planned(bool gatewaysAnswer = true, AuditTopology? of = null)
     {
-        var plan = new ProbePlan(topology, 0x1234);
+        var plan = new ProbePlan(of ?? topology, 0x1234);
         var queries = ProbePlanner.PlanDiscovery(plan);
         var gateways = new GatewayMacs();
         if (gatewaysAnswer)
@@ -126,7 +126,7 @@ public sealed class ProbePlannerTests
 
         var arp = ProbeSignature.Decode(plan.FrameOf(Of(ProbeKind.ArpUnicast, w1, w2).Index)).Extract<ArpPacket>();
         Assert.Equal(arp.SenderProtocolAddress, arp.TargetProtocolAddress); // an announcement: the peer does not answer
-        var ns = Of(ProbeKind.NeighborSolicitation, w1, w2);
+        var ns = plan.Probes.Single(p => p.Kind == ProbeKind.NeighborSolicitation && p.Target == w2.Index && ToGroup(plan, p));
         var solicited = ProbeSignature.Decode(plan.FrameOf(ns.Index));
         var peer = w2.AddressOf(AddressFamily.InterNetworkV6)!;
         Assert.Equal(ProbeFrames.SolicitedNodeAddress(peer), solicited.Extract<IPv6Packet>().DestinationAddress); // the peer's group
@@ -136,6 +136,40 @@ public sealed class ProbePlannerTests
         plan.Repair(quiet.Index);
         Assert.True(ProbeSignature.Decode(plan.FrameOf(quiet.Index)).Extract<UdpPacket>().ValidUdpChecksum);
     }
+
+    // A solicitation to a group floods the whole domain (no bridge learns the zones' groups), so a full audit sends each
+    // VNIC one to its group, from the VNIC before it in its domain, and every other VNIC of the domain addresses its
+    // solicitation to it alone: N floods per domain, not one per ordered pair (N times N).
+    [Fact]
+    public void PlanProbes_Full_EachVnicSendsAndReceivesOneSolicitationToAGroupInItsDomain_TheOthersAddressedToThePeer()
+    {
+        // w3 with IPv6 too: three VNICs of web with IPv6, so a VNIC that sent to every peer's group would send two.
+        var topology = AuditModels.Topology(AuditModels.Routed.Replace(
+            "addresses: [ { tag: a, address: 10.1.0.13/24 } ]", "addresses: [ { tag: a, address: 10.1.0.13/24 }, { tag: b, address: \"fd01::13/64\" } ]", StringComparison.Ordinal));
+        var (plan, _) = Planned(of: topology);
+        var inDomain = plan.Probes.Where(p => p.Kind == ProbeKind.NeighborSolicitation && p.Target >= 0
+            && topology.Endpoints[p.Source].Domain == topology.Endpoints[p.Target].Domain).ToList();
+        var v6 = topology.Endpoints.Where(e => e.AddressOf(AddressFamily.InterNetworkV6) is not null).ToList();
+        var pairs = v6.Sum(e => v6.Count(o => o.Index != e.Index && o.Domain == e.Domain));
+
+        Assert.Equal(3, v6.Count(e => e.Domain == topology.E("w1/net0").Domain));
+        Assert.Equal(pairs, inDomain.Count); // every ordered pair still gets one
+        foreach (var e in v6.Where(e => v6.Count(o => o.Domain == e.Domain) > 1))
+        {
+            Assert.Single(inDomain, p => p.Source == e.Index && ToGroup(plan, p));
+            Assert.Single(inDomain, p => p.Target == e.Index && ToGroup(plan, p));
+        }
+
+        Assert.All(inDomain.Where(p => !ToGroup(plan, p)), p =>
+        {
+            var frame = ProbeSignature.Decode(plan.FrameOf(p.Index));
+            var peer = topology.Endpoints[p.Target];
+            Assert.Equal(peer.Mac, Destination(plan.FrameOf(p.Index)));
+            Assert.Equal(peer.AddressOf(AddressFamily.InterNetworkV6), frame.Extract<IPv6Packet>().DestinationAddress);
+        });
+    }
+
+    private static bool ToGroup(ProbePlan plan, Probe probe) => Destination(plan.FrameOf(probe.Index)).ToString().StartsWith("33:33:ff", StringComparison.OrdinalIgnoreCase);
 
     [Theory]
     [InlineData(AddressFamily.InterNetwork)]
