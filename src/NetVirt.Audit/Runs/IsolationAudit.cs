@@ -42,7 +42,6 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
     private static readonly byte[] FloodedBroadcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
     private static readonly byte[] FloodedAllNodes = [0x33, 0x33, 0x00, 0x00, 0x00, 0x01];
-    private static readonly byte[] SolicitedNodeGroups = [0x33, 0x33, 0xff];
 
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
@@ -368,15 +367,17 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
         return unsent;
     }
 
-    // The copies the host makes of a probe when the model holds: a broadcast, all-nodes or solicited-node frame reaches
-    // every port of its source's domain (no bridge learns the zones' groups: their MLD reports are dropped), except a
-    // spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing broadcasts of 5,000 zones as
-    // floods would pace them as millions of copies; when protection is broken they do flood, and the first copies that
-    // arrive are all the finding needs. Solicitations to a group are few: one per class inside a domain and one per
-    // other domain (ProbePlanner.PlanProbes).
+    // The copies the host makes of a probe when the model holds: a broadcast or all-nodes frame reaches every port of
+    // its source's domain, except a spoofing probe, which the source's own port must drop. Counting the 20,000 spoofing
+    // broadcasts of 5,000 zones as floods would pace them as millions of copies; when protection is broken they do
+    // flood, and the first copies that arrive are all the finding needs. A neighbour solicitation to a solicited-node
+    // group floods the domain too (no bridge learns the zones' groups: their MLD reports are dropped), but is counted
+    // once, as are the kinds addressed across domains to a MAC the source's bridge never learnt: there are few of them
+    // (one to a group per class inside a domain and one per other domain, ProbePlanner.PlanProbes), and counting them
+    // slowed the full audit of 1,000 zones in 10 VLANs by 3.5 s (35.5 s against 31.9 s), both clean.
     private static int Copies(ProbePlan plan, Probe probe, ReadOnlySpan<byte> frame)
     {
-        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes) || frame[..3].SequenceEqual(SolicitedNodeGroups);
+        var flooded = frame[..6].SequenceEqual(FloodedBroadcast) || frame[..6].SequenceEqual(FloodedAllNodes);
         return !flooded || ProbeKinds.Category(probe.Kind) == ProbeCategory.Spoofing
             ? 1
             : plan.Topology.InDomain(plan.Topology.Endpoints[probe.Source].Domain).Count;
