@@ -70,6 +70,32 @@ public sealed class ReportWriterTests : IDisposable
         Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
     }
 
+    // Past PairCasesUpToRows rows (here 2) a full audit's pairs would be millions of cases (8.5 million for 1,100 VNICs):
+    // the passing pairs of a row and kind become one case, each finding stays its own failing case.
+    [Fact]
+    public async Task Write_LargeMatrix_JUnitHasOneCasePerRowAndKindForThePeersWithoutFinding_AndOnePerFinding()
+    {
+        var result = await LeakyAsync();
+        using var stream = new MemoryStream();
+        JUnitReportWriter.Write(stream, result, pairCasesUpToRows: 2);
+        stream.Position = 0;
+
+        var root = XDocument.Load(stream).Root!;
+        var reachability = root.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "reachability");
+        var cases = reachability.Elements("testcase").ToList();
+        var findings = result.Findings.Count(f => f.Receiver >= 0 && NetVirt.Audit.Probes.ProbeKinds.Category(f.Probe) == NetVirt.Audit.Probes.ProbeCategory.Reachability);
+        Assert.True(findings > 0);
+        Assert.Equal(findings, cases.Count(c => c.Element("failure") is not null));
+        Assert.Equal(cases.Count, (int)reachability.Attribute("tests")!);
+        Assert.Equal(result.Findings.Count, (int)root.Attribute("failures")!);
+        Assert.Contains(cases, c => (string?)c.Attribute("name") == "w1/net0 -> g1/net0 [arp-unicast]" && c.Element("failure")?.Attribute("type")?.Value == "LEAK");
+        Assert.DoesNotContain(cases, c => (string?)c.Attribute("name") == "w1/net0 -> w2/net0 [icmpv6-echo]");
+        var peers = result.Topology.Endpoints.Count(e => e.Name != "w1/net0" && e.Ipv6.Count > 0);
+        Assert.Contains(cases, c => (string?)c.Attribute("name") == $"w1/net0 -> {peers} peers [icmpv6-echo]" && c.Element("failure") is null);
+        Assert.True(cases.Count < result.Rows * 2 * NetVirt.Audit.Probes.ProbeKinds.Reachability.Count + findings);
+        Assert.Equal(cases.Count, cases.Select(c => (string?)c.Attribute("name")).Distinct().Count());
+    }
+
     [Fact]
     public async Task Write_WithHeader_JUnitHasOneFailurePerFindingWithTotalsHeaderAndNoBom()
     {
