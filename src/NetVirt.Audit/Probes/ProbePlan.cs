@@ -5,8 +5,10 @@ using NetVirt.Audit.Topology;
 namespace NetVirt.Audit.Probes;
 
 /// <summary>
-/// The probes of one audit run and their frames, kept in one arena so that hundreds of thousands of small frames cost
-/// two arrays, not an object each. Every frame carries the tag <see cref="TagOf"/>: the run's random
+/// The probes of one audit run and their frames, kept in arena chunks of <see cref="ChunkBytes"/> so that millions of
+/// small frames cost a few arrays, not an object each. Chunks, not one array: a full audit of 2,000 VNICs has about
+/// 1.5 GB of frames, and one array doubled past 1 GiB overflowed its length and then grew by one frame at a time,
+/// copying the whole arena for each (the audit never finished). Every frame carries the tag <see cref="TagOf"/>: the run's random
 /// <see cref="Nonce"/> in the upper 32 bits and the probe's index in the lower, so frames of another run, or any
 /// other traffic, can never be taken for a probe. Probes are appended in stages (discovery first, then the rest once
 /// gateway MACs are known); readers on other threads see a consistent snapshot through <see cref="Probes"/>.
@@ -16,9 +18,15 @@ public sealed class ProbePlan
     private volatile Probe[] probes = [];
     private readonly List<Probe> pending = [];
     private readonly Dictionary<int, string> details = [];
-    private byte[] arena = new byte[4096];
-    private int[] offsets = new int[64];
-    private int arenaLength;
+    private readonly List<byte[]> chunks = [new byte[4096]];
+    private int chunkLength;
+    private long[] starts = new long[64];
+    private ushort[] lengths = new ushort[64];
+
+    /// <summary>Bytes of one arena chunk (the first is smaller and grows to it).</summary>
+    public const int ChunkBytes = 16 << 20;
+
+    private const int MaxFrame = 512;
 
     /// <summary>Creates an empty plan for <paramref name="topology"/>, with its endpoints in <paramref name="classes"/> (default: a full audit).</summary>
     public ProbePlan(AuditTopology topology, uint nonce, AuditClasses? classes = null)
@@ -74,7 +82,11 @@ public sealed class ProbePlan
     }
 
     /// <summary>The frame of probe <paramref name="index"/>, exactly as injected.</summary>
-    public ReadOnlySpan<byte> FrameOf(int index) => arena.AsSpan(offsets[index], offsets[index + 1] - offsets[index]);
+    public ReadOnlySpan<byte> FrameOf(int index) => Frame(index);
+
+    // Where probe index's frame is: a chunk and an offset in it (starts holds chunk * ChunkBytes + offset).
+    private Span<byte> Frame(int index) =>
+        chunks[(int)(starts[index] / ChunkBytes)].AsSpan((int)(starts[index] % ChunkBytes), lengths[index]);
 
     /// <summary>What the probe tested in words beyond its kind (forged values, the foreign VLAN), or null.</summary>
     public string? DetailOf(int index) => details.GetValueOrDefault(index);
@@ -88,26 +100,37 @@ public sealed class ProbePlan
         ArgumentNullException.ThrowIfNull(write);
         var index = probes.Length + pending.Count;
         var probe = new Probe(index, kind, source, target, vlan, viaGateway, quiet);
-        const int MaxFrame = 512;
-        if (arena.Length - arenaLength < MaxFrame)
+        var chunk = chunks[^1];
+        if (chunk.Length - chunkLength < MaxFrame)
         {
-            Array.Resize(ref arena, Math.Max(arena.Length * 2, arenaLength + MaxFrame));
+            if (chunk.Length < ChunkBytes)
+            {
+                Array.Resize(ref chunk, Math.Min(chunk.Length * 2, ChunkBytes));
+                chunks[^1] = chunk;
+            }
+            else
+            {
+                chunk = new byte[ChunkBytes];
+                chunks.Add(chunk);
+                chunkLength = 0;
+            }
         }
 
-        if (offsets.Length < index + 2)
+        if (starts.Length < index + 1)
         {
-            Array.Resize(ref offsets, Math.Max(offsets.Length * 2, index + 2));
+            Array.Resize(ref starts, starts.Length * 2);
+            Array.Resize(ref lengths, lengths.Length * 2);
         }
 
-        offsets[index] = arenaLength;
-        var length = write(arena.AsSpan(arenaLength, MaxFrame), TagOf(index));
+        var length = write(chunk.AsSpan(chunkLength, MaxFrame), TagOf(index));
         if (quiet)
         {
-            ProbeFrames.SpoilChecksum(arena.AsSpan(arenaLength, length));
+            ProbeFrames.SpoilChecksum(chunk.AsSpan(chunkLength, length));
         }
 
-        arenaLength += length;
-        offsets[index + 1] = arenaLength;
+        starts[index] = ((long)(chunks.Count - 1) * ChunkBytes) + chunkLength;
+        lengths[index] = (ushort)length;
+        chunkLength += length;
         pending.Add(probe);
         if (detail is not null)
         {
@@ -127,7 +150,7 @@ public sealed class ProbePlan
     {
         if (probes[index].Quiet)
         {
-            ProbeFrames.RepairChecksum(arena.AsSpan(offsets[index], offsets[index + 1] - offsets[index]));
+            ProbeFrames.RepairChecksum(Frame(index));
         }
     }
 

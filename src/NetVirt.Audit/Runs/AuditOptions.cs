@@ -34,9 +34,9 @@ public sealed record AuditOptions
 
     /// <summary>
     /// Above this many VNICs the default is a stratified audit (<see cref="AuditMode.Stratified"/>); at or below it, a
-    /// full one. A full audit sends about six frames per ordered pair, and the bridges flood each neighbour
-    /// solicitation to the whole domain, so its time grows with the square of the VNICs and faster: 250 VNICs take a
-    /// few seconds on a quiet 2-core machine, 1,000 about a minute (figures: docs/performance.md).
+    /// full one. A full audit sends about six frames per ordered pair, so its time and memory grow with the square of
+    /// the VNICs: 250 VNICs take a few seconds on a quiet 2-core machine, 1,000 about 35 s and 1.3 GB (figures:
+    /// docs/performance.md).
     /// </summary>
     public const int DefaultStratifyAbove = 250;
 

@@ -171,6 +171,37 @@ public sealed class ProbePlannerTests
 
     private static bool ToGroup(ProbePlan plan, Probe probe) => Destination(plan.FrameOf(probe.Index)).ToString().StartsWith("33:33:ff", StringComparison.OrdinalIgnoreCase);
 
+    // The frames live in chunks: one array doubled past 1 GiB overflowed its length (a full audit of 2,000 VNICs never
+    // finished). Frames of several sizes across more than two chunks read back exactly, tags included.
+    [Fact]
+    public void Add_FramesPastSeveralChunks_EachReadsBackAsWritten()
+    {
+        var w1 = topology.E("w1/net0");
+        var w2 = topology.E("w2/net0");
+        var plan = new ProbePlan(topology, 0x1234);
+        var count = (2 * ProbePlan.ChunkBytes / 100) + 1_000;
+        for (var i = 0; i < count; i++)
+        {
+            var size = 60 + (i % 200);
+            plan.Add(ProbeKind.Learn, w1.Index, w2.Index, (d, tag) =>
+            {
+                d[..size].Fill((byte)i);
+                BitConverter.TryWriteBytes(d[..8], tag.Id);
+                return size;
+            });
+        }
+
+        plan.Publish();
+        Assert.Equal(count, plan.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var frame = plan.FrameOf(i);
+            Assert.Equal(60 + (i % 200), frame.Length);
+            Assert.Equal(plan.TagOf(i).Id, BitConverter.ToUInt64(frame[..8]));
+            Assert.True(frame[8..].IndexOfAnyExcept((byte)i) < 0, $"frame {i} was overwritten");
+        }
+    }
+
     [Theory]
     [InlineData(AddressFamily.InterNetwork)]
     [InlineData(AddressFamily.InterNetworkV6)]
