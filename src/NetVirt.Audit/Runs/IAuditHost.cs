@@ -41,4 +41,7 @@ public interface IAuditHost
     /// routers stop answering peers they have not met: an audit larger than it sees losses that are the host's.
     /// </summary>
     int? NeighbourTableLimit => null;
+
+    /// <summary>Memory this host can give a process without swapping (MemAvailable), in bytes, or null when not known.</summary>
+    long? AvailableMemory => null;
 }

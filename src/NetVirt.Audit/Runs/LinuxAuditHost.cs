@@ -18,6 +18,18 @@ public sealed class LinuxAuditHost : IAuditHost
     public int? NeighbourTableLimit => Backends.Linux.LinuxCapabilities.Probe().NeighbourTableLimit;
 
     /// <inheritdoc />
+    public long? AvailableMemory
+    {
+        get
+        {
+            // "MemAvailable:   17563420 kB"
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+            var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields is [_, var kb, "kB"] && long.TryParse(kb, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value * 1024 : null;
+        }
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<string> MissingNamespaces(AuditTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);

@@ -88,6 +88,9 @@ internal sealed class FakeFabric : ICaptureEngine, IAuditHost
         return opened;
     }
 
+    /// <summary>MemAvailable of the fake host (null: not known).</summary>
+    public long? AvailableMemory { get; set; }
+
     /// <summary>False: the bridges pass broadcasts up to the host's own stack, as without the host-isolated rule.</summary>
     public bool HostIsolated { get; set; } = true;
 
