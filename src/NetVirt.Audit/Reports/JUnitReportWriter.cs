@@ -20,8 +20,8 @@ namespace NetVirt.Audit.Reports;
 /// </summary>
 public static class JUnitReportWriter
 {
-    /// <summary>Matrix rows up to which reachability has a case per ordered pair of rows (the size a full audit is the default to).</summary>
-    public const int PairCasesUpToRows = 250;
+    /// <summary>Matrix rows up to which reachability has a case per ordered pair of rows: the size up to which a full audit is the default.</summary>
+    public const int PairCasesUpToRows = Runs.AuditOptions.DefaultStratifyAbove;
 
     /// <summary>Writes the report to <paramref name="stream"/>; <paramref name="pairCasesUpToRows"/> only for tests.</summary>
     public static void Write(Stream stream, AuditResult result, int pairCasesUpToRows = PairCasesUpToRows)

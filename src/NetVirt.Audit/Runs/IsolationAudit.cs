@@ -50,8 +50,9 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
 
     /// <summary>
     /// Why a full audit of <paramref name="vnics"/> VNICs cannot run on a host with <paramref name="available"/> bytes of
-    /// memory, or null when it fits (or the memory is not known): at 5,000 VNICs it would need about 17 GiB, and the kernel
-    /// would kill the audit long after it started, with its capture sockets open.
+    /// memory, or null when it fits (or the memory is not known): at 5,000 VNICs it would need about 17 GiB, and an audit
+    /// past the host's memory is killed by the kernel or swaps, after minutes of probing, not refused up front.
+    /// MemAvailable, not a cgroup's limit.
     /// </summary>
     internal static string? FullAuditTooLarge(int vnics, long pairs, long? available) =>
         available is { } free && FullAuditMemory(pairs) is var needed && needed > free
