@@ -43,14 +43,14 @@ public sealed class IsolationAudit(ICaptureEngine engine, IAuditHost host, TimeP
     /// <summary>
     /// Memory a full audit of <paramref name="pairs"/> ordered pairs takes at its peak, about: its frames, verdicts and
     /// arrivals grow with the pairs. Measured as whole processes (benchmark <c>audit --cli full</c>, peak resident):
-    /// 1,300 MiB for 999,000 pairs (1,000 VNICs in 10 VLANs) and 3,355 MiB for 3,998,000 (2,000), which 720 bytes a
-    /// pair and 600 MiB fit.
+    /// 1,182 MiB for 999,000 pairs (1,000 VNICs in 10 VLANs) and 3,355 MiB for 3,998,000 (2,000), which 760 bytes a
+    /// pair and 460 MiB fit.
     /// </summary>
-    internal static long FullAuditMemory(long pairs) => (pairs * 720) + (600L << 20);
+    internal static long FullAuditMemory(long pairs) => (pairs * 760) + (460L << 20);
 
     /// <summary>
     /// Why a full audit of <paramref name="vnics"/> VNICs cannot run on a host with <paramref name="available"/> bytes of
-    /// memory, or null when it fits (or the memory is not known): at 5,000 VNICs it would need about 17 GiB, and an audit
+    /// memory, or null when it fits (or the memory is not known): at 5,000 VNICs it would need about 18 GiB, and an audit
     /// past the host's memory is killed by the kernel or swaps, after minutes of probing, not refused up front.
     /// MemAvailable, not a cgroup's limit.
     /// </summary>
