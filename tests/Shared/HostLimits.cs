@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetVirt.Backends.Linux;
+using NetVirt.Backends.Linux.Rendering;
 
 namespace NetVirt.Testing;
 
@@ -54,13 +55,15 @@ public sealed class HostLimits : IDisposable
     /// <see cref="AtLeast"/> for <paramref name="zones"/> zones with one VNIC each spread evenly over
     /// <paramref name="networks"/> networks, the backlog raised when a flood in the largest domain reaches more than
     /// 1,000 ports. The ports a flood reaches, as the renderer counts them: the VNICs, the router's leg, both ends of
-    /// each trunk (a domain of more than 1,000 ports is a tree of leaves of about 500 VNICs), less the sender. 10 VLANs
-    /// of 1,000 zones are 1,001 ports each, a two-leaf tree whose floods reach 1,004.
+    /// each trunk (a domain of more than <see cref="BridgeTreeLimits.FlatPorts"/> ports is a tree of leaves of about
+    /// <see cref="BridgeTreeLimits.LeafTarget"/> VNICs), less the sender. 10 VLANs of 1,000 zones are 1,001 ports each, a
+    /// two-leaf tree whose floods reach 1,004.
     /// </summary>
     public static HostLimits ForNetworks(int zones, int networks)
     {
+        var tree = BridgeTreeLimits.Default;
         var largestDomain = (zones + networks - 1) / networks;
-        var leaves = largestDomain + 1 > 1000 ? (largestDomain + 499) / 500 : 0;
+        var leaves = largestDomain + 1 > tree.FlatPorts ? (largestDomain + tree.LeafTarget - 1) / tree.LeafTarget : 0;
         var flooded = largestDomain + (2 * leaves);
         return AtLeast(zones, flooded > 1000 ? flooded : 0);
     }

@@ -130,7 +130,7 @@ public static class ProbePlanner
             var list = inDomain.ToList();
             for (var i = 0; i < list.Count; i++)
             {
-                groupSenderOf[list[i].Index] = list[(i + list.Count - 1) % list.Count].Index;
+                groupSenderOf[list[i].Index] = AuditClass.Before(list, i).Index;
             }
         }
 

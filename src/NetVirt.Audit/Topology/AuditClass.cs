@@ -32,5 +32,12 @@ public sealed record AuditClass(int Index, IReadOnlyList<int> Members, string Ke
     /// The member that the member at <paramref name="position"/> in <see cref="Ring"/> probes inside its class: the one
     /// before it, the first probing the last, so every member sends to one peer and receives from one. -1 for a class of one.
     /// </summary>
-    public int RingPeer(int position) => Ring.Count < 2 ? -1 : Ring[(position + Ring.Count - 1) % Ring.Count];
+    public int RingPeer(int position) => Ring.Count < 2 ? -1 : Before(Ring, position);
+
+    /// <summary>The item before <paramref name="position"/> in <paramref name="ring"/>, the first's being the last: who probes whom in a ring.</summary>
+    public static T Before<T>(IReadOnlyList<T> ring, int position)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        return ring[(position + ring.Count - 1) % ring.Count];
+    }
 }

@@ -95,7 +95,7 @@ public sealed class AuditClasses
         var across = new HashSet<int>();
         for (var i = 0; i < ring.Count; i++)
         {
-            var peer = ring[(i + ring.Count - 1) % ring.Count];
+            var peer = AuditClass.Before(ring, i);
             if (!string.Equals(bridgeOf.GetValueOrDefault(ring[i]), bridgeOf.GetValueOrDefault(peer), StringComparison.Ordinal))
             {
                 across.Add(peer);

@@ -70,7 +70,7 @@ public sealed class ReportWriterTests : IDisposable
         Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
     }
 
-    // Past PairCasesUpToRows rows (here 2) a full audit's pairs would be millions of cases (8.5 million for 1,100 VNICs):
+    // Past PairCasesUpToRows rows (here 2) a full audit's pairs would be millions of cases (4.9 million for 1,000 VNICs):
     // the passing pairs of a row and kind become one case, each finding stays its own failing case.
     [Fact]
     public async Task Write_LargeMatrix_JUnitHasOneCasePerRowAndKindForThePeersWithoutFinding_AndOnePerFinding()
